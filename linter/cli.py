@@ -1,0 +1,253 @@
+"""The `entralint` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from linter import __version__
+
+if TYPE_CHECKING:
+    from linter.config import Config
+    from linter.engine import Report
+
+__all__ = ["main"]
+
+EXIT_CODES = """\
+exit codes:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage, configuration or internal error (a rule that crashed included)
+"""
+FAIL_ON = ("error", "warning", "note", "never")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="entralint",
+        description="Lint Entra ID Conditional Access, token lifetime and MFA settings kept as code.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"entralint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check",
+        help="lint files and directories",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument("--output", type=Path, help="write the report to FILE (atomically) instead of stdout")
+    check.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable")
+    check.add_argument("--extend-select", type=_codes, help="codes or prefixes to enable on top of the selection")
+    check.add_argument("--ignore", type=_codes, help="codes or prefixes to disable")
+    check.add_argument("--fail-on", choices=FAIL_ON, help="lowest level that makes the exit code 1 (default: warning)")
+    check.add_argument("--config", type=Path, help="configuration file (default: the nearest one)")
+    check.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    check.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
+    check.add_argument("--jobs", type=_positive, help="worker processes (default: CPU count for many files, else 1)")
+    check.add_argument("--rules-dir", action="append", type=Path, metavar="DIR", help="load extra rules from DIR")
+    check.add_argument("--baseline", type=Path, help="hide findings whose fingerprint is in this SARIF or JSON report")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--quiet", action="store_true", help="print findings only, no summary")
+    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    check.add_argument("--category", help="SARIF automationDetails.id, to upload several runs for one commit")
+    check.add_argument("--max-file-size", type=_positive, help="largest file read, in bytes (default: 10 MiB)")
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rules.add_argument("--rules-dir", action="append", type=Path, metavar="DIR")
+
+    explain = commands.add_parser("explain", help="print one rule's documentation")
+    explain.add_argument("code", metavar="ID")
+    explain.add_argument("--rules-dir", action="append", type=Path, metavar="DIR")
+
+    inspect = commands.add_parser("inspect", help="print the documents entralint found, normalized")
+    inspect.add_argument("paths", nargs="+", metavar="PATH")
+    inspect.add_argument("--format", choices=("text", "json"), default="text")
+    inspect.add_argument("--exclude", action="append", metavar="GLOB")
+    return parser
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _use_color(choice: str, stream: IO[str]) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"entralint: error: {message}\n")
+    return 2
+
+
+def _exit_code(report: Report, fail_on: str) -> int:
+    if report.rule_failed:
+        return 2
+    if fail_on == "never":
+        return 0
+    from linter.rule import Level
+
+    threshold = Level(fail_on).rank
+    active = (finding for finding in report.findings if finding.suppression is None)
+    return 1 if any(finding.level.rank >= threshold for finding in active) else 0
+
+
+def _check_config(args: argparse.Namespace) -> Config:
+    from dataclasses import replace
+
+    from linter.config import load_config
+
+    config = load_config(args.config, isolated=args.isolated)
+    changes: dict[str, object] = {}
+    if args.select is not None:
+        changes["select"] = tuple(args.select)
+    if args.extend_select:
+        changes["extend_select"] = (*config.extend_select, *args.extend_select)
+    if args.ignore:
+        changes["ignore"] = (*config.ignore, *args.ignore)
+    if args.fail_on:
+        changes["fail_on"] = args.fail_on
+    if args.exclude:
+        changes["exclude"] = (*config.exclude, *args.exclude)
+    if args.rules_dir:
+        changes["rules_dirs"] = (*config.rules_dirs, *(path.resolve() for path in args.rules_dir))
+    if args.max_file_size:
+        changes["max_file_size"] = args.max_file_size
+    return replace(config, **changes)  # type: ignore[arg-type]
+
+
+def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
+    """Write to stdout, or to a temporary file renamed over path so no reader sees half a report."""
+    if path is None:
+        writer(sys.stdout)
+        return
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    ) as handle:
+        try:
+            writer(handle)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, path)
+
+
+def _command_check(args: argparse.Namespace) -> int:
+    import functools
+
+    from linter.baseline import BaselineError, apply_baseline
+    from linter.engine import lint
+    from linter.reporters import get_reporter
+    from linter.ruleset import build_ruleset
+
+    config = _check_config(args)
+    ruleset = build_ruleset(config)
+    report = lint(args.paths, config, ruleset, functools.partial(build_ruleset, config), jobs=args.jobs)
+    if args.baseline is not None:
+        try:
+            report = apply_baseline(report, args.baseline)
+        except BaselineError as error:
+            return _fail(str(error))
+    reporter = get_reporter(args.format)
+    color = args.output is None and _use_color(args.color, sys.stdout)
+
+    def render(out: IO[str]) -> None:
+        reporter(report, out, color=color, category=args.category)
+
+    if args.quiet and args.format == "text":
+        from linter.reporters.text import write_findings
+
+        _write_output(args.output, lambda out: write_findings(report, out, color=color))
+    else:
+        _write_output(args.output, render)
+    if args.statistics:
+        from collections import Counter
+
+        counts = Counter(finding.code for finding in report.findings if finding.suppression is None)
+        stream = sys.stderr if args.output is None and args.format != "text" else sys.stdout
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            stream.write(f"{count:>6}  {code}  {report.rules[code].name}\n")
+    for note in report.notifications:
+        if note.rule and args.format != "text":
+            sys.stderr.write(f"entralint: error: {note.message}\n")
+    return _exit_code(report, config.fail_on)
+
+
+def _command_rules(args: argparse.Namespace) -> int:
+    from linter.docs import rules_listing
+    from linter.registry import load_rules
+
+    sys.stdout.write(rules_listing(load_rules(args.rules_dir or ()), args.format))
+    return 0
+
+
+def _command_explain(args: argparse.Namespace) -> int:
+    from linter.docs import rule_page
+    from linter.registry import load_rules
+
+    rules = load_rules(args.rules_dir or ())
+    code = args.code.upper()
+    if code not in rules:
+        matches = [rule for rule in rules.values() if rule.name == args.code]
+        if not matches:
+            return _fail(f"no rule {args.code!r}; `entralint rules` lists them")
+        code = matches[0].code
+    sys.stdout.write(rule_page(rules[code]))
+    return 0
+
+
+def _command_inspect(args: argparse.Namespace) -> int:
+    from linter.inspect import inspect_paths
+
+    return inspect_paths(args.paths, args.format, args.exclude or (), sys.stdout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run entralint; returns the exit code."""
+    from linter.config import ConfigError
+
+    parser = _parser()
+    try:
+        args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exit:
+        return 0 if exit.code in (0, None) else 2
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    handlers = {
+        "check": _command_check,
+        "rules": _command_rules,
+        "explain": _command_explain,
+        "inspect": _command_inspect,
+    }
+    try:
+        return handlers[args.command](args)
+    except ConfigError as error:
+        return _fail(str(error))
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 2
+    except KeyboardInterrupt:
+        return _fail("interrupted")

@@ -1,0 +1,268 @@
+"""The run: files -> loaders -> model -> rules -> findings, per file in parallel, then per tenant."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.config import Config
+from linter.files import FileSkip, ReadError, discover, display_path, glob_matches, read_text
+from linter.model import SOURCE_FILE, Document, LoadProblem, SourceFile, Tenant
+from linter.rule import DocumentRule, Finding, Level, Rule, TenantRule, Violation
+from linter.ruleset import RuleSet
+from linter.source import FILE_START, Location
+from linter.suppressions import SuppressionComment, find_comments
+
+__all__ = ["Notification", "Report", "lint", "run"]
+
+# Fewer files than this are linted in-process: starting workers costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """Something the tool itself could not do: a path it skipped, a rule that crashed."""
+
+    message: str
+    path: str = ""
+    line: int = 0
+    column: int = 0
+    level: str = "warning"
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: str
+    given: bool
+    source_format: str = ""
+    documents: tuple[Document, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    comments: tuple[SuppressionComment, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything reporters need about one run."""
+
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]
+    documents: tuple[Document, ...]
+    notifications: tuple[Notification, ...]
+    rules: Mapping[str, type[Rule]]
+    elapsed: float = 0.0
+    baseline_hidden: int = 0
+    rule_failed: bool = False
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve(rule_level: Level, violation: Violation) -> Finding:
+    """Place a violation in its file: the engine, not the rule, turns pointers into spans."""
+    subject = violation.subject
+    if isinstance(subject, Document):
+        if violation.span is not None:
+            span = violation.span
+        elif violation.string_offset is not None:
+            span = subject.span_in_string(violation.pointer, violation.string_offset)
+        else:
+            span = subject.span(violation.pointer)
+        path, identity = subject.path, subject.identity
+    else:
+        span, path, identity = violation.span or FILE_START, subject, violation.identity
+    related = tuple(Location(doc.path, doc.span(pointer), pointer) for doc, pointer in violation.related)
+    return Finding(violation.code, rule_level, violation.message, path, span, violation.pointer, identity, related)
+
+
+def _rule_failure(rule: Rule, path: str, error: BaseException) -> Notification:
+    return Notification(
+        f"rule {rule.code} ({rule.name}) failed on {path}: {type(error).__name__}: {error}",
+        path,
+        level="error",
+        rule=rule.code,
+    )
+
+
+def check_document_rules(
+    ruleset: RuleSet, source: SourceFile, documents: Iterable[Document]
+) -> tuple[list[Finding], list[Notification]]:
+    findings: list[Finding] = []
+    notifications: list[Notification] = []
+    documents = tuple(documents)
+    for rule in ruleset.rules.values():
+        if not isinstance(rule, DocumentRule):
+            continue
+        level = ruleset.levels[rule.code]
+        subjects: list[Any] = [source] if SOURCE_FILE in rule.kinds else []
+        subjects += [document for document in documents if document.kind in rule.kinds]
+        for subject in subjects:
+            try:
+                checked = rule.check_file(subject) if isinstance(subject, SourceFile) else rule.check(subject)
+                findings.extend(resolve(level, violation) for violation in checked)
+            except Exception as error:  # a rule's bug must not take the run down
+                notifications.append(_rule_failure(rule, source.path, error))
+    return findings, notifications
+
+
+def lint_file(ruleset: RuleSet, path: Path, shown: str, given: bool, max_size: int) -> FileOutcome:
+    """Load one file and, when it was given on the command line, run the document rules on it."""
+    from linter.loaders import load_text
+
+    problems: tuple[LoadProblem, ...]
+    documents: tuple[Document, ...]
+    try:
+        text = read_text(path, max_size)
+    except ReadError as error:
+        result_format, documents, problems, text = "", (), (LoadProblem("IN001", str(error), error.span),), ""
+    else:
+        try:
+            result = load_text(shown, text)
+        except RecursionError:
+            result = None
+            problems = (LoadProblem("IN001", "input nested too deeply to read", FILE_START),)
+            documents, result_format = (), ""
+        else:
+            if result is None:
+                return FileOutcome(shown, given)
+            result_format, documents, problems = result.source_format, result.documents, result.problems
+    if not given:
+        return FileOutcome(shown, given, result_format, documents)
+    source = SourceFile(shown, result_format, problems)
+    findings, notifications = check_document_rules(ruleset, source, documents)
+    comments = tuple(find_comments(text)) if "entralint:" in text else ()
+    return FileOutcome(shown, given, result_format, documents, tuple(findings), comments, tuple(notifications))
+
+
+def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[Notification]]:
+    findings: list[Finding] = []
+    notifications: list[Notification] = []
+    for rule in ruleset.rules.values():
+        if not isinstance(rule, TenantRule):
+            continue
+        try:
+            findings.extend(resolve(ruleset.levels[rule.code], violation) for violation in rule.check(tenant))
+        except Exception as error:  # a rule's bug must not take the run down
+            notifications.append(_rule_failure(rule, f"tenant {tenant.name}", error))
+    return findings, notifications
+
+
+def _tenant_of(path: str, config: Config, cwd: Path) -> str:
+    relative = display_path((cwd / path).resolve(), config.root)
+    for name, globs in config.tenants.items():
+        if any(glob_matches(glob, relative) for glob in globs):
+            return name
+    return "default"
+
+
+def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Path) -> list[Path]:
+    """Files of the given files' configured tenants that were not given: tenant rules need them."""
+    if not config.tenants or not tenants & set(config.tenants):
+        return []
+    extra = []
+    for path in discover([str(config.root)], config.exclude, cwd):
+        if path not in given and _tenant_of(display_path(path, cwd), config, cwd) in tenants:
+            extra.append(path)
+    return extra
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(build: Any) -> None:
+    _WORKER["ruleset"] = build()
+
+
+def _worker_lint(task: tuple[Path, str, bool, int]) -> FileOutcome:
+    return lint_file(_WORKER["ruleset"], *task)
+
+
+def _default_jobs(count: int) -> int:
+    return (os.cpu_count() or 1) if count >= PARALLEL_THRESHOLD else 1
+
+
+def _lint_all(
+    tasks: Sequence[tuple[Path, str, bool, int]], ruleset: RuleSet, build: Any, jobs: int | None
+) -> list[FileOutcome]:
+    jobs = jobs or _default_jobs(len(tasks))
+    if jobs <= 1 or len(tasks) < 2:
+        return [lint_file(ruleset, *task) for task in tasks]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(build,)) as pool:
+        return list(pool.map(_worker_lint, tasks, chunksize=chunk))
+
+
+def run(
+    paths: Sequence[str],
+    config: Config,
+    ruleset: RuleSet,
+    build: Any,
+    *,
+    jobs: int | None = None,
+    cwd: Path | None = None,
+) -> tuple[list[FileOutcome], list[Finding], list[Notification], list[Document]]:
+    """Lint paths; `build` re-creates the rule set in worker processes."""
+    cwd = cwd or Path.cwd()
+    skips: list[FileSkip] = []
+    given_paths = discover(paths, config.exclude, cwd, skips=skips)
+    given = set(given_paths)
+    shown = {path: display_path(path, cwd) for path in given_paths}
+    tenants_named = {_tenant_of(shown[path], config, cwd) for path in given_paths}
+    context_paths = _tenant_context(config, given, tenants_named, cwd)
+    tasks = [(path, shown[path], True, config.max_file_size) for path in given_paths]
+    tasks += [(path, display_path(path, cwd), False, config.max_file_size) for path in context_paths]
+    outcomes = _lint_all(tasks, ruleset, build, jobs)
+    notifications = [Notification(skip.reason, skip.path) for skip in skips]
+    findings: list[Finding] = []
+    by_tenant: dict[str, list[FileOutcome]] = {}
+    for outcome in outcomes:
+        findings.extend(outcome.findings)
+        notifications.extend(outcome.notifications)
+        if outcome.source_format:
+            by_tenant.setdefault(_tenant_of(outcome.path, config, cwd), []).append(outcome)
+    documents: list[Document] = []
+    for name in sorted(by_tenant):
+        members = sorted(by_tenant[name], key=lambda outcome: outcome.path)
+        tenant_documents = tuple(document for outcome in members for document in outcome.documents)
+        documents.extend(document for outcome in members if outcome.given for document in outcome.documents)
+        tenant = Tenant(name, tenant_documents, tuple(outcome.path for outcome in members))
+        tenant_findings, tenant_notifications = check_tenant(ruleset, tenant)
+        findings.extend(tenant_findings)
+        notifications.extend(tenant_notifications)
+    return outcomes, findings, notifications, documents
+
+
+def lint(
+    paths: Sequence[str],
+    config: Config,
+    ruleset: RuleSet,
+    build: Any,
+    *,
+    jobs: int | None = None,
+    cwd: Path | None = None,
+) -> Report:
+    """A whole run, with suppressions applied and findings in a stable order."""
+    from linter.suppressions import apply_suppressions
+
+    started = time.perf_counter()
+    outcomes, findings, notifications, documents = run(paths, config, ruleset, build, jobs=jobs, cwd=cwd)
+    findings = apply_suppressions(findings, outcomes, documents, config, ruleset)
+    findings.sort(key=Finding.sort_key)
+    notifications.sort(key=lambda note: (note.path, note.line, note.message))
+    return Report(
+        findings=tuple(findings),
+        files=tuple(sorted(outcome.path for outcome in outcomes if outcome.given)),
+        documents=tuple(documents),
+        notifications=tuple(notifications),
+        rules={code: type(rule) for code, rule in ruleset.rules.items()},
+        elapsed=time.perf_counter() - started,
+        rule_failed=any(note.rule for note in notifications),
+    )

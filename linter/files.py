@@ -1,0 +1,159 @@
+"""Finding and reading files safely: stable order, no FIFOs or devices, no links out of the root."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from linter.loaders import is_candidate
+from linter.source import DecodeError, Span, decode_text
+
+__all__ = ["FileSkip", "ReadError", "discover", "display_path", "glob_matches", "read_text"]
+
+SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", "__pycache__", ".venv"})
+
+
+@dataclass(frozen=True, slots=True)
+class FileSkip:
+    """A path that was named or found but not read, and why."""
+
+    path: str
+    reason: str
+
+
+class ReadError(Exception):
+    """A file that exists but cannot be read as text."""
+
+    def __init__(self, message: str, span: Span | None = None) -> None:
+        super().__init__(message)
+        self.span = span or Span.point(1, 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    parts = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+            continue
+        if pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+            continue
+        parts.append("[^/]*" if char == "*" else "[^/]" if char == "?" else re.escape(char))
+        index += 1
+    body = "".join(parts).rstrip("/")
+    # A pattern without a slash matches a name at any depth, as in .gitignore.
+    prefix = "" if "/" in pattern.strip("/") else "(?:.*/)?"
+    return re.compile(f"^{prefix}{body}(?:/.*)?$", re.DOTALL)
+
+
+def glob_matches(pattern: str, relative_path: str) -> bool:
+    """gitignore-style matching of a forward-slash relative path (a directory matches what it holds)."""
+    return _glob_regex(pattern.removeprefix("./")).match(relative_path) is not None
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """Forward-slash path relative to cwd when below it, else absolute."""
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def discover(
+    paths: Sequence[str], exclude: Sequence[str], cwd: Path, *, skips: list[FileSkip] | None = None
+) -> list[Path]:
+    """Candidate files under the given paths, sorted, each once; skipped paths are added to skips."""
+    skips = skips if skips is not None else []
+    found: dict[Path, None] = {}
+    for given in paths:
+        start = Path(given) if Path(given).is_absolute() else cwd / given
+        start = Path(os.path.normpath(start))
+        if not os.path.lexists(start):
+            skips.append(FileSkip(given, "no such file or directory"))
+            continue
+        if start.is_dir() and not start.is_symlink():
+            for path in _walk(start, exclude, cwd, skips):
+                found.setdefault(path, None)
+            continue
+        if _excluded(start, exclude, cwd):
+            continue
+        if _regular(start, start.parent, skips):
+            found.setdefault(start, None)
+    return sorted(found, key=lambda path: path.as_posix())
+
+
+def _excluded(path: Path, exclude: Sequence[str], cwd: Path) -> bool:
+    relative = display_path(path, cwd)
+    return any(glob_matches(pattern, relative) for pattern in exclude)
+
+
+def _regular(path: Path, root: Path, skips: list[FileSkip]) -> bool:
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if not _inside(target, root.resolve()):
+                skips.append(FileSkip(path.as_posix(), "symbolic link leaves the scanned directory; not followed"))
+                return False
+        mode = os.stat(path).st_mode
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on older Pythons
+        skips.append(FileSkip(path.as_posix(), f"cannot be read: {getattr(error, 'strerror', None) or error}"))
+        return False
+    if not stat.S_ISREG(mode):
+        skips.append(FileSkip(path.as_posix(), "not a regular file (FIFO, socket or device); never opened"))
+        return False
+    return True
+
+
+def _walk(root: Path, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -> Iterator[Path]:
+    for directory, names, files in os.walk(root, followlinks=False, onerror=None):
+        here = Path(directory)
+        names[:] = sorted(
+            name
+            for name in names
+            if name not in SKIPPED_DIRECTORIES
+            and not (here / name).is_symlink()
+            and not _excluded(here / name, exclude, cwd)
+        )
+        for name in sorted(files):
+            path = here / name
+            if is_candidate(name) and not _excluded(path, exclude, cwd) and _regular(path, root, skips):
+                yield path
+
+
+def read_text(path: Path, max_size: int) -> str:
+    """The decoded text of a regular file, refusing anything that could block or exhaust memory."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise ReadError(f"cannot open file: {error.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file; never read")
+        if info.st_size > max_size:
+            raise ReadError(f"file is {info.st_size:,} bytes, over the {max_size:,}-byte limit (--max-file-size)")
+        data = handle.read(max_size + 1)
+    if len(data) > max_size:
+        raise ReadError(f"file grew past the {max_size:,}-byte limit (--max-file-size) while being read")
+    try:
+        return decode_text(data)
+    except DecodeError as error:
+        raise ReadError(str(error), Span.point(error.line, error.column)) from None

@@ -1,0 +1,104 @@
+"""One loader per input format; this module picks one by file name and, for JSON, by shape.
+
+Loader modules are imported only when a file needs them: a run over JSON never pays for
+tree-sitter, a run over HCL never pays for YAML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from linter.model import Document, LoadProblem
+from linter.source import Span
+
+__all__ = ["LoadResult", "is_candidate", "load_text", "looks_like_policy", "parse_problem"]
+
+SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".ps1")
+
+# A file that fails to parse is reported only if it looks like it meant to hold a policy:
+# a broken package.json is not ours to lint.
+_POLICY_MARKERS = re.compile(
+    r"conditionalAccess|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
+    r"|mfaServiceSettings|azuread_conditional_access_policy|azuread_named_location"
+    r"|azuread_authentication_strength_policy|msgraph_resource|microsoft365_graph_beta"
+    r"|AzureADPolicy|MgPolicyTokenLifetimePolicy|namedLocation|ipRanges|countriesAndRegions",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What a loader found in one file."""
+
+    source_format: str
+    documents: tuple[Document, ...] = ()
+    problems: tuple[LoadProblem, ...] = ()
+
+
+def is_candidate(name: str) -> bool:
+    return name.lower().endswith(SUFFIXES)
+
+
+def looks_like_policy(text: str) -> bool:
+    return _POLICY_MARKERS.search(text) is not None
+
+
+def parse_problem(source_format: str, message: str, span: Span) -> LoadResult:
+    return LoadResult(source_format, problems=(LoadProblem("IN001", message, span),))
+
+
+def _is_plan(data: Mapping[str, Any]) -> bool:
+    return "format_version" in data and any(key in data for key in ("planned_values", "values", "resource_changes"))
+
+
+def _is_arm(data: Mapping[str, Any]) -> bool:
+    schema = data.get("$schema")
+    if isinstance(schema, str) and "deploymentTemplate" in schema:
+        return True
+    return "resources" in data and ("contentVersion" in data or "languageVersion" in data)
+
+
+def load_text(path: str, text: str) -> LoadResult | None:
+    """Documents and problems of one file; None for a file that holds no policy."""
+    lower = path.lower()
+    if lower.endswith(".tf"):
+        from linter.loaders import terraform_hcl
+
+        return terraform_hcl.load(path, text)
+    if lower.endswith(".ps1"):
+        from linter.loaders import powershell
+
+        return powershell.load(path, text)
+    if lower.endswith((".yaml", ".yml")):
+        from linter.loaders import graph
+
+        return graph.load_yaml(path, text)
+    if not lower.endswith(".json") or not text.strip():
+        return None
+    from linter.loaders.jsontext import ParseError, parse_json
+
+    is_tf_json = lower.endswith(".tf.json")
+    try:
+        data = parse_json(text)
+    except ParseError as error:
+        if is_tf_json or looks_like_policy(text):
+            return parse_problem("terraform-json" if is_tf_json else "graph-json", str(error), error.span)
+        return None
+    if is_tf_json:
+        from linter.loaders import terraform_json
+
+        return terraform_json.load_config(path, text, data)
+    if isinstance(data, Mapping) and _is_plan(data):
+        from linter.loaders import terraform_json
+
+        return terraform_json.load_plan(path, text, data)
+    if isinstance(data, Mapping) and _is_arm(data):
+        from linter.loaders import arm
+
+        return arm.load(path, text, data)
+    from linter.loaders import graph
+
+    return graph.load_json(path, text, data)

@@ -1,0 +1,69 @@
+"""Microsoft Graph JSON and YAML: single objects, arrays, `value` collections, wrappers, YAML streams.
+
+The entralint MFA settings document (`mfaServiceSettings: {...}`) is read here too: it is
+Graph-like JSON or YAML that Graph itself has no API for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.loaders import LoadResult, looks_like_policy, parse_problem
+from linter.model import MFA_SERVICE_SETTINGS, Document, LoadProblem
+from linter.normalize import build_document, find_documents
+from linter.source import JsonPositions, PositionIndex
+
+__all__ = ["documents_in", "load_json", "load_yaml"]
+
+
+def documents_in(
+    data: Any, *, path: str, source_format: str, positions: PositionIndex, root: str = ""
+) -> tuple[list[Document], list[LoadProblem]]:
+    """Model documents for every Graph-shaped object in parsed data."""
+    documents: list[Document] = []
+    problems: list[LoadProblem] = []
+    for kind, pointer, raw in find_documents(data, root):
+        document, found = build_document(
+            kind,
+            raw,
+            path=path,
+            source_format="entralint-" + source_format.rsplit("-", maxsplit=1)[-1]
+            if kind == MFA_SERVICE_SETTINGS
+            else source_format,
+            pointer=pointer,
+            positions=positions,
+            clean=kind != MFA_SERVICE_SETTINGS,
+        )
+        problems.extend(found)
+        if document is not None:
+            documents.append(document)
+    return documents, problems
+
+
+def load_json(path: str, text: str, data: Any) -> LoadResult | None:
+    documents, problems = documents_in(data, path=path, source_format="graph-json", positions=JsonPositions(text))
+    if not documents and not problems:
+        return None
+    return LoadResult("graph-json", tuple(documents), tuple(problems))
+
+
+def load_yaml(path: str, text: str) -> LoadResult | None:
+    from linter.loaders.jsontext import ParseError
+    from linter.loaders.yamltext import YamlPositions, parse_yaml
+
+    try:
+        streams = parse_yaml(text)
+    except ParseError as error:
+        return parse_problem("graph-yaml", str(error), error.span) if looks_like_policy(text) else None
+    positions = YamlPositions(text)
+    documents: list[Document] = []
+    problems: list[LoadProblem] = []
+    for number, data in enumerate(streams):
+        found_documents, found_problems = documents_in(
+            data, path=path, source_format="graph-yaml", positions=positions, root=f"/{number}"
+        )
+        documents.extend(found_documents)
+        problems.extend(found_problems)
+    if not documents and not problems:
+        return None
+    return LoadResult("graph-yaml", tuple(documents), tuple(problems))

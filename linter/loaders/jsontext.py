@@ -1,0 +1,106 @@
+"""Strict JSON: json.loads speed, with the errors a linter must not let through."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from linter.source import JsonPositions, Span, line_column, scan_json
+
+__all__ = ["ParseError", "parse_json"]
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+class ParseError(Exception):
+    """Text that is not valid input; the span says where."""
+
+    def __init__(self, message: str, span: Span) -> None:
+        super().__init__(message)
+        self.span = span
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_json(text: str) -> Any:
+    """Parse JSON, rejecting duplicate keys, NaN/Infinity, lone surrogates, and reporting positions."""
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+    except json.JSONDecodeError as error:
+        raise ParseError(f"invalid JSON: {error.msg}", Span.point(error.lineno, error.colno)) from None
+    except _DuplicateKey as error:
+        raise ParseError(
+            f"duplicate key {error.key!r}: which value wins is ambiguous", _duplicate_span(text, error.key)
+        ) from None
+    except RecursionError:
+        raise ParseError("JSON nested too deeply to read", Span.point(1, 1)) from None
+    except ValueError as error:
+        # parse_constant and int() past sys.get_int_max_str_digits() land here, without a position.
+        raise ParseError(f"invalid JSON: {error}", _first_offending_span(text, str(error))) from None
+    if _SURROGATE_ESCAPE.search(text):
+        _reject_lone_surrogates(text, value)
+    return value
+
+
+def _duplicate_span(text: str, key: str) -> Span:
+    seen: set[str] = set()
+    positions = JsonPositions(text)
+    for pointer, start, end in scan_json(text):
+        if pointer.endswith("#key"):
+            if pointer in seen and pointer.rsplit("/", 1)[-1][:-4].replace("~1", "/").replace("~0", "~") == key:
+                return positions.span_of_offsets(start, end)
+            seen.add(pointer)
+    return Span.point(1, 1)
+
+
+def _first_offending_span(text: str, message: str) -> Span:
+    for pattern in (r"-?\bNaN\b|-?\bInfinity\b", r"-?\d{4300,}"):
+        match = re.search(pattern, text)
+        if match:
+            return Span.point(*line_column(text, match.start()))
+    return Span.point(1, 1)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, str):
+            yield current
+        elif isinstance(current, dict):
+            stack.extend(current.keys())
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+
+
+def _reject_lone_surrogates(text: str, value: Any) -> None:
+    for string in _strings(value):
+        try:
+            string.encode("utf-8")
+        except UnicodeEncodeError:
+            match = _SURROGATE_ESCAPE.search(text)
+            assert match is not None
+            span = Span.point(*line_column(text, match.start()))
+            raise ParseError("lone UTF-16 surrogate escape: the string is not valid Unicode", span) from None

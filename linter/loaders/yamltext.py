@@ -1,0 +1,173 @@
+"""Safe YAML: libyaml's C composer for speed, our own iterative constructor for safety.
+
+Nodes come from `yaml.compose_all` with the C loader; values are built here so that tags
+are never executed, aliases cannot expand without bound, duplicate keys are errors, and
+scalars keep their text (timestamps stay strings, as in JSON).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from linter.loaders.jsontext import ParseError
+from linter.source import PositionIndex, Span, escape_pointer
+
+__all__ = ["YamlPositions", "parse_yaml"]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+_TYPED_SCALARS = {_TAG + name for name in ("null", "bool", "int", "float")}
+_TEXT_SCALARS = {_TAG + name for name in ("str", "timestamp", "binary", "value")}
+# Each value built counts; aliases make a document cost more than its text, billion-laughs style.
+MAX_VALUES_PER_CHARACTER = 4
+MIN_VALUE_BUDGET = 100_000
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _compose(text: str) -> list[yaml.Node]:
+    try:
+        return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
+        raise ParseError(f"invalid YAML: {error.problem or error.context}", span) from None
+    except yaml.YAMLError as error:
+        raise ParseError(f"invalid YAML: {error}", Span.point(1, 1)) from None
+    except RecursionError:
+        raise ParseError("YAML nested too deeply to read", Span.point(1, 1)) from None
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.tag in _TYPED_SCALARS:
+        try:
+            return _SAFE.yaml_constructors[node.tag](_SAFE, node)
+        except ValueError as error:  # an int past Python's digit limit
+            raise ParseError(f"invalid YAML number: {error}", _span(node)) from None
+    if node.tag in _TEXT_SCALARS:
+        return node.value
+    raise ParseError(f"unsupported YAML tag {node.tag!r}: entralint never constructs tagged objects", _span(node))
+
+
+def _construct(root: yaml.Node, budget: list[int]) -> Any:
+    """Build plain data from a node tree without recursion; cycles and alias bombs are errors."""
+    if isinstance(root, yaml.ScalarNode):
+        return _scalar(root)
+    result: dict[int, Any] = {}
+    # (node, children expanded?) — a node's value is built after its children's.
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    in_progress: set[int] = set()
+    while stack:
+        node, expanded = stack.pop()
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ParseError("YAML aliases expand to too many values (a billion-laughs document?)", _span(node))
+        if isinstance(node, yaml.ScalarNode):
+            result[id(node)] = _scalar(node)
+            continue
+        if not expanded:
+            if id(node) in in_progress:
+                raise ParseError("recursive YAML alias: a value contains itself", _span(node))
+            if node.tag not in (_TAG + "seq", _TAG + "map", _TAG + "omap"):
+                raise ParseError(
+                    f"unsupported YAML tag {node.tag!r}: entralint never constructs tagged objects", _span(node)
+                )
+            in_progress.add(id(node))
+            stack.append((node, True))
+            children = (
+                node.value if isinstance(node, yaml.SequenceNode) else [part for pair in node.value for part in pair]
+            )
+            stack.extend((child, False) for child in reversed(children))
+            continue
+        in_progress.discard(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            result[id(node)] = [result[id(child)] for child in node.value]
+            continue
+        mapping: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                value = result[id(value_node)]
+                for source in value if isinstance(value, list) else [value]:
+                    if isinstance(source, dict):
+                        merged.update({k: v for k, v in source.items() if k not in merged})
+                continue
+            key = result[id(key_node)]
+            if isinstance(key, (list, dict)):
+                raise ParseError("a YAML mapping key must be a scalar", _span(key_node))
+            if key in mapping:
+                raise ParseError(f"duplicate key {key!r}: which value wins is ambiguous", _span(key_node))
+            mapping[key] = result[id(value_node)]
+        for key, value in merged.items():
+            mapping.setdefault(key, value)
+        result[id(node)] = mapping
+    return result[id(root)]
+
+
+def parse_yaml(text: str) -> list[Any]:
+    """Every document of a YAML stream as plain data."""
+    budget = [max(MIN_VALUE_BUDGET, len(text) * MAX_VALUES_PER_CHARACTER)]
+    return [_construct(node, budget) for node in _compose(text)]
+
+
+class YamlPositions(PositionIndex):
+    """Positions from libyaml's node marks; pointers start with the document's index in the stream."""
+
+    def _build(self) -> dict[str, tuple[int, int]]:
+        offsets: dict[str, tuple[int, int]] = {}
+        self._raw: dict[str, yaml.ScalarNode] = {}
+        for number, root in enumerate(_compose(self.text)):
+            stack: list[tuple[str, yaml.Node]] = [(f"/{number}", root)]
+            seen: set[int] = set()
+            while stack:
+                pointer, node = stack.pop()
+                offsets.setdefault(pointer, (node.start_mark.index, node.end_mark.index))
+                if isinstance(node, yaml.ScalarNode):
+                    self._raw.setdefault(pointer, node)
+                    continue
+                if id(node) in seen:  # an alias: its positions are those of its anchor
+                    continue
+                seen.add(id(node))
+                if isinstance(node, yaml.SequenceNode):
+                    stack.extend((f"{pointer}/{index}", child) for index, child in enumerate(node.value))
+                else:
+                    for key_node, value_node in node.value:
+                        if isinstance(key_node, yaml.ScalarNode):
+                            child = f"{pointer}/{escape_pointer(key_node.value)}"
+                            offsets.setdefault(child + "#key", (key_node.start_mark.index, key_node.end_mark.index))
+                            stack.append((child, value_node))
+        return offsets
+
+    def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
+        self.offsets()
+        node = self._raw.get(pointer)
+        if node is None or node.tag != _TAG + "str":
+            return None
+        return node.value, align(node.value, self.text, node.start_mark.index, node.end_mark.index)
+
+
+def align(decoded: str, text: str, start: int, end: int) -> list[int]:
+    """Offsets in text[start:end] of each character of a scalar's decoded value (best effort).
+
+    Quotes, escapes, indentation and folded line breaks are skipped by matching each decoded
+    character to the next equal character of the source within a short window.
+    """
+    offsets: list[int] = []
+    position = start
+    for char in decoded:
+        found = text.find(char, position, min(end, position + 16))
+        if found < 0 and char == "\n":
+            found = position
+        if found >= 0:
+            position = found
+        offsets.append(min(position, max(end - 1, start)))
+        if found >= 0:
+            position += 1
+    offsets.append(min(position, end))
+    return offsets

@@ -1,0 +1,250 @@
+"""From Graph-shaped data (whatever the loader) to model documents: recognise, clean, validate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from linter.model import (
+    AUTHENTICATION_STRENGTH_POLICY,
+    CONDITIONAL_ACCESS_POLICY,
+    MFA_SERVICE_SETTINGS,
+    NAMED_LOCATION,
+    TOKEN_LIFETIME_POLICY,
+    Document,
+    LoadProblem,
+    ParsedDefinition,
+    Unresolved,
+)
+from linter.source import FILE_START, PositionIndex, join_pointer, split_pointer
+
+__all__ = ["build_document", "classify", "find_documents", "graph_shape"]
+
+ODATA_TYPES = {
+    "#microsoft.graph.conditionalAccessPolicy": CONDITIONAL_ACCESS_POLICY,
+    "#microsoft.graph.tokenLifetimePolicy": TOKEN_LIFETIME_POLICY,
+    "#microsoft.graph.namedLocation": NAMED_LOCATION,
+    "#microsoft.graph.ipNamedLocation": NAMED_LOCATION,
+    "#microsoft.graph.countryNamedLocation": NAMED_LOCATION,
+    "#microsoft.graph.compliantNetworkNamedLocation": NAMED_LOCATION,
+    "#microsoft.graph.authenticationStrengthPolicy": AUTHENTICATION_STRENGTH_POLICY,
+}
+
+# Graph sends these flags enums as ONE comma-separated string; hand-written files use arrays.
+FLAG_POINTERS = {
+    CONDITIONAL_ACCESS_POLICY: (
+        "/conditions/authenticationFlows/transferMethods",
+        "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
+        "/conditions/users/excludeGuestsOrExternalUsers/guestOrExternalUserTypes",
+        "/conditions/insiderRiskLevels",
+    ),
+}
+
+
+def _lower_first(key: str) -> str:
+    return key[:1].lower() + key[1:]
+
+
+def graph_shape(value: Any) -> Any:
+    """Drop OData annotations (`@odata.*`, `x@odata.type`, `#action`) and camelCase PascalCase keys.
+
+    Graph PowerShell SDK objects serialise with PascalCase keys and an `AdditionalProperties` bag.
+    """
+    if isinstance(value, Unresolved):
+        return value
+    if isinstance(value, Mapping):
+        pascal = any(isinstance(key, str) and key[:1].isupper() for key in value if key != "AdditionalProperties")
+        result: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str) or "@" in key or key.startswith("#"):
+                continue
+            if key == "AdditionalProperties" and isinstance(item, Mapping):
+                for extra_key, extra in graph_shape(item).items():
+                    result.setdefault(extra_key, extra)
+                continue
+            result[_lower_first(key) if pascal else key] = graph_shape(item)
+        return result
+    if isinstance(value, list):
+        return [graph_shape(item) for item in value]
+    return value
+
+
+def classify(value: Mapping[str, Any]) -> str | None:
+    """The model kind of a Graph-shaped object, by shape: never by file name."""
+    odata = value.get("@odata.type")
+    if isinstance(odata, str) and odata in ODATA_TYPES:
+        return ODATA_TYPES[odata]
+    keys = {_lower_first(key) for key in value if isinstance(key, str)}
+    if "conditions" in keys and ({"grantControls", "sessionControls"} & keys):
+        return CONDITIONAL_ACCESS_POLICY
+    definition = value.get("definition", value.get("Definition"))
+    if isinstance(definition, list) and any(
+        isinstance(item, str) and "TokenLifetimePolicy" in item for item in definition
+    ):
+        return TOKEN_LIFETIME_POLICY
+    if isinstance(definition, str) and "TokenLifetimePolicy" in definition:
+        return TOKEN_LIFETIME_POLICY
+    if "allowedCombinations" in keys:
+        return AUTHENTICATION_STRENGTH_POLICY
+    if keys & {"ipRanges", "countriesAndRegions"} and "displayName" in keys:
+        return NAMED_LOCATION
+    return None
+
+
+def find_documents(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(kind, pointer, object) for every recognised object, searching lists, `value` collections and wrappers."""
+    stack: list[tuple[str, Any]] = [(pointer, value)]
+    found = []
+    while stack:
+        current_pointer, current = stack.pop()
+        if isinstance(current, Mapping):
+            if "mfaServiceSettings" in current and isinstance(current.get("mfaServiceSettings"), Mapping):
+                found.append(
+                    (
+                        MFA_SERVICE_SETTINGS,
+                        join_pointer(current_pointer, "mfaServiceSettings"),
+                        current["mfaServiceSettings"],
+                    )
+                )
+                continue
+            kind = classify(current)
+            if kind is not None:
+                found.append((kind, current_pointer, current))
+                continue
+            stack.extend(
+                (join_pointer(current_pointer, key), item)
+                for key, item in current.items()
+                if isinstance(item, (Mapping, list))
+            )
+        elif isinstance(current, list):
+            stack.extend((join_pointer(current_pointer, index), item) for index, item in enumerate(current))
+    found.sort(key=lambda entry: [int(token) if token.isdigit() else token for token in split_pointer(entry[1])])
+    yield from found
+
+
+def _split_flags(kind: str, data: dict[str, Any]) -> None:
+    for pointer in FLAG_POINTERS.get(kind, ()):
+        *parents, last = split_pointer(pointer)
+        holder: Any = data
+        for token in parents:
+            holder = holder.get(token) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and isinstance(holder.get(last), str) and not isinstance(holder[last], Unresolved):
+            holder[last] = [piece.strip() for piece in holder[last].split(",") if piece.strip()]
+
+
+def _prune_empty(value: Any) -> Any:
+    """Canonical form: no nulls, no empty lists or objects (Graph exports are full of them)."""
+    if isinstance(value, dict):
+        result = {}
+        for key, item in value.items():
+            item = _prune_empty(item)
+            if item is None or (isinstance(item, (dict, list)) and not item and not isinstance(item, Unresolved)):
+                continue
+            result[key] = item
+        return result
+    if isinstance(value, list):
+        return [_prune_empty(item) for item in value]
+    return value
+
+
+def _remove(data: dict[str, Any], pointer: str) -> bool:
+    """Delete the value at pointer so rules never see it; False when it is the whole document."""
+    tokens = split_pointer(pointer)
+    if not tokens:
+        return False
+    holder: Any = data
+    for token in tokens[:-1]:
+        if isinstance(holder, dict):
+            holder = holder.get(token)
+        elif isinstance(holder, list) and token.isdigit() and int(token) < len(holder):
+            holder = holder[int(token)]
+        else:
+            return True
+    last = tokens[-1]
+    if isinstance(holder, dict):
+        holder.pop(last, None)
+    elif isinstance(holder, list) and last.isdigit() and int(last) < len(holder):
+        holder[int(last)] = None
+    return True
+
+
+def _identity(kind: str, data: Mapping[str, Any], hint: str | None, pointer: str) -> tuple[str, str]:
+    name = data.get("displayName")
+    name = str(name) if isinstance(name, str) and name else None
+    policy_id = data.get("id")
+    policy_id = (
+        str(policy_id) if isinstance(policy_id, str) and policy_id and not isinstance(policy_id, Unresolved) else None
+    )
+    identity = hint or policy_id or name or f"{kind}@{pointer or '/'}"
+    return identity, name or hint or policy_id or f"{kind} at {pointer or '/'}"
+
+
+def _parse_definitions(data: Mapping[str, Any]) -> tuple[ParsedDefinition, ...]:
+    from linter.loaders.jsontext import ParseError, parse_json
+
+    definitions = data.get("definition")
+    if not isinstance(definitions, list):
+        return ()
+    parsed = []
+    for index, text in enumerate(definitions):
+        if not isinstance(text, str) or isinstance(text, Unresolved):
+            continue
+        try:
+            value = parse_json(text)
+        except ParseError as error:
+            lines = text.split("\n")
+            line = min(error.span.start_line, len(lines))
+            offset = sum(len(part) + 1 for part in lines[: line - 1]) + error.span.start_column - 1
+            parsed.append(ParsedDefinition(index, None, str(error), min(max(offset, 0), max(len(text) - 1, 0))))
+            continue
+        if not isinstance(value, Mapping):
+            parsed.append(ParsedDefinition(index, None, "the definition is not a JSON object", 0))
+            continue
+        parsed.append(ParsedDefinition(index, value))
+    return tuple(parsed)
+
+
+def build_document(
+    kind: str,
+    raw: Mapping[str, Any],
+    *,
+    path: str,
+    source_format: str,
+    pointer: str,
+    positions: PositionIndex | None,
+    identity: str | None = None,
+    clean: bool = True,
+) -> tuple[Document | None, list[LoadProblem]]:
+    """Validate a Graph-shaped object against its schema and make it a model document.
+
+    Values that break the schema become IN002 problems and are removed, so rules never see them;
+    a document whose root is not an object is dropped. `clean` strips OData annotations first.
+    """
+    from linter.schema import validate
+
+    data: Any = graph_shape(raw) if clean else raw
+    if isinstance(data, dict):
+        _split_flags(kind, data)
+    identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
+    problems = []
+    keep = isinstance(data, dict)
+    for error_pointer, message in validate(kind, data):
+        span = positions.nearest_span(pointer + error_pointer) if positions is not None else None
+        problems.append(LoadProblem("IN002", f"{name}: {message}", span or FILE_START, error_pointer, identity_key))
+        if keep and not _remove(data, error_pointer):
+            keep = False
+    if not keep:
+        return None, problems
+    data = _prune_empty(data)
+    document = Document(
+        kind=kind,
+        data=data,
+        path=path,
+        source_format=source_format,
+        identity=identity_key,
+        name=name,
+        pointer=pointer,
+        positions=positions,
+        definitions=_parse_definitions(data) if kind == TOKEN_LIFETIME_POLICY else (),
+    )
+    return document, problems

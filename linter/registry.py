@@ -1,0 +1,150 @@
+"""Finding rules: the built-in directory, `--rules-dir` directories and `entralint.rules` entry points.
+
+All three go through one path: import the modules, take the `Rule` subclasses they define.
+Nothing loads from the scanned content; a directory is read only when the user names it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import importlib.util
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import ModuleType
+
+from linter.rule import DocumentRule, Rule, TenantRule
+
+__all__ = ["RuleLoadError", "builtin_rules_dir", "load_rules", "select_codes"]
+
+CODE = re.compile(r"^[A-Z]{2}[0-9]{3}$")
+NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+ENTRY_POINT_GROUP = "entralint.rules"
+
+
+class RuleLoadError(Exception):
+    """A rule module or rule class that cannot be used; the message names it."""
+
+
+def builtin_rules_dir() -> Path:
+    """`linter/rules` in an installed wheel, `rules/` beside `linter/` in a source checkout."""
+    package_dir = Path(__file__).resolve().parent
+    installed = package_dir / "rules"
+    return installed if installed.is_dir() else package_dir.parent / "rules"
+
+
+def _import_directory(directory: Path, package: str) -> list[ModuleType]:
+    if package not in sys.modules:
+        init = directory / "__init__.py"
+        spec = (
+            importlib.util.spec_from_file_location(package, init, submodule_search_locations=[str(directory)])
+            if init.exists()
+            else importlib.machinery.ModuleSpec(package, None, is_package=True)
+        )
+        if spec is None:
+            raise RuleLoadError(f"{directory}: not a directory of rule modules")
+        if spec.submodule_search_locations is not None and not init.exists():
+            spec.submodule_search_locations.append(str(directory))
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[package] = module
+        if spec.loader is not None:
+            spec.loader.exec_module(module)
+    modules = []
+    for path in sorted(directory.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        try:
+            modules.append(importlib.import_module(f"{package}.{path.stem}"))
+        except Exception as error:  # a user's module may fail in any way; say which
+            raise RuleLoadError(f"{path}: cannot import rule module: {error}") from error
+    return modules
+
+
+def _rules_in(module: ModuleType) -> list[type[Rule]]:
+    found = []
+    for value in vars(module).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, Rule)
+            and value not in (Rule, DocumentRule, TenantRule)
+            and value.__module__ == module.__name__
+        ):
+            found.append(value)
+    return found
+
+
+def _check_metadata(rule: type[Rule], origin: str) -> None:
+    for attribute in ("code", "name", "summary", "level", "scope"):
+        if not hasattr(rule, attribute):
+            raise RuleLoadError(f"{origin}: rule {rule.__name__} has no `{attribute}`")
+    if not CODE.match(rule.code):
+        raise RuleLoadError(f"{origin}: rule code {rule.code!r} is not two capitals and three digits")
+    if not NAME.match(rule.name):
+        raise RuleLoadError(f"{origin}: rule name {rule.name!r} is not kebab-case")
+
+
+def load_rules(rules_dirs: Sequence[Path] = (), *, entry_points: bool = True) -> dict[str, type[Rule]]:
+    """Every rule class by code, built-ins first; a duplicate code is an error."""
+    sources: list[tuple[str, Iterable[ModuleType]]] = [
+        ("built-in rules", _import_directory(builtin_rules_dir(), "linter.rules"))
+    ]
+    for number, directory in enumerate(rules_dirs):
+        if not directory.is_dir():
+            raise RuleLoadError(f"{directory}: rules directory does not exist")
+        sources.append((str(directory), _import_directory(directory, f"entralint_user_rules_{number}")))
+    if entry_points:
+        sources.extend(_entry_point_modules())
+    rules: dict[str, type[Rule]] = {}
+    for origin, modules in sources:
+        for module in modules:
+            for rule in _rules_in(module):
+                _check_metadata(rule, origin)
+                if rule.code in rules:
+                    raise RuleLoadError(
+                        f"{origin}: rule code {rule.code} is already used by {rules[rule.code].__module__}"
+                    )
+                rules[rule.code] = rule
+    return dict(sorted(rules.items()))
+
+
+def _entry_point_modules() -> list[tuple[str, list[ModuleType]]]:
+    from importlib.metadata import entry_points
+
+    found = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            loaded = entry.load()
+        except Exception as error:  # a broken plug-in names itself, and stops nothing silently
+            raise RuleLoadError(f"entry point {entry.name} ({entry.value}): {error}") from error
+        if isinstance(loaded, ModuleType):
+            found.append((f"entry point {entry.name}", [loaded]))
+        elif isinstance(loaded, type) and issubclass(loaded, Rule):
+            module = sys.modules[loaded.__module__]
+            found.append((f"entry point {entry.name}", [module]))
+        else:
+            raise RuleLoadError(f"entry point {entry.name} ({entry.value}) is neither a module nor a Rule")
+    return found
+
+
+def select_codes(
+    codes: Iterable[str],
+    select: Sequence[str] | None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> list[str]:
+    """Codes enabled by prefix selection: the longest matching prefix decides, as in ruff."""
+    chosen = []
+    selectors = [(prefix, True) for prefix in (select if select is not None else ["ALL"])]
+    selectors += [(prefix, True) for prefix in extend_select]
+    selectors += [(prefix, False) for prefix in ignore]
+    for code in codes:
+        verdict, length = False, -1
+        for prefix, enabled in selectors:
+            matched = 0 if prefix == "ALL" else len(prefix) if code.startswith(prefix) else -1
+            if matched > length or (matched == length and matched >= 0 and not enabled):
+                verdict, length = enabled, matched
+        if verdict:
+            chosen.append(code)
+    return chosen

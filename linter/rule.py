@@ -1,0 +1,151 @@
+"""What a rule is, what it yields, and what the engine makes of that."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from linter.model import Document, SourceFile, Tenant
+from linter.source import Location, Span
+
+__all__ = [
+    "DocumentRule",
+    "Finding",
+    "Level",
+    "Rule",
+    "RuleOption",
+    "Scope",
+    "Suppression",
+    "TenantRule",
+    "Violation",
+]
+
+
+class Level(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "note": 1}[self.value]
+
+
+class Scope(str, Enum):
+    DOCUMENT = "document"
+    TENANT = "tenant"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOption:
+    """A setting a user may give a rule under `[tool.entralint.rules.<ID>]`."""
+
+    name: str
+    type: str  # "string", "integer", "boolean", "string-list" or "timespan"
+    default: Any
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule yields: a message about a document (or a file) at a model pointer."""
+
+    code: str
+    message: str
+    subject: Document | str
+    pointer: str = ""
+    related: tuple[tuple[Document, str], ...] = ()
+    span: Span | None = None  # for load problems, whose position the loader knows
+    identity: str = ""  # the policy a file-level violation concerns
+    string_offset: int | None = None  # a character inside the string at pointer
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    kind: str  # "inSource" or "external"
+    justification: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A violation placed in a file: what reporters print."""
+
+    code: str
+    level: Level
+    message: str
+    path: str
+    span: Span
+    pointer: str = ""
+    identity: str = ""
+    related: tuple[Location, ...] = ()
+    suppression: Suppression | None = field(default=None, compare=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves: rule, file, policy identity and property path only."""
+        key = "\x1f".join((self.code, self.path, self.identity, self.pointer))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.start_line, self.span.start_column, self.code, self.message)
+
+
+class Rule:
+    """A check. Metadata lives on the class, help in the docstring (Markdown)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    level: ClassVar[Level]
+    scope: ClassVar[Scope]
+    kinds: ClassVar[frozenset[str]] = frozenset()
+    tags: ClassVar[tuple[str, ...]] = ()
+    options: ClassVar[tuple[RuleOption, ...]] = ()
+    # SARIF `security-severity` (0, 10] for rules GitHub should rank as security findings.
+    security_severity: ClassVar[float | None] = None
+    precision: ClassVar[str] = "high"
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        merged = {option.name: option.default for option in self.options}
+        merged.update(settings or {})
+        self.settings: Mapping[str, Any] = MappingProxyType(merged)
+
+    @classmethod
+    def help(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    def violation(
+        self,
+        subject: Document | str,
+        message: str,
+        pointer: str = "",
+        related: tuple[tuple[Document, str], ...] = (),
+    ) -> Violation:
+        return Violation(self.code, message, subject, pointer, related)
+
+
+class DocumentRule(Rule):
+    """A rule that looks at one document (or one file) at a time."""
+
+    scope: ClassVar[Scope] = Scope.DOCUMENT
+
+    def check(self, document: Document) -> Iterator[Violation]:
+        raise NotImplementedError
+
+    def check_file(self, source: SourceFile) -> Iterator[Violation]:
+        """Rules about files rather than documents (the IN family) override this."""
+        return iter(())
+
+
+class TenantRule(Rule):
+    """A rule that looks at everything one tenant holds."""
+
+    scope: ClassVar[Scope] = Scope.TENANT
+
+    def check(self, tenant: Tenant) -> Iterator[Violation]:
+        raise NotImplementedError

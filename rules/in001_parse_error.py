@@ -1,0 +1,46 @@
+"""IN001: files that cannot be read or parsed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.model import SOURCE_FILE, SourceFile
+from linter.rule import DocumentRule, Level, Violation
+
+
+class ParseError(DocumentRule):
+    """
+    ## What it checks
+    A file that should hold a policy but cannot be read: invalid JSON, YAML or HCL, text in an
+    encoding other than UTF-8 or UTF-16 with a byte-order mark, duplicate keys, a file over the
+    size limit, or a YAML tag that would construct an object.
+
+    ## Why it matters
+    Whatever reads the file next — Terraform, a deployment pipeline, Graph — fails or, worse,
+    reads something other than what the author meant (which of two duplicate keys wins is up to
+    the parser). No other rule can check a file it cannot read, so its policies go unchecked.
+
+    ## Example
+    ```json
+    {"displayName": "Block device code flow", "state": "enabled", "state": "disabled"}
+    ```
+
+    ## How to fix
+    Fix the syntax at the line and column given. Save PowerShell exports as UTF-8
+    (`Out-File -Encoding utf8`) or keep the UTF-16 byte-order mark. Remove duplicate keys.
+
+    ## References
+    - https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy
+    """
+
+    code = "IN001"
+    name = "parse-error"
+    summary = "The file cannot be read or parsed"
+    level = Level.ERROR
+    kinds = frozenset({SOURCE_FILE})
+    tags = ("input",)
+
+    def check_file(self, source: SourceFile) -> Iterator[Violation]:
+        for problem in source.problems:
+            if problem.code == self.code:
+                yield Violation(self.code, problem.message, source.path, span=problem.span)

@@ -1,0 +1,56 @@
+"""IN002: values that break the Graph schema of their kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.model import SOURCE_FILE, SourceFile
+from linter.rule import DocumentRule, Level, Violation
+
+
+class SchemaViolation(DocumentRule):
+    """
+    ## What it checks
+    A policy value of the wrong type, an unknown enum value (`state: enable`), an unknown
+    property, or a missing required one, checked against the JSON Schemas in `schemas/` for
+    Conditional Access policies, named locations, authentication strengths, token lifetime
+    policies and the MFA service settings document.
+
+    ## Why it matters
+    Graph rejects the request (`400 Bad Request`) when the pipeline deploys it, or — for
+    properties it ignores — silently drops the setting, so the tenant does not enforce what the
+    repository says. entralint removes the offending value before other rules run, so they never
+    reason about malformed data.
+
+    ## Example
+    ```json
+    {"displayName": "Require MFA", "state": "enable", "conditions": {}, "grantControls": {}}
+    ```
+
+    ## How to fix
+    Use the value or type the message names, for example `"state": "enabled"` in Graph JSON or
+    `state = "enabled"` in Terraform.
+
+    ## References
+    - https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy
+    - https://learn.microsoft.com/graph/api/resources/tokenlifetimepolicy
+    """
+
+    code = "IN002"
+    name = "schema-violation"
+    summary = "A value breaks the schema of its policy kind"
+    level = Level.ERROR
+    kinds = frozenset({SOURCE_FILE})
+    tags = ("input",)
+
+    def check_file(self, source: SourceFile) -> Iterator[Violation]:
+        for problem in source.problems:
+            if problem.code == self.code:
+                yield Violation(
+                    self.code,
+                    problem.message,
+                    source.path,
+                    problem.pointer,
+                    span=problem.span,
+                    identity=problem.identity,
+                )

@@ -1,0 +1,59 @@
+"""Spans from the lazy JSON scanner, including inside comma-joined flags and JSON-in-strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from linter.source import DecodeError, JsonPositions, Span, decode_text
+
+TEXT = '{\n  "a": [1, "x,y", {"b": "{\\"T\\": {\\"M\\": \\"1\\"}}"}],\n "c": null}'
+
+
+def test_value_spans() -> None:
+    positions = JsonPositions(TEXT)
+    assert positions.span("/a/0") == Span(2, 9, 2, 10)
+    assert positions.span("/c") == Span(3, 7, 3, 11)
+    assert positions.span("") == Span(1, 1, 3, 12)
+
+
+def test_comma_joined_flag_piece() -> None:
+    assert JsonPositions(TEXT).span("/a/1/1") == Span(2, 15, 2, 16)
+
+
+def test_json_inside_a_string_maps_through_escapes() -> None:
+    span = JsonPositions(TEXT).span("/a/2/b/T/M")
+    assert span is not None
+    assert (span.start_line, span.start_column) == (2, 34)
+
+
+def test_nearest_span_falls_back_to_ancestor() -> None:
+    assert JsonPositions(TEXT).nearest_span("/a/0/missing") == Span(2, 9, 2, 10)
+
+
+def test_deep_nesting_does_not_recurse() -> None:
+    depth = 50_000
+    text = "[" * depth + "]" * depth
+    assert JsonPositions(text).span("/0/0") is not None
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'\xef\xbb\xbf{"a": 1}', '{"a": 1}'),
+        ('{"a": 1}'.encode("utf-16"), '{"a": 1}'),
+        (b"\xfe\xff" + '{"a": 1}'.encode("utf-16-be"), '{"a": 1}'),
+    ],
+)
+def test_decode_boms(data: bytes, expected: str) -> None:
+    assert decode_text(data) == expected
+
+
+def test_decode_invalid_utf8_reports_position() -> None:
+    with pytest.raises(DecodeError) as error:
+        decode_text(b'{\n "a": "\xff"}')
+    assert (error.value.line, error.value.column) == (2, 8)
+
+
+def test_decode_nul_is_binary() -> None:
+    with pytest.raises(DecodeError, match="binary"):
+        decode_text(b"ab\x00cd")
