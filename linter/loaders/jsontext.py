@@ -12,6 +12,9 @@ from linter.source import JsonPositions, Span, line_column, scan_json
 __all__ = ["ParseError", "parse_json"]
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+# json.loads stops at Python's recursion limit; we name the place it gave up.
+MAX_JSON_DEPTH = 900
 
 
 class ParseError(Exception):
@@ -54,7 +57,9 @@ def parse_json(text: str) -> Any:
             f"duplicate key {error.key!r}: which value wins is ambiguous", _duplicate_span(text, error.key)
         ) from None
     except RecursionError:
-        raise ParseError("JSON nested too deeply to read", Span.point(1, 1)) from None
+        raise ParseError(
+            f"JSON nested more than {MAX_JSON_DEPTH} levels deep: entralint stops reading here", _too_deep(text)
+        ) from None
     except ValueError as error:
         # parse_constant and int() past sys.get_int_max_str_digits() land here, without a position.
         raise ParseError(f"invalid JSON: {error}", _first_offending_span(text, str(error))) from None
@@ -71,6 +76,19 @@ def _duplicate_span(text: str, key: str) -> Span:
             if pointer in seen and pointer.rsplit("/", 1)[-1][:-4].replace("~1", "/").replace("~0", "~") == key:
                 return positions.span_of_offsets(start, end)
             seen.add(pointer)
+    return Span.point(1, 1)
+
+
+def _too_deep(text: str) -> Span:
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return Span.point(*line_column(text, match.start()))
+        elif token in "]}":
+            depth -= 1
     return Span.point(1, 1)
 
 

@@ -24,6 +24,7 @@ _TEXT_SCALARS = {_TAG + name for name in ("str", "timestamp", "binary", "value")
 # Each value built counts; aliases make a document cost more than its text, billion-laughs style.
 MAX_VALUES_PER_CHARACTER = 4
 MIN_VALUE_BUDGET = 100_000
+MAX_DEPTH = 1_000
 
 
 def _span(node: yaml.Node) -> Span:
@@ -31,8 +32,31 @@ def _span(node: yaml.Node) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+def _check_depth(text: str) -> None:
+    """libyaml's composer recurses in C and crashes the process past ~50,000 levels: measure first.
+
+    Only flow collections and compact `- - -` sequences nest cheaply (block mappings need ever more
+    indentation), so a text with fewer openers than MAX_DEPTH cannot be too deep and skips the scan.
+    """
+    if text.count("[") + text.count("{") + text.count("- ") <= MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise ParseError(
+                    f"YAML nested more than {MAX_DEPTH} levels deep: entralint stops reading here",
+                    Span.point(mark.line + 1, mark.column + 1),
+                )
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
 def _compose(text: str) -> list[yaml.Node]:
     try:
+        _check_depth(text)
         return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
