@@ -125,6 +125,9 @@ def lint_file(ruleset: RuleSet, path: Path, shown: str, given: bool, max_size: i
             result = None
             problems = (LoadProblem("IN001", "input nested too deeply to read", FILE_START),)
             documents, result_format = (), ""
+        except Exception as error:  # a loader bug must not take the other files down
+            message = f"internal error while loading this file ({type(error).__name__}: {error}); please report it"
+            return FileOutcome(shown, given, notifications=(Notification(message, shown, level="error"),))
         else:
             if result is None:
                 return FileOutcome(shown, given)
@@ -264,5 +267,5 @@ def lint(
         notifications=tuple(notifications),
         rules={code: type(rule) for code, rule in ruleset.rules.items()},
         elapsed=time.perf_counter() - started,
-        rule_failed=any(note.rule for note in notifications),
+        rule_failed=any(note.level == "error" for note in notifications),
     )
