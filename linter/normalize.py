@@ -37,6 +37,7 @@ FLAG_POINTERS = {
         "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
         "/conditions/users/excludeGuestsOrExternalUsers/guestOrExternalUserTypes",
         "/conditions/insiderRiskLevels",
+        "/conditions/agentIdRiskLevels",
     ),
 }
 
