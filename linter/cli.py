@@ -87,12 +87,22 @@ def _positive(value: str) -> int:
     return number
 
 
+def _is_terminal(stream: IO[str]) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
 def _use_color(choice: str, stream: IO[str]) -> bool:
+    """ANSI colors: `always`, or `auto` on a terminal unless NO_COLOR is set (https://no-color.org)."""
     if choice != "auto":
         return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
-    return hasattr(stream, "isatty") and stream.isatty()
+    return _is_terminal(stream)
+
+
+def _use_excerpts(choice: str, stream: IO[str]) -> bool:
+    """Source lines with a caret: for people, so on a terminal (colored or not) or when colors are forced."""
+    return choice == "always" or _is_terminal(stream)
 
 
 def _fail(message: str) -> int:
@@ -149,8 +159,13 @@ def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
         try:
             writer(handle)
         except BaseException:
+            handle.close()
             os.unlink(handle.name)
             raise
+    # mkstemp creates the file 0600; give the report the permissions any new file would get.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(handle.name, 0o666 & ~umask)
     os.replace(handle.name, path)
 
 
@@ -170,28 +185,29 @@ def _command_check(args: argparse.Namespace) -> int:
             report = apply_baseline(report, args.baseline)
         except BaselineError as error:
             return _fail(str(error))
-    reporter = get_reporter(args.format)
-    color = args.output is None and _use_color(args.color, sys.stdout)
-
-    def render(out: IO[str]) -> None:
-        reporter(report, out, color=color, category=args.category)
-
-    if args.quiet and args.format == "text":
+    to_terminal = args.output is None
+    color = to_terminal and _use_color(args.color, sys.stdout)
+    excerpts = to_terminal and _use_excerpts(args.color, sys.stdout)
+    if args.format == "text" and args.quiet:
         from linter.reporters.text import write_findings
 
-        _write_output(args.output, lambda out: write_findings(report, out, color=color))
+        _write_output(args.output, lambda out: write_findings(report, out, color=color, excerpts=excerpts))
     else:
-        _write_output(args.output, render)
+        reporter = get_reporter(args.format)
+        _write_output(
+            args.output,
+            lambda out: reporter(report, out, color=color, excerpts=excerpts, category=args.category),
+        )
     if args.statistics:
-        from collections import Counter
+        from linter.reporters.text import statistics
 
-        counts = Counter(finding.code for finding in report.findings if finding.suppression is None)
-        stream = sys.stderr if args.output is None and args.format != "text" else sys.stdout
-        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            stream.write(f"{count:>6}  {code}  {report.rules[code].name}\n")
-    for note in report.notifications:
-        if note.rule and args.format != "text":
-            sys.stderr.write(f"entralint: error: {note.message}\n")
+        stream = sys.stdout if args.format == "text" and args.output is None else sys.stderr
+        stream.write(statistics(report))
+    if args.output is not None or args.format != "text" or args.quiet:
+        # The report itself may be a file or a format nobody reads in a terminal: say what went wrong.
+        for note in report.notifications:
+            where = f"{note.path}: " if note.path else ""
+            sys.stderr.write(f"{where}entralint {note.level}: {note.message}\n")
     return _exit_code(report, config.fail_on)
 
 
@@ -227,6 +243,7 @@ def _command_inspect(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run entralint; returns the exit code."""
     from linter.config import ConfigError
+    from linter.registry import RuleLoadError
 
     parser = _parser()
     try:
@@ -244,10 +261,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return handlers[args.command](args)
-    except ConfigError as error:
+    except (ConfigError, RuleLoadError) as error:
         return _fail(str(error))
     except BrokenPipeError:
         sys.stderr.close()
         return 2
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        return _fail(f"{where}{error.strerror or error}")
     except KeyboardInterrupt:
         return _fail("interrupted")
+    except Exception:  # a bug in entralint: exit 2 as documented, with what a bug report needs
+        import traceback
+
+        traceback.print_exc()
+        return _fail(f"internal error in entralint {__version__}; please report it with the traceback above")

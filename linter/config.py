@@ -10,7 +10,8 @@ from typing import Any
 
 __all__ = ["Config", "ConfigError", "find_config_file", "load_config"]
 
-CONFIG_FILES = ("pyproject.toml", ".entralint.toml", ".entralint.yaml", ".entralint.yml")
+# In one directory a file of entralint's own wins over pyproject.toml, as ruff.toml does over it for ruff.
+CONFIG_FILES = (".entralint.toml", ".entralint.yaml", ".entralint.yml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from linter.files import glob_matches
+from linter.files import display_path, glob_matches
 from linter.model import Document
 from linter.rule import Finding, Suppression
 from linter.source import Span
@@ -22,6 +24,11 @@ __all__ = ["SuppressionComment", "apply_suppressions", "find_comments"]
 _COMMENT = re.compile(r"(?:#|//)\s*entralint:\s*ignore\[(?P<codes>[^\]]*)\][ \t]*(?P<reason>[^\r\n]*)")
 UNUSED = "IN004"
 NO_REASON = "IN003"
+
+
+def has_comments(source_format: str) -> bool:
+    """Formats whose comments entralint reads; in JSON a `# entralint:` is string content, not a comment."""
+    return source_format.endswith("-yaml") or source_format in ("terraform-hcl", "powershell")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +72,54 @@ def _comment_for(
     return None
 
 
+def _file_ignored(finding: Finding, config: Config, cwd: Path) -> bool:
+    """per-file-ignores: globs relative to the config file's directory, as the config's author wrote them."""
+    if not config.per_file_ignores:
+        return False
+    relative = display_path(Path(os.path.normpath(cwd / finding.path)), config.root)
+    return any(
+        glob_matches(glob, relative) and any(finding.code.startswith(code) for code in codes)
+        for glob, codes in config.per_file_ignores.items()
+    )
+
+
+def _comment_findings(
+    comments: Mapping[str, Sequence[SuppressionComment]], used: set[tuple[str, int]], ruleset: RuleSet
+) -> Iterator[Finding]:
+    """IN003 for a comment without a reason, IN004 for one that matched nothing it could have matched."""
+    for path, file_comments in comments.items():
+        for comment in file_comments:
+            codes = ", ".join(comment.codes) or "nothing"
+            if NO_REASON in ruleset.rules and not comment.reason:
+                message = f"suppression of {codes} gives no reason; write one after the bracket"
+                yield Finding(NO_REASON, ruleset.levels[NO_REASON], message, path, comment.span)
+            # A code that is known but not selected in this run could not have matched: not unused.
+            checkable = not comment.codes or any(
+                any(code.startswith(prefix) for code in ruleset.rules)
+                or not any(code.startswith(prefix) for code in ruleset.available)
+                for prefix in comment.codes
+            )
+            if UNUSED in ruleset.rules and (path, comment.line) not in used and checkable:
+                message = f"suppression of {codes} matches no finding; remove it"
+                yield Finding(UNUSED, ruleset.levels[UNUSED], message, path, comment.span)
+
+
 def apply_suppressions(
     findings: list[Finding],
     outcomes: Sequence[FileOutcome],
     documents: Sequence[Document],
     config: Config,
     ruleset: RuleSet,
+    *,
+    cwd: Path | None = None,
 ) -> list[Finding]:
     """Drop per-file ignores, mark inline and per-policy suppressions, and report bad comments."""
-    comments = {outcome.path: outcome.comments for outcome in outcomes if outcome.comments}
+    cwd = cwd or Path.cwd()
+    comments = {
+        outcome.path: outcome.comments
+        for outcome in outcomes
+        if outcome.comments and has_comments(outcome.source_format)
+    }
     policy_lines: dict[tuple[str, str], list[int]] = {}
     by_identity: dict[tuple[str, str], Document] = {}
     for document in documents:
@@ -82,11 +128,6 @@ def apply_suppressions(
     used: set[tuple[str, int]] = set()
     result: list[Finding] = []
     for finding in findings:
-        if any(
-            glob_matches(glob, finding.path) and any(finding.code.startswith(code) for code in codes)
-            for glob, codes in config.per_file_ignores.items()
-        ):
-            continue
         comment = _comment_for(
             finding, comments.get(finding.path, ()), policy_lines.get((finding.path, finding.identity), ())
         )
@@ -98,29 +139,8 @@ def apply_suppressions(
             if reason is not None:
                 finding = replace(finding, suppression=Suppression("external", reason))
         result.append(finding)
-    for path, file_comments in comments.items():
-        for comment in file_comments:
-            if NO_REASON in ruleset.rules and not comment.reason:
-                result.append(
-                    Finding(
-                        NO_REASON,
-                        ruleset.levels[NO_REASON],
-                        f"suppression of {', '.join(comment.codes)} gives no reason; write one after the bracket",
-                        path,
-                        comment.span,
-                    )
-                )
-            if UNUSED in ruleset.rules and (path, comment.line) not in used:
-                result.append(
-                    Finding(
-                        UNUSED,
-                        ruleset.levels[UNUSED],
-                        f"suppression of {', '.join(comment.codes) or 'nothing'} matches no finding; remove it",
-                        path,
-                        comment.span,
-                    )
-                )
-    return result
+    result.extend(_comment_findings(comments, used, ruleset))
+    return [finding for finding in result if not _file_ignored(finding, config, cwd)]
 
 
 def _policy_ignore(config: Config, document: Document | None, code: str) -> str | None:

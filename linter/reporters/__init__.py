@@ -18,9 +18,17 @@ FORMATS = {
 
 
 class Reporter(Protocol):
-    """Writes one report; `color` matters only to formats meant for terminals."""
+    """Writes one report; `color` and `excerpts` matter only to the text format, `category` only to SARIF."""
 
-    def __call__(self, report: Report, out: IO[str], *, color: bool = False, category: str | None = None) -> None: ...
+    def __call__(
+        self,
+        report: Report,
+        out: IO[str],
+        *,
+        color: bool = False,
+        excerpts: bool = False,
+        category: str | None = None,
+    ) -> None: ...
 
 
 def get_reporter(name: str) -> Reporter:

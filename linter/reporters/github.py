@@ -17,7 +17,9 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write(report: Report, out: IO[str], *, color: bool = False, category: str | None = None) -> None:
+def write(
+    report: Report, out: IO[str], *, color: bool = False, excerpts: bool = False, category: str | None = None
+) -> None:
     for finding in report.findings:
         if finding.suppression is not None:
             continue

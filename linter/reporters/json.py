@@ -35,7 +35,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return entry
 
 
-def write(report: Report, out: IO[str], *, color: bool = False, category: str | None = None) -> None:
+def write(
+    report: Report, out: IO[str], *, color: bool = False, excerpts: bool = False, category: str | None = None
+) -> None:
     document = {
         "tool": {"name": "entralint", "version": __version__},
         "files": len(report.files),

@@ -6,14 +6,20 @@ from collections import Counter
 from pathlib import Path
 from typing import IO
 
-from linter.engine import Report
+from linter.engine import Notification, Report
+from linter.files import display_path
 from linter.rule import Finding
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{_RESET}" if color else text
+
+
 def _excerpt(finding: Finding, lines_of: dict[str, list[str] | None], color: bool) -> str:
+    """The finding's first source line and a caret under its span."""
     if finding.path not in lines_of:
         try:
             from linter.source import decode_text
@@ -29,10 +35,7 @@ def _excerpt(finding: Finding, lines_of: dict[str, list[str] | None], color: boo
     width = max(1, (span.end_column if span.end_line == span.start_line else len(text) + 1) - span.start_column)
     gutter = f"{span.start_line:>5} | "
     caret = " " * (len(gutter) + span.start_column - 1) + "^" * min(width, max(1, len(text) - span.start_column + 1))
-    if color:
-        caret = _COLORS[finding.level.value] + caret + _RESET
-        gutter = _DIM + gutter + _RESET
-    return f"{gutter}{text}\n{caret}\n"
+    return f"{_paint(gutter, _DIM, color)}{text}\n{_paint(caret, _COLORS[finding.level.value], color)}\n"
 
 
 def summary(report: Report) -> str:
@@ -50,23 +53,38 @@ def summary(report: Report) -> str:
     )
 
 
-def write(report: Report, out: IO[str], *, color: bool = False, category: str | None = None) -> None:
-    write_findings(report, out, color=color)
+def statistics(report: Report) -> str:
+    """`--statistics`: unsuppressed findings per rule, most frequent first."""
+    counts = Counter(finding.code for finding in report.findings if finding.suppression is None)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{count:>6}  {code}  {report.rules[code].name}\n" for code, count in ordered)
+
+
+def _notification_line(note: Notification) -> str:
+    where = (
+        display_path(Path(note.path), Path.cwd()) + ": " if note.path and not note.path.startswith("tenant ") else ""
+    )
+    return f"{where}entralint {note.level}: {note.message}\n"
+
+
+def write(
+    report: Report, out: IO[str], *, color: bool = False, excerpts: bool = False, category: str | None = None
+) -> None:
+    write_findings(report, out, color=color, excerpts=excerpts)
     for note in report.notifications:
-        where = f"{note.path}: " if note.path else ""
-        out.write(f"{where}entralint {note.level}: {note.message}\n")
+        out.write(_notification_line(note))
     out.write(summary(report) + "\n")
 
 
-def write_findings(report: Report, out: IO[str], *, color: bool = False) -> None:
-    """One line per unsuppressed finding, with a source excerpt when writing to a terminal."""
+def write_findings(report: Report, out: IO[str], *, color: bool = False, excerpts: bool = False) -> None:
+    """One line per unsuppressed finding, with a source excerpt when a person is reading."""
     lines_of: dict[str, list[str] | None] = {}
     for finding in report.findings:
         if finding.suppression is not None:
             continue
         span = finding.span
-        code = f"{_BOLD}{finding.code}{_RESET}" if color else finding.code
-        level = f"{_COLORS[finding.level.value]}{finding.level.value}{_RESET}" if color else finding.level.value
+        code = _paint(finding.code, _BOLD, color)
+        level = _paint(finding.level.value, _COLORS[finding.level.value], color)
         out.write(f"{finding.path}:{span.start_line}:{span.start_column}: {code} [{level}] {finding.message}\n")
-        if color:
+        if excerpts:
             out.write(_excerpt(finding, lines_of, color))
