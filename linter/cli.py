@@ -140,7 +140,8 @@ def _check_config(args: argparse.Namespace) -> Config:
     if args.exclude:
         changes["exclude"] = (*config.exclude, *args.exclude)
     if args.rules_dir:
-        changes["rules_dirs"] = (*config.rules_dirs, *(path.resolve() for path in args.rules_dir))
+        # dict.fromkeys: a directory named both in the config and on the command line is loaded once.
+        changes["rules_dirs"] = tuple(dict.fromkeys((*config.rules_dirs, *(path.resolve() for path in args.rules_dir))))
     if args.max_file_size:
         changes["max_file_size"] = args.max_file_size
     return replace(config, **changes)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ Nothing loads from the scanned content; a directory is read only when the user n
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.machinery
 import importlib.util
@@ -90,10 +91,12 @@ def load_rules(rules_dirs: Sequence[Path] = (), *, entry_points: bool = True) ->
     sources: list[tuple[str, Iterable[ModuleType]]] = [
         ("built-in rules", _import_directory(builtin_rules_dir(), "linter.rules"))
     ]
-    for number, directory in enumerate(rules_dirs):
+    for directory in rules_dirs:
         if not directory.is_dir():
             raise RuleLoadError(f"{directory}: rules directory does not exist")
-        sources.append((str(directory), _import_directory(directory, f"entralint_user_rules_{number}")))
+        # Named after the directory: a second run in the same process may name other directories.
+        package = f"entralint_user_rules_{hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]}"
+        sources.append((str(directory), _import_directory(directory, package)))
     if entry_points:
         sources.extend(_entry_point_modules())
     rules: dict[str, type[Rule]] = {}
