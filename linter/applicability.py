@@ -8,25 +8,38 @@ Answers about values a source computes (`var.x`) are three-valued: True, False, 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from linter.model import Document, Unresolved
 
 __all__ = [
     "DEVICE_REGISTRATION_SERVICE",
-    "MICROSOFT_FLOW_PORTAL",
+    "LEGACY_CLIENT_APP_TYPES",
     "MICROSOFT_FLOW_SERVICE",
+    "SignInFrequency",
+    "all_of",
     "blocks",
+    "blocks_everyone",
+    "blocks_flow_everywhere",
     "client_app_types",
     "excluded_applications",
     "grant_controls",
     "includes_all_resources",
     "includes_all_users",
+    "includes_no_resources",
+    "includes_no_users",
     "is_enabled",
     "is_enforced_or_report_only",
     "is_unresolved",
     "listed",
+    "missing_exclusions",
+    "narrowed",
     "narrowed_by_location_or_platform",
+    "present",
+    "references",
+    "requires_grant",
+    "sign_in_frequency",
     "state",
     "targets_application",
     "transfer_methods",
@@ -34,17 +47,62 @@ __all__ = [
 
 DEVICE_REGISTRATION_SERVICE = "01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9"
 MICROSOFT_FLOW_SERVICE = "7df0a125-d3be-4c96-aa54-591f83ff541c"
-MICROSOFT_FLOW_PORTAL = "6204c1d1-4712-4c46-a7d9-3ed63d992682"
+# Legacy authentication as Conditional Access names it: Exchange ActiveSync and "other clients".
+LEGACY_CLIENT_APP_TYPES = frozenset({"exchangeactivesync", "other"})
 
 Tri = bool | None
+
+_USER_INCLUDES = (
+    "/conditions/users/includeUsers",
+    "/conditions/users/includeGroups",
+    "/conditions/users/includeRoles",
+    "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
+    # Workload identity policies include service principals instead of users.
+    "/conditions/clientApplications/includeServicePrincipals",
+    "/conditions/clientApplications/includeAgentIdServicePrincipals",
+)
+_RESOURCE_INCLUDES = (
+    "/conditions/applications/includeApplications",
+    "/conditions/applications/includeUserActions",
+    "/conditions/applications/includeAuthenticationContextClassReferences",
+)
+_RISK_LEVELS = (
+    "/conditions/userRiskLevels",
+    "/conditions/signInRiskLevels",
+    "/conditions/servicePrincipalRiskLevels",
+    "/conditions/insiderRiskLevels",
+)
 
 
 def is_unresolved(value: Any) -> bool:
     return isinstance(value, Unresolved)
 
 
+def all_of(*answers: Tri) -> Tri:
+    """Three-valued AND: False wins, then unknown, then True."""
+    if False in answers:
+        return False
+    return True if all(answers) else None
+
+
+def present(policy: Document, *pointers: str) -> str:
+    """The first pointer with a value in the policy, else the last one (its nearest ancestor is shown)."""
+    for pointer in pointers:
+        if policy.get(pointer) is not None:
+            return pointer
+    return pointers[-1]
+
+
 def listed(policy: Document, pointer: str) -> tuple[str, ...] | None:
     """The strings of a list value; None when the list (or an item) is an unresolved reference."""
+    value = references(policy, pointer)
+    if value is None or any(isinstance(item, Unresolved) for item in value):
+        return None
+    return value
+
+
+def references(policy: Document, pointer: str) -> tuple[str, ...] | None:
+    """The strings of a list value, unresolved items kept as their source text; None when the list is computed."""
     value = policy.get(pointer, ())
     if isinstance(value, Unresolved):
         return None
@@ -52,13 +110,15 @@ def listed(policy: Document, pointer: str) -> tuple[str, ...] | None:
         value = [value]
     if not isinstance(value, (list, tuple)):
         return ()
-    if any(isinstance(item, Unresolved) for item in value):
-        return None
     return tuple(item for item in value if isinstance(item, str))
 
 
 def _has(values: Iterable[str], special: str) -> bool:
-    return any(value.casefold() == special.casefold() for value in values)
+    return any(value.strip().casefold() == special.casefold() for value in values)
+
+
+def _only_none(values: tuple[str, ...]) -> bool:
+    return all(value.strip().casefold() == "none" for value in values)
 
 
 def state(policy: Document) -> str | None:
@@ -71,14 +131,14 @@ def is_enabled(policy: Document) -> Tri:
     value = policy.get("/state")
     if isinstance(value, Unresolved):
         return None
-    return value == "enabled"
+    return bool(value == "enabled")
 
 
 def is_enforced_or_report_only(policy: Document) -> Tri:
     value = policy.get("/state")
     if isinstance(value, Unresolved):
         return None
-    return value in ("enabled", "enabledForReportingButNotEnforced")
+    return bool(value in ("enabled", "enabledForReportingButNotEnforced"))
 
 
 def grant_controls(policy: Document) -> tuple[str, ...] | None:
@@ -89,6 +149,22 @@ def blocks(policy: Document) -> Tri:
     """Does the policy's grant block access?"""
     controls = grant_controls(policy)
     return None if controls is None else _has(controls, "block")
+
+
+def requires_grant(policy: Document) -> Tri:
+    """Does the policy block or require anything (a control, an authentication strength, terms of use)?"""
+    grant = policy.get("/grantControls")
+    if isinstance(grant, Unresolved):
+        return None
+    if not isinstance(grant, dict):
+        return False
+    answers = [
+        references(policy, f"/grantControls/{name}")
+        for name in ("builtInControls", "termsOfUse", "customAuthenticationFactors")
+    ]
+    if any(answer for answer in answers) or grant.get("authenticationStrength") is not None:
+        return True
+    return None if None in answers else False
 
 
 def includes_all_users(policy: Document) -> Tri:
@@ -105,12 +181,30 @@ def includes_all_resources(policy: Document) -> Tri:
     return _has(applications, "All")
 
 
+def _includes_nothing(policy: Document, pointers: Iterable[str]) -> Tri:
+    values = [references(policy, pointer) for pointer in pointers]
+    if any(value is not None and not _only_none(value) for value in values):
+        return False
+    return None if None in values else True
+
+
+def includes_no_users(policy: Document) -> Tri:
+    """No users, groups, roles, guests or service principals included, or only `None`."""
+    return _includes_nothing(policy, _USER_INCLUDES)
+
+
+def includes_no_resources(policy: Document) -> Tri:
+    """No resources, user actions or authentication contexts included, or only `None`."""
+    return _includes_nothing(policy, _RESOURCE_INCLUDES)
+
+
 def excluded_applications(policy: Document) -> tuple[str, ...] | None:
     return listed(policy, "/conditions/applications/excludeApplications")
 
 
 def targets_application(policy: Document, app_id: str, groups: Iterable[str] = ()) -> Tri:
     """Is app_id in scope: included directly, through `All` or a named group, and not excluded?"""
+    groups = tuple(groups)
     included = listed(policy, "/conditions/applications/includeApplications")
     excluded = excluded_applications(policy)
     if excluded is not None and (_has(excluded, app_id) or any(_has(excluded, group) for group in groups)):
@@ -118,6 +212,20 @@ def targets_application(policy: Document, app_id: str, groups: Iterable[str] = (
     if included is None or excluded is None:
         return None
     return _has(included, "All") or _has(included, app_id) or any(_has(included, group) for group in groups)
+
+
+def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, ...] | None:
+    """The accounts neither in excludeUsers nor in excludeGroups; None when an exclusion list is computed.
+
+    Accounts may be object ids or Terraform references (`azuread_user.breakglass.object_id`),
+    which match an unresolved exclusion by its source text.
+    """
+    users = references(policy, "/conditions/users/excludeUsers")
+    groups = references(policy, "/conditions/users/excludeGroups")
+    if users is None or groups is None:
+        return None
+    excluded = {value.strip().casefold() for value in (*users, *groups)}
+    return tuple(account for account in accounts if account.strip().casefold() not in excluded)
 
 
 def transfer_methods(policy: Document) -> frozenset[str] | None:
@@ -137,3 +245,78 @@ def narrowed_by_location_or_platform(policy: Document) -> Tri:
     if platforms is None or locations is None:
         return None
     return bool(platforms and not _has(platforms, "all")) or bool(locations and not _has(locations, "All"))
+
+
+def narrowed(policy: Document) -> Tri:
+    """Does any condition beyond users and resources limit the policy: location, platform, risk, device filter?"""
+    answers: list[Tri] = [narrowed_by_location_or_platform(policy)]
+    answers += [None if (levels := listed(policy, pointer)) is None else bool(levels) for pointer in _RISK_LEVELS]
+    mode = policy.get("/conditions/devices/deviceFilter/mode")
+    answers.append(None if isinstance(mode, Unresolved) else mode == "include")
+    if True in answers:
+        return True
+    return None if None in answers else False
+
+
+def blocks_everyone(policy: Document) -> Tri:
+    """An enabled block for all users and all resources, not narrowed by other conditions.
+
+    Exclusions are fine (break-glass accounts, the Device Registration Service).
+    """
+    not_narrowed = None if (narrowing := narrowed(policy)) is None else not narrowing
+    return all_of(
+        is_enabled(policy), blocks(policy), includes_all_users(policy), includes_all_resources(policy), not_narrowed
+    )
+
+
+def blocks_flow_everywhere(policy: Document, method: str) -> Tri:
+    """Does an enabled policy block the transfer method for all users and all resources?"""
+    methods = transfer_methods(policy)
+    if methods is not None and method not in methods:
+        return False
+    named = True if methods is not None else None
+    return all_of(named, blocks_everyone(policy))
+
+
+@dataclass(frozen=True, slots=True)
+class SignInFrequency:
+    """An enforced sign-in frequency session control."""
+
+    every_time: bool
+    value: int | str | None = None  # an Unresolved value keeps its source text
+    unit: str | None = None  # "hours" or "days"
+
+    def describe(self) -> str:
+        if self.every_time:
+            return "every time"
+        if self.value is None:
+            return "at a fixed interval"
+        unit = self.unit or "hours"
+        if self.value == 1 and not isinstance(self.value, str):
+            return f"every {unit.rstrip('s')}"
+        return f"every {self.value} {unit}"
+
+
+def sign_in_frequency(policy: Document) -> SignInFrequency | bool | None:
+    """The enforced sign-in frequency; False when none is enforced, None when a computed value decides it."""
+    control = policy.get("/sessionControls/signInFrequency")
+    if isinstance(control, Unresolved):
+        return None
+    if not isinstance(control, dict):
+        return False
+    enabled = control.get("isEnabled")
+    interval = control.get("frequencyInterval")
+    value = control.get("value")
+    if isinstance(enabled, Unresolved) or isinstance(interval, Unresolved):
+        return None
+    # Hand-written files often omit isEnabled; Graph itself always sends it.
+    if enabled is False or (enabled is None and value is None and interval != "everyTime"):
+        return False
+    if interval == "everyTime":
+        return SignInFrequency(every_time=True)
+    unit = control.get("type")
+    return SignInFrequency(
+        every_time=False,
+        value=value if isinstance(value, (int, str)) and not isinstance(value, bool) else None,
+        unit=unit if isinstance(unit, str) else None,
+    )

@@ -4,38 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.applicability import (
-    blocks,
-    includes_all_resources,
-    includes_all_users,
-    is_enabled,
-    narrowed_by_location_or_platform,
-    transfer_methods,
-)
+from linter.applicability import blocks_flow_everywhere, transfer_methods
 from linter.model import Document, Tenant
 from linter.rule import Level, TenantRule, Violation
-
-
-def blocks_flow_everywhere(policy: Document, method: str) -> bool | None:
-    """True when an enabled policy blocks the transfer method for all users and all resources.
-
-    Exclusions are fine (break-glass accounts, DRS); include lists on platforms or locations are not.
-    None when a computed value decides it.
-    """
-    methods = transfer_methods(policy)
-    if methods is not None and method not in methods:
-        return False
-    answers = (
-        methods is not None,
-        is_enabled(policy),
-        blocks(policy),
-        includes_all_users(policy),
-        includes_all_resources(policy),
-        None if (narrowed := narrowed_by_location_or_platform(policy)) is None else not narrowed,
-    )
-    if False in answers:
-        return False
-    return True if all(answers) else None
 
 
 class DeviceCodeFlowNotBlocked(TenantRule):

@@ -1,0 +1,70 @@
+"""CA004: a policy that blocks an authentication flow is disabled or report-only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.applicability import blocks, state, transfer_methods
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.rule import DocumentRule, Level, Violation
+
+_STATES = {
+    "disabled": "is disabled, so it blocks nothing and logs nothing",
+    "enabledForReportingButNotEnforced": "is report-only (enabledForReportingButNotEnforced), so it only logs",
+}
+
+
+class AuthenticationFlowPolicyNotEnforced(DocumentRule):
+    """
+    ## What it checks
+    A Conditional Access policy that blocks an authentication flow (`deviceCodeFlow` or
+    `authenticationTransfer` in `conditions.authenticationFlows.transferMethods` with grant `block`)
+    but whose `state` is `disabled` or `enabledForReportingButNotEnforced`.
+
+    ## Why it matters
+    Such a policy protects nothing: device code phishing and authentication transfer keep working.
+    Report-only is the right first step, though, because a block also applies to protocol-tracked
+    sessions and can stop legitimate users (conference room devices, device registration) with
+    `AADSTS53003` (access blocked by Conditional Access): run it in report-only, read the sign-in
+    logs (authentication protocol "Device code"), then enforce it.
+
+    ## Example
+    ```json
+    {"displayName": "Block device code flow", "state": "disabled",
+     "conditions": {"authenticationFlows": {"transferMethods": "deviceCodeFlow"},
+                    "users": {"includeUsers": ["All"]}, "applications": {"includeApplications": ["All"]}},
+     "grantControls": {"operator": "OR", "builtInControls": ["block"]}}
+    ```
+
+    ## How to fix
+    After reviewing the report-only results, set Graph JSON `"state": "enabled"` (Terraform
+    `state = "enabled"` on the `azuread_conditional_access_policy`). A disabled policy should first
+    go to `"enabledForReportingButNotEnforced"`.
+
+    ## References
+    - https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows
+    - https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-report-only
+    """
+
+    code = "CA004"
+    name = "authentication-flow-policy-not-enforced"
+    summary = "A policy that blocks an authentication flow is disabled or report-only"
+    level = Level.NOTE
+    kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
+    tags = ("authentication-flows",)
+
+    def check(self, document: Document) -> Iterator[Violation]:
+        current = state(document)
+        methods = sorted((transfer_methods(document) or frozenset()) - {"none"})
+        if current not in _STATES or not methods or blocks(document) is not True:
+            return
+        next_step = (
+            "report-only is the right first step: read its sign-in log results, then set state to enabled"
+            if current == "enabledForReportingButNotEnforced"
+            else "set it to report-only first (the right first step), read the sign-in logs, then enable it"
+        )
+        yield self.violation(
+            document,
+            f"policy {document.name!r} blocks {' and '.join(methods)} but {_STATES[current]}; {next_step}",
+            "/state",
+        )

@@ -1,0 +1,96 @@
+"""CA005: a device code flow block that leaves some resources out, and what protocol tracking does then."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.applicability import (
+    DEVICE_REGISTRATION_SERVICE,
+    all_of,
+    blocks,
+    excluded_applications,
+    includes_all_resources,
+    is_enforced_or_report_only,
+    listed,
+    transfer_methods,
+)
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.rule import DocumentRule, Level, Violation
+
+_TRACKING = (
+    "a session that used device code flow is protocol-tracked, so later sign-ins in that session to the "
+    "resources the policy covers are blocked too, even by other flows"
+)
+
+
+class DeviceCodeFlowPartiallyBlocked(DocumentRule):
+    """
+    ## What it checks
+    An enabled or report-only policy that blocks `deviceCodeFlow` but includes only some resources
+    (`includeApplications` without `All`) or excludes resources other than the Device Registration
+    Service (`01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9`).
+
+    ## Why it matters
+    Entra ID enforces authentication flows policies with protocol tracking: a session in which device
+    code flow was used is marked, and the mark survives token refreshes. When the same session later
+    signs in to a resource the policy covers, with any flow, the sign-in is blocked with `AADSTS53003`
+    and the sign-in log shows "Original transfer method: Device code flow". A policy that allows
+    device code flow for SharePoint but blocks it elsewhere therefore also breaks Exchange access in
+    a session that started with a SharePoint device code sign-in. Microsoft calls these blocks
+    expected behavior with no remediation, so a partial block is a design choice worth reviewing.
+
+    ## Example
+    ```json
+    {"displayName": "Block device code flow except SharePoint", "state": "enabled",
+     "conditions": {"authenticationFlows": {"transferMethods": "deviceCodeFlow"},
+                    "users": {"includeUsers": ["All"]},
+                    "applications": {"includeApplications": ["All"],
+                                     "excludeApplications": ["00000003-0000-0ff1-ce00-000000000000"]}},
+     "grantControls": {"operator": "OR", "builtInControls": ["block"]}}
+    ```
+
+    ## How to fix
+    Prefer one block on all resources (Graph JSON `"includeApplications": ["All"]`, excluding only
+    `01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9` when devices register by device code; Terraform
+    `included_applications = ["All"]`, `excluded_applications = [...]`) and carve out the devices
+    that need the flow by platform, location or a device filter instead. If the resource exception
+    is intended, make sure its users never reach the covered resources from the same session.
+
+    ## References
+    - https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows
+    - https://learn.microsoft.com/entra/identity/conditional-access/policy-block-authentication-flows
+    """
+
+    code = "CA005"
+    name = "device-code-flow-partially-blocked"
+    summary = "A device code flow block covers only some resources, which protocol tracking makes surprising"
+    level = Level.NOTE
+    kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
+    tags = ("authentication-flows",)
+
+    def check(self, document: Document) -> Iterator[Violation]:
+        methods = transfer_methods(document)
+        if methods is None or "deviceCodeFlow" not in methods:
+            return
+        if all_of(is_enforced_or_report_only(document), blocks(document)) is not True:
+            return
+        included = listed(document, "/conditions/applications/includeApplications")
+        excluded = excluded_applications(document)
+        if included is None or excluded is None or not included:
+            return
+        if includes_all_resources(document) is False:
+            if all(app.strip().casefold() == "none" for app in included):
+                return
+            yield self.violation(
+                document,
+                f"policy {document.name!r} blocks device code flow only for {', '.join(included)}: {_TRACKING}",
+                "/conditions/applications/includeApplications",
+            )
+            return
+        others = [app for app in excluded if app.strip().casefold() != DEVICE_REGISTRATION_SERVICE]
+        if others:
+            yield self.violation(
+                document,
+                f"policy {document.name!r} blocks device code flow except for {', '.join(others)}: {_TRACKING}",
+                "/conditions/applications/excludeApplications",
+            )

@@ -1,0 +1,92 @@
+"""CA006: a sign-in frequency on Power Automate makes flow connections expire."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.applicability import (
+    MICROSOFT_FLOW_SERVICE,
+    SignInFrequency,
+    is_enabled,
+    missing_exclusions,
+    sign_in_frequency,
+    targets_application,
+)
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.rule import DocumentRule, Level, RuleOption, Violation
+
+
+class SignInFrequencyBreaksConnections(DocumentRule):
+    """
+    ## What it checks
+    An enabled Conditional Access policy whose session controls set a sign-in frequency
+    (`sessionControls.signInFrequency` with `isEnabled: true`, time-based or `everyTime`) on
+    resources that include Power Automate: all resources, the `Office365` app group, or Microsoft
+    Flow Service (`7df0a125-d3be-4c96-aa54-591f83ff541c`), not excluded.
+
+    Option `connection-owners` lists the accounts (user or group object ids, or Terraform
+    references such as `azuread_user.flow_service.object_id`) that own flow connections and are
+    excluded from the policy on purpose; when every listed account is in `excludeUsers` or
+    `excludeGroups`, the rule stays silent.
+
+    ## Why it matters
+    Power Automate connections keep refresh tokens of the users who created them. A sign-in
+    frequency makes those tokens stop refreshing at the configured interval: the connection fails
+    with `AADSTS70043` (the refresh token has expired or is invalid due to sign-in frequency checks
+    by Conditional Access), every flow using it fails on its next run, and the owner must repair or
+    re-create the connection by signing in again.
+
+    ## Example
+    ```json
+    {"displayName": "Sign in every 8 hours", "state": "enabled",
+     "conditions": {"users": {"includeUsers": ["All"]}, "applications": {"includeApplications": ["All"]}},
+     "sessionControls": {"signInFrequency": {"isEnabled": true, "type": "hours", "value": 8,
+                                             "frequencyInterval": "timeBased"}}}
+    ```
+
+    ## How to fix
+    Run flows under dedicated connection-owner accounts (or service principals where the connector
+    allows) and exclude them: Graph JSON `"users": {"excludeUsers": ["<owner id>"]}` or
+    `"excludeGroups": [...]`, Terraform `excluded_users = [azuread_user.flow_owner.object_id]`; then
+    list them in `[tool.entralint.rules.CA006] connection-owners`. Alternatively exclude Microsoft
+    Flow Service (`"excludeApplications": ["7df0a125-d3be-4c96-aa54-591f83ff541c"]`, Terraform
+    `excluded_applications`) or limit the frequency to unmanaged devices with a device filter.
+
+    ## References
+    - https://learn.microsoft.com/troubleshoot/power-platform/power-automate/sign-in/conditional-access-and-multi-factor-authentication-in-flow
+    - https://learn.microsoft.com/entra/identity/conditional-access/concept-session-lifetime
+    - https://learn.microsoft.com/entra/identity/conditional-access/howto-conditional-access-session-lifetime
+    """
+
+    code = "CA006"
+    name = "sign-in-frequency-breaks-connections"
+    summary = "A sign-in frequency on Power Automate makes flow connections stop refreshing"
+    level = Level.WARNING
+    kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
+    tags = ("power-automate", "session")
+    options = (
+        RuleOption(
+            "connection-owners",
+            "string-list",
+            (),
+            "user or group ids (or Terraform references) of accounts that own flow connections and are excluded "
+            "on purpose; when all of them are excluded the rule is silent",
+        ),
+    )
+
+    def check(self, document: Document) -> Iterator[Violation]:
+        frequency = sign_in_frequency(document)
+        if not isinstance(frequency, SignInFrequency) or is_enabled(document) is not True:
+            return
+        if targets_application(document, MICROSOFT_FLOW_SERVICE, groups=("Office365",)) is not True:
+            return
+        owners: tuple[str, ...] = self.settings["connection-owners"]
+        if owners and missing_exclusions(document, owners) in (None, ()):
+            return
+        interval = frequency.describe()
+        yield self.violation(
+            document,
+            f"policy {document.name!r} requires sign-in {interval} on resources that include Power Automate: "
+            "flow connections stop refreshing at that interval (AADSTS70043) and their flows fail until repaired",
+            "/sessionControls/signInFrequency",
+        )
