@@ -141,11 +141,11 @@ class PositionIndex:
         found = offsets.get(pointer)
         if found is not None:
             return self.span_of_offsets(*found)
-        parent = parent_pointer(pointer)
-        while pointer:
+        parent = pointer
+        while parent:
+            parent = parent_pointer(parent)
             if parent in offsets:
                 return self._span_inside_string(parent, pointer[len(parent) :])
-            pointer, parent = parent, parent_pointer(parent)
         return None
 
     def nearest_span(self, pointer: str) -> Span:

@@ -23,7 +23,7 @@ def test_comma_joined_flag_piece() -> None:
 def test_json_inside_a_string_maps_through_escapes() -> None:
     span = JsonPositions(TEXT).span("/a/2/b/T/M")
     assert span is not None
-    assert (span.start_line, span.start_column) == (2, 34)
+    assert (span.start_line, span.start_column) == (2, 42)
 
 
 def test_nearest_span_falls_back_to_ancestor() -> None:
