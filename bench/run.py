@@ -1,0 +1,252 @@
+"""Benchmark entralint against parse-only floors, as whole processes, and write docs/performance.md.
+
+    python bench/run.py            # full sizes (a few minutes); writes docs/performance.md
+    python bench/run.py --smoke    # tiny sizes, one run each (CI); writes nothing unless --output
+
+Every time is the median of several runs of a fresh process; ratios, not seconds, are what count.
+Peak memory is the largest resident set of the measured process or any of its workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from generate import Fleet, generate, one_policy  # noqa: E402
+from measure import BenchError, Measurement, measure  # noqa: E402
+
+TARGET_COLD_START = 4.0
+TARGET_JSON = 5.0
+TARGET_YAML = 1.5
+TARGET_HCL_PER_SECOND = 5_000
+TARGET_JOBS_SPEEDUP = 1.7
+TARGET_MEMORY_MB = 150
+MEMORY_TARGET_POLICIES = 100_000
+COLUMNS = ("benchmark", "entralint", "floor", "ratio", "target", "met")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    files: int
+    per_file: int
+    runs: int
+    scales: tuple[int, ...]
+
+
+FULL = Sizes(files=1000, per_file=10, runs=5, scales=(1, 4, 16))
+SMOKE = Sizes(files=8, per_file=3, runs=1, scales=(1, 4, 16))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table; `met` is None when the row is for the record only."""
+
+    benchmark: str
+    entralint: str
+    floor: str = ""
+    ratio: str = ""
+    target: str = ""
+    met: bool | None = None
+
+    def cells(self) -> list[str]:
+        met = "" if self.met is None else "yes" if self.met else "**no**"
+        return [self.benchmark, self.entralint, self.floor, self.ratio, self.target, met]
+
+
+def entralint_command() -> list[str]:
+    script = Path(sys.executable).with_name("entralint")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "linter"]
+
+
+def check(paths: list[Path], *options: str) -> list[str]:
+    return [*entralint_command(), "check", "--isolated", "--format", "json", *options, *map(str, paths)]
+
+
+def floor(source_format: str, root: Path) -> list[str]:
+    return [sys.executable, str(BENCH / "floors.py"), source_format, str(root)]
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _ratio_row(name: str, lint: Measurement, base: Measurement, target: float) -> Row:
+    ratio = lint.seconds / base.seconds
+    return Row(name, _seconds(lint.seconds), _seconds(base.seconds), f"{ratio:.2f}×", f"≤ {target}×", ratio <= target)
+
+
+def cold_start(work: Path, runs: int) -> list[Row]:
+    policy = one_policy(work / "one-policy.json")
+    lint = measure(check([policy]), runs)
+    base = measure([sys.executable, "-c", "import yaml"], runs)
+    return [_ratio_row("cold start: `check one-policy.json` vs `import yaml`", lint, base, TARGET_COLD_START)]
+
+
+def throughput(fleets: dict[str, Fleet], runs: int) -> list[Row]:
+    rows = []
+    for source_format, label, target in (("json", "json.loads", TARGET_JSON), ("yaml", "CSafeLoader", TARGET_YAML)):
+        fleet = fleets[source_format]
+        lint = measure(check([fleet.root], "--jobs", "1"), runs)
+        base = measure(floor(source_format, fleet.root), runs)
+        name = f"Graph {source_format.upper()}, {fleet.policies:,} policies, --jobs 1 vs {label}"
+        rows.append(_ratio_row(name, lint, base, target))
+    fleet = fleets["hcl"]
+    if importlib.util.find_spec("linter.loaders.terraform_hcl") is None:
+        return [*rows, Row("Terraform HCL", "no HCL loader in this entralint yet")]
+    try:
+        lint = measure(check([fleet.root], "--jobs", "1"), runs)
+    except BenchError as error:
+        return [*rows, Row("Terraform HCL", f"entralint failed: {str(error).splitlines()[0][-160:]}", met=False)]
+    base = measure(floor("hcl", fleet.root), runs)
+    rate = fleet.policies / lint.seconds
+    rows.append(
+        Row(
+            f"Terraform HCL, {fleet.policies:,} policy resources, --jobs 1 vs tree-sitter-hcl",
+            f"{_seconds(lint.seconds)} ({rate:,.0f} resources/s)",
+            _seconds(base.seconds),
+            f"{lint.seconds / base.seconds:.2f}×",
+            f"≥ {TARGET_HCL_PER_SECOND:,} resources/s",
+            rate >= TARGET_HCL_PER_SECOND,
+        )
+    )
+    return rows
+
+
+def parallel(fleet: Fleet, work: Path, runs: int) -> list[Row]:
+    one = measure(check([fleet.root], "--jobs", "1"), runs, stdout=work / "jobs1.json")
+    two = measure(check([fleet.root], "--jobs", "2"), runs, stdout=work / "jobs2.json")
+    identical = (work / "jobs1.json").read_bytes() == (work / "jobs2.json").read_bytes()
+    speedup = one.seconds / two.seconds
+    return [
+        Row(
+            f"Graph JSON, {fleet.policies:,} policies: --jobs 2 vs --jobs 1",
+            _seconds(two.seconds),
+            _seconds(one.seconds),
+            f"{speedup:.2f}× faster",
+            f"≥ {TARGET_JOBS_SPEEDUP}× faster",
+            speedup >= TARGET_JOBS_SPEEDUP,
+        ),
+        Row("--jobs 2 output byte-identical to --jobs 1", "yes" if identical else "no", met=identical),
+    ]
+
+
+def scaling(work: Path, sizes: Sizes, runs: int) -> list[Row]:
+    rows = []
+    first: tuple[int, Measurement] | None = None
+    for scale in sizes.scales:
+        fleet = generate(work / f"json-{scale}x", "json", sizes.files * scale, sizes.per_file)
+        lint = measure(check([fleet.root], "--jobs", "1"), runs)
+        shutil.rmtree(fleet.root)
+        first = first or (fleet.policies, lint)
+        growth = (lint.seconds / first[1].seconds) / (fleet.policies / first[0])
+        megabytes = lint.peak_kb / 1024
+        big = fleet.policies >= MEMORY_TARGET_POLICIES
+        rows.append(
+            Row(
+                f"Graph JSON {scale}×: {fleet.policies:,} policies, --jobs 1, time and peak memory",
+                f"{_seconds(lint.seconds)}, {megabytes:.0f} MB",
+                "",
+                f"time/policy {growth:.2f}× the 1× run's",
+                f"≤ {TARGET_MEMORY_MB} MB" if big else "",
+                megabytes <= TARGET_MEMORY_MB if big else None,
+            )
+        )
+    return rows
+
+
+def checkov(fleet: Fleet) -> list[Row]:
+    name = f"checkov on the Terraform HCL fleet ({fleet.policies:,} resources)"
+    executable = shutil.which("checkov")
+    if executable is None:
+        return [Row(name, "not installed")]
+    run = measure([executable, "-d", str(fleet.root), "--framework", "terraform", "--quiet", "--compact"], 1)
+    return [Row(name, _seconds(run.seconds))]
+
+
+def evaluator(smoke: bool) -> list[Row]:
+    """Rows from bench/evaluator.py, the what-if evaluator's benchmark, when it exists."""
+    path = BENCH / "evaluator.py"
+    if not path.exists():
+        return []
+    spec = importlib.util.spec_from_file_location("bench_evaluator", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows: list[dict[str, Any]] = module.run(smoke)
+    return [Row(**{key: row.get(key, "" if key != "met" else None) for key in COLUMNS}) for row in rows]
+
+
+def machine() -> list[str]:
+    model = platform.processor() or platform.machine()
+    lscpu = shutil.which("lscpu")
+    if lscpu:
+        output = subprocess.run([lscpu], capture_output=True, text=True, check=False).stdout
+        model = next((line.split(":", 1)[1].strip() for line in output.splitlines() if "Model name" in line), model)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    return [
+        f"- Date: {datetime.date.today().isoformat()}",
+        f"- CPU: {model}, {os.cpu_count()} cores",
+        f"- Python {platform.python_version()} on {platform.platform()}",
+        f"- entralint commit {commit.stdout.strip() or 'unknown'}",
+    ]
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row.cells()) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def run(sizes: Sizes, smoke: bool) -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="entralint-bench-") as directory:
+        work = Path(directory)
+        fleets = {name: generate(work / name, name, sizes.files, sizes.per_file) for name in ("json", "yaml", "hcl")}
+        rows = cold_start(work, sizes.runs * 2)
+        rows += throughput(fleets, sizes.runs)
+        rows += parallel(fleets["json"], work, sizes.runs)
+        rows += scaling(work, sizes, max(1, sizes.runs // 2))
+        rows += checkov(fleets["hcl"])
+        rows += evaluator(smoke)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run each: checks the benchmark runs")
+    parser.add_argument("--runs", type=int, help="runs per measurement (median is reported)")
+    parser.add_argument("--output", type=Path, help="Markdown file to update (default: docs/performance.md)")
+    args = parser.parse_args(argv)
+    sizes = SMOKE if args.smoke else FULL
+    if args.runs:
+        sizes = Sizes(sizes.files, sizes.per_file, args.runs, sizes.scales)
+    rows = run(sizes, args.smoke)
+    result = table(rows)
+    sys.stdout.write(result)
+    output = args.output or (None if args.smoke else REPO / "docs" / "performance.md")
+    if output is not None:
+        from report import write_report
+
+        write_report(output, result, machine(), smoke=args.smoke)
+        sys.stdout.write(f"wrote {output}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
