@@ -1,0 +1,128 @@
+"""Terraform HCL (`*.tf`) read with tree-sitter: resource bodies in Terraform JSON form, with positions.
+
+Only literals are read: any other expression becomes `Unresolved(<source text>)`, except
+`var.x`, which is the variable's `default` when this file or its directory declares one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from linter.loaders import LoadResult, parse_problem
+from linter.loaders.hcl_values import HclPositions, HclReader
+from linter.loaders.terraform_resources import RESOURCE_TYPES, documents_for
+from linter.model import LoadProblem
+from linter.source import Span, line_column
+
+__all__ = ["load"]
+
+SOURCE_FORMAT = "terraform-hcl"
+_RELEVANT = re.compile("|".join(sorted(RESOURCE_TYPES)))
+
+
+@functools.cache
+def _parser() -> Any:
+    import tree_sitter_hcl
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(tree_sitter_hcl.language()))
+
+
+def _label(reader: HclReader, node: Any) -> str | None:
+    value = reader.literal_label(node)
+    return value if isinstance(value, str) else None
+
+
+def _first_error(root: Any) -> Any:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            return node
+        stack.extend(reversed([child for child in node.children if child.has_error or child.is_missing]))
+    return root
+
+
+def _error_problem(reader: HclReader, node: Any) -> tuple[str, Span]:
+    start = reader.char(node.start_byte)
+    line, column = line_column(reader.text, start)
+    if node.is_missing:
+        return f"syntax error: missing {node.type!r}", Span.point(line, column)
+    snippet = reader.text[start : reader.char(node.end_byte)].strip().split("\n", 1)[0][:40]
+    if not snippet:
+        return "syntax error: unexpected end of file", Span.point(line, column)
+    return f"syntax error: unexpected {snippet!r}", Span.point(line, column)
+
+
+def _sibling_files(path: str) -> tuple[tuple[str, int, int], ...]:
+    try:
+        here = Path(path).resolve()
+        return tuple(
+            sorted(
+                (str(entry), stat.st_mtime_ns, stat.st_size)
+                for entry in here.parent.glob("*.tf")
+                if entry != here and entry.is_file() and (stat := entry.stat())
+            )
+        )
+    except OSError:
+        return ()
+
+
+@functools.lru_cache(maxsize=64)
+def _directory_defaults(files: tuple[tuple[str, int, int], ...]) -> Mapping[str, Any]:
+    """`variable` defaults declared in the other .tf files of a module directory."""
+    defaults: dict[str, Any] = {}
+    for name, _, _ in files:
+        try:
+            text = Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "variable" not in text:
+            continue
+        reader = HclReader(text, _parser().parse(text.encode("utf-8")).root_node, {})
+        try:
+            defaults.update(reader.variable_defaults())
+        except RecursionError:
+            continue
+    return defaults
+
+
+def load(path: str, text: str) -> LoadResult | None:
+    """Documents for the policy resources of one .tf file; None when it declares none."""
+    if _RELEVANT.search(text) is None:
+        return None
+    try:
+        return _load(path, text)
+    except RecursionError:
+        return parse_problem(SOURCE_FORMAT, "syntax error: expressions nested too deeply to read", Span.point(1, 1))
+
+
+def _load(path: str, text: str) -> LoadResult | None:
+    tree = _parser().parse(text.encode("utf-8"))
+    root = tree.root_node
+    reader = HclReader(text, root, {}, lambda: _directory_defaults(_sibling_files(path)))
+    problems: list[LoadProblem] = []
+    if root.has_error:
+        message, span = _error_problem(reader, _first_error(root))
+        problems.append(LoadProblem("IN001", message, span))
+    reader.defaults.update(reader.variable_defaults())
+    resources = []
+    for node in reader.top_blocks("resource"):
+        labels = reader.labels(node)
+        if len(labels) != 2 or node.has_error:
+            continue
+        resource_type, name = (_label(reader, label) for label in labels)
+        if resource_type not in RESOURCE_TYPES or name is None:
+            continue
+        pointer = f"/resource/{resource_type}/{name}"
+        body = reader.block_body(node, pointer)
+        resources.append((resource_type, f"{resource_type}.{name}", body, pointer))
+    positions = HclPositions(text, reader.offsets, reader.strings)
+    documents = documents_for(resources, path=path, source_format=SOURCE_FORMAT, positions=positions, problems=problems)
+    if not documents and not problems:
+        return None
+    return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems))

@@ -1,0 +1,221 @@
+"""Terraform resources of any syntax (HCL, .tf.json, plan JSON) -> model documents.
+
+Each syntax turns a resource body into Terraform JSON form and keeps a PositionIndex keyed by
+its own pointers; this module maps the body onto Graph and answers Graph pointers by
+translating them back to the body's pointers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from linter.loaders.azuread import (
+    Translation,
+    map_authentication_strength,
+    map_conditional_access,
+    map_named_location,
+)
+from linter.model import (
+    AUTHENTICATION_STRENGTH_POLICY,
+    CONDITIONAL_ACCESS_POLICY,
+    NAMED_LOCATION,
+    TOKEN_LIFETIME_POLICY,
+    Document,
+    LoadProblem,
+    Unresolved,
+)
+from linter.normalize import build_document
+from linter.source import PositionIndex, Span
+
+__all__ = ["RESOURCE_TYPES", "TranslatedPositions", "documents_for"]
+
+MICROSOFT365_CA = "microsoft365_graph_beta_identity_and_access_conditional_access_policy"
+MICROSOFT365_TOKEN_LIFETIME = "microsoft365_graph_beta_applications_token_lifetime_policy"
+MSGRAPH = "msgraph_resource"
+
+# msgraph_resource `url` (no leading slash, no version) -> the kind its body is.
+MSGRAPH_URLS = {
+    "identity/conditionalaccess/policies": CONDITIONAL_ACCESS_POLICY,
+    "policies/tokenlifetimepolicies": TOKEN_LIFETIME_POLICY,
+    "identity/conditionalaccess/namedlocations": NAMED_LOCATION,
+    "policies/authenticationstrengthpolicies": AUTHENTICATION_STRENGTH_POLICY,
+}
+# Terraform meta-arguments and provider-only settings: never part of the Graph object.
+_META = frozenset({"count", "for_each", "depends_on", "lifecycle", "provider", "timeouts", "provisioner"})
+_SNAKE = re.compile(r"_([a-z0-9])")
+
+Mapped = tuple[str, dict[str, Any], Translation, bool]
+
+
+class TranslatedPositions(PositionIndex):
+    """Answers Graph pointers by translating them to the pointers of the resource body they came from."""
+
+    def __init__(self, source: PositionIndex, translation: Translation) -> None:
+        super().__init__(source.text)
+        self.source = source
+        self.translation = translation
+
+    def _translate(self, pointer: str) -> str:
+        rest = ""
+        while True:
+            found = self.translation.get(pointer)
+            if found is not None:
+                return found + rest
+            if not pointer:
+                return self.translation.get("", "") + rest
+            cut = pointer.rfind("/")
+            pointer, rest = pointer[:cut], pointer[cut:] + rest
+
+    def _build(self) -> dict[str, tuple[int, int]]:
+        return {}
+
+    def span(self, pointer: str) -> Span | None:
+        return self.source.span(self._translate(pointer))
+
+    def span_of_offsets(self, start: int, end: int) -> Span:
+        return self.source.span_of_offsets(start, end)
+
+    def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
+        return self.source.string_value(self._translate(pointer))
+
+    def nearest_span(self, pointer: str) -> Span:
+        found = self.span(pointer)
+        if found is not None:
+            return found
+        return self.source.nearest_span(self._translate(pointer))
+
+
+def _camel(key: str) -> str:
+    return _SNAKE.sub(lambda match: match.group(1).upper(), key)
+
+
+def _camel_tree(value: Any, graph: str, source: str, translation: Translation) -> Any:
+    """The microsoft365 provider's snake_case attribute objects -> Graph camelCase, recording pointers."""
+    translation[graph] = source
+    if isinstance(value, Mapping) and not isinstance(value, Unresolved):
+        result = {}
+        for key, item in value.items():
+            name = _camel(key)
+            result[name] = _camel_tree(item, f"{graph}/{name}", f"{source}/{key}", translation)
+        return result
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def _map_microsoft365(body: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], Translation]:
+    translation: Translation = {"": pointer}
+    graph = {
+        _camel(key): _camel_tree(value, "/" + _camel(key), f"{pointer}/{key}", translation)
+        for key, value in body.items()
+        if key not in _META
+    }
+    return graph, translation
+
+
+def _definition_string(value: Any) -> Any:
+    """A definition written as jsonencode({...}) is read as an object: send it as Terraform would."""
+    if isinstance(value, (Mapping, list)) and not isinstance(value, Unresolved):
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return Unresolved(text) if _has_unresolved(value) else text
+    return value
+
+
+def _has_unresolved(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Unresolved):
+            return True
+        if isinstance(current, Mapping):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return False
+
+
+def _with_definitions(graph: dict[str, Any]) -> dict[str, Any]:
+    definitions = graph.get("definition")
+    if isinstance(definitions, list):
+        graph["definition"] = [_definition_string(item) for item in definitions]
+    elif isinstance(definitions, Mapping):
+        graph["definition"] = [_definition_string(definitions)]
+    return graph
+
+
+def _msgraph(body: Mapping[str, Any], pointer: str) -> Mapped | None:
+    url = body.get("url")
+    if not isinstance(url, str) or isinstance(url, Unresolved):
+        return None
+    kind = MSGRAPH_URLS.get(url.strip("/").lower().removeprefix("v1.0/").removeprefix("beta/"))
+    payload = body.get("body")
+    if kind is None or not isinstance(payload, Mapping) or isinstance(payload, Unresolved):
+        return None
+    graph = dict(payload)
+    if kind == TOKEN_LIFETIME_POLICY:
+        graph = _with_definitions(graph)
+    return kind, graph, {"": f"{pointer}/body"}, True
+
+
+def map_resource(resource_type: str, body: Mapping[str, Any], pointer: str) -> Mapped | None:
+    """(kind, Graph dict, translation, clean) for a resource entralint reads; None for any other."""
+    if resource_type == "azuread_conditional_access_policy":
+        return (CONDITIONAL_ACCESS_POLICY, *map_conditional_access(body, pointer), False)
+    if resource_type == "azuread_named_location":
+        return (NAMED_LOCATION, *map_named_location(body, pointer), False)
+    if resource_type == "azuread_authentication_strength_policy":
+        return (AUTHENTICATION_STRENGTH_POLICY, *map_authentication_strength(body, pointer), False)
+    if resource_type == MICROSOFT365_CA:
+        return (CONDITIONAL_ACCESS_POLICY, *_map_microsoft365(body, pointer), False)
+    if resource_type == MICROSOFT365_TOKEN_LIFETIME:
+        graph, translation = _map_microsoft365(body, pointer)
+        return TOKEN_LIFETIME_POLICY, _with_definitions(graph), translation, False
+    if resource_type == MSGRAPH:
+        return _msgraph(body, pointer)
+    return None
+
+
+RESOURCE_TYPES = frozenset(
+    {
+        "azuread_conditional_access_policy",
+        "azuread_named_location",
+        "azuread_authentication_strength_policy",
+        MICROSOFT365_CA,
+        MICROSOFT365_TOKEN_LIFETIME,
+        MSGRAPH,
+    }
+)
+
+
+def documents_for(
+    resources: Iterable[tuple[str, str, Mapping[str, Any], str]],
+    *,
+    path: str,
+    source_format: str,
+    positions: PositionIndex,
+    problems: list[LoadProblem],
+) -> list[Document]:
+    """Documents for (resource type, identity, body, body pointer) entries; schema problems go to `problems`."""
+    documents = []
+    for resource_type, identity, body, pointer in resources:
+        mapped = map_resource(resource_type, body, pointer)
+        if mapped is None:
+            continue
+        kind, graph, translation, clean = mapped
+        document, found = build_document(
+            kind,
+            graph,
+            path=path,
+            source_format=source_format,
+            pointer="",
+            positions=TranslatedPositions(positions, translation),
+            identity=identity,
+            clean=clean,
+        )
+        problems.extend(found)
+        if document is not None:
+            documents.append(document)
+    return documents
