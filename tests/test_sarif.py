@@ -1,0 +1,282 @@
+"""SARIF 2.1.0 output: valid against the OASIS schema and acceptable to GitHub code scanning."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+
+from tests.conftest import FIXTURES, REPO, run_cli, write
+
+SARIF_SCHEMA = REPO.parent / "shared" / "sarif" / "sarif-schema-2.1.0.json"
+TENANT = FIXTURES / "cli" / "tenant"
+CUSTOM_RULES = FIXTURES / "cli" / "custom_rules"
+CRASHING_RULES = FIXTURES / "cli" / "crashing_rules"
+SUPPRESSIONS = FIXTURES / "cli" / "suppressions"
+PERCENT_ENCODED = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+$")
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft4Validator
+
+    return Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+
+
+def check_log(log: dict[str, Any]) -> dict[str, Any]:
+    """The schema, plus what code scanning rejects even when the schema passes; returns the run."""
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in _validator().iter_errors(log)]
+    assert errors == []
+    assert log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
+    assert log["version"] == "2.1.0"
+    assert len(log["runs"]) == 1
+    run: dict[str, Any] = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    for rule in rules:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert len(rule["properties"]["tags"]) <= 20
+        if "security-severity" in rule["properties"]:
+            severity = rule["properties"]["security-severity"]
+            assert isinstance(severity, str) and 0 < float(severity) <= 10, severity
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["message"]["text"]
+        assert result["locations"], "code scanning needs a location"
+        for location in (*result["locations"], *result.get("relatedLocations", ())):
+            check_physical_location(location["physicalLocation"])
+    for note in run["invocations"][0]["toolExecutionNotifications"]:
+        for location in note.get("locations", ()):
+            check_physical_location(location["physicalLocation"])
+    root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert root.startswith("file:///") and root.endswith("/")
+    return run
+
+
+def check_physical_location(physical: dict[str, Any]) -> None:
+    artifact = physical["artifactLocation"]
+    uri = artifact["uri"]
+    assert artifact["uriBaseId"] == "%SRCROOT%"
+    assert uri and not uri.startswith("/") and ":" not in uri.split("/")[0], uri
+    assert PERCENT_ENCODED.match(uri), uri
+    assert ".." not in unquote(uri).split("/") and "." not in unquote(uri).split("/"), uri
+    region = physical["region"]
+    assert region["startLine"] >= 1 and region["startColumn"] >= 1, region
+    assert region["endLine"] >= region["startLine"], region
+
+
+def sarif(args: list[str], cwd: Path = REPO) -> tuple[int, dict[str, Any]]:
+    result = run_cli(["check", "--format", "sarif", *args], cwd=cwd)
+    assert "Traceback" not in result.stderr
+    return result.code, result.json()
+
+
+def located(run: dict[str, Any]) -> list[tuple[str, str, int, int]]:
+    found = []
+    for result in run["results"]:
+        physical = result["locations"][0]["physicalLocation"]
+        region = physical["region"]
+        found.append(
+            (result["ruleId"], physical["artifactLocation"]["uri"], region["startLine"], region["startColumn"])
+        )
+    return found
+
+
+def test_examples_log_is_valid() -> None:
+    _, log = sarif(["--isolated", "examples"])
+    run = check_log(log)
+    assert {rule["id"] for rule in run["tool"]["driver"]["rules"]} >= {"CA001", "IN001", "IN002", "IN003", "IN004"}
+    assert all(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("examples/")
+        for result in run["results"]
+    )
+
+
+def test_driver_carries_full_rule_metadata() -> None:
+    from linter import __version__
+
+    _, log = sarif(["--isolated", "--select", "CA001,IN001", str(TENANT)])
+    driver = check_log(log)["tool"]["driver"]
+    assert {key: driver[key] for key in ("name", "version", "semanticVersion", "informationUri")} == {
+        "name": "entralint",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "informationUri": "https://github.com/entralint/entralint",
+    }
+    ca001, in001 = driver["rules"]
+    assert ca001["id"] == "CA001" and ca001["name"] == "device-code-flow-not-blocked"
+    assert ca001["shortDescription"] == {
+        "text": "No enabled policy blocks device code flow for all users and resources"
+    }
+    assert ca001["fullDescription"]["text"].startswith("Whether any enabled Conditional Access policy blocks")
+    assert ca001["help"]["markdown"].startswith("## What it checks\n")
+    assert ca001["help"]["text"] == ca001["help"]["markdown"]
+    assert ca001["helpUri"] == "https://github.com/entralint/entralint/blob/main/docs/rules/CA001.md"
+    assert ca001["defaultConfiguration"] == {"level": "warning"}
+    assert ca001["properties"] == {
+        "tags": ["security", "authentication-flows"],
+        "precision": "high",
+        "security-severity": "6.5",
+    }
+    assert in001["defaultConfiguration"] == {"level": "error"}
+    assert "security-severity" not in in001["properties"]
+
+
+def test_results_point_at_the_value() -> None:
+    code, log = sarif(["--isolated", "--select", "CA001,IN", str(TENANT)])
+    run = check_log(log)
+    assert code == 1
+    assert located(run) == [
+        ("IN001", "tests/fixtures/cli/tenant/broken.json", 4, 38),
+        ("CA001", "tests/fixtures/cli/tenant/report-only.json", 8, 48),
+    ]
+    ca001 = run["results"][1]
+    assert ca001["level"] == "warning"
+    assert ca001["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 8,
+        "startColumn": 48,
+        "endLine": 8,
+        "endColumn": 64,
+    }
+    assert set(ca001["partialFingerprints"]) == {"entralint/v1"}
+    # Unparsable input is a result, not a failed execution.
+    assert run["invocations"][0]["executionSuccessful"] is True
+    assert run["invocations"][0]["toolExecutionNotifications"] == []
+    assert "automationDetails" not in run
+
+
+def test_uris_are_percent_encoded_and_relative_to_the_repository_root(tmp_path: Path) -> None:
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    folder = repository / "Conditional Access" / "Zürich #1"
+    write(folder, "report only.json", (TENANT / "report-only.json").read_text(encoding="utf-8"))
+    _, log = sarif(["--isolated", "--select", "CA001", "."], cwd=repository / "Conditional Access")
+    run = check_log(log)
+    assert located(run) == [("CA001", "Conditional%20Access/Z%C3%BCrich%20%231/report%20only.json", 8, 48)]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repository.as_uri() + "/"
+
+
+def test_paths_above_the_working_directory_stay_relative(tmp_path: Path) -> None:
+    write(tmp_path / "policies", "p.json", (TENANT / "report-only.json").read_text(encoding="utf-8"))
+    (tmp_path / "work").mkdir()
+    _, log = sarif(["--isolated", "--select", "CA001", "../policies"], cwd=tmp_path / "work")
+    run = check_log(log)
+    assert located(run) == [("CA001", "policies/p.json", 8, 48)]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+
+
+def test_fingerprints_do_not_move_with_lines(tmp_path: Path) -> None:
+    text = (TENANT / "report-only.json").read_text(encoding="utf-8")
+    write(tmp_path, "policy.json", text)
+    _, before = sarif(["--isolated", "--select", "CA001", "."], cwd=tmp_path)
+    write(tmp_path, "policy.json", "\n\n\n" + text.replace('"state"', '\n\n"state"'))
+    _, after = sarif(["--isolated", "--select", "CA001", "."], cwd=tmp_path)
+    [old], [new] = before["runs"][0]["results"], after["runs"][0]["results"]
+    assert old["locations"][0]["physicalLocation"]["region"]["startLine"] == 8
+    assert new["locations"][0]["physicalLocation"]["region"]["startLine"] == 13
+    assert new["partialFingerprints"] == old["partialFingerprints"]
+    # ...but they tell different policies apart.
+    write(tmp_path, "policy.json", text.replace("0b7f1a52", "1c8f2b63"))
+    _, other = sarif(["--isolated", "--select", "CA001", "."], cwd=tmp_path)
+    assert other["runs"][0]["results"][0]["partialFingerprints"] != old["partialFingerprints"]
+
+
+def test_category_sets_automation_details() -> None:
+    _, log = sarif(["--isolated", "--select", "CA001", "--category", "entralint/prod-tenant", str(TENANT)])
+    assert check_log(log)["automationDetails"] == {"id": "entralint/prod-tenant/"}
+
+
+def test_inline_suppressions_stay_in_the_log() -> None:
+    _, log = sarif(["--isolated", "--select", "CA001,IN", str(SUPPRESSIONS / "finding_line.yaml")])
+    [result] = check_log(log)["results"]
+    assert result["ruleId"] == "CA001"
+    assert result["suppressions"] == [
+        {"kind": "inSource", "justification": "report-only until the lobby kiosks move (ticket 4711)"}
+    ]
+
+
+def test_per_policy_ignores_are_external_suppressions(tmp_path: Path) -> None:
+    write(tmp_path, "policy.json", (TENANT / "report-only.json").read_text(encoding="utf-8"))
+    write(
+        tmp_path,
+        ".entralint.toml",
+        '[per-policy-ignores."Block device code flow"]\nCA001 = "kiosks need device code until Q3; INC-77"\n',
+    )
+    code, log = sarif(["--select", "CA001", "."], cwd=tmp_path)
+    [result] = check_log(log)["results"]
+    assert result["suppressions"] == [{"kind": "external", "justification": "kiosks need device code until Q3; INC-77"}]
+    assert code == 0
+
+
+def test_related_locations_for_findings_about_several_policies(tmp_path: Path) -> None:
+    text = (TENANT / "report-only.json").read_text(encoding="utf-8")
+    write(tmp_path, "a.json", text)
+    write(tmp_path, "b.json", text.replace("0b7f1a52", "1c8f2b63"))
+    _, log = sarif(["--isolated", "--rules-dir", str(CUSTOM_RULES), "--select", "CX002", "."], cwd=tmp_path)
+    [result] = check_log(log)["results"]
+    assert located(check_log(log)) == [("CX002", "b.json", 2, 18)]
+    [related] = result["relatedLocations"]
+    assert related["id"] == 1
+    assert related["physicalLocation"]["artifactLocation"] == {"uri": "a.json", "uriBaseId": "%SRCROOT%"}
+    assert related["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 18, "endLine": 2, "endColumn": 42}
+    # A custom rule has no page in entralint's docs: its help travels in the log instead.
+    [rule] = log["runs"][0]["tool"]["driver"]["rules"]
+    assert "helpUri" not in rule and rule["help"]["text"].startswith("## What it checks")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_unreadable_paths_are_notifications(tmp_path: Path) -> None:
+    write(tmp_path, "policy.json", (TENANT / "report-only.json").read_text(encoding="utf-8"))
+    os.mkfifo(tmp_path / "pipe.json")
+    _, log = sarif(["--isolated", "--select", "CA001,IN", ".", "missing.yaml"], cwd=tmp_path)
+    run = check_log(log)
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    notes = [
+        (note["level"], note["message"]["text"], note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+        for note in invocation["toolExecutionNotifications"]
+    ]
+    assert sorted(notes) == [
+        ("warning", "no such file or directory", "missing.yaml"),
+        ("warning", "not a regular file (FIFO, socket or device); never opened", "pipe.json"),
+    ]
+    assert located(run) == [("CA001", "policy.json", 8, 48)]
+
+
+def test_a_crashed_rule_is_a_notification_and_an_unsuccessful_execution() -> None:
+    code, log = sarif(["--isolated", "--rules-dir", str(CRASHING_RULES), "--select", "CX900", str(TENANT)])
+    run = check_log(log)
+    assert code == 2
+    assert run["invocations"][0]["executionSuccessful"] is False
+    [note] = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "error"
+    assert note["associatedRule"] == {"id": "CX900", "index": 0}
+    assert note["message"]["text"].startswith(
+        "rule CX900 (crashes) failed on tests/fixtures/cli/tenant/report-only.json"
+    )
+
+
+def test_output_file_is_valid_sarif(tmp_path: Path) -> None:
+    target = tmp_path / "entralint.sarif"
+    result = run_cli(["check", "--isolated", "--format", "sarif", "--output", str(target), "examples"], cwd=REPO)
+    assert result.stdout == ""
+    check_log(json.loads(target.read_text(encoding="utf-8")))
+
+
+def test_security_severity_is_formatted_as_github_reads_it() -> None:
+    from linter.reporters.sarif import rule_descriptor
+    from linter.rule import DocumentRule, Level
+
+    class Severe(DocumentRule):
+        code, name, summary, level = "CX010", "severe", "Severe", Level.ERROR
+        security_severity = 9.25
+        tags = tuple(f"tag-{number}" for number in range(30))
+
+    descriptor = rule_descriptor(Severe)
+    assert descriptor["properties"]["security-severity"] == "9.25"
+    assert len(descriptor["properties"]["tags"]) == 20
