@@ -72,10 +72,15 @@ class InvalidTokenLifetimeDefinition(DocumentRule):
 
     def _at_character(self, document: Document, definition: ParsedDefinition, base: str, offset: int) -> Violation:
         text = document.get(base)
+        text = text if isinstance(text, str) else ""
         reason = (definition.error or "invalid JSON").removeprefix("invalid JSON: ")
+        before = text[:offset].rstrip()
         if reason == "Extra data":
             reason = "text after the end of the JSON object"
-        found = f" {text[offset]!r}" if isinstance(text, str) and 0 <= offset < len(text) else ""
+        elif before.endswith(",") and text[offset : offset + 1] in ("}", "]"):
+            # json names the closing bracket; the comma before it is what to delete.
+            offset, reason = len(before) - 1, f"trailing comma before {text[offset]!r}"
+        found = f" {text[offset]!r}" if 0 <= offset < len(text) else ""
         message = f"definition {definition.index} is not valid JSON: {reason} at character {offset + 1}{found}"
         return Violation(self.code, message, document, base, string_offset=offset)
 
@@ -84,12 +89,14 @@ class InvalidTokenLifetimeDefinition(DocumentRule):
             if key != POLICY_KEY:
                 yield self._unknown(document, index, join_pointer(base, key), key, (POLICY_KEY,))
         policy = value.get(POLICY_KEY)
-        if policy is None:
+        if policy is None and not any(key.lower() == POLICY_KEY.lower() for key in value):
             yield Violation(
                 self.code, f"definition {index} has no {POLICY_KEY} object", document, base, string_offset=0
             )
             return
         pointer = join_pointer(base, POLICY_KEY)
+        if policy is None:
+            return  # a misspelt TokenLifetimePolicy key, reported above with the right spelling
         if not isinstance(policy, Mapping):
             yield self.violation(document, f"definition {index}: {POLICY_KEY} must be an object", pointer)
             return

@@ -57,9 +57,9 @@ class MultipleOrganizationDefaultPolicies(TenantRule):
         for policy in defaults[1:]:
             yield self.violation(
                 policy,
-                f"token lifetime policy {policy.name!r} is a second organization default: "
-                f"{first.name!r} in {first.path} already is one, "
-                f"and a tenant can have only one; set isOrganizationDefault to false on all but one",
+                f"token lifetime policy {policy.name!r} is an organization default too: {first.name!r} in "
+                f"{first.path} already is one, and a tenant can have only one; set isOrganizationDefault to false "
+                "on all but one",
                 "/isOrganizationDefault",
                 related=((first, "/isOrganizationDefault"),),
             )
