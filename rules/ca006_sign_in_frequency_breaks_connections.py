@@ -84,9 +84,10 @@ class SignInFrequencyBreaksConnections(DocumentRule):
         if owners and missing_exclusions(document, owners) in (None, ()):
             return
         interval = frequency.describe()
+        expiry = "cannot refresh at all" if frequency.every_time else "stop refreshing at that interval"
         yield self.violation(
             document,
             f"policy {document.name!r} requires sign-in {interval} on resources that include Power Automate: "
-            "flow connections stop refreshing at that interval (AADSTS70043) and their flows fail until repaired",
+            f"flow connections {expiry} (AADSTS70043) and their flows fail until repaired",
             "/sessionControls/signInFrequency",
         )
