@@ -1,0 +1,158 @@
+"""What the policies that apply require together: a block, grant controls, session controls.
+
+Every applying policy must be satisfied (https://learn.microsoft.com/entra/identity/conditional-access/
+concept-conditional-access-policies): a block in any wins; inside a policy, grant controls combine with
+its `operator` (AND: all, OR: one). The shortest sign-in frequency is in force. Report-only policies
+are evaluated and listed, never enforced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from linter.model import Unresolved
+from linter.whatif.context import SignInContext
+from linter.whatif.evaluate import Evaluator
+from linter.whatif.policy import CompiledPolicy
+
+__all__ = ["Outcome", "Requirement", "Session", "implies", "outcome", "requirement", "session_of"]
+
+# Any authentication strength is multifactor; plain MFA does not satisfy a stronger strength.
+MFA_LIKE = "mfa"
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """The grant of one policy as alternatives: each alternative is a set of controls to satisfy together."""
+
+    policy: CompiledPolicy
+    operator: str
+    controls: tuple[str, ...]
+    blocks: bool
+
+    @property
+    def alternatives(self) -> tuple[frozenset[str], ...]:
+        if not self.controls:
+            return (frozenset(),)
+        if self.operator == "AND":
+            return (frozenset(self.controls),)
+        return tuple(frozenset([control]) for control in self.controls)
+
+    def describe(self) -> str:
+        if self.blocks:
+            return "block"
+        return f" {self.operator} ".join(self.controls) if self.controls else "no grant control"
+
+
+def _satisfies(controls: frozenset[str], wanted: frozenset[str]) -> bool:
+    have = set(controls)
+    if any(control.startswith("authenticationStrength") for control in have):
+        have.add(MFA_LIKE)
+    return wanted <= have
+
+
+def implies(stronger: Requirement, weaker: Requirement) -> bool:
+    """Does satisfying `stronger` always satisfy `weaker`? A block implies everything."""
+    if stronger.blocks:
+        return True
+    if weaker.blocks:
+        return False
+    return all(any(_satisfies(alt, want) for want in weaker.alternatives) for alt in stronger.alternatives)
+
+
+def requirement(policy: CompiledPolicy) -> Requirement:
+    grant = policy.document.get("/grantControls", {}) or {}
+    operator = grant.get("operator") if isinstance(grant.get("operator"), str) else "OR"
+    controls: list[str] = []
+    built_in = grant.get("builtInControls", [])
+    for control in [built_in] if isinstance(built_in, Unresolved) else built_in:
+        controls.append(str(control))
+    strength = grant.get("authenticationStrength")
+    if isinstance(strength, dict):
+        label = strength.get("displayName") or strength.get("id") or "custom"
+        controls.append(f"authenticationStrength:{label}")
+    elif strength is not None:
+        controls.append(f"authenticationStrength:{strength}")
+    for terms in grant.get("termsOfUse", []) or []:
+        controls.append(f"termsOfUse:{terms}")
+    for factor in grant.get("customAuthenticationFactors", []) or []:
+        controls.append(f"custom:{factor}")
+    blocks = any(control.casefold() == "block" for control in controls)
+    return Requirement(policy, str(operator).upper(), tuple(controls), blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    sign_in_frequency_hours: float | None = None  # 0: every time
+    persistent_browser: str | None = None
+    others: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = []
+        if self.sign_in_frequency_hours is not None:
+            hours = self.sign_in_frequency_hours
+            parts.append("sign-in frequency: every time" if hours == 0 else f"sign-in frequency: {hours:g} hours")
+        if self.persistent_browser is not None:
+            parts.append(f"persistent browser: {self.persistent_browser}")
+        parts.extend(self.others)
+        return ", ".join(parts)
+
+
+def session_of(policies: Iterable[CompiledPolicy]) -> Session:
+    frequency: float | None = None
+    browser: str | None = None
+    others: set[str] = set()
+    for policy in policies:
+        controls = policy.document.get("/sessionControls", {}) or {}
+        for name, value in controls.items():
+            if not isinstance(value, dict) or value.get("isEnabled") is False:
+                continue
+            if name == "signInFrequency":
+                if value.get("frequencyInterval") == "everyTime":
+                    hours = 0.0
+                elif isinstance(value.get("value"), int):
+                    hours = float(value["value"]) * (24 if value.get("type") == "days" else 1)
+                else:
+                    continue
+                frequency = hours if frequency is None else min(frequency, hours)
+            elif name == "persistentBrowser" and isinstance(value.get("mode"), str):
+                browser = "never" if "never" in (browser, value["mode"]) else value["mode"]
+            else:
+                others.add(name)
+    return Session(frequency, browser, tuple(sorted(others)))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The combined answer for one sign-in."""
+
+    blocked_by: tuple[CompiledPolicy, ...]
+    requirements: tuple[Requirement, ...]
+    session: Session
+    maybe: tuple[CompiledPolicy, ...]  # enforced policies that apply depending on unresolved values
+    report_only: tuple[CompiledPolicy, ...]  # report-only policies that would apply
+
+    @property
+    def verdict(self) -> str:
+        if self.blocked_by:
+            return "blocked"
+        controls = [r for r in self.requirements if r.controls]
+        if self.maybe:
+            return "depends"
+        return "grant with controls" if controls else "grant"
+
+
+def outcome(evaluator: Evaluator, context: SignInContext) -> Outcome:
+    true_bits, maybe_bits = evaluator.applicable(context)
+    enforced = evaluator.enabled
+    applying = list(evaluator.results(true_bits & enforced))
+    maybe = tuple(evaluator.results((maybe_bits & ~(true_bits & enforced)) & (enforced | evaluator.state_unknown)))
+    requirements = tuple(requirement(policy) for policy in applying)
+    return Outcome(
+        blocked_by=tuple(r.policy for r in requirements if r.blocks),
+        requirements=tuple(r for r in requirements if not r.blocks),
+        session=session_of(applying),
+        maybe=maybe,
+        report_only=tuple(evaluator.results(maybe_bits & evaluator.report_only)),
+    )

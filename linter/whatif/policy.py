@@ -1,0 +1,106 @@
+"""A Conditional Access policy read once into the sets the evaluator asks about."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from linter.applicability import state
+from linter.model import Document, Unresolved
+
+__all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations"]
+
+Tri = bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Values:
+    """A list condition: its literal values (casefolded) and the references it holds unresolved."""
+
+    known: frozenset[str] = frozenset()
+    unresolved: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, value: Any) -> Values:
+        if isinstance(value, Unresolved):
+            return cls(unresolved=(str(value),))
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            return cls()
+        known = frozenset(item.casefold() for item in value if isinstance(item, str))
+        unresolved = tuple(str(item) for item in value if isinstance(item, Unresolved))
+        return cls(known - {item.casefold() for item in unresolved}, unresolved)
+
+    def __bool__(self) -> bool:
+        return bool(self.known or self.unresolved)
+
+    def has(self, special: str) -> bool:
+        return special.casefold() in self.known
+
+    def match(self, tokens: Iterable[str]) -> tuple[Tri, str | None]:
+        """True and the token when one is listed; None when only an unresolved entry could be it."""
+        unresolved = {item.casefold() for item in self.unresolved}
+        for token in tokens:
+            key = token.casefold()
+            # The same reference on both sides (`azuread_group.x.object_id`) is the same object.
+            if key in self.known or key in unresolved:
+                return True, token
+        return (None, None) if self.unresolved else (False, None)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedLocation:
+    id: str
+    name: str
+    trusted: Tri
+    countries: frozenset[str]
+    unknown_countries: bool
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    document: Document
+    index: int
+    name: str
+    state: str | None  # None: a computed value
+    state_source: str
+    conditions: Mapping[str, Any]
+
+    def values(self, pointer: str) -> Values:
+        return Values.of(self.document.get(pointer))
+
+
+def compile_policy(document: Document, index: int) -> CompiledPolicy:
+    raw_state = document.get("/state")
+    return CompiledPolicy(
+        document=document,
+        index=index,
+        name=document.name,
+        state=state(document) if not isinstance(raw_state, Unresolved) else None,
+        state_source=str(raw_state) if raw_state is not None else "enabled",
+        conditions=document.get("/conditions", {}) or {},
+    )
+
+
+def named_locations(documents: Iterable[Document]) -> dict[str, NamedLocation]:
+    """Named locations by casefolded id (and by Terraform identity, so references resolve)."""
+    found: dict[str, NamedLocation] = {}
+    for document in documents:
+        trusted_value = document.get("/isTrusted")
+        # Graph's default is false, and country locations cannot be marked trusted.
+        trusted: Tri = None if isinstance(trusted_value, Unresolved) else trusted_value is True
+        countries = Values.of(document.get("/countriesAndRegions"))
+        location = NamedLocation(
+            id=str(document.get("/id") or document.identity),
+            name=document.name,
+            trusted=trusted,
+            countries=countries.known,
+            unknown_countries=document.get("/includeUnknownCountriesAndRegions") is True,
+        )
+        # A Terraform policy names the location by reference: `azuread_named_location.office.id`.
+        for key in {str(document.get("/id") or ""), document.identity, f"{document.identity}.id"}:
+            if key:
+                found[key.casefold()] = location
+    return found
