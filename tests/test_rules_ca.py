@@ -169,3 +169,78 @@ def test_rules_survive_missing_and_wrong_parts() -> None:
     # Removed values leave the policies targeting nothing, which CA009 says; nothing else fires.
     assert lines[3:9] == [("CA009", 4), ("CA009", 4), ("CA009", 9), ("CA009", 9), ("CA009", 16), ("CA009", 17)]
     assert lines[9:] == [("IN002", line) for line in (17, 17, 17, 18, 18, 19, 20, 22, 23, 23)]
+
+
+def block(name: str, state: str = "enabled", **conditions: Any) -> dict[str, Any]:
+    """A Graph policy that blocks all users and all resources under extra conditions."""
+    return {
+        "displayName": name,
+        "state": state,
+        "conditions": {
+            "users": {"includeUsers": ["All"]},
+            "applications": {"includeApplications": ["All"]},
+            **conditions,
+        },
+        "grantControls": {"operator": "OR", "builtInControls": ["block"]},
+    }
+
+
+@pytest.fixture
+def tenants(tmp_path: Path) -> Path:
+    """Two configured tenants, each spread over several files."""
+    import json
+
+    files = {
+        "tenants/contoso/legacy-eas.json": [block("Block ActiveSync", clientAppTypes=["exchangeActiveSync"])],
+        "tenants/contoso/legacy-other.json": [
+            block("Block other clients", clientAppTypes=["other"]),
+            block("Old device code block", "disabled", authenticationFlows={"transferMethods": "deviceCodeFlow"}),
+        ],
+        "tenants/contoso/flows.json": [
+            block("Block flows", authenticationFlows={"transferMethods": "deviceCodeFlow,authenticationTransfer"})
+        ],
+        "tenants/fabrikam/legacy.json": [block("Block ActiveSync", clientAppTypes=["exchangeActiveSync"])],
+        "tenants/fabrikam/flows.json": [
+            block("Block device code flow", authenticationFlows={"transferMethods": "deviceCodeFlow"})
+        ],
+    }
+    for name, policies in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(policies, indent=2) + "\n")
+    (tmp_path / ".entralint.toml").write_text(
+        '[tenants]\ncontoso = ["tenants/contoso/**"]\nfabrikam = ["tenants/fabrikam/**"]\n'
+    )
+    return tmp_path
+
+
+def run_in(directory: Path, *args: str) -> list[tuple[str, str, int, int]]:
+    result = run_cli(["check", "--select", "CA003,CA004,CA007", "--format", "json", *args], cwd=directory)
+    report = result.json()
+    assert report["notifications"] == []
+    return [(f["code"], f["path"], f["line"], f["column"]) for f in report["findings"]]
+
+
+def test_tenant_rules_see_each_configured_tenant_whole(tenants: Path) -> None:
+    assert run_in(tenants, "tenants") == [
+        ("CA004", "tenants/contoso/legacy-other.json", 29, 14),
+        ("CA003", "tenants/fabrikam/flows.json", 1, 1),
+        ("CA007", "tenants/fabrikam/legacy.json", 16, 25),
+    ]
+
+
+def test_partial_file_list_keeps_the_tenant_view(tenants: Path) -> None:
+    # pre-commit passes only the changed file: the other contoso files still count as protection,
+    # and the disabled policy in a file not given is not reported.
+    assert run_in(tenants, "tenants/contoso/legacy-eas.json") == []
+    assert run_in(tenants, "tenants/contoso/flows.json", "tenants/fabrikam/flows.json") == [
+        ("CA003", "tenants/fabrikam/flows.json", 1, 1),
+        ("CA007", "tenants/fabrikam/legacy.json", 16, 25),
+    ]
+
+
+def test_without_tenants_a_partial_list_is_the_whole_tenant(tenants: Path) -> None:
+    assert run_in(tenants, "--isolated", "tenants/contoso/legacy-eas.json") == [
+        ("CA003", "tenants/contoso/legacy-eas.json", 1, 1),
+        ("CA007", "tenants/contoso/legacy-eas.json", 16, 25),
+    ]
