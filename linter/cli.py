@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("paths", nargs="+", metavar="PATH")
     inspect.add_argument("--format", choices=("text", "json"), default="text")
     inspect.add_argument("--exclude", action="append", metavar="GLOB")
+
+    from linter.whatif.cli import add_parser as add_whatif_parser
+
+    add_whatif_parser(commands)
     return parser
 
 
@@ -241,6 +245,12 @@ def _command_inspect(args: argparse.Namespace) -> int:
     return inspect_paths(args.paths, args.format, args.exclude or (), sys.stdout)
 
 
+def _command_whatif(args: argparse.Namespace) -> int:
+    from linter.whatif.cli import run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run entralint; returns the exit code."""
     from linter.config import ConfigError
@@ -259,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rules": _command_rules,
         "explain": _command_explain,
         "inspect": _command_inspect,
+        "whatif": _command_whatif,
     }
     try:
         return handlers[args.command](args)
