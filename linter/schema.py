@@ -32,6 +32,7 @@ __all__ = [
     "SCHEMA_FILES",
     "TOKEN_LIFETIME_DEFINITION",
     "compile_check",
+    "explain",
     "load_schema",
     "schemas_dir",
     "validate",
@@ -84,8 +85,11 @@ def validate(kind: str, data: Any) -> list[tuple[str, str]]:
 
     Unresolved references (`var.x`) are never schema errors: their value is unknown.
     """
-    if _fast_check(kind)(data):
-        return []
+    return [] if _fast_check(kind)(data) else explain(kind, data)
+
+
+def explain(kind: str, data: Any) -> list[tuple[str, str]]:
+    """What `validate` reports, always computed with jsonschema (the slow, exact path)."""
     problems: set[tuple[str, str]] = set()
     for error in _validator(kind).iter_errors(data):
         problems.update(_problems(error, nullable=False))
