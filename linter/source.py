@@ -351,7 +351,7 @@ class TextPositions(PositionIndex):
     ) -> None:
         super().__init__(text)
         self._offsets = offsets
-        self._strings = strings or {}
+        self._strings = strings if strings is not None else {}
 
     def _build(self) -> dict[str, tuple[int, int]]:
         return {}

@@ -123,7 +123,9 @@ def apply_suppressions(
     policy_lines: dict[tuple[str, str], list[int]] = {}
     by_identity: dict[tuple[str, str], Document] = {}
     for document in documents:
-        policy_lines.setdefault((document.path, document.identity), []).append(document.line)
+        # A policy's line costs a position lookup: only files with comments need it.
+        if document.path in comments:
+            policy_lines.setdefault((document.path, document.identity), []).append(document.line)
         by_identity[(document.path, document.identity)] = document
     used: set[tuple[str, int]] = set()
     result: list[Finding] = []
