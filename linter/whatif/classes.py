@@ -1,0 +1,163 @@
+"""The classes of sign-in a tenant's own policies tell apart, for gap and consistency analysis.
+
+Every condition depends on one part of the sign-in, so a policy applies to a product of sets. For
+each part we take one representative per value the policies name (each user, group, role, app,
+location, platform, ...) plus "anything else", and merge representatives no policy tells apart.
+Enumeration prunes a whole subtree as soon as no covering policy can apply any more: deterministic,
+and bounded by `LIMIT` visited classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from linter.whatif.context import CLIENT_APP_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
+from linter.whatif.evaluate import Evaluator
+
+__all__ = ["LIMIT", "Atom", "atoms", "gaps", "product"]
+
+LIMIT = 200_000
+_SPECIAL = {"all", "none", "guestsorexternalusers", "office365", "microsoftadminportals", "alltrusted"}
+BASE = SignInContext()
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A class of one part of the sign-in: its label, its fields, and the policies it lets apply."""
+
+    dimension: str
+    label: str
+    fields: tuple[tuple[str, Any], ...]
+    true_bits: int
+    maybe_bits: int
+
+
+def _mentioned(evaluator: Evaluator, pointers: Sequence[str]) -> list[str]:
+    found: dict[str, str] = {}
+    for policy in evaluator.policies:
+        for pointer in pointers:
+            values = policy.values(pointer)
+            for value in sorted(values.known) + list(values.unresolved):
+                if value.casefold() not in _SPECIAL:
+                    found.setdefault(value.casefold(), value)
+    return list(found.values())
+
+
+def _has_special(evaluator: Evaluator, pointers: Sequence[str], special: str) -> bool:
+    return any(policy.values(pointer).has(special) for policy in evaluator.policies for pointer in pointers)
+
+
+def _candidates(evaluator: Evaluator, dimension: str) -> list[tuple[str, dict[str, Any]]]:
+    users = "/conditions/users/"
+    apps = "/conditions/applications/"
+    if dimension == "users":
+        found: list[tuple[str, dict[str, Any]]] = []
+        for value in _mentioned(evaluator, [users + "includeUsers", users + "excludeUsers"]):
+            found.append((f"user {value}", {"user": value}))
+        for value in _mentioned(evaluator, [users + "includeGroups", users + "excludeGroups"]):
+            found.append((f"members of group {value}", {"groups": frozenset([value])}))
+        for value in _mentioned(evaluator, [users + "includeRoles", users + "excludeRoles"]):
+            found.append((f"holders of role {value}", {"roles": frozenset([value])}))
+        guest_pointers = [
+            users + f"{side}GuestsOrExternalUsers/guestOrExternalUserTypes" for side in ("include", "exclude")
+        ]
+        guest_types = _mentioned(evaluator, guest_pointers)
+        if not guest_types and _has_special(
+            evaluator, [users + "includeUsers", users + "excludeUsers"], "GuestsOrExternalUsers"
+        ):
+            guest_types = ["b2bCollaborationGuest"]
+        found += [(f"guests ({kind})", {"guest_type": kind}) for kind in guest_types]
+        return [*found, ("all other users", {})]
+    if dimension == "application":
+        pointers = [apps + "includeApplications", apps + "excludeApplications"]
+        found = [(f"app {value}", {"target": value}) for value in _mentioned(evaluator, pointers)]
+        for group in ("Office365", "MicrosoftAdminPortals"):
+            if _has_special(evaluator, pointers, group):
+                found.append((f"other {group} apps", {"target": group}))
+        return [*found, ("all other resources", {})]
+    if dimension == "clientApp":
+        return [(value, {"client_app": value}) for value in CLIENT_APP_TYPES]
+    if dimension == "platform":
+        return [*((value, {"platform": value}) for value in PLATFORMS), ("an undetected platform", {})]
+    if dimension == "location":
+        locations = "/conditions/locations/"
+        pointers = [locations + "includeLocations", locations + "excludeLocations"]
+        found = [(f"location {value}", {"location": value}) for value in _mentioned(evaluator, pointers)]
+        if _has_special(evaluator, pointers, "AllTrusted"):
+            found.append(("other trusted locations", {"location": "(trusted)", "trusted": True}))
+        return [*found, ("untrusted networks", {})]
+    if dimension in ("signInRisk", "userRisk"):
+        field = "sign_in_risk" if dimension == "signInRisk" else "user_risk"
+        return [(f"{dimension} {value}", {field: value}) for value in RISK_LEVELS]
+    if dimension == "authenticationFlow":
+        return [("no transfer method", {}), *((value, {"transfer_method": value}) for value in TRANSFER_METHODS)]
+    raise ValueError(dimension)
+
+
+def atoms(evaluator: Evaluator, dimension: str, mask: int, base: SignInContext = BASE) -> list[Atom]:
+    """One atom per class of this dimension that the policies in mask tell apart, first label kept."""
+    merged: dict[tuple[int, int], tuple[list[str], dict[str, Any]]] = {}
+    for label, fields in _candidates(evaluator, dimension):
+        bits = evaluator.dimension(dimension, replace(base, **fields))
+        signature = (bits.true_bits & mask, bits.maybe_bits & mask)
+        merged.setdefault(signature, ([], fields))[0].append(label)
+    return [
+        Atom(dimension, _joined(labels), tuple(fields.items()), *signature)
+        for signature, (labels, fields) in merged.items()
+    ]
+
+
+def _joined(labels: list[str]) -> str:
+    if len(labels) <= 3:
+        return " or ".join(labels)
+    return f"{labels[0]} and {len(labels) - 1} more"
+
+
+def product(dimensions: Sequence[Sequence[Atom]], limit: int = LIMIT) -> Iterator[tuple[Atom, ...]]:
+    """Every combination, in a fixed order, at most `limit` of them."""
+    count = 0
+
+    def walk(depth: int, chosen: tuple[Atom, ...]) -> Iterator[tuple[Atom, ...]]:
+        nonlocal count
+        if depth == len(dimensions):
+            count += 1
+            yield chosen
+            return
+        for atom in dimensions[depth]:
+            if count >= limit:
+                return
+            yield from walk(depth + 1, (*chosen, atom))
+
+    yield from walk(0, ())
+
+
+def gaps(dimensions: Sequence[Sequence[Atom]], cover: int, limit: int = LIMIT) -> list[tuple[Atom | None, ...]]:
+    """Boxes of classes no policy in `cover` may apply to; None in a box means "any value"."""
+    if any(not dimension for dimension in dimensions):
+        return []
+    full = [cover] * (len(dimensions) + 1)
+    for depth in range(len(dimensions) - 1, -1, -1):
+        every = cover
+        for atom in dimensions[depth]:
+            every &= atom.maybe_bits
+        full[depth] = full[depth + 1] & every
+    found: list[tuple[Atom | None, ...]] = []
+    visited = 0
+
+    def walk(depth: int, bits: int, chosen: tuple[Atom, ...]) -> None:
+        nonlocal visited
+        visited += 1
+        if visited > limit:
+            return
+        if not bits & cover:
+            found.append((*chosen, *([None] * (len(dimensions) - depth))))
+            return
+        if depth == len(dimensions) or bits & full[depth]:
+            return
+        for atom in dimensions[depth]:
+            walk(depth + 1, bits & atom.maybe_bits, (*chosen, atom))
+
+    walk(0, cover, ())
+    return found
