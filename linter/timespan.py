@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 UNTIL_REVOKED_TEXT = "until-revoked"
+_MAX_DAYS = 10675199  # .NET TimeSpan.MaxValue.Days
 # .NET TimeSpan's invariant format, which Entra parses: [d.]hh:mm:ss[.fffffff]
 _TIMESPAN = re.compile(
     r"(?:(?P<days>\d+)\.)?(?P<hours>\d{1,2}):(?P<minutes>\d{2}):(?P<seconds>\d{2})(?:\.(?P<fraction>\d{1,7}))?"
@@ -81,6 +82,8 @@ def parse_lifetime(text: str) -> Lifetime:
                 f"{text!r} is not a timespan: {part} must be below {limit}, not {match.group(part)}",
                 match.start(part),
             )
+    if int(match.group("days") or 0) > _MAX_DAYS:
+        raise TimespanError(f"{text!r} is longer than any timespan ({_MAX_DAYS} days at most)", match.start("days"))
     return Lifetime(
         timedelta(
             days=int(match.group("days") or 0),

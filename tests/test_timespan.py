@@ -125,3 +125,10 @@ def test_documented_ranges(name: str, text: str, problem: str | None) -> None:
         assert found is None
     else:
         assert found is not None and problem in found
+
+
+def test_absurdly_long_timespans_are_errors_not_crashes() -> None:
+    with pytest.raises(TimespanError) as raised:
+        parse_lifetime("9999999999.00:00:00")
+    assert "longer than any timespan" in str(raised.value)
+    assert raised.value.offset == 0
