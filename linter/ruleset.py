@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,10 +9,9 @@ from typing import Any
 from linter.config import Config, ConfigError
 from linter.registry import RuleLoadError, load_rules, select_codes
 from linter.rule import Level, Rule, RuleOption
+from linter.timespan import TimespanError, parse_lifetime
 
 __all__ = ["RuleSet", "build_ruleset", "check_option"]
-
-TIMESPAN = re.compile(r"^(?:until-revoked|(?:\d+\.)?\d{1,2}:\d{2}:\d{2})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -25,6 +23,14 @@ class RuleSet:
     available: Mapping[str, type[Rule]]
 
 
+def _is_timespan(value: str) -> bool:
+    try:
+        parse_lifetime(value)
+    except TimespanError:
+        return False
+    return True
+
+
 def check_option(code: str, option: RuleOption, value: Any) -> Any:
     """The value if it has the option's declared type; otherwise a ConfigError that says what is allowed."""
     kind = option.type
@@ -33,7 +39,7 @@ def check_option(code: str, option: RuleOption, value: Any) -> Any:
         or (kind == "integer" and isinstance(value, int) and not isinstance(value, bool))
         or (kind == "boolean" and isinstance(value, bool))
         or (kind == "string-list" and isinstance(value, list) and all(isinstance(item, str) for item in value))
-        or (kind == "timespan" and isinstance(value, str) and TIMESPAN.match(value) is not None)
+        or (kind == "timespan" and isinstance(value, str) and _is_timespan(value))
     )
     if not valid:
         expected = {
