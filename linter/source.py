@@ -191,7 +191,9 @@ class PositionIndex:
         if found is None:
             return None
         start, end = found
-        return self.span_of_offsets(char_offsets[start], char_offsets[max(end - 1, start)] + 1)
+        # Decoders append the offset just past the string: an escaped last character (`\"`) ends there.
+        stop = char_offsets[end] if end < len(char_offsets) else char_offsets[max(end - 1, start)] + 1
+        return self.span_of_offsets(char_offsets[start], stop)
 
 
 def _comma_piece(value: str, index: int) -> tuple[int, int] | None:

@@ -175,7 +175,9 @@ def _session_controls(body: Mapping[str, Any], pointer: str, translation: Transl
     interval = body.get("sign_in_frequency_interval")
     if not _unset(interval):
         frequency.setdefault("authenticationType", "primaryAndSecondaryAuthentication")
-        frequency["isEnabled"] = True
+        # Plans and state always hold the computed "timeBased": alone, it enables nothing.
+        if interval != "timeBased":
+            frequency["isEnabled"] = True
         frequency["frequencyInterval"] = interval
         translation.setdefault(graph + "/signInFrequency", source("sign_in_frequency_interval"))
         translation[graph + "/signInFrequency/frequencyInterval"] = source("sign_in_frequency_interval")
@@ -249,6 +251,7 @@ def map_named_location(body: Mapping[str, Any], pointer: str) -> tuple[dict[str,
             graph["ipRanges"] = [{"cidrAddress": cidr} for cidr in ranges]
             for index in range(len(ranges)):
                 translation[f"/ipRanges/{index}"] = f"{source}/ip_ranges/{index}"
+                translation[f"/ipRanges/{index}/cidrAddress"] = f"{source}/ip_ranges/{index}"
         elif ranges is not None:
             graph["ipRanges"] = ranges
         translation["/ipRanges"] = f"{source}/ip_ranges"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -15,6 +16,7 @@ __all__ = ["HclPositions", "HclReader", "decode_heredoc", "decode_quoted"]
 _ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DOTALL)
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _TEMPLATE_ESCAPE = re.compile(r"\$\$\{|%%\{")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Functions whose result is their literal argument, as entralint reads values.
 _IDENTITY_FUNCTIONS = frozenset({"jsonencode", "tolist", "toset", "tomap"})
 
@@ -28,7 +30,7 @@ def _unescape(escape: str) -> str:
 
 
 def decode_quoted(text: str, start: int, end: int) -> tuple[str, list[int]]:
-    """The value of the quoted-string content text[start:end] and the offset of each of its characters."""
+    """The value of the quoted-string content text[start:end], each character's offset, and the end offset."""
     chars: list[str] = []
     offsets: list[int] = []
     position = start
@@ -41,6 +43,7 @@ def decode_quoted(text: str, start: int, end: int) -> tuple[str, list[int]]:
         position = match.end()
     chars.extend(text[position:end])
     offsets.extend(range(position, end))
+    offsets.append(end)  # just past the last character, as linter.source.json_string_offsets does
     return "".join(chars), offsets
 
 
@@ -68,6 +71,7 @@ def decode_heredoc(text: str, start: int, end: int, flush: bool) -> tuple[str, l
         chars.extend(text[cursor:body_end])
         offsets.extend(range(cursor, body_end))
         position = body_end
+    offsets.append(end)
     return "".join(chars), offsets
 
 
@@ -111,16 +115,20 @@ class HclReader:
         self.offsets: dict[str, tuple[int, int]] = {}
         # pointer -> (0 quoted | 1 heredoc | 2 indented heredoc, content start, content end)
         self.strings: dict[str, tuple[int, int, int]] = {}
-        self._chars: list[int] | None = None
+        # tree-sitter counts UTF-8 bytes; spans count characters. Only non-ASCII characters shift them.
+        self._wide_starts: list[int] = []
+        self._extra_before: list[int] = [0]
         if not text.isascii():
-            chars = []
-            for index, char in enumerate(text):
-                chars.extend([index] * len(char.encode("utf-8")))
-            chars.append(len(text))
-            self._chars = chars
+            extra = 0
+            for match in _NON_ASCII.finditer(text):
+                self._wide_starts.append(match.start() + extra)
+                extra += len(match.group().encode("utf-8")) - 1
+                self._extra_before.append(extra)
 
     def char(self, byte: int) -> int:
-        return byte if self._chars is None else self._chars[byte]
+        if not self._wide_starts:
+            return byte
+        return byte - self._extra_before[bisect.bisect_left(self._wide_starts, byte)]
 
     def source(self, node: Any) -> str:
         return self.text[self.char(node.start_byte) : self.char(node.end_byte)]
