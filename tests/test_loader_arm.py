@@ -85,7 +85,7 @@ def test_parameter_default_token_lifetime_policy_with_definition_spans() -> None
         "TokenLifetimePolicy": {"Version": 1, "MaxAgeSessionMultiFactor": "14.00:00:00"}
     }
     assert at(policy, "/displayName") == (15, 24, '"Web sessions 14 days"')
-    assert at(policy, TL + "/MaxAgeSessionMultiFactor") == (17, 81, '\\"14.00:00:00\\')
+    assert at(policy, TL + "/MaxAgeSessionMultiFactor") == (17, 81, '\\"14.00:00:00\\"')
 
 
 def test_language_version_2_resources_scripts_and_nested_deployments() -> None:
@@ -136,7 +136,7 @@ def test_spans_in_graph_resources_and_nested_templates() -> None:
     documents = by_identity(load(ARM / "bicep_v2_graph.json"))
     tl = documents["orgTokenLifetime"]
     assert at(tl, "/isOrganizationDefault") == (26, 34, "true")
-    assert at(tl, TL + "/MaxAgeMultiFactor") == (24, 74, '\\"1.00:00:00\\')
+    assert at(tl, TL + "/MaxAgeMultiFactor") == (24, 74, '\\"1.00:00:00\\"')
     assert at(documents["riskPolicy"], "/state") == (36, 18, '"enabled"')
     nested = documents["nested/variables.legacyBlock"]
     assert at(nested, "/state") == (101, 31, '"disabled"')
@@ -153,7 +153,7 @@ def test_spans_inside_deployment_script_json_strings() -> None:
     assert env.definitions[0].value == {"TokenLifetimePolicy": {"Version": 1, "MaxAgeMultiFactor": "12:00:00"}}
     assert at(env, "/isOrganizationDefault") == (80, 206, "false")
     # A definition string inside a JSON string inside the template: escapes of escapes.
-    assert at(env, TL + "/MaxAgeMultiFactor") == (80, 156, '\\\\\\"12:00:00\\')
+    assert at(env, TL + "/MaxAgeMultiFactor") == (80, 156, '\\\\\\"12:00:00\\\\\\"')
     # Character 2 of the definition (`T`) sits after `\"{\\\"` in the file.
     assert env.span_in_string("/definition/0", 2) == Span(80, 87, 80, 88)
 
