@@ -366,7 +366,7 @@ def _message(error: Any, where: str, *, nullable: bool = False) -> str:
         return f"{where} must not be empty"
     if validator == "pattern":
         described = error.schema.get("description")
-        shape = described.rstrip(".") if described else f"the pattern {expected}"
+        shape = described[:1].lower() + described[1:].rstrip(".") if described else f"the pattern {expected}"
         return f"{instance!r} at {where} does not match {shape}"
     return f"{where}: {error.message}"
 
@@ -377,7 +377,7 @@ def _suggest(value: Any, allowed: Any) -> str:
         return ""
     candidates = [item for item in allowed if isinstance(item, str)]
     same_case = [item for item in candidates if item.lower() == value.lower()]
-    close = same_case or difflib.get_close_matches(value, candidates, n=1, cutoff=0.75)
+    close = same_case or difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
