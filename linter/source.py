@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from linter.jsonlocate import InvalidJson, JsonLocator
+
 __all__ = [
     "DecodeError",
     "Location",
@@ -126,6 +128,9 @@ class PositionIndex:
     def _build(self) -> dict[str, tuple[int, int]]:
         raise NotImplementedError
 
+    def _offsets_of(self, pointer: str) -> tuple[int, int] | None:
+        return self.offsets().get(pointer)
+
     def span_of_offsets(self, start: int, end: int) -> Span:
         if self._line_starts is None:
             self._line_starts = [0, *(match.end() for match in re.finditer("\n", self.text))]
@@ -137,14 +142,13 @@ class PositionIndex:
 
     def span(self, pointer: str) -> Span | None:
         """The span of the value at pointer, descending into comma-joined flag strings and JSON strings."""
-        offsets = self.offsets()
-        found = offsets.get(pointer)
+        found = self._offsets_of(pointer)
         if found is not None:
             return self.span_of_offsets(*found)
         parent = pointer
         while parent:
             parent = parent_pointer(parent)
-            if parent in offsets:
+            if self._offsets_of(parent) is not None:
                 return self._span_inside_string(parent, pointer[len(parent) :])
         return None
 
@@ -248,14 +252,26 @@ class JsonPositions(PositionIndex):
 
     json.loads gives no positions; re-scanning only the files that have findings keeps the
     no-finding path at json.loads speed. `tolerant` scans as far as the text is valid JSON.
+    Valid JSON is not scanned whole: a JsonLocator walks only the containers a pointer passes.
     """
 
     def __init__(self, text: str, *, tolerant: bool = False) -> None:
         super().__init__(text)
         self.tolerant = tolerant
+        # Subclasses that add offsets in _build need the whole scan.
+        whole_scan = tolerant or type(self)._build is not JsonPositions._build
+        self._locator = None if whole_scan else JsonLocator(text)
+
+    def _offsets_of(self, pointer: str) -> tuple[int, int] | None:
+        if self._locator is not None:
+            try:
+                return self._locator.locate(pointer)
+            except InvalidJson:
+                self._locator = None
+        return self.offsets().get(pointer)
 
     def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
-        found = self.offsets().get(pointer)
+        found = self._offsets_of(pointer)
         if found is None or self.text[found[0]] != '"':
             return None
         return json_string_offsets(self.text, *found)

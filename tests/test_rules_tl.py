@@ -139,11 +139,11 @@ def fixture_ids(codes: tuple[str, ...]) -> list[Any]:
     return params
 
 
-def check_fixture(name: str) -> None:
+def check_fixture(name: str, cases: dict[str, list[Expected]]) -> None:
     code, file_name = name.split("/")
     path = RULE_FIXTURES / name
     findings = lint([file_name], code, path.parent)
-    expected = CASES.get(name, [])
+    expected = cases.get(name, [])
     assert file_name.startswith("fail_") == bool(expected), f"{name}: fail_ fixtures need CASES, pass_ ones none"
     assert [(finding["code"], finding["line"], finding["column"]) for finding in findings] == [
         (code, case.line, case.column) for case in expected
@@ -157,7 +157,7 @@ def check_fixture(name: str) -> None:
 
 @pytest.mark.parametrize("name", fixture_ids(("TL001", "TL002", "TL003", "TL004", "TL005", "TL006")))
 def test_fixture(name: str) -> None:
-    check_fixture(name)
+    check_fixture(name, CASES)
 
 
 def test_every_case_has_its_fixture() -> None:
