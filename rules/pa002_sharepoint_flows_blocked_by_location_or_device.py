@@ -1,0 +1,85 @@
+"""PA002: a policy limits SharePoint Online by location, unmanaged devices or app-enforced restrictions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.applicability import state, targets_application
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.rule import DocumentRule, Level, Violation
+from linter.whatif.apps import OFFICE_365, SHAREPOINT_ONLINE
+from linter.whatif.combine import requirement
+from linter.whatif.policy import Values, compile_policy
+
+DEVICE_CONTROLS = {"compliantDevice", "domainJoinedDevice"}
+
+
+def _limits(policy: Document) -> list[tuple[str, str]]:
+    """(pointer, what) for each way the policy limits SharePoint."""
+    found = []
+    grant = requirement(compile_policy(policy, 0))
+    included = Values.of(policy.get("/conditions/locations/includeLocations"))
+    excluded = Values.of(policy.get("/conditions/locations/excludeLocations"))
+    narrowed = bool(excluded) or bool(included and not included.has("All"))
+    if grant.blocks and narrowed:
+        pointer = "/conditions/locations/" + ("excludeLocations" if excluded else "includeLocations")
+        found.append((pointer, "blocks by network location"))
+    if not grant.blocks and all(alternative & DEVICE_CONTROLS for alternative in grant.alternatives):
+        found.append(("/grantControls/builtInControls", "requires a compliant or hybrid-joined device"))
+    if policy.get("/sessionControls/applicationEnforcedRestrictions/isEnabled") is True:
+        found.append(("/sessionControls/applicationEnforcedRestrictions", "uses app-enforced restrictions"))
+    return found
+
+
+class SharePointFlowsBlockedByLocationOrDevice(DocumentRule):
+    """
+    ## What it checks
+    An enabled or report-only Conditional Access policy that covers SharePoint Online (directly
+    `00000003-0000-0ff1-ce00-000000000000`, through `Office365` or all resources) and limits it by
+    network location (a block with a location condition), to managed devices (every way to satisfy
+    the grant needs a compliant or hybrid-joined device) or with app-enforced restrictions.
+
+    ## Why it matters
+    Conditional Access information is not passed between Power Automate and SharePoint. SharePoint
+    out-of-box flows (Request sign-off, Page approval) and flows shared through SharePoint lists and
+    libraries can be blocked by such policies: users cannot discover or run their flows from
+    SharePoint, and shared flows show list ids instead of names.
+
+    ## Example
+    ```json
+    {"displayName": "SharePoint only from the office", "state": "enabled",
+     "conditions": {"users": {"includeUsers": ["All"]},
+                    "applications": {"includeApplications": ["00000003-0000-0ff1-ce00-000000000000"]},
+                    "locations": {"includeLocations": ["All"], "excludeLocations": ["AllTrusted"]}},
+     "grantControls": {"operator": "OR", "builtInControls": ["block"]}}
+    ```
+
+    ## How to fix
+    Tell the flow owners: build the affected flows themselves and share them with the users who need
+    them, or exclude those users from the policy (`excludeGroups` in Graph, `excluded_groups` in
+    Terraform) if the functionality is required. Suppress the finding with a reason once decided.
+
+    ## References
+    - https://learn.microsoft.com/troubleshoot/power-platform/power-automate/administration/conditional-access-and-multi-factor-authentication-in-flow
+    - https://learn.microsoft.com/sharepoint/control-access-based-on-network-location
+    """
+
+    code = "PA002"
+    name = "sharepoint-flows-blocked-by-location-or-device"
+    summary = "A policy limits SharePoint by location or device: SharePoint out-of-box flows may be blocked"
+    level = Level.NOTE
+    kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
+    tags = ("power-automate", "sharepoint")
+
+    def check(self, document: Document) -> Iterator[Violation]:
+        if state(document) == "disabled":
+            return
+        if targets_application(document, SHAREPOINT_ONLINE, (OFFICE_365,)) is not True:
+            return
+        for pointer, limit in _limits(document):
+            yield self.violation(
+                document,
+                f"policy {document.name!r} {limit} for SharePoint Online: SharePoint out-of-box flows "
+                "(Request sign-off, Page approval) and flows shared through SharePoint lists may be blocked",
+                pointer,
+            )
