@@ -7,11 +7,12 @@ Answers about values a source computes (`var.x`) are three-valued: True, False, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from linter.model import Document, Unresolved
+from linter.source import split_pointer
 
 __all__ = [
     "DEVICE_REGISTRATION_SERVICE",
@@ -43,6 +44,7 @@ __all__ = [
     "state",
     "targets_application",
     "transfer_methods",
+    "value",
 ]
 
 DEVICE_REGISTRATION_SERVICE = "01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9"
@@ -65,6 +67,9 @@ _RESOURCE_INCLUDES = (
     "/conditions/applications/includeApplications",
     "/conditions/applications/includeUserActions",
     "/conditions/applications/includeAuthenticationContextClassReferences",
+    # Global Secure Access policies target traffic profiles (`internet`) instead of applications.
+    "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
+    "/conditions/applications/networkAccess/includeTrafficProfiles",
 )
 _RISK_LEVELS = (
     "/conditions/userRiskLevels",
@@ -78,6 +83,21 @@ def is_unresolved(value: Any) -> bool:
     return isinstance(value, Unresolved)
 
 
+def value(policy: Document, pointer: str, default: Any = None) -> Any:
+    """The value at pointer; when an enclosing block is computed (a Terraform `dynamic` block), that Unresolved."""
+    current: Any = policy.data
+    for token in split_pointer(pointer):
+        if isinstance(current, Unresolved):
+            return current
+        if isinstance(current, Mapping) and token in current:
+            current = current[token]
+        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
+            current = current[int(token)]
+        else:
+            return default
+    return current
+
+
 def all_of(*answers: Tri) -> Tri:
     """Three-valued AND: False wins, then unknown, then True."""
     if False in answers:
@@ -88,29 +108,29 @@ def all_of(*answers: Tri) -> Tri:
 def present(policy: Document, *pointers: str) -> str:
     """The first pointer with a value in the policy, else the last one (its nearest ancestor is shown)."""
     for pointer in pointers:
-        if policy.get(pointer) is not None:
+        if value(policy, pointer) is not None:
             return pointer
     return pointers[-1]
 
 
 def listed(policy: Document, pointer: str) -> tuple[str, ...] | None:
     """The strings of a list value; None when the list (or an item) is an unresolved reference."""
-    value = references(policy, pointer)
-    if value is None or any(isinstance(item, Unresolved) for item in value):
+    found = references(policy, pointer)
+    if found is None or any(isinstance(item, Unresolved) for item in found):
         return None
-    return value
+    return found
 
 
 def references(policy: Document, pointer: str) -> tuple[str, ...] | None:
     """The strings of a list value, unresolved items kept as their source text; None when the list is computed."""
-    value = policy.get(pointer, ())
-    if isinstance(value, Unresolved):
+    found = value(policy, pointer, ())
+    if isinstance(found, Unresolved):
         return None
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, (list, tuple)):
+    if isinstance(found, str):
+        found = [found]
+    if not isinstance(found, (list, tuple)):
         return ()
-    return tuple(item for item in value if isinstance(item, str))
+    return tuple(item for item in found if isinstance(item, str))
 
 
 def _has(values: Iterable[str], special: str) -> bool:
@@ -122,23 +142,23 @@ def _only_none(values: tuple[str, ...]) -> bool:
 
 
 def state(policy: Document) -> str | None:
-    value = policy.get("/state")
-    return None if isinstance(value, Unresolved) or not isinstance(value, str) else value
+    found = value(policy, "/state")
+    return None if isinstance(found, Unresolved) or not isinstance(found, str) else found
 
 
 def is_enabled(policy: Document) -> Tri:
     """True for `enabled`; None when the state is a reference."""
-    value = policy.get("/state")
-    if isinstance(value, Unresolved):
+    found = value(policy, "/state")
+    if isinstance(found, Unresolved):
         return None
-    return bool(value == "enabled")
+    return bool(found == "enabled")
 
 
 def is_enforced_or_report_only(policy: Document) -> Tri:
-    value = policy.get("/state")
-    if isinstance(value, Unresolved):
+    found = value(policy, "/state")
+    if isinstance(found, Unresolved):
         return None
-    return bool(value in ("enabled", "enabledForReportingButNotEnforced"))
+    return bool(found in ("enabled", "enabledForReportingButNotEnforced"))
 
 
 def grant_controls(policy: Document) -> tuple[str, ...] | None:
@@ -153,7 +173,7 @@ def blocks(policy: Document) -> Tri:
 
 def requires_grant(policy: Document) -> Tri:
     """Does the policy block or require anything (a control, an authentication strength, terms of use)?"""
-    grant = policy.get("/grantControls")
+    grant = value(policy, "/grantControls")
     if isinstance(grant, Unresolved):
         return None
     if not isinstance(grant, dict):
@@ -251,7 +271,7 @@ def narrowed(policy: Document) -> Tri:
     """Does any condition beyond users and resources limit the policy: location, platform, risk, device filter?"""
     answers: list[Tri] = [narrowed_by_location_or_platform(policy)]
     answers += [None if (levels := listed(policy, pointer)) is None else bool(levels) for pointer in _RISK_LEVELS]
-    mode = policy.get("/conditions/devices/deviceFilter/mode")
+    mode = value(policy, "/conditions/devices/deviceFilter/mode")
     answers.append(None if isinstance(mode, Unresolved) else mode == "include")
     if True in answers:
         return True
@@ -299,24 +319,24 @@ class SignInFrequency:
 
 def sign_in_frequency(policy: Document) -> SignInFrequency | bool | None:
     """The enforced sign-in frequency; False when none is enforced, None when a computed value decides it."""
-    control = policy.get("/sessionControls/signInFrequency")
+    control = value(policy, "/sessionControls/signInFrequency")
     if isinstance(control, Unresolved):
         return None
     if not isinstance(control, dict):
         return False
     enabled = control.get("isEnabled")
     interval = control.get("frequencyInterval")
-    value = control.get("value")
+    amount = control.get("value")
     if isinstance(enabled, Unresolved) or isinstance(interval, Unresolved):
         return None
     # Hand-written files often omit isEnabled; Graph itself always sends it.
-    if enabled is False or (enabled is None and value is None and interval != "everyTime"):
+    if enabled is False or (enabled is None and amount is None and interval != "everyTime"):
         return False
     if interval == "everyTime":
         return SignInFrequency(every_time=True)
     unit = control.get("type")
     return SignInFrequency(
         every_time=False,
-        value=value if isinstance(value, (int, str)) and not isinstance(value, bool) else None,
+        value=amount if isinstance(amount, (int, str)) and not isinstance(amount, bool) else None,
         unit=unit if isinstance(unit, str) else None,
     )

@@ -160,7 +160,10 @@ def test_rules_survive_missing_and_wrong_parts() -> None:
     """Missing conditions parts, nulls and wrong types: IN002 for the bad values, no rule crashes."""
     path = "tests/fixtures/rules/malformed/missing_and_wrong_parts.json"
     config = RULE_FIXTURES / "malformed" / "entralint.toml"
-    result = run_cli(["check", "--config", str(config), "--select", "CA,IN002", "--format", "json", path], cwd=REPO)
+    result = run_cli(
+        ["check", "--config", str(config), "--select", ",".join((*LEVELS, "CA001", "IN002")), "--format", "json", path],
+        cwd=REPO,
+    )
     report = result.json()
     assert report["notifications"] == []
     lines = [(f["code"], f["line"]) for f in report["findings"]]
