@@ -1,0 +1,124 @@
+"""PA001: signing in to Power Automate asks less than a service its flows connect to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import reduce
+from operator import or_
+
+from linter.model import Document, Tenant
+from linter.rule import Level, TenantRule, Violation
+from linter.whatif.apps import (
+    DATAVERSE,
+    EXCHANGE_ONLINE,
+    OFFICE_365,
+    POWER_AUTOMATE_APPS,
+    SHAREPOINT_ONLINE,
+    app_label,
+)
+from linter.whatif.classes import atoms, product
+from linter.whatif.combine import implies, requirement
+from linter.whatif.context import SignInContext
+from linter.whatif.evaluate import Evaluator
+from linter.whatif.strength import enforced_bits
+
+SERVICES = (EXCHANGE_ONLINE, SHAREPOINT_ONLINE, DATAVERSE, OFFICE_365, None)
+CLASS_DIMENSIONS = ("users", "clientApp", "platform", "location", "signInRisk", "userRisk", "authenticationFlow")
+FAILURES = (
+    "flows that use it fail on their next run (AADSTS50076), automatic connection creation and one-click "
+    "templates fail, connections cannot be created, and people and email pickers return incomplete results"
+)
+
+
+class PowerAutomateWeakerThanConnectedServices(TenantRule):
+    """
+    ## What it checks
+    For every class of users and sign-in conditions the tenant's policies tell apart, whether a
+    service flows connect to (Exchange Online, SharePoint Online, Dataverse, the `Office365` apps,
+    any other resource) requires a control — MFA, an authentication strength, a compliant or
+    hybrid-joined device, an approved or compliant app, terms of use, a block — that signing in to
+    Power Automate (Microsoft Flow Service `7df0a125-d3be-4c96-aa54-591f83ff541c` and the Flow portal
+    `6204c1d1-4712-4c46-a7d9-3ed63d992682`) does not require. One finding per service policy and
+    control, naming the user classes and services; the Power Automate policies involved are related
+    locations.
+
+    ## Why it matters
+    Microsoft's guidance: users who sign in to Power Automate must meet the same Conditional Access
+    criteria as the services their flows connect to. Otherwise flows fail on their next run with
+    AADSTS50076, automatic connection creation and one-click templates fail, connections cannot be
+    created, and people and email pickers return incomplete results.
+
+    ## Example
+    MFA for Exchange and SharePoint only, while Power Automate asks for nothing:
+    ```json
+    {"displayName": "MFA for mail and files", "state": "enabled",
+     "conditions": {"users": {"includeUsers": ["All"]},
+                    "applications": {"includeApplications": ["00000002-0000-0ff1-ce00-000000000000",
+                                                             "00000003-0000-0ff1-ce00-000000000000"]}},
+     "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}}
+    ```
+
+    ## How to fix
+    Target `Office365` or all resources instead of single services, or add Microsoft Flow Service and
+    the Flow portal to the policy (`includeApplications` in Graph, `included_applications` in
+    Terraform) so the same users meet the same controls when they sign in to Power Automate.
+
+    ## References
+    - https://learn.microsoft.com/troubleshoot/power-platform/power-automate/administration/conditional-access-and-multi-factor-authentication-in-flow
+    - https://learn.microsoft.com/entra/identity/conditional-access/reference-office-365-application-contents
+    """
+
+    code = "PA001"
+    name = "power-automate-weaker-than-connected-services"
+    summary = "A service flows connect to requires a control that signing in to Power Automate does not"
+    level = Level.WARNING
+    tags = ("power-automate", "consistency")
+    precision = "medium"
+
+    def check(self, tenant: Tenant) -> Iterator[Violation]:
+        evaluator = Evaluator(tenant.documents)
+        if not evaluator.policies:
+            return
+        enforced = enforced_bits(evaluator)
+        app_bits = {
+            app: evaluator.dimension("application", replace(SignInContext(), target=app))
+            for app in (*SERVICES, *POWER_AUTOMATE_APPS)
+        }
+        flow_maybe = 0
+        for app in POWER_AUTOMATE_APPS:
+            flow_maybe |= app_bits[app].maybe_bits
+        relevant = enforced & reduce(or_, (app_bits[app].true_bits for app in SERVICES), flow_maybe)
+        dimensions = [atoms(evaluator, name, relevant) for name in CLASS_DIMENSIONS]
+        missing: dict[int, tuple[list[str], list[str], set[int]]] = {}
+        for combination in product(dimensions):
+            true_bits = maybe_bits = enforced
+            for atom in combination:
+                true_bits &= atom.true_bits
+                maybe_bits &= atom.maybe_bits
+            flow = [requirement(p) for p in evaluator.results(maybe_bits & flow_maybe)]
+            for service in SERVICES:
+                for policy in evaluator.results(true_bits & app_bits[service].true_bits):
+                    wanted = requirement(policy)
+                    if not (wanted.blocks or wanted.controls) or any(implies(have, wanted) for have in flow):
+                        continue
+                    users, services, related = missing.setdefault(policy.index, ([], [], set()))
+                    if combination[0].label not in users:
+                        users.append(combination[0].label)
+                    if app_label(service) not in services:
+                        services.append(app_label(service))
+                    related.update(p.policy.index for p in flow)
+        for index, (users, services, related) in sorted(missing.items()):
+            policy = evaluator.policies[index]
+            wanted = requirement(policy)
+            yield self.violation(
+                policy.document,
+                f"{', '.join(users)} signing in to Power Automate are not asked for {wanted.describe()}, which "
+                f"{', '.join(services)} requires by policy {policy.name!r}: {FAILURES}",
+                "/grantControls",
+                related=tuple(_related(evaluator.policies[i].document) for i in sorted(related | {index})),
+            )
+
+
+def _related(document: Document) -> tuple[Document, str]:
+    return (document, "/conditions/applications")
