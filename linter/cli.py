@@ -42,24 +42,41 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    check.add_argument("--output", type=Path, help="write the report to FILE (atomically) instead of stdout")
-    check.add_argument("--select", type=_codes, help="comma-separated rule codes or prefixes to enable")
-    check.add_argument("--extend-select", type=_codes, help="codes or prefixes to enable on top of the selection")
-    check.add_argument("--ignore", type=_codes, help="codes or prefixes to disable")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files and directories (default: .)")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="default: text")
+    check.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the report to FILE (atomically) instead of stdout"
+    )
+    check.add_argument(
+        "--select", type=_codes, metavar="CODES", help="comma-separated rule codes or prefixes to enable"
+    )
+    check.add_argument(
+        "--extend-select", type=_codes, metavar="CODES", help="codes or prefixes to enable on top of the selection"
+    )
+    check.add_argument("--ignore", type=_codes, metavar="CODES", help="codes or prefixes to disable")
     check.add_argument("--fail-on", choices=FAIL_ON, help="lowest level that makes the exit code 1 (default: warning)")
-    check.add_argument("--config", type=Path, help="configuration file (default: the nearest one)")
+    check.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: the nearest one)")
     check.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     check.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
-    check.add_argument("--jobs", type=_positive, help="worker processes (default: CPU count for many files, else 1)")
+    check.add_argument(
+        "--jobs", type=_positive, metavar="N", help="worker processes (default: CPU count for many files, else 1)"
+    )
     check.add_argument("--rules-dir", action="append", type=Path, metavar="DIR", help="load extra rules from DIR")
-    check.add_argument("--baseline", type=Path, help="hide findings whose fingerprint is in this SARIF or JSON report")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="hide findings whose fingerprint is in this SARIF or JSON report"
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="auto: colors on a terminal unless NO_COLOR is set; source excerpts on a terminal or with always",
+    )
     check.add_argument("--quiet", action="store_true", help="print findings only, no summary")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
     check.add_argument("--category", help="SARIF automationDetails.id, to upload several runs for one commit")
-    check.add_argument("--max-file-size", type=_positive, help="largest file read, in bytes (default: 10 MiB)")
+    check.add_argument(
+        "--max-file-size", type=_positive, metavar="BYTES", help="largest file read, in bytes (default: 10 MiB)"
+    )
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")

@@ -218,22 +218,22 @@ def test_check_has_every_option_of_the_issue() -> None:
     help_text = run_cli(["check", "--help"]).stdout
     for option in (
         "--format {text,json,sarif,github}",
-        "--output OUTPUT",
-        "--select SELECT",
-        "--ignore IGNORE",
-        "--extend-select EXTEND_SELECT",
+        "--output FILE",
+        "--select CODES",
+        "--ignore CODES",
+        "--extend-select CODES",
         "--fail-on {error,warning,note,never}",
-        "--config CONFIG",
+        "--config FILE",
         "--isolated",
         "--exclude GLOB",
-        "--jobs JOBS",
+        "--jobs N",
         "--rules-dir DIR",
-        "--baseline BASELINE",
+        "--baseline FILE",
         "--color {auto,always,never}",
         "--quiet",
         "--statistics",
         "--category CATEGORY",
-        "--max-file-size MAX_FILE_SIZE",
+        "--max-file-size BYTES",
     ):
         assert option in help_text, option
 

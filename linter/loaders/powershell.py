@@ -9,6 +9,7 @@ https://learn.microsoft.com/powershell/module/microsoft.graph.identity.signins/n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -387,13 +388,17 @@ class _Parser:
         return found, index
 
 
+def _decoded(value: str, chars: tuple[int, ...]) -> tuple[str, list[int]]:
+    return value, list(chars)
+
+
 def _positions(
     text: str, node: _Node, pointer: str, offsets: dict[str, tuple[int, int]], strings: dict[str, Any]
 ) -> None:
     offsets[pointer] = (node.start, node.end)
     if node.chars and isinstance(node.value, str):
-        decoded = (node.value, list(node.chars))
-        strings[pointer] = lambda: decoded
+        # A partial, not a lambda: documents cross process boundaries under --jobs and must pickle.
+        strings[pointer] = functools.partial(_decoded, node.value, tuple(node.chars))
     if isinstance(node.value, list):
         for number, item in enumerate(node.value):
             _positions(text, item, join_pointer(pointer, number), offsets, strings)
