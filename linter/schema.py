@@ -9,7 +9,6 @@ never call valid what jsonschema rejects (tests/test_schema.py proves it with hy
 
 from __future__ import annotations
 
-import difflib
 import functools
 import itertools
 import json
@@ -375,6 +374,8 @@ def _suggest(value: Any, allowed: Any) -> str:
     """' (did you mean 'enabled'?)' when a close spelling exists: `enable`, `All`, `stat`."""
     if not isinstance(value, str):
         return ""
+    import difflib  # only a run that reports a problem pays for it
+
     candidates = [item for item in allowed if isinstance(item, str)]
     same_case = [item for item in candidates if item.lower() == value.lower()]
     close = same_case or difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)
