@@ -1,0 +1,93 @@
+"""Properties of the evaluator over generated policies and sign-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.whatif.combine import Outcome, implies, outcome
+from linter.whatif.context import SignInContext
+from linter.whatif.evaluate import Evaluator
+
+IDS = ["u1", "u2", "g1", "g2"]
+APPS = ["All", "Office365", "00000002-0000-0ff1-ce00-000000000000", "7df0a125-d3be-4c96-aa54-591f83ff541c"]
+CONTROLS = ["mfa", "compliantDevice", "block", "approvedApplication"]
+
+policies = st.builds(
+    lambda state, users, groups, exclude, apps, platforms, controls, operator: {
+        "state": state,
+        "conditions": {
+            "users": {"includeUsers": users, "includeGroups": groups, "excludeGroups": exclude},
+            "applications": {"includeApplications": apps},
+            "platforms": {"includePlatforms": platforms} if platforms else {},
+        },
+        "grantControls": {"operator": operator, "builtInControls": controls},
+    },
+    st.sampled_from(["enabled", "enabledForReportingButNotEnforced", "disabled"]),
+    st.lists(st.sampled_from(["All", "u1", "u2"]), max_size=2),
+    st.lists(st.sampled_from(["g1", "g2"]), max_size=2),
+    st.lists(st.sampled_from(["g1", "g2"]), max_size=1),
+    st.lists(st.sampled_from(APPS), min_size=1, max_size=2),
+    st.lists(st.sampled_from(["all", "android", "iOS"]), max_size=2),
+    st.lists(st.sampled_from(CONTROLS), min_size=1, max_size=2),
+    st.sampled_from(["AND", "OR"]),
+)
+contexts = st.builds(
+    SignInContext,
+    user=st.sampled_from(["u1", "u2", None]),
+    groups=st.frozensets(st.sampled_from(["g1", "g2"])),
+    target=st.sampled_from([*APPS[1:], None]),
+    platform=st.sampled_from(["android", "iOS", "windows", None]),
+)
+
+
+def build(raw: list[dict[str, Any]]) -> Evaluator:
+    return Evaluator(
+        Document(CONDITIONAL_ACCESS_POLICY, data, "t.json", "graph-json", f"p{index}", f"p{index}")
+        for index, data in enumerate(raw)
+    )
+
+
+def enforced(result: Outcome) -> tuple[object, ...]:
+    return (
+        tuple(p.index for p in result.blocked_by),
+        tuple((r.policy.index, r.controls) for r in result.requirements),
+        result.session,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(policies, max_size=5), policies, contexts)
+def test_adding_an_enabled_policy_never_weakens_the_result(
+    base: list[dict[str, Any]], extra: dict[str, Any], context: SignInContext
+) -> None:
+    extra = {**extra, "state": "enabled"}
+    before, after = outcome(build(base), context), outcome(build([*base, extra]), context)
+    if before.blocked_by:
+        assert after.blocked_by
+    for required in before.requirements:
+        assert after.blocked_by or any(implies(other, required) for other in after.requirements)
+
+
+@settings(max_examples=150, deadline=None)
+@given(policies, contexts)
+def test_an_exclusion_always_wins(raw: dict[str, Any], context: SignInContext) -> None:
+    raw["conditions"]["users"]["excludeGroups"] = ["g1"]
+    (result,) = build([raw]).evaluate(SignInContext(**{**_fields(context), "groups": context.groups | {"g1"}}))
+    assert result.applies is False
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(policies, max_size=5), policies, contexts)
+def test_report_only_never_changes_the_enforced_result(
+    base: list[dict[str, Any]], extra: dict[str, Any], context: SignInContext
+) -> None:
+    extra = {**extra, "state": "enabledForReportingButNotEnforced"}
+    assert enforced(outcome(build(base), context)) == enforced(outcome(build([*base, extra]), context))
+
+
+def _fields(context: SignInContext) -> dict[str, Any]:
+    return {name: getattr(context, name) for name in SignInContext.__slots__}  # type: ignore[attr-defined]
