@@ -144,7 +144,8 @@ def _prune_empty(value: Any) -> Any:
             result[key] = item
         return result
     if isinstance(value, list):
-        return [_prune_empty(item) for item in value]
+        # A None item is one the schema check removed: Graph lists never hold null.
+        return [_prune_empty(item) for item in value if item is not None]
     return value
 
 

@@ -59,7 +59,11 @@ class DecodeError(Exception):
 
 
 def decode_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 LE/BE with BOM; normalise CRLF is not done here."""
+    """Decode UTF-8 (with or without BOM) or UTF-16 LE/BE with BOM, with CRLF and CR line ends made LF.
+
+    Every line count then agrees: ours, the parsers' and SARIF viewers' (which count a lone CR as a
+    line end). Columns do not move: only the CR of CRLF is dropped.
+    """
     if data.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8", data[3:]
     elif data.startswith(codecs.BOM_UTF16_LE):
@@ -84,6 +88,8 @@ def decode_text(data: bytes) -> str:
         offset = text.index("\x00")
         line, column = line_column(text, offset)
         raise DecodeError("NUL character: this is a binary file, not text", line, column)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 
 

@@ -134,8 +134,16 @@ def _construct(root: yaml.Node, budget: list[int]) -> Any:
     return result[id(root)]
 
 
+def yaml_lines(text: str) -> str:
+    """YAML 1.1 also ends lines at NEL, LS and PS; libyaml's marks count them, so make them LF."""
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    return text
+
+
 def parse_yaml(text: str) -> list[Any]:
     """Every document of a YAML stream as plain data."""
+    text = yaml_lines(text)
     budget = [max(MIN_VALUE_BUDGET, len(text) * MAX_VALUES_PER_CHARACTER)]
     return [_construct(node, budget) for node in _compose(text)]
 
@@ -146,6 +154,7 @@ class YamlPositions(PositionIndex):
     def _build(self) -> dict[str, tuple[int, int]]:
         offsets: dict[str, tuple[int, int]] = {}
         self._raw: dict[str, yaml.ScalarNode] = {}
+        self.text = yaml_lines(self.text)
         for number, root in enumerate(_compose(self.text)):
             stack: list[tuple[str, yaml.Node]] = [(f"/{number}", root)]
             seen: set[int] = set()

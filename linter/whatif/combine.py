@@ -61,8 +61,17 @@ def implies(stronger: Requirement, weaker: Requirement) -> bool:
     return all(any(_satisfies(alt, want) for want in weaker.alternatives) for alt in stronger.alternatives)
 
 
+def _items(value: object) -> list[object]:
+    """A list value as items; an unresolved reference stays one (unknown) item."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
+
+
 def requirement(policy: CompiledPolicy) -> Requirement:
     grant = policy.document.get("/grantControls", {}) or {}
+    if not isinstance(grant, dict):  # a Terraform dynamic block: which controls is unknown
+        grant = {"builtInControls": grant}
     operator = grant.get("operator") if isinstance(grant.get("operator"), str) else "OR"
     controls: list[str] = []
     built_in = grant.get("builtInControls", [])
@@ -74,9 +83,9 @@ def requirement(policy: CompiledPolicy) -> Requirement:
         controls.append(f"authenticationStrength:{label}")
     elif strength is not None:
         controls.append(f"authenticationStrength:{strength}")
-    for terms in grant.get("termsOfUse", []) or []:
+    for terms in _items(grant.get("termsOfUse")):
         controls.append(f"termsOfUse:{terms}")
-    for factor in grant.get("customAuthenticationFactors", []) or []:
+    for factor in _items(grant.get("customAuthenticationFactors")):
         controls.append(f"custom:{factor}")
     blocks = any(control.casefold() == "block" for control in controls)
     return Requirement(policy, str(operator).upper(), tuple(controls), blocks)

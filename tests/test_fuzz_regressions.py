@@ -1,0 +1,55 @@
+"""Inputs the fuzzers (fuzz/fuzz_loaders.py) found crashing entralint, each reduced to its cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+DYNAMIC_GRANT = """\
+resource "azuread_conditional_access_policy" "module_policy" {
+  display_name = var.name
+  state        = var.state
+  conditions {
+    applications {
+      included_applications = ["All"]
+    }
+    users {
+      included_users = ["All"]
+    }
+    client_app_types = ["all"]
+  }
+  dynamic "grant_controls" {
+    for_each = var.grant_controls
+    content {
+      operator          = grant_controls.value.operator
+      built_in_controls = grant_controls.value.built_in_controls
+    }
+  }
+}
+"""
+
+
+def test_rules_survive_a_grant_that_is_a_dynamic_block(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(DYNAMIC_GRANT, encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--format", "json", "main.tf"], cwd=tmp_path)
+    assert result.code in (0, 1), result.stderr
+    assert result.json()["notifications"] == []
+
+
+def test_lone_carriage_returns_end_lines_everywhere(tmp_path: Path) -> None:
+    # libyaml counts a lone CR as a line end; so do SARIF viewers. Spans must agree.
+    text = "displayName: CR only\rstate: enable\rconditions: {}\rgrantControls: {}\r"
+    (tmp_path / "cr.yaml").write_bytes(text.encode())
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "cr.yaml"], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"], finding["column"]) == ("IN002", 2, 8)
+
+
+def test_yaml_error_after_lone_carriage_returns_is_inside_the_file(tmp_path: Path) -> None:
+    text = "conditions:\r  users: {}\rgrantControls:\r  - [\r"
+    (tmp_path / "bad.yaml").write_bytes(text.encode())
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "bad.yaml"], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert finding["code"] == "IN001"
+    assert 1 <= finding["line"] <= 5
