@@ -46,10 +46,8 @@ def _check_depth(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise ParseError(
-                    f"YAML nested more than {MAX_DEPTH} levels deep: entralint stops reading here",
-                    Span.point(mark.line + 1, mark.column + 1),
-                )
+                where = Span.point(mark.line + 1, mark.column + 1) if mark is not None else Span.point(1, 1)
+                raise ParseError(f"YAML nested more than {MAX_DEPTH} levels deep: entralint stops reading here", where)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
