@@ -91,3 +91,17 @@ def test_report_only_never_changes_the_enforced_result(
 
 def _fields(context: SignInContext) -> dict[str, Any]:
     return {name: getattr(context, name) for name in SignInContext.__slots__}  # type: ignore[attr-defined]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(policies, max_size=6), contexts)
+def test_fast_bits_agree_with_the_per_policy_answers(raw: list[dict[str, Any]], context: SignInContext) -> None:
+    evaluator = build(raw)
+    true_bits, maybe_bits = evaluator.applicable(context)
+    for result in evaluator.evaluate(context):
+        bit = 1 << result.policy.index
+        if result.condition != "state":
+            assert (bool(true_bits & bit), bool(maybe_bits & bit)) == (
+                result.applies is True,
+                result.applies is not False,
+            )

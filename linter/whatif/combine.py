@@ -69,6 +69,14 @@ def _items(value: object) -> list[object]:
 
 
 def requirement(policy: CompiledPolicy) -> Requirement:
+    """The policy's grant, read once per policy."""
+    found = policy.memo.get("requirement")
+    if found is None:
+        found = policy.memo["requirement"] = _requirement(policy)
+    return found
+
+
+def _requirement(policy: CompiledPolicy) -> Requirement:
     grant = policy.document.get("/grantControls", {}) or {}
     if not isinstance(grant, dict):  # a Terraform dynamic block: which controls is unknown
         grant = {"builtInControls": grant}

@@ -14,6 +14,7 @@ from linter.model import CONDITIONAL_ACCESS_POLICY, NAMED_LOCATION, Document
 from linter.whatif.conditions import CONDITIONS, DIMENSION_KEYS, Match, Tri
 from linter.whatif.context import SignInContext
 from linter.whatif.policy import CompiledPolicy, compile_policy, named_locations
+from linter.whatif.usersindex import UsersIndex
 
 __all__ = ["Evaluator", "PolicyResult", "bits_of"]
 
@@ -67,6 +68,18 @@ class Evaluator:
         self.state_unknown = bits_of(p.index for p in self.policies if p.state is None)
         self.disabled = self.all_bits & ~(self.enabled | self.report_only | self.state_unknown)
         self._cache: dict[tuple[str, object], Dimension] = {}
+        self._users = UsersIndex(self.policies, self.locations)
+        self._users_bits: dict[object, tuple[int, int]] = {}
+
+    def _bits(self, name: str, context: SignInContext) -> tuple[int, int]:
+        if name != "users":
+            dimension = self.dimension(name, context)
+            return dimension.true_bits, dimension.maybe_bits
+        key = context.users_key()
+        found = self._users_bits.get(key)
+        if found is None:
+            found = self._users_bits[key] = self._users.bits(context)
+        return found
 
     def dimension(self, name: str, context: SignInContext) -> Dimension:
         key = (name, DIMENSION_KEYS[name](context))
@@ -83,9 +96,9 @@ class Evaluator:
         """(policies whose conditions all hold, policies whose conditions may all hold); state aside."""
         true_bits = maybe_bits = self.all_bits
         for name in names if names is not None else DIMENSION_KEYS:
-            dimension = self.dimension(name, context)
-            true_bits &= dimension.true_bits
-            maybe_bits &= dimension.maybe_bits
+            true_part, maybe_part = self._bits(name, context)
+            true_bits &= true_part
+            maybe_bits &= maybe_part
         return true_bits, maybe_bits
 
     def evaluate(self, context: SignInContext) -> tuple[PolicyResult, ...]:

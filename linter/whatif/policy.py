@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from linter.applicability import state
@@ -67,9 +67,15 @@ class CompiledPolicy:
     state: str | None  # None: a computed value
     state_source: str
     conditions: Mapping[str, Any]
+    _values: dict[str, Values] = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # derived answers, once
 
     def values(self, pointer: str) -> Values:
-        return Values.of(self.document.get(pointer))
+        """The list at pointer, read once: the evaluator asks for it once per distinct sign-in part."""
+        found = self._values.get(pointer)
+        if found is None:
+            found = self._values[pointer] = Values.of(self.document.get(pointer))
+        return found
 
 
 def compile_policy(document: Document, index: int) -> CompiledPolicy:

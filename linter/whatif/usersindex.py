@@ -1,0 +1,73 @@
+"""The users condition for many sign-ins at once: an inverted index from principal to policies.
+
+Gives the same answers as `conditions.users` (a test holds them equal) for policies that list only
+users, groups, roles and `All`; the rest (guests, `None`, workload identities) are answered by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from linter.whatif.conditions import users
+from linter.whatif.context import SignInContext
+from linter.whatif.policy import CompiledPolicy, NamedLocation
+
+__all__ = ["UsersIndex"]
+
+KINDS = ("Users", "Groups", "Roles")
+PREFIX = "/conditions/users/"
+
+
+class UsersIndex:
+    def __init__(self, policies: Sequence[CompiledPolicy], locations: dict[str, NamedLocation]) -> None:
+        self.policies = policies
+        self.locations = locations
+        self.include: dict[str, int] = {}
+        self.exclude: dict[str, int] = {}
+        self.everyone = self.include_unknown = self.exclude_unknown = self.other = 0
+        for policy in policies:
+            bit = 1 << policy.index
+            people = policy.values(PREFIX + "includeUsers")
+            special = people.has("None") or people.has("GuestsOrExternalUsers")
+            special = special or policy.values(PREFIX + "excludeUsers").has("GuestsOrExternalUsers")
+            special = special or bool(policy.values("/conditions/clientApplications/includeServicePrincipals"))
+            if special or any(
+                policy.document.get(f"{PREFIX}{side}GuestsOrExternalUsers") for side in ("include", "exclude")
+            ):
+                self.other |= bit
+                continue
+            if people.has("All"):
+                self.everyone |= bit
+            for side, index in (("include", self.include), ("exclude", self.exclude)):
+                for kind in KINDS:
+                    values = policy.values(f"{PREFIX}{side}{kind}")
+                    for token in (*values.known, *(item.casefold() for item in values.unresolved)):
+                        index[token] = index.get(token, 0) | bit
+                    if values.unresolved:
+                        if side == "include":
+                            self.include_unknown |= bit
+                        else:
+                            self.exclude_unknown |= bit
+
+    def bits(self, context: SignInContext) -> tuple[int, int]:
+        """(policies whose users condition holds, policies whose users condition may hold)."""
+        tokens = [token.casefold() for token in (context.user, *context.groups, *context.roles) if token]
+        included = self.everyone
+        excluded = 0
+        for token in tokens:
+            included |= self.include.get(token, 0)
+            excluded |= self.exclude.get(token, 0)
+        maybe_included = included | self.include_unknown
+        maybe_excluded = self.exclude_unknown & ~excluded
+        true_bits = included & ~excluded & ~maybe_excluded & ~self.other
+        maybe_bits = maybe_included & ~excluded & ~self.other
+        other = self.other
+        while other:
+            low = other & -other
+            match = users(self.policies[low.bit_length() - 1], context, self.locations)
+            if match.value is True:
+                true_bits |= low
+            if match.value is not False:
+                maybe_bits |= low
+            other ^= low
+        return true_bits, maybe_bits
