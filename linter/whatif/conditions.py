@@ -127,7 +127,7 @@ def client_app(policy: CompiledPolicy, context: SignInContext, _: Mapping[str, N
     if not types or types.has("all"):
         return Match(True, "all client apps")
     wanted = [context.client_app] + (["easSupported"] if context.client_app == "exchangeActiveSync" else [])
-    found, _ = types.match(wanted)
+    found = types.match(wanted)[0]
     if found is None:
         return Match(None, "depends on unresolved values", types.unresolved)
     return Match(found, f"clientAppTypes {'include' if found else 'exclude'} {context.client_app}")
