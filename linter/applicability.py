@@ -32,7 +32,6 @@ __all__ = [
     "includes_no_users",
     "is_enabled",
     "is_enforced_or_report_only",
-    "is_unresolved",
     "listed",
     "missing_exclusions",
     "narrowed",
@@ -77,10 +76,6 @@ _RISK_LEVELS = (
     "/conditions/servicePrincipalRiskLevels",
     "/conditions/insiderRiskLevels",
 )
-
-
-def is_unresolved(value: Any) -> bool:
-    return isinstance(value, Unresolved)
 
 
 def value(policy: Document, pointer: str, default: Any = None) -> Any:

@@ -73,7 +73,8 @@ EXPECTED: dict[str, list[tuple[int, int, tuple[str, ...]]]] = {
 def fixture_files() -> list[Path]:
     return sorted(
         path
-        for path in RULE_FIXTURES.glob("CA*/*")
+        for code in LEVELS
+        for path in (RULE_FIXTURES / code).iterdir()
         if path.suffix in (".json", ".yaml", ".tf") and path.name.startswith(("pass_", "fail_"))
     )
 
@@ -170,7 +171,7 @@ def test_rules_survive_missing_and_wrong_parts() -> None:
     # Tenant rules fall back to line 1: no policy here is close to blocking anything.
     assert lines[:3] == [("CA001", 1), ("CA003", 1), ("CA007", 1)]
     # Removed values leave the policies targeting nothing, which CA009 says; nothing else fires.
-    assert lines[3:9] == [("CA009", 4), ("CA009", 4), ("CA009", 9), ("CA009", 9), ("CA009", 16), ("CA009", 17)]
+    assert lines[3:9] == [("CA009", 4), ("CA009", 4), ("CA009", 9), ("CA009", 9), ("CA009", 16), ("CA009", 16)]
     assert lines[9:] == [("IN002", line) for line in (17, 17, 17, 18, 18, 19, 20, 22, 23, 23)]
 
 
@@ -247,3 +248,29 @@ def test_without_tenants_a_partial_list_is_the_whole_tenant(tenants: Path) -> No
         ("CA003", "tenants/contoso/legacy-eas.json", 1, 1),
         ("CA007", "tenants/contoso/legacy-eas.json", 16, 25),
     ]
+
+
+@pytest.mark.parametrize("code", ["CA001", *LEVELS])
+def test_rule_metadata_and_help(code: str) -> None:
+    from linter.model import CONDITIONAL_ACCESS_POLICY
+    from linter.registry import load_rules
+    from linter.rule import Scope
+
+    rule = load_rules(entry_points=False)[code]
+    assert rule.level.value == LEVELS.get(code, "warning")
+    assert rule.scope is (Scope.TENANT if code in ("CA001", "CA003", "CA007") else Scope.DOCUMENT)
+    if rule.scope is Scope.DOCUMENT:
+        assert rule.kinds == frozenset({CONDITIONAL_ACCESS_POLICY})
+    if "security" in rule.tags:
+        assert rule.security_severity is not None
+    help_text = rule.help()
+    headings = [line for line in help_text.splitlines() if line.startswith("## ")]
+    assert headings == ["## What it checks", "## Why it matters", "## Example", "## How to fix", "## References"]
+    why = help_text.split("## Why it matters")[1].split("## Example")[0]
+    assert "AADSTS" in why
+    fix = help_text.split("## How to fix")[1].split("## References")[0]
+    assert "Terraform" in fix
+    references = help_text.split("## References")[1].split()
+    urls = [word for word in references if word.startswith("http")]
+    assert urls
+    assert all(url.startswith("https://learn.microsoft.com/") for url in urls)
