@@ -44,7 +44,7 @@ def test_tf_json_blocks_as_objects_or_arrays_comments_and_interpolations() -> No
             "clientAppTypes": ["all"],
             "authenticationFlows": {"transferMethods": ["deviceCodeFlow"]},
             "applications": {"includeApplications": ["All"]},
-            "users": {"includeUsers": ["All"], "excludeGroups": [Unresolved("${var.break_glass}")]},
+            "users": {"includeUsers": ["All"], "excludeGroups": [Unresolved("var.break_glass")]},
         },
         "grantControls": {"operator": "OR", "builtInControls": ["block"]},
     }

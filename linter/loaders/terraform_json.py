@@ -17,6 +17,8 @@ Resource = tuple[str, str, Mapping[str, Any], str]
 
 # A template with no `${` / `%{` sequence is a literal string; `$${` and `%%{` escape one.
 _TEMPLATE = re.compile(r"[$%]\{")
+# `"${var.x}"` alone is the expression `var.x`, as HCL writes it: keep the same text for both.
+_SINGLE_INTERPOLATION = re.compile(r"^\$\{([^{}]*)\}$")
 KNOWN_AFTER_APPLY = "(known after apply)"
 
 
@@ -26,7 +28,8 @@ def _config_value(value: Any) -> Any:
         if "{" not in value:
             return value
         if _TEMPLATE.search(value.replace("$${", "").replace("%%{", "")):
-            return Unresolved(value)
+            single = _SINGLE_INTERPOLATION.match(value)
+            return Unresolved(single.group(1).strip() if single else value)
         return value.replace("$${", "${").replace("%%{", "%{")
     if isinstance(value, Mapping):
         return {key: _config_value(item) for key, item in value.items() if key != "//"}
