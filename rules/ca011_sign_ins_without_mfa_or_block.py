@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from linter.model import Tenant
-from linter.rule import Level, TenantRule, Violation
+from linter.rule import Level, RuleOption, TenantRule, Violation
 from linter.whatif.classes import atoms, gaps
 from linter.whatif.evaluate import Evaluator
 from linter.whatif.strength import strong_bits
@@ -76,22 +77,50 @@ class SignInsWithoutMfaOrBlock(TenantRule):
     level = Level.NOTE
     tags = ("security", "gap-analysis")
     precision = "medium"
+    options = (
+        RuleOption(
+            "emergency-access",
+            "string-list",
+            [],
+            "object ids or Terraform references of the emergency access accounts or their group: their gaps are "
+            "deliberate and not reported",
+        ),
+    )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         evaluator = Evaluator(tenant.documents)
         if not evaluator.policies:
             return
+        exempt = {value.casefold() for value in self.settings["emergency-access"]}
         cover = strong_bits(evaluator)
         dimensions = [atoms(evaluator, name, cover) for name in DIMENSIONS]
+        # One finding per who x what: the condition combinations are detail, listed by count and example.
+        grouped: dict[tuple[str, str], list[list[str]]] = {}
         for box in gaps(dimensions, cover):
+            if box[0] is not None and _names_exempt(box[0].fields, exempt):
+                continue
             users = box[0].label if box[0] is not None else "all users"
             resource = box[1].label if box[1] is not None else "all resources"
-            conditions = [atom.label for atom in box[2:] if atom is not None]
-            where = f" ({', '.join(conditions)})" if conditions else ""
+            grouped.setdefault((users, resource), []).append([atom.label for atom in box[2:] if atom is not None])
+        for (users, resource), combinations in grouped.items():
+            example = ", ".join(combinations[0])
+            detail = (
+                f" in {len(combinations)} combinations of conditions, for example ({example})"
+                if len(combinations) > 1
+                else (f" ({example})" if example else "")
+            )
             yield Violation(
                 self.code,
-                f"{users} signing in to {resource}{where}: no enabled policy requires MFA, "
+                f"{users} signing in to {resource}{detail}: no enabled policy requires MFA, "
                 "an authentication strength or a block",
                 tenant.anchor,
-                identity="|".join(atom.label if atom is not None else "*" for atom in box),
+                identity=f"{users}|{resource}",
             )
+
+
+def _names_exempt(fields: tuple[tuple[str, Any], ...], exempt: set[str]) -> bool:
+    for _, value in fields:
+        values = value if isinstance(value, frozenset) else {value}
+        if any(isinstance(item, str) and item.casefold() in exempt for item in values):
+            return True
+    return False

@@ -8,6 +8,7 @@ variable "finance_policy_state" {
 variable "break_glass_group_id" {
   type        = string
   description = "Object id of the emergency-access group, excluded from every policy."
+  default     = "7a1d2c3b-4e5f-4a6b-9c8d-2e3f4a5b6c7d"
 }
 
 resource "azuread_group" "finance" {
