@@ -17,10 +17,10 @@ from linter.whatif.apps import (
     SHAREPOINT_ONLINE,
     app_label,
 )
-from linter.whatif.classes import atoms, product
+from linter.whatif.classes import LIMIT, atoms
 from linter.whatif.combine import implies, requirement
 from linter.whatif.context import SignInContext
-from linter.whatif.evaluate import Evaluator
+from linter.whatif.evaluate import Evaluator, bits_of
 from linter.whatif.strength import enforced_bits
 
 SERVICES = (EXCHANGE_ONLINE, SHAREPOINT_ONLINE, DATAVERSE, OFFICE_365, None)
@@ -88,35 +88,66 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
         flow_maybe = 0
         for app in POWER_AUTOMATE_APPS:
             flow_maybe |= app_bits[app].maybe_bits
-        relevant = enforced & reduce(or_, (app_bits[app].true_bits for app in SERVICES), flow_maybe)
+        service_bits = enforced & reduce(or_, (app_bits[app].true_bits for app in SERVICES), 0)
+        relevant = service_bits | (enforced & flow_maybe)
         dimensions = [atoms(evaluator, name, relevant) for name in CLASS_DIMENSIONS]
-        missing: dict[int, tuple[list[str], list[str], set[int]]] = {}
-        for combination in product(dimensions):
-            true_bits = maybe_bits = enforced
-            for atom in combination:
-                true_bits &= atom.true_bits
-                maybe_bits &= atom.maybe_bits
-            flow = [requirement(p) for p in evaluator.results(maybe_bits & flow_maybe)]
-            for service in SERVICES:
-                for policy in evaluator.results(true_bits & app_bits[service].true_bits):
-                    wanted = requirement(policy)
-                    if not (wanted.blocks or wanted.controls) or any(implies(have, wanted) for have in flow):
-                        continue
-                    users, services, related = missing.setdefault(policy.index, ([], [], set()))
-                    if combination[0].label not in users:
-                        users.append(combination[0].label)
-                    if app_label(service) not in services:
-                        services.append(app_label(service))
-                    related.update(p.policy.index for p in flow)
+        requirements = {policy.index: requirement(policy) for policy in evaluator.policies}
+        satisfied_by: dict[int, int] = {}
+        gaps_of: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
+
+        def satisfiers(index: int) -> int:
+            """The policies whose controls imply those of policy `index`, as bits (computed once)."""
+            if index not in satisfied_by:
+                wanted = requirements[index]
+                satisfied_by[index] = bits_of(
+                    other.index for other in evaluator.policies if implies(requirements[other.index], wanted)
+                )
+            return satisfied_by[index]
+
+        def gaps(true_bits: int, maybe_bits: int) -> list[tuple[int, str, int]]:
+            """(policy, service, Power Automate policies) a class with these applying policies misses."""
+            key = (true_bits & service_bits, maybe_bits & flow_maybe)
+            if key not in gaps_of:
+                found = []
+                for service in SERVICES:
+                    for policy in evaluator.results(key[0] & app_bits[service].true_bits):
+                        wanted = requirements[policy.index]
+                        if (wanted.blocks or wanted.controls) and not key[1] & satisfiers(policy.index):
+                            found.append((policy.index, app_label(service), key[1]))
+                gaps_of[key] = found
+            return gaps_of[key]
+
+        missing: dict[int, tuple[list[str], list[str], int]] = {}
+        # Depth-first over the classes, intersecting as we go: a branch where no service policy can
+        # apply any more holds no gap, and classes with the same applying policies share one answer.
+        stack: list[tuple[int, int, int, str]] = [(0, enforced, enforced, "")]
+        visited = 0
+        while stack and visited < LIMIT:
+            depth, true_bits, maybe_bits, users = stack.pop()
+            visited += 1
+            if not true_bits & service_bits:
+                continue
+            if depth == len(dimensions):
+                for index, service, related in gaps(true_bits, maybe_bits):
+                    found_users, services, policies = missing.setdefault(index, ([], [], 0))
+                    if users not in found_users:
+                        found_users.append(users)
+                    if service not in services:
+                        services.append(service)
+                    missing[index] = (found_users, services, policies | related)
+                continue
+            for atom in reversed(dimensions[depth]):
+                label = atom.label if depth == 0 else users
+                stack.append((depth + 1, true_bits & atom.true_bits, maybe_bits & atom.maybe_bits, label))
         for index, (users, services, related) in sorted(missing.items()):
             policy = evaluator.policies[index]
-            wanted = requirement(policy)
+            wanted = requirements[index]
             yield self.violation(
                 policy.document,
                 f"{', '.join(users)} signing in to Power Automate are not asked for {wanted.describe()}, which "
                 f"{', '.join(services)} requires by policy {policy.name!r}: {FAILURES}",
                 "/grantControls",
-                related=tuple(_related(evaluator.policies[i].document) for i in sorted(related | {index})),
+                related=tuple(_related(policy.document) for policy in evaluator.results(related | (1 << index))),
             )
 
 
