@@ -139,15 +139,15 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
             for atom in reversed(dimensions[depth]):
                 label = atom.label if depth == 0 else users
                 stack.append((depth + 1, true_bits & atom.true_bits, maybe_bits & atom.maybe_bits, label))
-        for index, (users, services, related) in sorted(missing.items()):
+        for index, (user_classes, services, related) in sorted(missing.items()):
             policy = evaluator.policies[index]
             wanted = requirements[index]
             yield self.violation(
                 policy.document,
-                f"{', '.join(users)} signing in to Power Automate are not asked for {wanted.describe()}, which "
+                f"{', '.join(user_classes)} signing in to Power Automate are not asked for {wanted.describe()}, which "
                 f"{', '.join(services)} requires by policy {policy.name!r}: {FAILURES}",
                 "/grantControls",
-                related=tuple(_related(policy.document) for policy in evaluator.results(related | (1 << index))),
+                related=tuple(_related(other.document) for other in evaluator.results(related | (1 << index))),
             )
 
 
