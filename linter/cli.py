@@ -132,7 +132,7 @@ def _fail(message: str) -> int:
 
 
 def _exit_code(report: Report, fail_on: str) -> int:
-    if report.rule_failed:
+    if report.tool_failed:
         return 2
     if fail_on == "never":
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +57,7 @@ class Report:
     rules: Mapping[str, type[Rule]]
     elapsed: float = 0.0
     baseline_hidden: int = 0
-    rule_failed: bool = False
-    stats: dict[str, Any] = field(default_factory=dict)
+    tool_failed: bool = False  # a rule or a loader crashed: the report may be incomplete
 
 
 def resolve(rule_level: Level, violation: Violation) -> Finding:
@@ -267,5 +266,5 @@ def lint(
         notifications=tuple(notifications),
         rules={code: type(rule) for code, rule in ruleset.rules.items()},
         elapsed=time.perf_counter() - started,
-        rule_failed=any(note.level == "error" for note in notifications),
+        tool_failed=any(note.level == "error" for note in notifications),
     )

@@ -147,7 +147,7 @@ def build_log(report: Report, category: str | None = None, cwd: Path | None = No
         "invocations": [
             {
                 # Unparsable input is an IN001 result, not a failed execution; a crashed rule is one.
-                "executionSuccessful": not report.rule_failed,
+                "executionSuccessful": not report.tool_failed,
                 "toolExecutionNotifications": [_notification(note, index, places) for note in report.notifications],
             }
         ],
