@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,7 +174,7 @@ def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Pa
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(build: Any) -> None:
+def _worker_init(build: Callable[[], RuleSet]) -> None:
     _WORKER["ruleset"] = build()
 
 
@@ -187,7 +187,7 @@ def _default_jobs(count: int) -> int:
 
 
 def _lint_all(
-    tasks: Sequence[tuple[Path, str, bool, int]], ruleset: RuleSet, build: Any, jobs: int | None
+    tasks: Sequence[tuple[Path, str, bool, int]], ruleset: RuleSet, build: Callable[[], RuleSet], jobs: int | None
 ) -> list[FileOutcome]:
     jobs = jobs or _default_jobs(len(tasks))
     if jobs <= 1 or len(tasks) < 2:
@@ -206,7 +206,7 @@ def run(
     paths: Sequence[str],
     config: Config,
     ruleset: RuleSet,
-    build: Any,
+    build: Callable[[], RuleSet],
     *,
     jobs: int | None = None,
     cwd: Path | None = None,
@@ -246,7 +246,7 @@ def lint(
     paths: Sequence[str],
     config: Config,
     ruleset: RuleSet,
-    build: Any,
+    build: Callable[[], RuleSet],
     *,
     jobs: int | None = None,
     cwd: Path | None = None,
