@@ -213,6 +213,7 @@ def machine() -> list[str]:
         f"- Date: {datetime.date.today().isoformat()}",
         f"- CPU: {model}, {os.cpu_count()} cores",
         f"- Python {platform.python_version()} on {platform.platform()}",
+        f"- Load average when the run ended: {', '.join(f'{load:.1f}' for load in os.getloadavg())}",
         f"- entralint commit {commit.stdout.strip() or 'unknown'}",
     ]
 
