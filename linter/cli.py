@@ -173,6 +173,11 @@ def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
     if path is None:
         writer(sys.stdout)
         return
+    if path.exists() and not path.is_file():
+        # /dev/null, /dev/stdout or a FIFO: renaming over it would replace the device itself.
+        with path.open("w", encoding="utf-8") as stream:
+            writer(stream)
+        return
     import tempfile
 
     with tempfile.NamedTemporaryFile(

@@ -53,3 +53,11 @@ def test_yaml_error_after_lone_carriage_returns_is_inside_the_file(tmp_path: Pat
     [finding] = result.json()["findings"]
     assert finding["code"] == "IN001"
     assert 1 <= finding["line"] <= 5
+
+
+def test_output_to_a_device_writes_through_it(tmp_path: Path) -> None:
+    # Renaming a temporary file over /dev/null would, as root, replace the device with a file.
+    (tmp_path / "p.json").write_text('{"displayName": "x", "conditions": {}, "grantControls": {}}', encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--output", "/dev/null", "p.json"], cwd=tmp_path)
+    assert result.code in (0, 1)
+    assert Path("/dev/null").is_char_device()
