@@ -111,8 +111,9 @@ def sign_ins(count: int, seed: int = 11) -> list[SignInContext]:
 
 def measure(count: int) -> list[tuple[str, float, float]]:
     """(what, seconds, budget) for each measurement."""
-    from rules.ca011_sign_ins_without_mfa_or_block import SignInsWithoutMfaOrBlock
+    from linter.registry import load_rules
 
+    gap_rule = load_rules(entry_points=False)["CA011"]()
     bench_tenant = tenant()
     contexts = sign_ins(count)
     started = time.perf_counter()
@@ -120,12 +121,27 @@ def measure(count: int) -> list[tuple[str, float, float]]:
     verdicts = [outcome(evaluator, context).verdict for context in contexts]
     evaluate_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    gaps = list(SignInsWithoutMfaOrBlock().check(bench_tenant))
+    gaps = list(gap_rule.check(bench_tenant))
     ca011_seconds = time.perf_counter() - started
     assert len(verdicts) == count
     return [
         (f"what-if: {count:,} sign-ins x {MAX_POLICIES} policies", evaluate_seconds, 1.0),
         (f"CA011 over {MAX_POLICIES} policies ({len(gaps)} gaps)", ca011_seconds, 2.0),
+    ]
+
+
+def run(smoke: bool) -> list[dict[str, Any]]:
+    """Rows for bench/run.py's table (the interface docs/performance.md describes)."""
+    return [
+        {
+            "benchmark": what,
+            "entralint": f"{seconds:.2f} s",
+            "floor": "",
+            "ratio": "",
+            "target": f"≤ {budget:g} s",
+            "met": None if smoke else seconds <= budget,
+        }
+        for what, seconds, budget in measure(1000 if smoke else 10_000)
     ]
 
 
