@@ -82,11 +82,14 @@ def value(policy: Document, pointer: str, default: Any = None) -> Any:
     """The value at pointer; when an enclosing block is computed (a Terraform `dynamic` block), that Unresolved."""
     current: Any = policy.data
     for token in split_pointer(pointer):
-        if isinstance(current, Unresolved):
-            return current
-        if isinstance(current, Mapping) and token in current:
+        kind = type(current)
+        if kind is dict or (kind is not Unresolved and isinstance(current, Mapping)):
+            if token not in current:
+                return default
             current = current[token]
-        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
+        elif kind is Unresolved:
+            return current
+        elif kind is list and token.isdigit() and int(token) < len(current):
             current = current[int(token)]
         else:
             return default

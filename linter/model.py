@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,16 +146,10 @@ class Tenant:
         return self.files[0] if self.files else ""
 
 
-@functools.lru_cache(maxsize=4096)
-def _tokens(pointer: str) -> tuple[str, ...]:
-    # Rules ask for the same few pointers of every policy: split each once.
-    return tuple(split_pointer(pointer))
-
-
 def value_at(data: Any, pointer: str, default: Any = None) -> Any:
     """The value at a JSON pointer in plain data, or default."""
     current = data
-    for token in _tokens(pointer):
+    for token in split_pointer(pointer):
         if type(current) is dict or isinstance(current, Mapping):
             if token not in current:
                 return default

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -107,10 +108,12 @@ def join_pointer(base: str, *tokens: str | int) -> str:
     return base + "".join("/" + escape_pointer(token) for token in tokens)
 
 
-def split_pointer(pointer: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)
+def split_pointer(pointer: str) -> tuple[str, ...]:
+    """The unescaped tokens of a JSON pointer; cached, since rules ask for the same few pointers."""
     if not pointer:
-        return []
-    return [part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/")]
+        return ()
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/"))
 
 
 def parent_pointer(pointer: str) -> str:
