@@ -11,7 +11,7 @@ from typing import Any
 
 from linter.config import Config
 from linter.files import FileSkip, ReadError, discover, display_path, glob_matches, read_text
-from linter.model import SOURCE_FILE, Document, LoadProblem, SourceFile, Tenant
+from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile, Tenant
 from linter.rule import DocumentRule, Finding, Level, Rule, TenantRule, Violation
 from linter.ruleset import RuleSet
 from linter.source import FILE_START, Location
@@ -21,6 +21,9 @@ __all__ = ["Notification", "Report", "lint", "run"]
 
 # Fewer files than this are linted in-process: starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 64
+# Entra ID's limit on Conditional Access policies in one tenant. A "tenant" past it is several tenants
+# linted as one (no `tenants` configured); analyses that model one tenant's sign-ins are skipped there.
+MAX_TENANT_POLICIES = 195
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +145,28 @@ def lint_file(ruleset: RuleSet, path: Path, shown: str, given: bool, max_size: i
 def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notifications: list[Notification] = []
+    policy_count = sum(1 for _ in tenant.of_kind(CONDITIONAL_ACCESS_POLICY))
     for rule in ruleset.rules.values():
         if not isinstance(rule, TenantRule):
+            continue
+        if rule.tenant_sized and policy_count > MAX_TENANT_POLICIES:
+            notifications.append(_too_large(rule, tenant, policy_count))
             continue
         try:
             findings.extend(resolve(ruleset.levels[rule.code], violation) for violation in rule.check(tenant))
         except Exception as error:  # a rule's bug must not take the run down
             notifications.append(_rule_failure(rule, f"tenant {tenant.name}", error))
     return findings, notifications
+
+
+def _too_large(rule: Rule, tenant: Tenant, policy_count: int) -> Notification:
+    return Notification(
+        f"rule {rule.code} ({rule.name}) skipped for tenant {tenant.name!r}: it holds {policy_count:,} Conditional "
+        f"Access policies, more than one Entra tenant can ({MAX_TENANT_POLICIES}); configure `tenants` so that each "
+        "tenant's files are linted as one",
+        tenant.anchor,
+        rule=rule.code,
+    )
 
 
 def _tenant_of(path: str, config: Config, cwd: Path) -> str:

@@ -146,6 +146,9 @@ class TenantRule(Rule):
     """A rule that looks at everything one tenant holds."""
 
     scope: ClassVar[Scope] = Scope.TENANT
+    # True for analyses that model one tenant's sign-ins and grow faster than the policy count:
+    # the engine skips them, with a notification, for a "tenant" larger than Entra allows.
+    tenant_sized: ClassVar[bool] = False
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         raise NotImplementedError

@@ -1,0 +1,44 @@
+"""Engine behaviour across rules: tenant-sized analyses and what a run reports about itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def policies(count: int, prefix: str) -> list[dict[str, object]]:
+    return [
+        {
+            "displayName": f"{prefix} {number:03}",
+            "state": "enabled",
+            "conditions": {
+                "users": {"includeGroups": [f"00000000-0000-4000-8000-{number:012}"]},
+                "applications": {"includeApplications": ["All"]},
+                "clientAppTypes": ["all"],
+            },
+            "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+        }
+        for number in range(count)
+    ]
+
+
+def test_sign_in_analyses_skip_a_tenant_larger_than_entra_allows(tmp_path: Path) -> None:
+    (tmp_path / "fleet.json").write_text(json.dumps(policies(196, "P")), encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--select", "CA010,CA011,PA001", "--format", "json", "."], cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    notes = result.json()["notifications"]
+    assert sorted(note["rule"] for note in notes) == ["CA010", "CA011", "PA001"]
+    assert all(note["level"] == "warning" for note in notes)
+    assert "196 Conditional Access policies, more than one Entra tenant can (195)" in notes[0]["message"]
+
+
+def test_configured_tenants_keep_each_analysis_within_the_limit(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "fleet.json").write_text(json.dumps(policies(100, "A")), encoding="utf-8")
+    (tmp_path / "b" / "fleet.json").write_text(json.dumps(policies(100, "B")), encoding="utf-8")
+    (tmp_path / ".entralint.toml").write_text('[tenants]\na = ["a/**"]\nb = ["b/**"]\n', encoding="utf-8")
+    result = run_cli(["check", "--select", "CA010,CA011,PA001", "--format", "json", "."], cwd=tmp_path)
+    assert result.json()["notifications"] == []
