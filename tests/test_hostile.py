@@ -311,3 +311,22 @@ def test_output_file_is_not_half_written_when_the_run_fails(tmp_path: Path) -> N
     assert result.code == 2
     assert output.read_text(encoding="utf-8") == "previous report"
     assert [path.name for path in tmp_path.iterdir()] == ["report.sarif"]
+
+
+def test_deep_hcl_and_powershell_nesting_are_in001(tmp_path: Path) -> None:
+    depth = 50_000
+    (tmp_path / "deep.tf").write_text(
+        'resource "azuread_conditional_access_policy" "x" {\n  display_name = ' + "[" * depth + "]" * depth + "\n}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "deep.ps1").write_text(
+        "New-MgPolicyTokenLifetimePolicy -Definition " + "@(" * depth + ")" * depth + "\n", encoding="utf-8"
+    )
+    _, log = lint(tmp_path)
+    [(rule, _, _, message)] = results(log, "deep.tf")
+    assert rule == "IN001"
+    assert "nested too deeply" in message
+    [(rule, _, _, message)] = results(log, "deep.ps1")
+    assert rule == "IN001"
+    assert "nested" in message
+    assert_witness(log)
