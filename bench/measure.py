@@ -30,12 +30,18 @@ class Measurement:
 
 
 def measure(command: list[str], runs: int, stdout: Path | None = None) -> Measurement:
-    """Run command `runs` times; exit codes 0 and 1 (findings) are fine, anything else is an error."""
+    """Run command `runs` times; exit codes 0 and 1 (findings) are fine, anything else is an error.
+
+    PYTHONDONTWRITEBYTECODE is dropped: an installed entralint has its bytecode compiled, and a
+    process that recompiles every module at start measures the compiler, not entralint.
+    """
     seconds = []
     peak = 0
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     for _ in range(runs):
         parent = [sys.executable, __file__, str(stdout or ""), *command]
-        result = json.loads(subprocess.run(parent, capture_output=True, text=True, check=True).stdout)
+        completed = subprocess.run(parent, capture_output=True, text=True, check=True, env=environment)
+        result = json.loads(completed.stdout)
         if result["returncode"] not in (0, 1):
             raise BenchError(f"{' '.join(command)} exited {result['returncode']}: {result['stderr']}")
         seconds.append(result["seconds"])
