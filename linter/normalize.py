@@ -178,6 +178,8 @@ def _identity(kind: str, data: Mapping[str, Any], hint: str | None, pointer: str
         str(policy_id) if isinstance(policy_id, str) and policy_id and not isinstance(policy_id, Unresolved) else None
     )
     identity = hint or policy_id or name or f"{kind}@{pointer or '/'}"
+    if kind == MFA_SERVICE_SETTINGS:  # one per tenant, and it has no name of its own
+        return identity, "MFA service settings"
     return identity, name or hint or policy_id or f"{kind} at {pointer or '/'}"
 
 
