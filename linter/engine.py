@@ -135,11 +135,20 @@ def lint_file(ruleset: RuleSet, path: Path, shown: str, given: bool, max_size: i
                 return FileOutcome(shown, given)
             result_format, documents, problems = result.source_format, result.documents, result.problems
     if not given:
+        _compact(documents)
         return FileOutcome(shown, given, result_format, documents)
     source = SourceFile(shown, result_format, problems)
     findings, notifications = check_document_rules(ruleset, source, documents)
+    _compact(documents)
     comments = tuple(find_comments(text)) if "entralint:" in text else ()
     return FileOutcome(shown, given, result_format, documents, tuple(findings), comments, tuple(notifications))
+
+
+def _compact(documents: Iterable[Document]) -> None:
+    """Let loaders drop parser state kept for the document rules' spans before documents are held."""
+    for document in documents:
+        if document.positions is not None:
+            document.positions.compact()
 
 
 def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[Notification]]:

@@ -137,6 +137,9 @@ class PositionIndex:
     def _build(self) -> dict[str, tuple[int, int]]:
         raise NotImplementedError
 
+    def compact(self) -> None:
+        """Drop what the parser left for a first span lookup; spans are still answered, maybe slower."""
+
     def _offsets_of(self, pointer: str) -> tuple[int, int] | None:
         return self.offsets().get(pointer)
 

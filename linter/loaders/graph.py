@@ -49,13 +49,12 @@ def load_json(path: str, text: str, data: Any) -> LoadResult | None:
 
 def load_yaml(path: str, text: str) -> LoadResult | None:
     from linter.loaders.jsontext import ParseError
-    from linter.loaders.yamltext import YamlPositions, parse_yaml
+    from linter.loaders.yamltext import parse_yaml_with_positions
 
     try:
-        streams = parse_yaml(text)
+        streams, positions = parse_yaml_with_positions(text)
     except ParseError as error:
         return parse_problem("graph-yaml", str(error), error.span) if looks_like_policy(text) else None
-    positions = YamlPositions(text)
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     for number, data in enumerate(streams):

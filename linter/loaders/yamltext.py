@@ -141,19 +141,36 @@ def yaml_lines(text: str) -> str:
 
 def parse_yaml(text: str) -> list[Any]:
     """Every document of a YAML stream as plain data."""
+    return parse_yaml_with_positions(text)[0]
+
+
+def parse_yaml_with_positions(text: str) -> tuple[list[Any], YamlPositions]:
+    """Every document as plain data, and positions that reuse the nodes composed for it."""
     text = yaml_lines(text)
     budget = [max(MIN_VALUE_BUDGET, len(text) * MAX_VALUES_PER_CHARACTER)]
-    return [_construct(node, budget) for node in _compose(text)]
+    roots = _compose(text)
+    return [_construct(node, budget) for node in roots], YamlPositions(text, roots)
 
 
 class YamlPositions(PositionIndex):
-    """Positions from libyaml's node marks; pointers start with the document's index in the stream."""
+    """Positions from libyaml's node marks; pointers start with the document's index in the stream.
+
+    The nodes composed while parsing are kept until the first span is asked for or `compact()` is
+    called, so a file with findings is composed once; without them, positions re-compose the text.
+    """
+
+    def __init__(self, text: str, roots: list[yaml.Node] | None = None) -> None:
+        super().__init__(yaml_lines(text))
+        self._roots = roots
+
+    def compact(self) -> None:
+        self._roots = None
 
     def _build(self) -> dict[str, tuple[int, int]]:
         offsets: dict[str, tuple[int, int]] = {}
         self._raw: dict[str, yaml.ScalarNode] = {}
-        self.text = yaml_lines(self.text)
-        for number, root in enumerate(_compose(self.text)):
+        roots, self._roots = self._roots if self._roots is not None else _compose(self.text), None
+        for number, root in enumerate(roots):
             stack: list[tuple[str, yaml.Node]] = [(f"/{number}", root)]
             seen: set[int] = set()
             while stack:
