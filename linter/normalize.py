@@ -70,12 +70,23 @@ def graph_shape(value: Any) -> Any:
     return value
 
 
+# Keywords a JSON Schema of a policy has where the policy has values (Logic App Parse_JSON actions,
+# OpenAPI descriptions, entralint's own schemas/): such a description is not a policy.
+_SCHEMA_KEYWORDS = frozenset({"type", "properties", "items", "$ref", "anyOf", "oneOf", "allOf"})
+
+
+def _describes_a_shape(value: Any) -> bool:
+    return isinstance(value, Mapping) and not _SCHEMA_KEYWORDS.isdisjoint(value)
+
+
 def classify(value: Mapping[str, Any]) -> str | None:
     """The model kind of a Graph-shaped object, by shape: never by file name."""
     odata = value.get("@odata.type")
     if isinstance(odata, str) and odata in ODATA_TYPES:
         return ODATA_TYPES[odata]
     keys = {_lower_first(key) for key in value if isinstance(key, str)}
+    if any(_describes_a_shape(value.get(key)) for key in ("conditions", "allowedCombinations", "ipRanges")):
+        return None
     if "conditions" in keys and ({"grantControls", "sessionControls"} & keys):
         return CONDITIONAL_ACCESS_POLICY
     definition = value.get("definition", value.get("Definition"))

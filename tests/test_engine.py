@@ -42,3 +42,13 @@ def test_configured_tenants_keep_each_analysis_within_the_limit(tmp_path: Path) 
     (tmp_path / ".entralint.toml").write_text('[tenants]\na = ["a/**"]\nb = ["b/**"]\n', encoding="utf-8")
     result = run_cli(["check", "--select", "CA010,CA011,PA001", "--format", "json", "."], cwd=tmp_path)
     assert result.json()["notifications"] == []
+
+
+def test_a_json_schema_of_a_policy_is_not_a_policy(tmp_path: Path) -> None:
+    # entralint's own schemas/ (and Logic App Parse_JSON actions) describe the policy shape.
+    schemas = Path(__file__).resolve().parent.parent / "schemas"
+    for schema in schemas.glob("*.schema.json"):
+        (tmp_path / schema.name).write_text(schema.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--format", "json", "."], cwd=tmp_path)
+    assert result.code == 0, result.stdout
+    assert result.json()["policies"] == 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linter.loaders import LoadResult
-from linter.model import CONDITIONAL_ACCESS_POLICY, Document, LoadProblem, Unresolved
+from linter.model import Document, LoadProblem, Unresolved
 from linter.normalize import build_document, find_documents
 from linter.source import JsonPositions, Span, join_pointer, json_string_offsets
 
@@ -255,12 +255,6 @@ class _TemplateWalker:
         self.candidates.append(_Candidate(pointer, value, label))
 
 
-def _is_json_schema(raw: Mapping[str, Any]) -> bool:
-    """A JSON Schema of the policy shape (`conditions: {type: object, properties: …}`) is not a policy."""
-    conditions = raw.get("conditions")
-    return isinstance(conditions, Mapping) and "type" in conditions and "properties" in conditions
-
-
 def load(path: str, text: str, data: Mapping[str, Any]) -> LoadResult | None:
     """Every Graph-shaped policy in an ARM template, with spans in the template text."""
     positions = ArmPositions(text)
@@ -271,8 +265,6 @@ def load(path: str, text: str, data: Mapping[str, Any]) -> LoadResult | None:
     seen: set[str] = set()
     for candidate in walker.candidates:
         for kind, pointer, raw in find_documents(candidate.value, candidate.pointer):
-            if kind == CONDITIONAL_ACCESS_POLICY and _is_json_schema(raw):
-                continue
             # A policy reached through `[variables('x')]` is already found where it is written.
             if positions.translate(pointer) != pointer or pointer in seen:
                 continue
