@@ -33,6 +33,7 @@ class Config:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     per_policy_ignores: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     tenants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    tenant_directories: tuple[str, ...] = ()
     rules_dirs: tuple[Path, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
@@ -129,6 +130,7 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
         per_file_ignores={glob: _strings(codes) for glob, codes in section.get("per-file-ignores", {}).items()},
         per_policy_ignores=dict(section.get("per-policy-ignores", {})),
         tenants={name: _strings(globs) for name, globs in section.get("tenants", {}).items()},
+        tenant_directories=_strings(section.get("tenant-directories")),
         rules_dirs=tuple((root / directory) for directory in _strings(section.get("rules-dirs"))),
         rule_options=dict(section.get("rules", {})),
         max_file_size=int(section.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),

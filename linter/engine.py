@@ -17,7 +17,7 @@ from linter.ruleset import RuleSet
 from linter.source import FILE_START, Location
 from linter.suppressions import SuppressionComment, find_comments
 
-__all__ = ["Notification", "Report", "lint", "run"]
+__all__ = ["Notification", "Report", "lint"]
 
 # Fewer files than this are linted in-process: starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -55,7 +55,7 @@ class Report:
 
     findings: tuple[Finding, ...]
     files: tuple[str, ...]
-    documents: tuple[Document, ...]
+    policies: int  # documents read from the files given
     notifications: tuple[Notification, ...]
     rules: Mapping[str, type[Rule]]
     elapsed: float = 0.0
@@ -183,12 +183,19 @@ def _tenant_of(path: str, config: Config, cwd: Path) -> str:
     for name, globs in config.tenants.items():
         if any(glob_matches(glob, relative) for glob in globs):
             return name
+    if config.tenant_directories:
+        # The shallowest directory a pattern names is the tenant, named by its path.
+        parts = relative.split("/")
+        for depth in range(1, len(parts)):
+            directory = "/".join(parts[:depth])
+            if any(glob_matches(pattern, directory) for pattern in config.tenant_directories):
+                return directory
     return "default"
 
 
 def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Path) -> list[Path]:
     """Files of the given files' configured tenants that were not given: tenant rules need them."""
-    if not config.tenants or not tenants & set(config.tenants):
+    if not (config.tenants or config.tenant_directories) or tenants == {"default"}:
         return []
     extra = []
     for path in discover([str(config.root)], config.exclude, cwd):
@@ -212,60 +219,51 @@ def _default_jobs(count: int) -> int:
     return (os.cpu_count() or 1) if count >= PARALLEL_THRESHOLD else 1
 
 
-def _lint_all(
-    tasks: Sequence[tuple[Path, str, bool, int]], ruleset: RuleSet, build: Callable[[], RuleSet], jobs: int | None
-) -> list[FileOutcome]:
-    jobs = jobs or _default_jobs(len(tasks))
-    if jobs <= 1 or len(tasks) < 2:
-        return [lint_file(ruleset, *task) for task in tasks]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    chunk = max(1, min(64, len(tasks) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(build,)) as pool:
-        return list(pool.map(_worker_lint, tasks, chunksize=chunk))
+Task = tuple[Path, str, bool, int]
 
 
-def run(
-    paths: Sequence[str],
-    config: Config,
-    ruleset: RuleSet,
-    build: Callable[[], RuleSet],
-    *,
-    jobs: int | None = None,
-    cwd: Path | None = None,
-) -> tuple[list[FileOutcome], list[Finding], list[Notification], list[Document]]:
-    """Lint paths; `build` re-creates the rule set in worker processes."""
-    cwd = cwd or Path.cwd()
-    skips: list[FileSkip] = []
+class _Linter:
+    """Lints batches of files in-process, or in one pool of workers kept for the whole run."""
+
+    def __init__(self, ruleset: RuleSet, build: Callable[[], RuleSet], jobs: int) -> None:
+        self.ruleset = ruleset
+        self.jobs = jobs
+        self.pool: Any = None
+        if jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            context = multiprocessing.get_context(method)
+            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(build,))
+
+    def lint(self, tasks: Sequence[Task]) -> list[FileOutcome]:
+        if self.pool is None or len(tasks) < 2:
+            return [lint_file(self.ruleset, *task) for task in tasks]
+        chunk = max(1, min(64, len(tasks) // (self.jobs * 8)))
+        return list(self.pool.map(_worker_lint, tasks, chunksize=chunk))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: list[FileSkip]) -> dict[str, list[Task]]:
+    """The files to read, grouped by tenant: given files, plus the unnamed files of their tenants."""
     given_paths = discover(paths, config.exclude, cwd, skips=skips)
-    given = set(given_paths)
     shown = {path: display_path(path, cwd) for path in given_paths}
     tenants_named = {_tenant_of(shown[path], config, cwd) for path in given_paths}
-    context_paths = _tenant_context(config, given, tenants_named, cwd)
-    tasks = [(path, shown[path], True, config.max_file_size) for path in given_paths]
-    tasks += [(path, display_path(path, cwd), False, config.max_file_size) for path in context_paths]
-    outcomes = _lint_all(tasks, ruleset, build, jobs)
-    notifications = [Notification(skip.reason, skip.path) for skip in skips]
-    findings: list[Finding] = []
-    by_tenant: dict[str, list[FileOutcome]] = {}
-    for outcome in outcomes:
-        findings.extend(outcome.findings)
-        notifications.extend(outcome.notifications)
-        if outcome.source_format:
-            by_tenant.setdefault(_tenant_of(outcome.path, config, cwd), []).append(outcome)
-    documents: list[Document] = []
-    for name in sorted(by_tenant):
-        members = sorted(by_tenant[name], key=lambda outcome: outcome.path)
-        tenant_documents = tuple(document for outcome in members for document in outcome.documents)
-        documents.extend(document for outcome in members if outcome.given for document in outcome.documents)
-        tenant = Tenant(name, tenant_documents, tuple(outcome.path for outcome in members))
-        tenant_findings, tenant_notifications = check_tenant(ruleset, tenant)
-        findings.extend(tenant_findings)
-        notifications.extend(tenant_notifications)
-    return outcomes, findings, notifications, documents
+    tasks: dict[str, list[Task]] = {}
+    for path in given_paths:
+        tasks.setdefault(_tenant_of(shown[path], config, cwd), []).append(
+            (path, shown[path], True, config.max_file_size)
+        )
+    for path in _tenant_context(config, set(given_paths), tenants_named, cwd):
+        context_shown = display_path(path, cwd)
+        tasks.setdefault(_tenant_of(context_shown, config, cwd), []).append(
+            (path, context_shown, False, config.max_file_size)
+        )
+    return tasks
 
 
 def lint(
@@ -277,18 +275,44 @@ def lint(
     jobs: int | None = None,
     cwd: Path | None = None,
 ) -> Report:
-    """A whole run, with suppressions applied and findings in a stable order."""
+    """A whole run: tenant by tenant, so memory holds one tenant's documents, not the whole fleet."""
     from linter.suppressions import apply_suppressions
 
     started = time.perf_counter()
-    outcomes, findings, notifications, documents = run(paths, config, ruleset, build, jobs=jobs, cwd=cwd)
-    findings = apply_suppressions(findings, outcomes, documents, config, ruleset)
+    cwd = cwd or Path.cwd()
+    skips: list[FileSkip] = []
+    tasks = _tasks_by_tenant(paths, config, cwd, skips)
+    notifications = [Notification(skip.reason, skip.path) for skip in skips]
+    findings: list[Finding] = []
+    files: list[str] = []
+    policies = 0
+    linter = _Linter(ruleset, build, jobs or _default_jobs(sum(len(batch) for batch in tasks.values())))
+    try:
+        for name in sorted(tasks):
+            outcomes = sorted(linter.lint(tasks[name]), key=lambda outcome: outcome.path)
+            tenant_findings = [finding for outcome in outcomes for finding in outcome.findings]
+            notifications.extend(note for outcome in outcomes for note in outcome.notifications)
+            members = [outcome for outcome in outcomes if outcome.source_format]
+            tenant = Tenant(
+                name,
+                tuple(document for outcome in members for document in outcome.documents),
+                tuple(outcome.path for outcome in members),
+            )
+            rule_findings, rule_notifications = check_tenant(ruleset, tenant)
+            tenant_findings.extend(rule_findings)
+            notifications.extend(rule_notifications)
+            given = [document for outcome in members if outcome.given for document in outcome.documents]
+            findings.extend(apply_suppressions(tenant_findings, outcomes, given, config, ruleset))
+            files.extend(outcome.path for outcome in outcomes if outcome.given)
+            policies += len(given)
+    finally:
+        linter.close()
     findings.sort(key=Finding.sort_key)
     notifications.sort(key=lambda note: (note.path, note.line, note.message))
     return Report(
         findings=tuple(findings),
-        files=tuple(sorted(outcome.path for outcome in outcomes if outcome.given)),
-        documents=tuple(documents),
+        files=tuple(sorted(files)),
+        policies=policies,
         notifications=tuple(notifications),
         rules={code: type(rule) for code, rule in ruleset.rules.items()},
         elapsed=time.perf_counter() - started,

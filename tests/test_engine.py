@@ -52,3 +52,33 @@ def test_a_json_schema_of_a_policy_is_not_a_policy(tmp_path: Path) -> None:
     result = run_cli(["check", "--isolated", "--format", "json", "."], cwd=tmp_path)
     assert result.code == 0, result.stdout
     assert result.json()["policies"] == 0
+
+
+DCF_BLOCK = {
+    "displayName": "Block device code flow",
+    "state": "enabled",
+    "conditions": {
+        "users": {"includeUsers": ["All"]},
+        "applications": {
+            "includeApplications": ["All"],
+            "excludeApplications": ["01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9"],
+        },
+        "authenticationFlows": {"transferMethods": "deviceCodeFlow"},
+    },
+    "grantControls": {"operator": "OR", "builtInControls": ["block"]},
+}
+
+
+def test_tenant_directories_make_each_directory_a_tenant(tmp_path: Path) -> None:
+    for tenant in ("contoso", "fabrikam"):
+        (tmp_path / "tenants" / tenant).mkdir(parents=True)
+        (tmp_path / "tenants" / tenant / "mfa.json").write_text(json.dumps(policies(1, tenant)), encoding="utf-8")
+    (tmp_path / "tenants" / "contoso" / "dcf.json").write_text(json.dumps(DCF_BLOCK), encoding="utf-8")
+    (tmp_path / ".entralint.toml").write_text('tenant-directories = ["tenants/*"]\n', encoding="utf-8")
+    # Only the changed file is given, as pre-commit does: the tenant rule still sees dcf.json.
+    result = run_cli(["check", "--select", "CA001", "--format", "json", "tenants/contoso/mfa.json"], cwd=tmp_path)
+    assert result.json()["findings"] == []
+    result = run_cli(["check", "--select", "CA001", "--format", "json", "."], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert finding["path"] == "tenants/fabrikam/mfa.json"
+    assert "tenant 'tenants/fabrikam'" in finding["message"]

@@ -41,7 +41,7 @@ def write(
     document = {
         "tool": {"name": "entralint", "version": __version__},
         "files": len(report.files),
-        "policies": len(report.documents),
+        "policies": report.policies,
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "notifications": [
             {"level": note.level, "message": note.message, "path": note.path, "rule": note.rule}

@@ -48,7 +48,7 @@ def summary(report: Report) -> str:
         extra += f", {report.baseline_hidden} in baseline"
     return (
         f"Checked {len(report.files)} file{'s' if len(report.files) != 1 else ''}, "
-        f"{len(report.documents)} polic{'ies' if len(report.documents) != 1 else 'y'}: "
+        f"{report.policies} polic{'ies' if report.policies != 1 else 'y'}: "
         f"{', '.join(parts)}{extra} in {report.elapsed:.2f}s"
     )
 
