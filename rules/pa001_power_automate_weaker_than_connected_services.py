@@ -93,29 +93,34 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
         relevant = service_bits | (enforced & flow_maybe)
         dimensions = [atoms(evaluator, name, relevant) for name in CLASS_DIMENSIONS]
         requirements = {policy.index: requirement(policy) for policy in evaluator.policies}
-        satisfied_by: dict[int, int] = {}
+        demanding = bits_of(index for index, wanted in requirements.items() if wanted.blocks or wanted.controls)
+        implied: dict[int, int] = {}
+        covered_by: dict[int, int] = {}
         gaps_of: dict[tuple[int, int], list[tuple[int, str, int]]] = {}
 
-        def satisfiers(index: int) -> int:
-            """The policies whose controls imply those of policy `index`, as bits (computed once)."""
-            if index not in satisfied_by:
-                wanted = requirements[index]
-                satisfied_by[index] = bits_of(
-                    other.index for other in evaluator.policies if implies(requirements[other.index], wanted)
-                )
-            return satisfied_by[index]
+        def covered(flow_bits: int) -> int:
+            """The policies whose controls a sign-in meeting the `flow_bits` policies already satisfies."""
+            if flow_bits not in covered_by:
+                result = 0
+                for have in evaluator.results(flow_bits):
+                    if have.index not in implied:
+                        implied[have.index] = bits_of(
+                            index for index, wanted in requirements.items() if implies(requirements[have.index], wanted)
+                        )
+                    result |= implied[have.index]
+                covered_by[flow_bits] = result
+            return covered_by[flow_bits]
 
         def gaps(true_bits: int, maybe_bits: int) -> list[tuple[int, str, int]]:
             """(policy, service, Power Automate policies) a class with these applying policies misses."""
             key = (true_bits & service_bits, maybe_bits & flow_maybe)
             if key not in gaps_of:
-                found = []
-                for service in SERVICES:
-                    for policy in evaluator.results(key[0] & app_bits[service].true_bits):
-                        wanted = requirements[policy.index]
-                        if (wanted.blocks or wanted.controls) and not key[1] & satisfiers(policy.index):
-                            found.append((policy.index, app_label(service), key[1]))
-                gaps_of[key] = found
+                unmet = key[0] & demanding & ~covered(key[1])
+                gaps_of[key] = [
+                    (policy.index, app_label(service), key[1])
+                    for service in SERVICES
+                    for policy in evaluator.results(unmet & app_bits[service].true_bits)
+                ]
             return gaps_of[key]
 
         missing: dict[int, tuple[list[str], list[str], int]] = {}
