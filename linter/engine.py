@@ -266,6 +266,55 @@ def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: lis
     return tasks
 
 
+@dataclass(frozen=True)
+class TenantOutcome:
+    """What linting one tenant leaves behind: no documents, so a fleet never sits in memory."""
+
+    findings: tuple[Finding, ...]
+    notifications: tuple[Notification, ...]
+    files: tuple[str, ...]
+    policies: int
+
+
+def lint_tenant(
+    lint_files: Callable[[Sequence[Task]], list[FileOutcome]],
+    ruleset: RuleSet,
+    config: Config,
+    name: str,
+    tasks: Sequence[Task],
+) -> TenantOutcome:
+    """Load a tenant's files, run the tenant rules on the whole tenant, apply suppressions."""
+    from linter.suppressions import apply_suppressions
+
+    outcomes = sorted(lint_files(tasks), key=lambda outcome: outcome.path)
+    findings = [finding for outcome in outcomes for finding in outcome.findings]
+    notifications = [note for outcome in outcomes for note in outcome.notifications]
+    members = [outcome for outcome in outcomes if outcome.source_format]
+    tenant = Tenant(
+        name,
+        tuple(document for outcome in members for document in outcome.documents),
+        tuple(outcome.path for outcome in members),
+    )
+    rule_findings, rule_notifications = check_tenant(ruleset, tenant)
+    findings.extend(rule_findings)
+    notifications.extend(rule_notifications)
+    given = [document for outcome in members if outcome.given for document in outcome.documents]
+    return TenantOutcome(
+        tuple(apply_suppressions(findings, outcomes, given, config, ruleset)),
+        tuple(notifications),
+        tuple(outcome.path for outcome in outcomes if outcome.given),
+        len(given),
+    )
+
+
+def _lint_in_process(tasks: Sequence[Task]) -> list[FileOutcome]:
+    return [lint_file(_WORKER["ruleset"], *task) for task in tasks]
+
+
+def _worker_tenant(job: tuple[Config, str, Sequence[Task]]) -> TenantOutcome:
+    return lint_tenant(_lint_in_process, _WORKER["ruleset"], *job)
+
+
 def lint(
     paths: Sequence[str],
     config: Config,
@@ -275,9 +324,11 @@ def lint(
     jobs: int | None = None,
     cwd: Path | None = None,
 ) -> Report:
-    """A whole run: tenant by tenant, so memory holds one tenant's documents, not the whole fleet."""
-    from linter.suppressions import apply_suppressions
+    """A whole run, tenant by tenant: memory holds one tenant's documents, not the whole fleet.
 
+    With several tenants and workers, each worker lints whole tenants (tenant rules included);
+    with one tenant, workers share its files and the tenant rules run here.
+    """
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
@@ -286,25 +337,19 @@ def lint(
     findings: list[Finding] = []
     files: list[str] = []
     policies = 0
+    names = sorted(tasks)
     linter = _Linter(ruleset, build, jobs or _default_jobs(sum(len(batch) for batch in tasks.values())))
     try:
-        for name in sorted(tasks):
-            outcomes = sorted(linter.lint(tasks[name]), key=lambda outcome: outcome.path)
-            tenant_findings = [finding for outcome in outcomes for finding in outcome.findings]
-            notifications.extend(note for outcome in outcomes for note in outcome.notifications)
-            members = [outcome for outcome in outcomes if outcome.source_format]
-            tenant = Tenant(
-                name,
-                tuple(document for outcome in members for document in outcome.documents),
-                tuple(outcome.path for outcome in members),
-            )
-            rule_findings, rule_notifications = check_tenant(ruleset, tenant)
-            tenant_findings.extend(rule_findings)
-            notifications.extend(rule_notifications)
-            given = [document for outcome in members if outcome.given for document in outcome.documents]
-            findings.extend(apply_suppressions(tenant_findings, outcomes, given, config, ruleset))
-            files.extend(outcome.path for outcome in outcomes if outcome.given)
-            policies += len(given)
+        results: Iterable[TenantOutcome]
+        if linter.pool is not None and len(names) > 1:
+            results = linter.pool.map(_worker_tenant, [(config, name, tasks[name]) for name in names])
+        else:
+            results = (lint_tenant(linter.lint, ruleset, config, name, tasks[name]) for name in names)
+        for result in results:
+            findings.extend(result.findings)
+            notifications.extend(result.notifications)
+            files.extend(result.files)
+            policies += result.policies
     finally:
         linter.close()
     findings.sort(key=Finding.sort_key)

@@ -82,3 +82,19 @@ def test_tenant_directories_make_each_directory_a_tenant(tmp_path: Path) -> None
     [finding] = result.json()["findings"]
     assert finding["path"] == "tenants/fabrikam/mfa.json"
     assert "tenant 'tenants/fabrikam'" in finding["message"]
+
+
+def test_tenants_linted_in_parallel_give_the_same_report(tmp_path: Path) -> None:
+    for tenant in ("alpha", "beta", "gamma"):
+        (tmp_path / "tenants" / tenant).mkdir(parents=True)
+        (tmp_path / "tenants" / tenant / "mfa.json").write_text(json.dumps(policies(3, tenant)), encoding="utf-8")
+        (tmp_path / "tenants" / tenant / "dcf.json").write_text(json.dumps(DCF_BLOCK), encoding="utf-8")
+    (tmp_path / "tenants" / "beta" / "dcf.json").unlink()
+    (tmp_path / ".entralint.toml").write_text('tenant-directories = ["tenants/*"]\n', encoding="utf-8")
+    reports = []
+    for jobs in ("1", "2"):
+        output = tmp_path.parent / f"report-{jobs}.sarif"
+        run_cli(["check", "--format", "sarif", "--output", str(output), "--jobs", jobs, "."], cwd=tmp_path)
+        reports.append(output.read_bytes())
+    assert reports[0] == reports[1]
+    assert b"tenant 'tenants/beta'" in reports[0]
