@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -193,15 +193,16 @@ def _tenant_of(path: str, config: Config, cwd: Path) -> str:
     return "default"
 
 
-def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Path) -> list[Path]:
-    """Files of the given files' configured tenants that were not given: tenant rules need them."""
+def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Path) -> Iterator[tuple[Path, str, str]]:
+    """(path, shown path, tenant) of the named tenants' files that were not given: tenant rules need them."""
     if not (config.tenants or config.tenant_directories) or tenants == {"default"}:
-        return []
-    extra = []
+        return
     for path in discover([str(config.root)], config.exclude, cwd):
-        if path not in given and _tenant_of(display_path(path, cwd), config, cwd) in tenants:
-            extra.append(path)
-    return extra
+        if path not in given:
+            shown = display_path(path, cwd)
+            tenant = _tenant_of(shown, config, cwd)
+            if tenant in tenants:
+                yield path, shown, tenant
 
 
 _WORKER: dict[str, Any] = {}
@@ -211,15 +212,15 @@ def _worker_init(build: Callable[[], RuleSet]) -> None:
     _WORKER["ruleset"] = build()
 
 
-def _worker_lint(task: tuple[Path, str, bool, int]) -> FileOutcome:
+Task = tuple[Path, str, bool, int]  # path, shown path, given on the command line, size limit
+
+
+def _worker_lint(task: Task) -> FileOutcome:
     return lint_file(_WORKER["ruleset"], *task)
 
 
 def _default_jobs(count: int) -> int:
     return (os.cpu_count() or 1) if count >= PARALLEL_THRESHOLD else 1
-
-
-Task = tuple[Path, str, bool, int]
 
 
 class _Linter:
@@ -251,18 +252,12 @@ class _Linter:
 def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: list[FileSkip]) -> dict[str, list[Task]]:
     """The files to read, grouped by tenant: given files, plus the unnamed files of their tenants."""
     given_paths = discover(paths, config.exclude, cwd, skips=skips)
-    shown = {path: display_path(path, cwd) for path in given_paths}
-    tenants_named = {_tenant_of(shown[path], config, cwd) for path in given_paths}
     tasks: dict[str, list[Task]] = {}
     for path in given_paths:
-        tasks.setdefault(_tenant_of(shown[path], config, cwd), []).append(
-            (path, shown[path], True, config.max_file_size)
-        )
-    for path in _tenant_context(config, set(given_paths), tenants_named, cwd):
-        context_shown = display_path(path, cwd)
-        tasks.setdefault(_tenant_of(context_shown, config, cwd), []).append(
-            (path, context_shown, False, config.max_file_size)
-        )
+        shown = display_path(path, cwd)
+        tasks.setdefault(_tenant_of(shown, config, cwd), []).append((path, shown, True, config.max_file_size))
+    for path, shown, tenant in _tenant_context(config, set(given_paths), set(tasks), cwd):
+        tasks[tenant].append((path, shown, False, config.max_file_size))
     return tasks
 
 
@@ -308,7 +303,7 @@ def lint_tenant(
 
 
 def _lint_in_process(tasks: Sequence[Task]) -> list[FileOutcome]:
-    return [lint_file(_WORKER["ruleset"], *task) for task in tasks]
+    return [_worker_lint(task) for task in tasks]
 
 
 def _worker_tenant(job: tuple[Config, str, Sequence[Task]]) -> TenantOutcome:
