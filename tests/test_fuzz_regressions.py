@@ -61,3 +61,11 @@ def test_output_to_a_device_writes_through_it(tmp_path: Path) -> None:
     result = run_cli(["check", "--isolated", "--output", "/dev/null", "p.json"], cwd=tmp_path)
     assert result.code in (0, 1)
     assert Path("/dev/null").is_char_device()
+
+
+def test_yaml_error_at_the_end_of_a_file_without_a_final_line_end_is_inside_it(tmp_path: Path) -> None:
+    # Found by tests/test_properties.py: libyaml put the error on the line after the last one.
+    (tmp_path / "cut.yaml").write_bytes(b"grantControls: {}\nconditions:\n  users: {}\n  plat")
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "cut.yaml"], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"], finding["column"]) == ("IN001", 4, 6)

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from linter.loaders.jsontext import ParseError
-from linter.source import PositionIndex, Span, escape_pointer
+from linter.source import PositionIndex, Span, escape_pointer, line_column
 
 __all__ = ["YamlPositions", "parse_yaml"]
 
@@ -58,8 +58,12 @@ def _compose(text: str) -> list[yaml.Node]:
         return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
-        raise ParseError(f"invalid YAML: {error.problem or error.context}", span) from None
+        # libyaml places an error at the end of the stream on the line after a last line that has
+        # no line end; point at the end of the text, which is inside the file.
+        index = min(mark.index, max(len(text) - 1, 0)) if mark else 0
+        raise ParseError(
+            f"invalid YAML: {error.problem or error.context}", Span.point(*line_column(text, index))
+        ) from None
     except yaml.YAMLError as error:
         raise ParseError(f"invalid YAML: {error}", Span.point(1, 1)) from None
     except RecursionError:
