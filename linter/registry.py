@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from linter.rule import DocumentRule, Rule, TenantRule
+from linter.rule import DocumentRule, LoadProblemRule, Rule, TenantRule
 
 __all__ = ["RuleLoadError", "builtin_rules_dir", "load_rules", "select_codes"]
 
@@ -69,7 +69,7 @@ def _rules_in(module: ModuleType) -> list[type[Rule]]:
         if (
             isinstance(value, type)
             and issubclass(value, Rule)
-            and value not in (Rule, DocumentRule, TenantRule)
+            and value not in (Rule, DocumentRule, LoadProblemRule, TenantRule)
             and value.__module__ == module.__name__
         ):
             found.append(value)

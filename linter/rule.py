@@ -10,13 +10,14 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from linter.model import Document, SourceFile, Tenant
+from linter.model import SOURCE_FILE, Document, SourceFile, Tenant
 from linter.source import Location, Span
 
 __all__ = [
     "DocumentRule",
     "Finding",
     "Level",
+    "LoadProblemRule",
     "Rule",
     "RuleOption",
     "Scope",
@@ -140,6 +141,24 @@ class DocumentRule(Rule):
     def check_file(self, source: SourceFile) -> Iterator[Violation]:
         """Rules about files rather than documents (the IN family) override this."""
         return iter(())
+
+
+class LoadProblemRule(DocumentRule):
+    """A rule whose findings the loaders make (IN001, IN002): it reports the file's problems of its code."""
+
+    kinds: ClassVar[frozenset[str]] = frozenset({SOURCE_FILE})
+
+    def check_file(self, source: SourceFile) -> Iterator[Violation]:
+        for problem in source.problems:
+            if problem.code == self.code:
+                yield Violation(
+                    self.code,
+                    problem.message,
+                    source.path,
+                    problem.pointer,
+                    span=problem.span,
+                    identity=problem.identity,
+                )
 
 
 class TenantRule(Rule):

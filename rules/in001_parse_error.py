@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from linter.model import SOURCE_FILE, SourceFile
-from linter.rule import DocumentRule, Level, Violation
+from linter.rule import Level, LoadProblemRule
 
 
-class ParseError(DocumentRule):
+class ParseError(LoadProblemRule):
     """
     ## What it checks
     A file that should hold a policy but cannot be read: invalid JSON, YAML or HCL, text in an
@@ -37,10 +34,4 @@ class ParseError(DocumentRule):
     name = "parse-error"
     summary = "The file cannot be read or parsed"
     level = Level.ERROR
-    kinds = frozenset({SOURCE_FILE})
     tags = ("input",)
-
-    def check_file(self, source: SourceFile) -> Iterator[Violation]:
-        for problem in source.problems:
-            if problem.code == self.code:
-                yield Violation(self.code, problem.message, source.path, span=problem.span)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from linter.model import SOURCE_FILE, SourceFile
-from linter.rule import DocumentRule, Level, Violation
+from linter.rule import Level, LoadProblemRule
 
 
-class SchemaViolation(DocumentRule):
+class SchemaViolation(LoadProblemRule):
     """
     ## What it checks
     A policy value of the wrong type, an unknown enum value (`state: enable`), an unknown
@@ -40,17 +37,4 @@ class SchemaViolation(DocumentRule):
     name = "schema-violation"
     summary = "A value breaks the schema of its policy kind"
     level = Level.ERROR
-    kinds = frozenset({SOURCE_FILE})
     tags = ("input",)
-
-    def check_file(self, source: SourceFile) -> Iterator[Violation]:
-        for problem in source.problems:
-            if problem.code == self.code:
-                yield Violation(
-                    self.code,
-                    problem.message,
-                    source.path,
-                    problem.pointer,
-                    span=problem.span,
-                    identity=problem.identity,
-                )
