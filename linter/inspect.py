@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from linter.files import ReadError, discover, display_path, read_text
 from linter.model import to_plain
 
 __all__ = ["inspect_paths"]
 
 
 def inspect_paths(paths: Sequence[str], format: str, exclude: Sequence[str], out: IO[str]) -> int:
-    from linter.config import DEFAULT_MAX_FILE_SIZE
-    from linter.loaders import load_text
+    from linter.loaders import load_paths
 
-    cwd = Path.cwd()
     entries: list[dict[str, Any]] = []
     problems: list[str] = []
-    for path in discover(paths, exclude, cwd):
-        shown = display_path(path, cwd)
-        try:
-            result = load_text(shown, read_text(path, DEFAULT_MAX_FILE_SIZE))
-        except ReadError as error:
-            problems.append(f"{shown}:{error.span.start_line}:{error.span.start_column}: IN001 {error}")
-            continue
-        if result is None:
-            continue
+    for shown, result in load_paths(paths, exclude, Path.cwd()):
         problems.extend(
             f"{shown}:{problem.span.start_line}:{problem.span.start_column}: {problem.code} {problem.message}"
             for problem in result.problems
@@ -54,7 +44,5 @@ def inspect_paths(paths: Sequence[str], format: str, exclude: Sequence[str], out
             out.write(f"{where:<{width}}  {entry['kind']:<29}  {entry['source_format']:<14}  {entry['name']}\n")
         out.write(f"{len(entries)} document{'s' if len(entries) != 1 else ''}\n")
     for problem in problems:
-        import sys
-
         sys.stderr.write(problem + "\n")
     return 0

@@ -7,14 +7,15 @@ tree-sitter, a run over HCL never pays for YAML.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from linter.model import Document, LoadProblem
 from linter.source import Span
 
-__all__ = ["LoadResult", "is_candidate", "load_text", "looks_like_policy", "parse_problem"]
+__all__ = ["LoadResult", "is_candidate", "load_paths", "load_text", "looks_like_policy", "parse_problem"]
 
 SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".ps1")
 
@@ -59,6 +60,25 @@ def _is_arm(data: Mapping[str, Any]) -> bool:
     if isinstance(schema, str) and "deploymentTemplate" in schema:
         return True
     return "resources" in data and ("contentVersion" in data or "languageVersion" in data)
+
+
+def load_paths(paths: Sequence[str], exclude: Sequence[str], cwd: Path) -> Iterator[tuple[str, LoadResult]]:
+    """(shown path, result) for every file under paths that holds documents or problems, rules aside.
+
+    For commands that show what was read (`inspect`, `whatif`); a file that cannot be read is an
+    IN001 problem, as in `check`.
+    """
+    from linter.config import DEFAULT_MAX_FILE_SIZE
+    from linter.files import ReadError, discover, display_path, read_text
+
+    for path in discover(paths, exclude, cwd):
+        shown = display_path(path, cwd)
+        try:
+            result = load_text(shown, read_text(path, DEFAULT_MAX_FILE_SIZE))
+        except ReadError as error:
+            result = parse_problem("", str(error), error.span)
+        if result is not None:
+            yield shown, result
 
 
 def load_text(path: str, text: str) -> LoadResult | None:

@@ -88,21 +88,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load(paths: Sequence[str], exclude: Sequence[str]) -> list[Any]:
-    from linter.config import DEFAULT_MAX_FILE_SIZE
-    from linter.files import ReadError, discover, display_path, read_text
-    from linter.loaders import load_text
+    from linter.loaders import load_paths
 
-    cwd = Path.cwd()
     documents: list[Any] = []
-    for path in discover(paths, exclude, cwd):
-        shown = display_path(path, cwd)
-        try:
-            result = load_text(shown, read_text(path, DEFAULT_MAX_FILE_SIZE))
-        except ReadError as error:
-            sys.stderr.write(f"{shown}: {error}\n")
-            continue
-        if result is None:
-            continue
+    for shown, result in load_paths(paths, exclude, Path.cwd()):
         for problem in result.problems:
             line, column = problem.span.start_line, problem.span.start_column
             sys.stderr.write(f"{shown}:{line}:{column}: {problem.code} {problem.message}\n")
