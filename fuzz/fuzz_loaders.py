@@ -25,7 +25,8 @@ with atheris.instrument_imports():
     import linter.normalize
     import linter.schema  # noqa: F401  (instrumented here: the dispatcher imports loaders lazily)
     from linter.config import Config
-    from linter.engine import check_document_rules, check_tenant
+    from linter.engine import check_tenant
+    from linter.file_check import check_document_rules
     from linter.loaders import load_text
     from linter.loaders.yamltext import yaml_lines
     from linter.model import SourceFile, Tenant

@@ -1,52 +1,29 @@
-"""The run: files -> loaders -> model -> rules -> findings, per file in parallel, then per tenant."""
+"""The run: files -> loaders -> model -> rules -> findings, tenant by tenant, files in parallel."""
 
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from linter.config import Config
-from linter.files import FileSkip, ReadError, discover, display_path, glob_matches, read_text
-from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile, Tenant
-from linter.rule import DocumentRule, Finding, Level, Rule, TenantRule, Violation
+from linter.file_check import FileOutcome, FileSettings, Notification, Task, check_file, resolve, rule_failure
+from linter.files import FileSkip, discover, display_path, glob_matches
+from linter.model import Document, Tenant
+from linter.rule import Finding, Rule, TenantRule
 from linter.ruleset import RuleSet
-from linter.source import FILE_START, Location
-from linter.suppressions import SuppressionComment, find_comments
 
 __all__ = ["Notification", "Report", "lint"]
 
 # Fewer files than this are linted in-process: starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 64
 # Entra ID's limit on Conditional Access policies in one tenant. A "tenant" past it is several tenants
-# linted as one (no `tenants` configured); analyses that model one tenant's sign-ins are skipped there.
+# linted as one (no `tenants` configured): tenant rules would answer for a tenant that does not exist,
+# so they are skipped there, and its documents are not held.
 MAX_TENANT_POLICIES = 195
-
-
-@dataclass(frozen=True, slots=True)
-class Notification:
-    """Something the tool itself could not do: a path it skipped, a rule that crashed."""
-
-    message: str
-    path: str = ""
-    line: int = 0
-    column: int = 0
-    level: str = "warning"
-    rule: str = ""
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    path: str
-    given: bool
-    source_format: str = ""
-    documents: tuple[Document, ...] = ()
-    findings: tuple[Finding, ...] = ()
-    comments: tuple[SuppressionComment, ...] = ()
-    notifications: tuple[Notification, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,117 +40,25 @@ class Report:
     tool_failed: bool = False  # a rule or a loader crashed: the report may be incomplete
 
 
-def resolve(rule_level: Level, violation: Violation) -> Finding:
-    """Place a violation in its file: the engine, not the rule, turns pointers into spans."""
-    subject = violation.subject
-    if isinstance(subject, Document):
-        if violation.span is not None:
-            span = violation.span
-        elif violation.string_offset is not None:
-            span = subject.span_in_string(violation.pointer, violation.string_offset)
-        else:
-            span = subject.span(violation.pointer)
-        path, identity = subject.path, subject.identity
-    else:
-        span, path, identity = violation.span or FILE_START, subject, violation.identity
-    related = tuple(Location(doc.path, doc.span(pointer), pointer) for doc, pointer in violation.related)
-    return Finding(violation.code, rule_level, violation.message, path, span, violation.pointer, identity, related)
-
-
-def _rule_failure(rule: Rule, path: str, error: BaseException) -> Notification:
-    return Notification(
-        f"rule {rule.code} ({rule.name}) failed on {path}: {type(error).__name__}: {error}",
-        path,
-        level="error",
-        rule=rule.code,
-    )
-
-
-def check_document_rules(
-    ruleset: RuleSet, source: SourceFile, documents: Iterable[Document]
-) -> tuple[list[Finding], list[Notification]]:
-    findings: list[Finding] = []
-    notifications: list[Notification] = []
-    documents = tuple(documents)
-    for rule in ruleset.rules.values():
-        if not isinstance(rule, DocumentRule):
-            continue
-        level = ruleset.levels[rule.code]
-        subjects: list[Any] = [source] if SOURCE_FILE in rule.kinds else []
-        subjects += [document for document in documents if document.kind in rule.kinds]
-        for subject in subjects:
-            try:
-                checked = rule.check_file(subject) if isinstance(subject, SourceFile) else rule.check(subject)
-                findings.extend(resolve(level, violation) for violation in checked)
-            except Exception as error:  # a rule's bug must not take the run down
-                notifications.append(_rule_failure(rule, source.path, error))
-    return findings, notifications
-
-
-def lint_file(ruleset: RuleSet, path: Path, shown: str, given: bool, max_size: int) -> FileOutcome:
-    """Load one file and, when it was given on the command line, run the document rules on it."""
-    from linter.loaders import load_text
-
-    problems: tuple[LoadProblem, ...]
-    documents: tuple[Document, ...]
-    try:
-        text = read_text(path, max_size)
-    except ReadError as error:
-        result_format, documents, problems, text = "", (), (LoadProblem("IN001", str(error), error.span),), ""
-    else:
-        try:
-            result = load_text(shown, text)
-        except RecursionError:
-            result = None
-            problems = (LoadProblem("IN001", "input nested too deeply to read", FILE_START),)
-            documents, result_format = (), ""
-        except Exception as error:  # a loader bug must not take the other files down
-            message = f"internal error while loading this file ({type(error).__name__}: {error}); please report it"
-            return FileOutcome(shown, given, notifications=(Notification(message, shown, level="error"),))
-        else:
-            if result is None:
-                return FileOutcome(shown, given)
-            result_format, documents, problems = result.source_format, result.documents, result.problems
-    if not given:
-        _compact(documents)
-        return FileOutcome(shown, given, result_format, documents)
-    source = SourceFile(shown, result_format, problems)
-    findings, notifications = check_document_rules(ruleset, source, documents)
-    _compact(documents)
-    comments = tuple(find_comments(text)) if "entralint:" in text else ()
-    return FileOutcome(shown, given, result_format, documents, tuple(findings), comments, tuple(notifications))
-
-
-def _compact(documents: Iterable[Document]) -> None:
-    """Let loaders drop parser state kept for the document rules' spans before documents are held."""
-    for document in documents:
-        if document.positions is not None:
-            document.positions.compact()
-
-
 def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notifications: list[Notification] = []
-    policy_count = sum(1 for _ in tenant.of_kind(CONDITIONAL_ACCESS_POLICY))
     for rule in ruleset.rules.values():
         if not isinstance(rule, TenantRule):
-            continue
-        if rule.tenant_sized and policy_count > MAX_TENANT_POLICIES:
-            notifications.append(_too_large(rule, tenant, policy_count))
             continue
         try:
             findings.extend(resolve(ruleset.levels[rule.code], violation) for violation in rule.check(tenant))
         except Exception as error:  # a rule's bug must not take the run down
-            notifications.append(_rule_failure(rule, f"tenant {tenant.name}", error))
+            notifications.append(rule_failure(rule, f"tenant {tenant.name}", error))
     return findings, notifications
 
 
-def _too_large(rule: Rule, tenant: Tenant, policy_count: int) -> Notification:
+def _too_large(rule: Rule, name: str, anchor: str, policy_count: int) -> Notification:
     return Notification(
-        f"rule {rule.code} ({rule.name}) skipped for tenant {tenant.name!r}: it holds {policy_count:,} Conditional "
-        f"Access policies, more than one Entra tenant can ({MAX_TENANT_POLICIES}); configure `tenants` so that each "
-        "tenant's files are linted as one",
-        tenant.anchor,
+        f"rule {rule.code} ({rule.name}) skipped for tenant {name!r}: it holds {policy_count:,} Conditional "
+        f"Access policies, more than one Entra tenant can ({MAX_TENANT_POLICIES}); configure `tenants` or "
+        "`tenant-directories` so that each tenant's files are linted as one",
+        anchor,
         rule=rule.code,
     )
 
@@ -212,11 +97,9 @@ def _worker_init(build: Callable[[], RuleSet]) -> None:
     _WORKER["ruleset"] = build()
 
 
-Task = tuple[Path, str, bool, int]  # path, shown path, given on the command line, size limit
-
-
-def _worker_lint(task: Task) -> FileOutcome:
-    return lint_file(_WORKER["ruleset"], *task)
+def _worker_check(task: Task) -> FileOutcome:
+    # Documents stay in the worker: pickling them back would cost more than loading them again.
+    return check_file(_WORKER["ruleset"], task, keep_documents=False)
 
 
 def _default_jobs(count: int) -> int:
@@ -224,13 +107,13 @@ def _default_jobs(count: int) -> int:
 
 
 class _Linter:
-    """Lints batches of files in-process, or in one pool of workers kept for the whole run."""
+    """Checks a tenant's files in-process, or in one pool of workers kept for the whole run."""
 
-    def __init__(self, ruleset: RuleSet, build: Callable[[], RuleSet], jobs: int) -> None:
+    def __init__(self, ruleset: RuleSet, build: Callable[[], RuleSet] | None = None, jobs: int = 1) -> None:
         self.ruleset = ruleset
         self.jobs = jobs
         self.pool: Any = None
-        if jobs > 1:
+        if jobs > 1 and build is not None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
@@ -238,26 +121,35 @@ class _Linter:
             context = multiprocessing.get_context(method)
             self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(build,))
 
-    def lint(self, tasks: Sequence[Task]) -> list[FileOutcome]:
-        if self.pool is None or len(tasks) < 2:
-            return [lint_file(self.ruleset, *task) for task in tasks]
+    def in_workers(self, tasks: Sequence[Task]) -> bool:
+        return self.pool is not None and len(tasks) > 1
+
+    def outcomes(self, tasks: Sequence[Task], keep: Callable[[], bool]) -> Iterator[FileOutcome]:
+        """Each file's outcome, in task order; in-process, documents are kept while keep() says so."""
+        if not self.in_workers(tasks):
+            return (check_file(self.ruleset, task, keep_documents=keep()) for task in tasks)
         chunk = max(1, min(64, len(tasks) // (self.jobs * 8)))
-        return list(self.pool.map(_worker_lint, tasks, chunksize=chunk))
+        return self.pool.map(_worker_check, tasks, chunksize=chunk)  # type: ignore[no-any-return]
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
 
 
+def _settings(config: Config) -> FileSettings:
+    return FileSettings(config.max_file_size, config.per_policy_ignores)
+
+
 def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: list[FileSkip]) -> dict[str, list[Task]]:
     """The files to read, grouped by tenant: given files, plus the unnamed files of their tenants."""
     given_paths = discover(paths, config.exclude, cwd, skips=skips)
+    settings = _settings(config)
     tasks: dict[str, list[Task]] = {}
     for path in given_paths:
         shown = display_path(path, cwd)
-        tasks.setdefault(_tenant_of(shown, config, cwd), []).append((path, shown, True, config.max_file_size))
+        tasks.setdefault(_tenant_of(shown, config, cwd), []).append((path, shown, True, settings))
     for path, shown, tenant in _tenant_context(config, set(given_paths), set(tasks), cwd):
-        tasks[tenant].append((path, shown, False, config.max_file_size))
+        tasks[tenant].append((path, shown, False, settings))
     return tasks
 
 
@@ -271,43 +163,70 @@ class TenantOutcome:
     policies: int
 
 
-def lint_tenant(
-    lint_files: Callable[[Sequence[Task]], list[FileOutcome]],
-    ruleset: RuleSet,
-    config: Config,
-    name: str,
-    tasks: Sequence[Task],
-) -> TenantOutcome:
-    """Load a tenant's files, run the tenant rules on the whole tenant, apply suppressions."""
+class _TenantDocuments:
+    """A tenant's documents, held only while the tenant is one Entra could hold and tenant rules want them."""
+
+    def __init__(self, wanted: bool) -> None:
+        self.wanted = wanted
+        self.conditional_access_policies = 0
+        self.by_path: dict[str, tuple[Document, ...]] = {}
+
+    def add(self, outcome: FileOutcome) -> None:
+        self.conditional_access_policies += outcome.conditional_access
+        if not self.keeping():
+            self.by_path.clear()
+        elif outcome.documents:
+            self.by_path[outcome.path] = outcome.documents
+
+    def reload(self, ruleset: RuleSet, tasks: Sequence[Task]) -> None:
+        """Load the documents of files checked in workers, which keep theirs."""
+        for path, shown, _, settings in tasks:
+            outcome = check_file(ruleset, (path, shown, False, settings), keep_documents=True)
+            if outcome.documents:
+                self.by_path[outcome.path] = outcome.documents
+
+    def keeping(self) -> bool:
+        return self.wanted and self.conditional_access_policies <= MAX_TENANT_POLICIES
+
+    def documents(self) -> tuple[Document, ...]:
+        return tuple(document for path in sorted(self.by_path) for document in self.by_path[path])
+
+
+def lint_tenant(linter: _Linter, config: Config, name: str, tasks: Sequence[Task]) -> TenantOutcome:
+    """Check a tenant's files, run the tenant rules on the whole tenant, apply suppressions."""
     from linter.suppressions import apply_suppressions
 
-    outcomes = sorted(lint_files(tasks), key=lambda outcome: outcome.path)
+    ruleset = linter.ruleset
+    tenant_rules = [rule for rule in ruleset.rules.values() if isinstance(rule, TenantRule)]
+    held = _TenantDocuments(wanted=bool(tenant_rules))
+    outcomes: list[FileOutcome] = []
+    for outcome in linter.outcomes(tasks, held.keeping):
+        held.add(outcome)
+        outcomes.append(replace(outcome, documents=()) if outcome.documents else outcome)
+    outcomes.sort(key=lambda outcome: outcome.path)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     notifications = [note for outcome in outcomes for note in outcome.notifications]
-    members = [outcome for outcome in outcomes if outcome.source_format]
-    tenant = Tenant(
-        name,
-        tuple(document for outcome in members for document in outcome.documents),
-        tuple(outcome.path for outcome in members),
-    )
-    rule_findings, rule_notifications = check_tenant(ruleset, tenant)
-    findings.extend(rule_findings)
-    notifications.extend(rule_notifications)
-    given = [document for outcome in members if outcome.given for document in outcome.documents]
+    members = tuple(outcome.path for outcome in outcomes if outcome.source_format)
+    anchor = members[0] if members else ""
+    if tenant_rules and not held.keeping():
+        count = held.conditional_access_policies
+        notifications.extend(_too_large(rule, name, anchor, count) for rule in tenant_rules)
+    elif tenant_rules:
+        if linter.in_workers(tasks):
+            held.reload(ruleset, tasks)
+        rule_findings, rule_notifications = check_tenant(ruleset, Tenant(name, held.documents(), members))
+        findings.extend(rule_findings)
+        notifications.extend(rule_notifications)
     return TenantOutcome(
-        tuple(apply_suppressions(findings, outcomes, given, config, ruleset)),
+        tuple(apply_suppressions(findings, outcomes, config, ruleset)),
         tuple(notifications),
         tuple(outcome.path for outcome in outcomes if outcome.given),
-        len(given),
+        sum(outcome.policies for outcome in outcomes if outcome.given),
     )
-
-
-def _lint_in_process(tasks: Sequence[Task]) -> list[FileOutcome]:
-    return [_worker_lint(task) for task in tasks]
 
 
 def _worker_tenant(job: tuple[Config, str, Sequence[Task]]) -> TenantOutcome:
-    return lint_tenant(_lint_in_process, _WORKER["ruleset"], *job)
+    return lint_tenant(_Linter(_WORKER["ruleset"]), *job)
 
 
 def lint(
@@ -319,7 +238,7 @@ def lint(
     jobs: int | None = None,
     cwd: Path | None = None,
 ) -> Report:
-    """A whole run, tenant by tenant: memory holds one tenant's documents, not the whole fleet.
+    """A whole run, tenant by tenant: memory holds at most one tenant's documents, never the fleet's.
 
     With several tenants and workers, each worker lints whole tenants (tenant rules included);
     with one tenant, workers share its files and the tenant rules run here.
@@ -339,7 +258,7 @@ def lint(
         if linter.pool is not None and len(names) > 1:
             results = linter.pool.map(_worker_tenant, [(config, name, tasks[name]) for name in names])
         else:
-            results = (lint_tenant(linter.lint, ruleset, config, name, tasks[name]) for name in names)
+            results = (lint_tenant(linter, config, name, tasks[name]) for name in names)
         for result in results:
             findings.extend(result.findings)
             notifications.extend(result.notifications)

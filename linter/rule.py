@@ -162,12 +162,13 @@ class LoadProblemRule(DocumentRule):
 
 
 class TenantRule(Rule):
-    """A rule that looks at everything one tenant holds."""
+    """A rule that looks at everything one tenant holds.
+
+    The engine skips tenant rules, with a notification, for a "tenant" holding more Conditional Access
+    policies than Entra allows one tenant: that is several tenants linted as one.
+    """
 
     scope: ClassVar[Scope] = Scope.TENANT
-    # True for analyses that model one tenant's sign-ins and grow faster than the policy count:
-    # the engine skips them, with a notification, for a "tenant" larger than Entra allows.
-    tenant_sized: ClassVar[bool] = False
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         raise NotImplementedError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,14 +16,16 @@ from linter.source import Span
 
 if TYPE_CHECKING:
     from linter.config import Config
-    from linter.engine import FileOutcome
+    from linter.file_check import FileOutcome
     from linter.ruleset import RuleSet
 
-__all__ = ["SuppressionComment", "apply_suppressions", "find_comments"]
+__all__ = ["PolicyIgnores", "SuppressionComment", "apply_suppressions", "find_comments", "policy_ignores"]
 
 _COMMENT = re.compile(r"(?:#|//)\s*entralint:\s*ignore\[(?P<codes>[^\]]*)\][ \t]*(?P<reason>[^\r\n]*)")
 UNUSED = "IN004"
 NO_REASON = "IN003"
+# The per-policy-ignores entries ({code prefix: reason}) that name one policy, in the order they are tried.
+PolicyIgnores = tuple[Mapping[str, str], ...]
 
 
 def has_comments(source_format: str) -> bool:
@@ -107,7 +109,6 @@ def _comment_findings(
 def apply_suppressions(
     findings: list[Finding],
     outcomes: Sequence[FileOutcome],
-    documents: Sequence[Document],
     config: Config,
     ruleset: RuleSet,
     *,
@@ -120,24 +121,21 @@ def apply_suppressions(
         for outcome in outcomes
         if outcome.comments and has_comments(outcome.source_format)
     }
-    policy_lines: dict[tuple[str, str], list[int]] = {}
-    by_identity: dict[tuple[str, str], Document] = {}
-    for document in documents:
-        # A policy's line costs a position lookup: only files with comments need it.
-        if document.path in comments:
-            policy_lines.setdefault((document.path, document.identity), []).append(document.line)
-        by_identity[(document.path, document.identity)] = document
+    by_path = {outcome.path: outcome for outcome in outcomes if outcome.given}
     used: set[tuple[str, int]] = set()
     result: list[Finding] = []
     for finding in findings:
+        outcome = by_path.get(finding.path)
         comment = _comment_for(
-            finding, comments.get(finding.path, ()), policy_lines.get((finding.path, finding.identity), ())
+            finding,
+            comments.get(finding.path, ()),
+            outcome.policy_lines.get(finding.identity, ()) if outcome is not None else (),
         )
         if comment is not None:
             used.add((finding.path, comment.line))
             finding = replace(finding, suppression=Suppression("inSource", comment.reason or "(no reason given)"))
-        else:
-            reason = _policy_ignore(config, by_identity.get((finding.path, finding.identity)), finding.code)
+        elif outcome is not None and finding.identity in outcome.ignores:
+            reason = _policy_ignore(outcome.ignores[finding.identity], finding.code)
             if reason is not None:
                 finding = replace(finding, suppression=Suppression("external", reason))
         result.append(finding)
@@ -145,13 +143,26 @@ def apply_suppressions(
     return [finding for finding in result if not _file_ignored(finding, config, cwd)]
 
 
-def _policy_ignore(config: Config, document: Document | None, code: str) -> str | None:
-    if document is None or not config.per_policy_ignores:
-        return None
-    for key in (document.name, document.identity, document.data.get("id")):
-        entry = config.per_policy_ignores.get(key) if isinstance(key, str) else None
-        if entry:
-            for prefix, reason in entry.items():
-                if code.startswith(prefix):
-                    return str(reason)
+def policy_ignores(
+    per_policy_ignores: Mapping[str, Mapping[str, str]], documents: Iterable[Document]
+) -> dict[str, PolicyIgnores]:
+    """The per-policy-ignores entries that name each document, by display name, identity or id, in that order."""
+    if not per_policy_ignores:
+        return {}
+    found: dict[str, PolicyIgnores] = {}
+    for document in documents:
+        keys = (document.name, document.identity, document.data.get("id"))
+        entries = tuple(per_policy_ignores[key] for key in keys if isinstance(key, str) and per_policy_ignores.get(key))
+        if entries:
+            found[document.identity] = entries
+        else:
+            found.pop(document.identity, None)
+    return found
+
+
+def _policy_ignore(entries: PolicyIgnores, code: str) -> str | None:
+    for entry in entries:
+        for prefix, reason in entry.items():
+            if code.startswith(prefix):
+                return str(reason)
     return None

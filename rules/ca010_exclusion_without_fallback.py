@@ -74,7 +74,6 @@ class ExclusionWithoutFallback(TenantRule):
     summary = "A user, group or role excluded from a policy is not covered by an equal or stronger policy"
     level = Level.WARNING
     tags = ("security", "exclusions")
-    tenant_sized = True
     options = (
         RuleOption(
             "emergency-access",

@@ -76,7 +76,6 @@ class SignInsWithoutMfaOrBlock(TenantRule):
     summary = "Classes of sign-in for which no enabled policy requires MFA, an authentication strength or a block"
     level = Level.NOTE
     tags = ("security", "gap-analysis")
-    tenant_sized = True
     precision = "medium"
     options = (
         RuleOption(

@@ -74,7 +74,6 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
     summary = "A service flows connect to requires a control that signing in to Power Automate does not"
     level = Level.WARNING
     tags = ("power-automate", "consistency")
-    tenant_sized = True
     precision = "medium"
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:

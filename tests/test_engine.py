@@ -1,9 +1,11 @@
-"""Engine behaviour across rules: tenant-sized analyses and what a run reports about itself."""
+"""Engine behaviour across rules: tenants, workers, and what a run reports about itself."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import run_cli
 
@@ -24,14 +26,45 @@ def policies(count: int, prefix: str) -> list[dict[str, object]]:
     ]
 
 
-def test_sign_in_analyses_skip_a_tenant_larger_than_entra_allows(tmp_path: Path) -> None:
-    (tmp_path / "fleet.json").write_text(json.dumps(policies(196, "P")), encoding="utf-8")
-    result = run_cli(["check", "--isolated", "--select", "CA010,CA011,PA001", "--format", "json", "."], cwd=tmp_path)
+TENANT_RULES = ["CA001", "CA007", "CA010", "CA011", "PA001", "TL005"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_tenant_rules_skip_a_tenant_larger_than_entra_allows(tmp_path: Path, jobs: str) -> None:
+    # 196 policies in two files: the limit is passed only by the second file, whichever runs first.
+    (tmp_path / "a.json").write_text(json.dumps(policies(98, "A")), encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps(policies(98, "B")), encoding="utf-8")
+    args = ["check", "--isolated", "--select", ",".join(TENANT_RULES), "--format", "json", "--jobs", jobs, "."]
+    result = run_cli(args, cwd=tmp_path)
     assert result.code == 0, result.stderr
-    notes = result.json()["notifications"]
-    assert sorted(note["rule"] for note in notes) == ["CA010", "CA011", "PA001"]
-    assert all(note["level"] == "warning" for note in notes)
+    report = result.json()
+    assert report["findings"] == []
+    notes = report["notifications"]
+    assert sorted(note["rule"] for note in notes) == TENANT_RULES
+    assert {(note["level"], note["path"]) for note in notes} == {("warning", "a.json")}
     assert "196 Conditional Access policies, more than one Entra tenant can (195)" in notes[0]["message"]
+
+
+def test_a_tenant_at_the_limit_is_linted(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(policies(195, "A")), encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--select", "CA001", "--format", "json", "."], cwd=tmp_path)
+    assert result.json()["notifications"] == []
+    [finding] = result.json()["findings"]
+    assert finding["code"] == "CA001"
+
+
+def test_tenant_rules_see_files_checked_in_workers(tmp_path: Path) -> None:
+    # One tenant, files checked in two workers: the tenant rules still see every document.
+    for number in range(4):
+        (tmp_path / f"mfa-{number}.json").write_text(json.dumps(policies(2, f"M{number}")), encoding="utf-8")
+    (tmp_path / "dcf.json").write_text(json.dumps({**DCF_BLOCK, "state": "disabled"}), encoding="utf-8")
+    reports = []
+    for jobs in ("1", "2"):
+        args = ["check", "--isolated", "--select", "CA001,CA005", "--format", "json", "--jobs", jobs, "."]
+        reports.append(run_cli(args, cwd=tmp_path).stdout)
+    assert reports[0] == reports[1]
+    [finding] = json.loads(reports[0])["findings"]
+    assert (finding["code"], finding["path"], finding["line"]) == ("CA001", "dcf.json", 1)
 
 
 def test_configured_tenants_keep_each_analysis_within_the_limit(tmp_path: Path) -> None:

@@ -1,0 +1,167 @@
+"""One file through the pipeline: read, load, document rules, and what suppressions will need of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.files import ReadError, read_text
+from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
+from linter.rule import DocumentRule, Finding, Level, Rule, Violation
+from linter.ruleset import RuleSet
+from linter.source import FILE_START, Location
+from linter.suppressions import PolicyIgnores, SuppressionComment, find_comments, policy_ignores
+
+__all__ = ["FileOutcome", "FileSettings", "Notification", "Task", "check_document_rules", "check_file", "resolve"]
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """Something the tool itself could not do: a path it skipped, a rule that crashed."""
+
+    message: str
+    path: str = ""
+    line: int = 0
+    column: int = 0
+    level: str = "warning"
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """The configuration a file's check needs, sent once per task to wherever it runs."""
+
+    max_size: int
+    per_policy_ignores: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+Task = tuple[Path, str, bool, FileSettings]  # path, shown path, given on the command line, settings
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What checking one file leaves behind. `documents` only when the caller asked to keep them."""
+
+    path: str
+    given: bool
+    source_format: str = ""
+    documents: tuple[Document, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    comments: tuple[SuppressionComment, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    policies: int = 0
+    conditional_access: int = 0  # how many of the documents are Conditional Access policies
+    # For suppressions, computed here so that documents need not travel: each policy's lines (files with
+    # suppression comments only) and the per-policy-ignores entries that name it.
+    policy_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    ignores: Mapping[str, PolicyIgnores] = field(default_factory=dict)
+
+
+def resolve(rule_level: Level, violation: Violation) -> Finding:
+    """Place a violation in its file: the engine, not the rule, turns pointers into spans."""
+    subject = violation.subject
+    if isinstance(subject, Document):
+        if violation.span is not None:
+            span = violation.span
+        elif violation.string_offset is not None:
+            span = subject.span_in_string(violation.pointer, violation.string_offset)
+        else:
+            span = subject.span(violation.pointer)
+        path, identity = subject.path, subject.identity
+    else:
+        span, path, identity = violation.span or FILE_START, subject, violation.identity
+    related = tuple(Location(doc.path, doc.span(pointer), pointer) for doc, pointer in violation.related)
+    return Finding(violation.code, rule_level, violation.message, path, span, violation.pointer, identity, related)
+
+
+def rule_failure(rule: Rule, path: str, error: BaseException) -> Notification:
+    return Notification(
+        f"rule {rule.code} ({rule.name}) failed on {path}: {type(error).__name__}: {error}",
+        path,
+        level="error",
+        rule=rule.code,
+    )
+
+
+def check_document_rules(
+    ruleset: RuleSet, source: SourceFile, documents: Iterable[Document]
+) -> tuple[list[Finding], list[Notification]]:
+    findings: list[Finding] = []
+    notifications: list[Notification] = []
+    documents = tuple(documents)
+    for rule in ruleset.rules.values():
+        if not isinstance(rule, DocumentRule):
+            continue
+        level = ruleset.levels[rule.code]
+        subjects: list[Any] = [source] if SOURCE_FILE in rule.kinds else []
+        subjects += [document for document in documents if document.kind in rule.kinds]
+        for subject in subjects:
+            try:
+                checked = rule.check_file(subject) if isinstance(subject, SourceFile) else rule.check(subject)
+                findings.extend(resolve(level, violation) for violation in checked)
+            except Exception as error:  # a rule's bug must not take the run down
+                notifications.append(rule_failure(rule, source.path, error))
+    return findings, notifications
+
+
+def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOutcome:
+    """Load one file and, when it was given on the command line, run the document rules on it."""
+    from linter.loaders import load_text
+
+    path, shown, given, settings = task
+    problems: tuple[LoadProblem, ...]
+    documents: tuple[Document, ...]
+    try:
+        text = read_text(path, settings.max_size)
+    except ReadError as error:
+        result_format, documents, problems, text = "", (), (LoadProblem("IN001", str(error), error.span),), ""
+    else:
+        try:
+            result = load_text(shown, text)
+        except RecursionError:
+            problems = (LoadProblem("IN001", "input nested too deeply to read", FILE_START),)
+            documents, result_format = (), ""
+        except Exception as error:  # a loader bug must not take the other files down
+            message = f"internal error while loading this file ({type(error).__name__}: {error}); please report it"
+            return FileOutcome(shown, given, notifications=(Notification(message, shown, level="error"),))
+        else:
+            if result is None:
+                return FileOutcome(shown, given)
+            result_format, documents, problems = result.source_format, result.documents, result.problems
+    policies = len(documents)
+    conditional_access = sum(1 for document in documents if document.kind == CONDITIONAL_ACCESS_POLICY)
+    if not given:
+        kept = _kept(documents, keep_documents)
+        return FileOutcome(shown, given, result_format, kept, policies=policies, conditional_access=conditional_access)
+    source = SourceFile(shown, result_format, problems)
+    findings, notifications = check_document_rules(ruleset, source, documents)
+    comments = tuple(find_comments(text)) if "entralint:" in text else ()
+    # A policy's line costs a position lookup: only files with suppression comments need it.
+    lines: dict[str, tuple[int, ...]] = {}
+    for document in documents if comments else ():
+        lines[document.identity] = (*lines.get(document.identity, ()), document.line)
+    return FileOutcome(
+        shown,
+        given,
+        result_format,
+        _kept(documents, keep_documents),
+        tuple(findings),
+        comments,
+        tuple(notifications),
+        policies,
+        conditional_access,
+        lines,
+        policy_ignores(settings.per_policy_ignores, documents),
+    )
+
+
+def _kept(documents: tuple[Document, ...], keep: bool) -> tuple[Document, ...]:
+    """Documents held past their file's check, without the parser state kept for document rules' spans."""
+    if not keep:
+        return ()
+    for document in documents:
+        if document.positions is not None:
+            document.positions.compact()
+    return documents
