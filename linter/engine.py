@@ -64,6 +64,8 @@ def _too_large(rule: Rule, name: str, anchor: str, policy_count: int) -> Notific
 
 
 def _tenant_of(path: str, config: Config, cwd: Path) -> str:
+    if not (config.tenants or config.tenant_directories):
+        return "default"
     relative = display_path((cwd / path).resolve(), config.root)
     for name, globs in config.tenants.items():
         if any(glob_matches(glob, relative) for glob in globs):
@@ -128,7 +130,8 @@ class _Linter:
         """Each file's outcome, in task order; in-process, documents are kept while keep() says so."""
         if not self.in_workers(tasks):
             return (check_file(self.ruleset, task, keep_documents=keep()) for task in tasks)
-        chunk = max(1, min(64, len(tasks) // (self.jobs * 8)))
+        # Small chunks: the last one decides when the run ends, and a chunk of files costs little to send.
+        chunk = max(1, min(16, len(tasks) // (self.jobs * 16)))
         return self.pool.map(_worker_check, tasks, chunksize=chunk)  # type: ignore[no-any-return]
 
     def close(self) -> None:
