@@ -10,7 +10,7 @@ from typing import Any
 from linter.model import Unresolved
 from linter.source import PositionIndex, escape_pointer
 
-__all__ = ["HclPositions", "HclReader", "decode_heredoc", "decode_quoted"]
+__all__ = ["HclPositions", "HclReader", "decode_heredoc", "decode_quoted", "number"]
 
 # Terraform's string escapes, plus the `$${` / `%%{` that keep a template sequence literal.
 _ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DOTALL)
@@ -257,7 +257,7 @@ class HclReader:
             return self._string_lit(node, pointer)
         source = self.source(node)
         if kind == "numeric_lit":
-            return _number(source)
+            return number(source)
         if kind == "bool_lit":
             return source == "true"
         return None
@@ -313,7 +313,7 @@ class HclReader:
         if unary.type == "unary_operation" and source.startswith("-"):
             operand = unary.children[-1]
             if operand.type == "literal_value" and operand.children[0].type == "numeric_lit":
-                return -_number(self.source(operand))
+                return -number(self.source(operand))
         return Unresolved(source)
 
     def _reference(self, node: Any, named: list[Any]) -> Any:
@@ -335,7 +335,7 @@ class HclReader:
         return Unresolved(source)
 
 
-def _number(source: str) -> int | float:
+def number(source: str) -> int | float:
     try:
         return int(source)
     except ValueError:

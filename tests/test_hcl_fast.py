@@ -1,0 +1,164 @@
+"""The fast HCL reader gives tree-sitter's answers, or declines and leaves the file to tree-sitter."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from linter.loaders.terraform_hcl import ReadResources, read_fast, read_with_tree_sitter
+from linter.model import Unresolved
+from linter.source import decode_text
+from tests.conftest import CORPUS, FIXTURES, REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate
+
+TF_FILES = sorted(
+    path for root in (FIXTURES, REPO / "examples", CORPUS) if root.is_dir() for path in root.rglob("*.tf")
+)
+
+
+def typed(value: Any) -> Any:
+    """The value with Unresolved marked, since Unresolved("x") == "x"."""
+    if isinstance(value, Unresolved):
+        return ("unresolved", str(value))
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return value
+
+
+def answers(found: ReadResources) -> tuple[Any, ...]:
+    positions = found.positions
+    return (
+        [(kind, identity, typed(body), pointer) for kind, identity, body, pointer in found.resources],
+        positions._offsets,
+        positions.strings,
+        found.problems,
+    )
+
+
+def read_both(path: Path) -> tuple[ReadResources | None, ReadResources]:
+    text = decode_text(path.read_bytes())
+    return read_fast(str(path), text), read_with_tree_sitter(str(path), text)
+
+
+@pytest.mark.parametrize("path", TF_FILES, ids=lambda path: str(path.relative_to(REPO.parent)))
+def test_fast_reader_agrees_with_tree_sitter_or_declines(path: Path) -> None:
+    fast, tree_sitter = read_both(path)
+    if fast is not None:
+        assert answers(fast) == answers(tree_sitter)
+
+
+def test_fast_reader_reads_the_examples_and_the_plain_corpus_files() -> None:
+    read = [path.name for path in TF_FILES if read_both(path)[0] is not None]
+    assert "conditional_access.tf" in read
+    assert len(read) >= len(TF_FILES) // 2, read
+
+
+def test_fast_reader_agrees_on_a_generated_fleet(tmp_path: Path) -> None:
+    generate(tmp_path, "hcl", files=12)
+    files = sorted(tmp_path.rglob("*.tf"))
+    assert files
+    for path in files:
+        fast, tree_sitter = read_both(path)
+        assert fast is not None, path
+        assert answers(fast) == answers(tree_sitter)
+
+
+PLAIN = """resource "azuread_conditional_access_policy" "p" {
+  display_name = "A \\"quoted\\" name \\u00e9"  # trailing comment
+  state        = var.state
+  conditions {
+    client_app_types = ["all",
+      "browser", # a comment inside a list
+    ]
+    applications {
+      included_applications = tolist(["All"])
+    }
+    users {
+      included_users = concat(local.a, ["b"])
+      excluded_users = [azuread_user.x.object_id, data.y["k"].id, module.m.ids[0]]
+    }
+    dynamic "platforms" {
+      for_each = toset(var.platforms)
+      content {
+        included_platforms = platforms.value
+      }
+    }
+  }
+  session_controls {
+    sign_in_frequency        = -1
+    cloud_app_security_policy = null
+  }
+  grant_controls {
+    operator          = "OR"
+    built_in_controls = jsonencode({ a = 1, "b c" : [true, 2.5e3] })
+  }
+}
+"""
+
+
+def test_fast_reader_reads_escapes_references_calls_and_dynamic_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "main.tf"
+    path.write_text(PLAIN, encoding="utf-8")
+    fast, tree_sitter = read_both(path)
+    assert fast is not None
+    assert answers(fast) == answers(tree_sitter)
+    [(_, _, body, _)] = fast.resources
+    assert body["display_name"] == 'A "quoted" name \u00e9'
+    assert typed(body["state"]) == ("unresolved", "var.state")
+    users = body["conditions"][0]["users"][0]
+    assert typed(users["included_users"]) == ("unresolved", 'concat(local.a, ["b"])')
+    platforms = body["conditions"][0]["platforms"]
+    assert typed(platforms) == ("unresolved", 'dynamic "platforms" { for_each = toset(var.platforms) }')
+    assert body["session_controls"][0] == {"sign_in_frequency": -1, "cloud_app_security_policy": None}
+    assert body["grant_controls"][0]["built_in_controls"] == {"a": 1, "b c": [True, 2500.0]}
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        '"${var.name}-policy"',  # a template
+        "<<EOT\nheredoc\nEOT",
+        'var.enabled ? "enabled" : "disabled"',
+        "[for id in var.ids : lower(id)]",
+        "1 + 2",
+        '"a" == "b"',
+        "(var.x)",
+        '"bad escape \\q"',
+        '"unterminated',
+        "",
+    ],
+)
+def test_fast_reader_declines_what_it_does_not_read(tmp_path: Path, expression: str) -> None:
+    path = tmp_path / "main.tf"
+    path.write_text(f'resource "azuread_conditional_access_policy" "p" {{\n  state = {expression}\n}}\n')
+    fast, _ = read_both(path)
+    assert fast is None
+
+
+def test_a_variable_declared_after_the_resource_still_gives_its_default(tmp_path: Path) -> None:
+    path = tmp_path / "main.tf"
+    path.write_text(
+        'resource "azuread_conditional_access_policy" "p" {\n  state = var.s\n}\n'
+        'variable "s" {\n  type = string\n  default = "enabled"\n}\n'
+    )
+    fast, tree_sitter = read_both(path)
+    assert fast is not None
+    assert fast.resources[0][2]["state"] == "enabled"
+    assert answers(fast) == answers(tree_sitter)
+
+
+def test_var_defaults_come_from_the_module_directory(tmp_path: Path) -> None:
+    (tmp_path / "variables.tf").write_text('variable "s" {\n  default = "disabled"\n}\n')
+    path = tmp_path / "main.tf"
+    path.write_text('resource "azuread_conditional_access_policy" "p" {\n  state = var.s\n}\n')
+    fast, tree_sitter = read_both(path)
+    assert fast is not None
+    assert fast.resources[0][2]["state"] == "disabled"
+    assert answers(fast) == answers(tree_sitter)
