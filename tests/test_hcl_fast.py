@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linter.loaders.terraform_hcl import ReadResources, read_fast, read_with_tree_sitter
 from linter.model import Unresolved
@@ -162,3 +164,28 @@ def test_var_defaults_come_from_the_module_directory(tmp_path: Path) -> None:
     assert fast is not None
     assert fast.resources[0][2]["state"] == "disabled"
     assert answers(fast) == answers(tree_sitter)
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=len(PLAIN)),
+        st.integers(min_value=0, max_value=3),
+        st.sampled_from(['"', "[", "]", "{", "}", ",", "=", "\n", " ", "#", "-", "1", "a", ".", "(", ")", "\\", "$"]),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EDITS)
+def test_an_edited_file_is_read_alike_or_declined(tmp_path_factory: pytest.TempPathFactory, edits: Any) -> None:
+    text = PLAIN
+    for offset, removed, inserted in edits:
+        text = text[:offset] + inserted + text[offset + removed :]
+    path = tmp_path_factory.mktemp("edited") / "main.tf"
+    path.write_text(text, encoding="utf-8")
+    fast, tree_sitter = read_both(path)
+    if fast is not None:
+        assert not tree_sitter.problems, text
+        assert answers(fast) == answers(tree_sitter), text
