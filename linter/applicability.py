@@ -7,7 +7,7 @@ Answers about values a source computes (`var.x`) are three-valued: True, False, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,47 +53,87 @@ LEGACY_CLIENT_APP_TYPES = frozenset({"exchangeactivesync", "other"})
 
 Tri = bool | None
 
-_USER_INCLUDES = (
-    "/conditions/users/includeUsers",
-    "/conditions/users/includeGroups",
-    "/conditions/users/includeRoles",
-    "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
-    # Workload identity policies include service principals instead of users.
-    "/conditions/clientApplications/includeServicePrincipals",
-    "/conditions/clientApplications/includeAgentIdServicePrincipals",
+# Pointers split once, at import: rules ask these questions of every policy.
+_STATE = split_pointer("/state")
+_GRANT = split_pointer("/grantControls")
+_BUILT_IN_CONTROLS = split_pointer("/grantControls/builtInControls")
+_INCLUDE_USERS = split_pointer("/conditions/users/includeUsers")
+_EXCLUDE_USERS = split_pointer("/conditions/users/excludeUsers")
+_EXCLUDE_GROUPS = split_pointer("/conditions/users/excludeGroups")
+_APPLICATIONS = split_pointer("/conditions/applications")
+_INCLUDE_APPLICATIONS = split_pointer("/conditions/applications/includeApplications")
+_EXCLUDE_APPLICATIONS = split_pointer("/conditions/applications/excludeApplications")
+_TRANSFER_METHODS = split_pointer("/conditions/authenticationFlows/transferMethods")
+_CLIENT_APP_TYPES = split_pointer("/conditions/clientAppTypes")
+_INCLUDE_PLATFORMS = split_pointer("/conditions/platforms/includePlatforms")
+_INCLUDE_LOCATIONS = split_pointer("/conditions/locations/includeLocations")
+_DEVICE_FILTER_MODE = split_pointer("/conditions/devices/deviceFilter/mode")
+_SIGN_IN_FREQUENCY = split_pointer("/sessionControls/signInFrequency")
+_INCLUDED = ("includeApplications",)
+_EXCLUDED = ("excludeApplications",)
+_GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")
+# Graph's special values, casefolded once.
+_ALL = frozenset({"all"})
+_BLOCK = frozenset({"block"})
+
+_USER_INCLUDES = tuple(
+    split_pointer(pointer)
+    for pointer in (
+        "/conditions/users/includeUsers",
+        "/conditions/users/includeGroups",
+        "/conditions/users/includeRoles",
+        "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
+        # Workload identity policies include service principals instead of users.
+        "/conditions/clientApplications/includeServicePrincipals",
+        "/conditions/clientApplications/includeAgentIdServicePrincipals",
+    )
 )
-_RESOURCE_INCLUDES = (
-    "/conditions/applications/includeApplications",
-    "/conditions/applications/includeUserActions",
-    "/conditions/applications/includeAuthenticationContextClassReferences",
-    # Global Secure Access policies target traffic profiles (`internet`) instead of applications.
-    "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
-    "/conditions/applications/networkAccess/includeTrafficProfiles",
+_RESOURCE_INCLUDES = tuple(
+    split_pointer(pointer)
+    for pointer in (
+        "/conditions/applications/includeApplications",
+        "/conditions/applications/includeUserActions",
+        "/conditions/applications/includeAuthenticationContextClassReferences",
+        # Global Secure Access policies target traffic profiles (`internet`) instead of applications.
+        "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
+        "/conditions/applications/networkAccess/includeTrafficProfiles",
+    )
 )
-_RISK_LEVELS = (
-    "/conditions/userRiskLevels",
-    "/conditions/signInRiskLevels",
-    "/conditions/servicePrincipalRiskLevels",
-    "/conditions/insiderRiskLevels",
+_RISK_LEVELS = tuple(
+    split_pointer(pointer)
+    for pointer in (
+        "/conditions/userRiskLevels",
+        "/conditions/signInRiskLevels",
+        "/conditions/servicePrincipalRiskLevels",
+        "/conditions/insiderRiskLevels",
+    )
 )
 
+_MISSING: Any = object()
 
-def value(policy: Document, pointer: str, default: Any = None) -> Any:
-    """The value at pointer; when an enclosing block is computed (a Terraform `dynamic` block), that Unresolved."""
-    current: Any = policy.data
-    for token in split_pointer(pointer):
+
+def _at(data: Any, tokens: tuple[str, ...]) -> Any:
+    """The value at a split pointer, or _MISSING; when an enclosing block is computed, that Unresolved."""
+    current = data
+    for token in tokens:
         kind = type(current)
         if kind is dict or (kind is not Unresolved and isinstance(current, Mapping)):
             if token not in current:
-                return default
+                return _MISSING
             current = current[token]
         elif kind is Unresolved:
             return current
         elif kind is list and token.isdigit() and int(token) < len(current):
             current = current[int(token)]
         else:
-            return default
+            return _MISSING
     return current
+
+
+def value(policy: Document, pointer: str, default: Any = None) -> Any:
+    """The value at pointer; when an enclosing block is computed (a Terraform `dynamic` block), that Unresolved."""
+    found = _at(policy.data, split_pointer(pointer))
+    return default if found is _MISSING else found
 
 
 def all_of(*answers: Tri) -> Tri:
@@ -111,99 +151,120 @@ def present(policy: Document, *pointers: str) -> str:
     return pointers[-1]
 
 
+def _strings(found: Any) -> tuple[str, ...] | None:
+    """`references` of a value already looked up (_MISSING when absent)."""
+    if type(found) is list:
+        return tuple([item for item in found if isinstance(item, str)])
+    if isinstance(found, Unresolved):
+        return None
+    if isinstance(found, str):
+        return (found,)
+    if isinstance(found, (list, tuple)):
+        return tuple(item for item in found if isinstance(item, str))
+    return ()
+
+
+def _literals(found: Any) -> tuple[str, ...] | None:
+    """`listed` of a value already looked up (_MISSING when absent)."""
+    items = _strings(found)
+    if items is None:
+        return None
+    for item in items:
+        if isinstance(item, Unresolved):
+            return None
+    return items
+
+
 def listed(policy: Document, pointer: str) -> tuple[str, ...] | None:
     """The strings of a list value; None when the list (or an item) is an unresolved reference."""
-    found = references(policy, pointer)
-    if found is None or any(isinstance(item, Unresolved) for item in found):
-        return None
-    return found
+    return _literals(_at(policy.data, split_pointer(pointer)))
 
 
 def references(policy: Document, pointer: str) -> tuple[str, ...] | None:
     """The strings of a list value, unresolved items kept as their source text; None when the list is computed."""
-    found = value(policy, pointer, ())
-    if isinstance(found, Unresolved):
-        return None
-    if isinstance(found, str):
-        found = [found]
-    if not isinstance(found, (list, tuple)):
-        return ()
-    return tuple(item for item in found if isinstance(item, str))
+    return _strings(_at(policy.data, split_pointer(pointer)))
 
 
-def _has(values: Iterable[str], special: str) -> bool:
-    return any(value.strip().casefold() == special.casefold() for value in values)
+def _has_any(values: Iterable[str], folded: Container[str]) -> bool:
+    """Is any value, trimmed and casefolded, one of the casefolded specials?"""
+    return any(item.strip().casefold() in folded for item in values)
 
 
 def _only_none(values: tuple[str, ...]) -> bool:
-    return all(value.strip().casefold() == "none" for value in values)
+    return all(item.strip().casefold() == "none" for item in values)
 
 
 def state(policy: Document) -> str | None:
-    found = value(policy, "/state")
-    return None if isinstance(found, Unresolved) or not isinstance(found, str) else found
+    found = _at(policy.data, _STATE)
+    return found if isinstance(found, str) and not isinstance(found, Unresolved) else None
 
 
 def is_enabled(policy: Document) -> Tri:
     """True for `enabled`; None when the state is a reference."""
-    found = value(policy, "/state")
+    found = _at(policy.data, _STATE)
     if isinstance(found, Unresolved):
         return None
     return bool(found == "enabled")
 
 
 def is_enforced_or_report_only(policy: Document) -> Tri:
-    found = value(policy, "/state")
+    found = _at(policy.data, _STATE)
     if isinstance(found, Unresolved):
         return None
     return bool(found in ("enabled", "enabledForReportingButNotEnforced"))
 
 
 def grant_controls(policy: Document) -> tuple[str, ...] | None:
-    return listed(policy, "/grantControls/builtInControls")
+    return _literals(_at(policy.data, _BUILT_IN_CONTROLS))
 
 
 def blocks(policy: Document) -> Tri:
     """Does the policy's grant block access?"""
     controls = grant_controls(policy)
-    return None if controls is None else _has(controls, "block")
+    return None if controls is None else _has_any(controls, _BLOCK)
 
 
 def requires_grant(policy: Document) -> Tri:
     """Does the policy block or require anything (a control, an authentication strength, terms of use)?"""
-    grant = value(policy, "/grantControls")
+    grant = _at(policy.data, _GRANT)
     if isinstance(grant, Unresolved):
         return None
     if not isinstance(grant, dict):
         return False
-    answers = [
-        references(policy, f"/grantControls/{name}")
-        for name in ("builtInControls", "termsOfUse", "customAuthenticationFactors")
-    ]
-    if any(answer for answer in answers) or grant.get("authenticationStrength") is not None:
+    unresolved = False
+    for name in _GRANT_LISTS:
+        answer = _strings(grant.get(name, _MISSING))
+        if answer:
+            return True
+        unresolved = unresolved or answer is None
+    if grant.get("authenticationStrength") is not None:
         return True
-    return None if None in answers else False
+    return None if unresolved else False
 
 
 def includes_all_users(policy: Document) -> Tri:
-    users = listed(policy, "/conditions/users/includeUsers")
+    users = _literals(_at(policy.data, _INCLUDE_USERS))
     if users is None:
         return None
-    return _has(users, "All")
+    return _has_any(users, _ALL)
 
 
 def includes_all_resources(policy: Document) -> Tri:
-    applications = listed(policy, "/conditions/applications/includeApplications")
+    applications = _literals(_at(policy.data, _INCLUDE_APPLICATIONS))
     if applications is None:
         return None
-    return _has(applications, "All")
+    return _has_any(applications, _ALL)
 
 
-def _includes_nothing(policy: Document, pointers: Iterable[str]) -> Tri:
-    values = [references(policy, pointer) for pointer in pointers]
-    if any(value is not None and not _only_none(value) for value in values):
-        return False
-    return None if None in values else True
+def _includes_nothing(policy: Document, pointers: tuple[tuple[str, ...], ...]) -> Tri:
+    unresolved = False
+    for tokens in pointers:
+        found = _strings(_at(policy.data, tokens))
+        if found is None:
+            unresolved = True
+        elif not _only_none(found):
+            return False
+    return None if unresolved else True
 
 
 def includes_no_users(policy: Document) -> Tri:
@@ -217,19 +278,23 @@ def includes_no_resources(policy: Document) -> Tri:
 
 
 def excluded_applications(policy: Document) -> tuple[str, ...] | None:
-    return listed(policy, "/conditions/applications/excludeApplications")
+    return _literals(_at(policy.data, _EXCLUDE_APPLICATIONS))
 
 
 def targets_application(policy: Document, app_id: str, groups: Iterable[str] = ()) -> Tri:
     """Is app_id in scope: included directly, through `All` or a named group, and not excluded?"""
-    groups = tuple(groups)
-    included = listed(policy, "/conditions/applications/includeApplications")
-    excluded = excluded_applications(policy)
-    if excluded is not None and (_has(excluded, app_id) or any(_has(excluded, group) for group in groups)):
-        return False
-    if included is None or excluded is None:
+    wanted = {app_id.casefold(), *(group.casefold() for group in groups)}
+    applications = _at(policy.data, _APPLICATIONS)
+    excluded = _literals(_at(applications, _EXCLUDED))
+    if excluded is None:
         return None
-    return _has(included, "All") or _has(included, app_id) or any(_has(included, group) for group in groups)
+    if _has_any(excluded, wanted):
+        return False
+    included = _literals(_at(applications, _INCLUDED))
+    if included is None:
+        return None
+    wanted.add("all")
+    return _has_any(included, wanted)
 
 
 def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, ...] | None:
@@ -238,8 +303,8 @@ def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, 
     Accounts may be object ids or Terraform references (`azuread_user.breakglass.object_id`),
     which match an unresolved exclusion by its source text.
     """
-    users = references(policy, "/conditions/users/excludeUsers")
-    groups = references(policy, "/conditions/users/excludeGroups")
+    users = _strings(_at(policy.data, _EXCLUDE_USERS))
+    groups = _strings(_at(policy.data, _EXCLUDE_GROUPS))
     if users is None or groups is None:
         return None
     excluded = {value.strip().casefold() for value in (*users, *groups)}
@@ -247,33 +312,39 @@ def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, 
 
 
 def transfer_methods(policy: Document) -> frozenset[str] | None:
-    methods = listed(policy, "/conditions/authenticationFlows/transferMethods")
-    return None if methods is None else frozenset(method.strip() for method in methods)
+    methods = _literals(_at(policy.data, _TRANSFER_METHODS))
+    return None if methods is None else frozenset([method.strip() for method in methods])
 
 
 def client_app_types(policy: Document) -> frozenset[str] | None:
-    types = listed(policy, "/conditions/clientAppTypes")
-    return None if types is None else frozenset(value.casefold() for value in types)
+    types = _literals(_at(policy.data, _CLIENT_APP_TYPES))
+    return None if types is None else frozenset([value.casefold() for value in types])
 
 
 def narrowed_by_location_or_platform(policy: Document) -> Tri:
     """Does an include list on platforms or locations limit the policy to less than everything?"""
-    platforms = listed(policy, "/conditions/platforms/includePlatforms")
-    locations = listed(policy, "/conditions/locations/includeLocations")
+    platforms = _literals(_at(policy.data, _INCLUDE_PLATFORMS))
+    locations = _literals(_at(policy.data, _INCLUDE_LOCATIONS))
     if platforms is None or locations is None:
         return None
-    return bool(platforms and not _has(platforms, "all")) or bool(locations and not _has(locations, "All"))
+    return bool(platforms and not _has_any(platforms, _ALL)) or bool(locations and not _has_any(locations, _ALL))
 
 
 def narrowed(policy: Document) -> Tri:
     """Does any condition beyond users and resources limit the policy: location, platform, risk, device filter?"""
-    answers: list[Tri] = [narrowed_by_location_or_platform(policy)]
-    answers += [None if (levels := listed(policy, pointer)) is None else bool(levels) for pointer in _RISK_LEVELS]
-    mode = value(policy, "/conditions/devices/deviceFilter/mode")
-    answers.append(None if isinstance(mode, Unresolved) else mode == "include")
-    if True in answers:
+    answer = narrowed_by_location_or_platform(policy)
+    if answer:
         return True
-    return None if None in answers else False
+    unresolved = answer is None
+    for tokens in _RISK_LEVELS:
+        levels = _literals(_at(policy.data, tokens))
+        if levels:
+            return True
+        unresolved = unresolved or levels is None
+    mode = _at(policy.data, _DEVICE_FILTER_MODE)
+    if mode == "include" and not isinstance(mode, Unresolved):
+        return True
+    return None if unresolved or isinstance(mode, Unresolved) else False
 
 
 def blocks_everyone(policy: Document) -> Tri:
@@ -281,10 +352,17 @@ def blocks_everyone(policy: Document) -> Tri:
 
     Exclusions are fine (break-glass accounts, the Device Registration Service).
     """
-    not_narrowed = None if (narrowing := narrowed(policy)) is None else not narrowing
-    return all_of(
-        is_enabled(policy), blocks(policy), includes_all_users(policy), includes_all_resources(policy), not_narrowed
-    )
+    answers: list[Tri] = []
+    # Cheapest questions first: False wins, so a policy that is not enabled needs no more reading.
+    for question in (is_enabled, blocks, includes_all_users, includes_all_resources):
+        answer = question(policy)
+        if answer is False:
+            return False
+        answers.append(answer)
+    narrowing = narrowed(policy)
+    if narrowing is True:
+        return False
+    return None if narrowing is None or None in answers else True
 
 
 def blocks_flow_everywhere(policy: Document, method: str) -> Tri:
@@ -317,7 +395,7 @@ class SignInFrequency:
 
 def sign_in_frequency(policy: Document) -> SignInFrequency | bool | None:
     """The enforced sign-in frequency; False when none is enforced, None when a computed value decides it."""
-    control = value(policy, "/sessionControls/signInFrequency")
+    control = _at(policy.data, _SIGN_IN_FREQUENCY)
     if isinstance(control, Unresolved):
         return None
     if not isinstance(control, dict):
