@@ -42,6 +42,10 @@ FLAG_POINTERS = {
 }
 
 
+# Types whose values graph_shape and pruning keep as they are (Unresolved is not among them: it is tested apart).
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def _lower_first(key: str) -> str:
     return key[:1].lower() + key[1:]
 
@@ -50,24 +54,72 @@ def graph_shape(value: Any) -> Any:
     """Drop OData annotations (`@odata.*`, `x@odata.type`, `#action`) and camelCase PascalCase keys.
 
     Graph PowerShell SDK objects serialise with PascalCase keys and an `AdditionalProperties` bag.
+    The result is a new tree of plain dicts and lists that shares no container with `value`.
     """
-    if isinstance(value, Unresolved):
+    kind = type(value)
+    if kind is dict:
+        return _shape_mapping(value)
+    if kind is list:
+        return _shape_list(value)
+    if kind in _SCALAR_TYPES or isinstance(value, Unresolved):
         return value
     if isinstance(value, Mapping):
-        pascal = any(isinstance(key, str) and key[:1].isupper() for key in value if key != "AdditionalProperties")
-        result: dict[str, Any] = {}
-        for key, item in value.items():
-            if not isinstance(key, str) or "@" in key or key.startswith("#"):
-                continue
-            if key == "AdditionalProperties" and isinstance(item, Mapping):
-                for extra_key, extra in graph_shape(item).items():
-                    result.setdefault(extra_key, extra)
-                continue
-            result[_lower_first(key) if pascal else key] = graph_shape(item)
-        return result
+        return _shape_mapping(value)
     if isinstance(value, list):
-        return [graph_shape(item) for item in value]
+        return _shape_list(value)
     return value
+
+
+def _camel_keys(value: Mapping[Any, Any]) -> bool:
+    """True when every key is a string that does not start with an upper-case letter.
+
+    Then no key is camelCased and there is no `AdditionalProperties` bag: only annotations go.
+    """
+    try:
+        if min(value) >= "a" and max(value) < "\x80":  # the common case, at C speed
+            return True
+    except (TypeError, ValueError):  # a key that is not a string, or no key at all
+        return False
+    return all(isinstance(key, str) and not key[:1].isupper() for key in value)
+
+
+def _shape_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
+    if not _camel_keys(value):
+        return _shape_any_keys(value)
+    result: dict[Any, Any] = {}
+    for key, item in value.items():
+        if ("@" in key or "#" in key) and ("@" in key or key.startswith("#")):
+            continue
+        kind = type(item)
+        if kind is dict:
+            result[key] = _shape_mapping(item)
+        elif kind is list:
+            result[key] = _shape_list(item)
+        elif kind in _SCALAR_TYPES:
+            result[key] = item
+        else:
+            result[key] = graph_shape(item)
+    return result
+
+
+def _shape_any_keys(value: Mapping[Any, Any]) -> dict[str, Any]:
+    pascal = any(isinstance(key, str) and key[:1].isupper() for key in value if key != "AdditionalProperties")
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or "@" in key or key.startswith("#"):
+            continue
+        if key == "AdditionalProperties" and isinstance(item, Mapping):
+            for extra_key, extra in graph_shape(item).items():
+                result.setdefault(extra_key, extra)
+            continue
+        result[_lower_first(key) if pascal else key] = graph_shape(item)
+    return result
+
+
+def _shape_list(value: list[Any]) -> list[Any]:
+    if _SCALAR_TYPES.issuperset(map(type, value)):
+        return list(value)
+    return [graph_shape(item) for item in value]
 
 
 # Keywords a JSON Schema of a policy has where the policy has values (Logic App Parse_JSON actions,
@@ -134,9 +186,14 @@ def find_documents(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Ma
     yield from found
 
 
+_FLAG_PATHS = {
+    kind: tuple((tuple(split_pointer(pointer)[:-1]), split_pointer(pointer)[-1]) for pointer in pointers)
+    for kind, pointers in FLAG_POINTERS.items()
+}
+
+
 def _split_flags(kind: str, data: dict[str, Any]) -> None:
-    for pointer in FLAG_POINTERS.get(kind, ()):
-        *parents, last = split_pointer(pointer)
+    for parents, last in _FLAG_PATHS.get(kind, ()):
         holder: Any = data
         for token in parents:
             holder = holder.get(token) if isinstance(holder, dict) else None
@@ -158,6 +215,28 @@ def _prune_empty(value: Any) -> Any:
         # A None item is one the schema check removed: Graph lists never hold null.
         return [_prune_empty(item) for item in value if item is not None]
     return value
+
+
+def _prune_shaped(value: dict[Any, Any] | list[Any]) -> bool:
+    """_prune_empty in place, for graph_shape's output (plain dicts and lists nobody else holds).
+
+    True when `value` is left empty, so its holder drops it.
+    """
+    if type(value) is dict:
+        empty = [
+            key
+            for key, item in value.items()
+            if item is None or ((type(item) is dict or type(item) is list) and _prune_shaped(item))
+        ]
+        for key in empty:
+            del value[key]
+    else:
+        if None in value:
+            value[:] = [item for item in value if item is not None]
+        for item in value:
+            if type(item) is dict or type(item) is list:
+                _prune_shaped(item)
+    return not value
 
 
 def _remove(data: dict[str, Any], pointer: str) -> bool:
@@ -250,7 +329,10 @@ def build_document(
             keep = False
     if not keep:
         return None, problems
-    data = _prune_empty(data)
+    if clean:
+        _prune_shaped(data)
+    else:
+        data = _prune_empty(data)
     document = Document(
         kind=kind,
         data=data,
