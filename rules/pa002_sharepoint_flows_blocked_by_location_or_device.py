@@ -14,18 +14,41 @@ from linter.whatif.policy import Values, compile_policy
 DEVICE_CONTROLS = {"compliantDevice", "domainJoinedDevice"}
 
 
+def _may_require_device(policy: Document) -> bool:
+    """False when no way to satisfy the grant can need a device control, known without compiling the grant."""
+    grant = policy.get("/grantControls")
+    if not grant:
+        return False
+    built_in = grant.get("builtInControls", []) if type(grant) is dict else None
+    if type(built_in) is not list:  # a computed or unusual grant: let `requirement` read it
+        return True
+    return any(str(control) in DEVICE_CONTROLS for control in built_in)
+
+
+def _narrowing_locations(policy: Document) -> str | None:
+    """The pointer of the location list that narrows the policy; None when locations do not."""
+    included_locations = policy.get("/conditions/locations/includeLocations")
+    excluded_locations = policy.get("/conditions/locations/excludeLocations")
+    if included_locations is None and excluded_locations is None:
+        return None
+    included = Values.of(included_locations)
+    excluded = Values.of(excluded_locations)
+    if not excluded and not (included and not included.has("All")):
+        return None
+    return "/conditions/locations/" + ("excludeLocations" if excluded else "includeLocations")
+
+
 def _limits(policy: Document) -> list[tuple[str, str]]:
     """(pointer, what) for each way the policy limits SharePoint."""
     found = []
-    grant = requirement(compile_policy(policy, 0))
-    included = Values.of(policy.get("/conditions/locations/includeLocations"))
-    excluded = Values.of(policy.get("/conditions/locations/excludeLocations"))
-    narrowed = bool(excluded) or bool(included and not included.has("All"))
-    if grant.blocks and narrowed:
-        pointer = "/conditions/locations/" + ("excludeLocations" if excluded else "includeLocations")
-        found.append((pointer, "blocks by network location"))
-    if not grant.blocks and all(alternative & DEVICE_CONTROLS for alternative in grant.alternatives):
-        found.append(("/grantControls/builtInControls", "requires a compliant or hybrid-joined device"))
+    locations = _narrowing_locations(policy)
+    # Compiling the grant is the expensive part; most policies have no location and no device control.
+    if locations is not None or _may_require_device(policy):
+        grant = requirement(compile_policy(policy, 0))
+        if grant.blocks and locations is not None:
+            found.append((locations, "blocks by network location"))
+        if not grant.blocks and all(alternative & DEVICE_CONTROLS for alternative in grant.alternatives):
+            found.append(("/grantControls/builtInControls", "requires a compliant or hybrid-joined device"))
     if policy.get("/sessionControls/applicationEnforcedRestrictions/isEnabled") is True:
         found.append(("/sessionControls/applicationEnforcedRestrictions", "uses app-enforced restrictions"))
     return found
