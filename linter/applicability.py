@@ -7,7 +7,8 @@ Answers about values a source computes (`var.x`) are three-valued: True, False, 
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,7 @@ _GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")
 # Graph's special values, casefolded once.
 _ALL = frozenset({"all"})
 _BLOCK = frozenset({"block"})
+_NONE = frozenset({"none"})
 
 _USER_INCLUDES = tuple(
     split_pointer(pointer)
@@ -155,6 +157,8 @@ def _strings(found: Any) -> tuple[str, ...] | None:
     """`references` of a value already looked up (_MISSING when absent)."""
     if type(found) is list:
         return tuple([item for item in found if isinstance(item, str)])
+    if found is _MISSING:
+        return ()
     if isinstance(found, Unresolved):
         return None
     if isinstance(found, str):
@@ -185,13 +189,13 @@ def references(policy: Document, pointer: str) -> tuple[str, ...] | None:
     return _strings(_at(policy.data, split_pointer(pointer)))
 
 
-def _has_any(values: Iterable[str], folded: Container[str]) -> bool:
+def _has_any(values: Iterable[str], folded: AbstractSet[str]) -> bool:
     """Is any value, trimmed and casefolded, one of the casefolded specials?"""
-    return any(item.strip().casefold() in folded for item in values)
+    return not folded.isdisjoint(map(str.casefold, map(str.strip, values)))
 
 
 def _only_none(values: tuple[str, ...]) -> bool:
-    return all(item.strip().casefold() == "none" for item in values)
+    return _NONE.issuperset(map(str.casefold, map(str.strip, values)))
 
 
 def state(policy: Document) -> str | None:
@@ -283,7 +287,7 @@ def excluded_applications(policy: Document) -> tuple[str, ...] | None:
 
 def targets_application(policy: Document, app_id: str, groups: Iterable[str] = ()) -> Tri:
     """Is app_id in scope: included directly, through `All` or a named group, and not excluded?"""
-    wanted = {app_id.casefold(), *(group.casefold() for group in groups)}
+    wanted = {app_id.casefold(), *map(str.casefold, groups)}
     applications = _at(policy.data, _APPLICATIONS)
     excluded = _literals(_at(applications, _EXCLUDED))
     if excluded is None:

@@ -67,8 +67,10 @@ class DeviceRegistrationNotExcluded(DocumentRule):
 
     def check(self, document: Document) -> Iterator[Violation]:
         methods = transfer_methods(document)
+        if methods is None or "deviceCodeFlow" not in methods:
+            return
         excluded = excluded_applications(document)
-        if methods is None or "deviceCodeFlow" not in methods or excluded is None:
+        if excluded is None:
             return
         applies = all_of(is_enforced_or_report_only(document), blocks(document), includes_all_resources(document))
         if applies is not True or any(app.strip().casefold() == DEVICE_REGISTRATION_SERVICE for app in excluded):

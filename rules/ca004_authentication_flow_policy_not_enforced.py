@@ -55,8 +55,10 @@ class AuthenticationFlowPolicyNotEnforced(DocumentRule):
 
     def check(self, document: Document) -> Iterator[Violation]:
         current = state(document)
+        if current not in _STATES:
+            return
         methods = sorted((transfer_methods(document) or frozenset()) - {"none"})
-        if current not in _STATES or not methods or blocks(document) is not True:
+        if not methods or blocks(document) is not True:
             return
         next_step = (
             "report-only is the right first step: read its sign-in log results, then set state to enabled"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from linter.applicability import state, targets_application
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
@@ -27,12 +27,11 @@ def _may_require_device(policy: Document) -> bool:
 
 def _narrowing_locations(policy: Document) -> str | None:
     """The pointer of the location list that narrows the policy; None when locations do not."""
-    included_locations = policy.get("/conditions/locations/includeLocations")
-    excluded_locations = policy.get("/conditions/locations/excludeLocations")
-    if included_locations is None and excluded_locations is None:
+    locations = policy.get("/conditions/locations")
+    if not isinstance(locations, Mapping):
         return None
-    included = Values.of(included_locations)
-    excluded = Values.of(excluded_locations)
+    included = Values.of(locations.get("includeLocations"))
+    excluded = Values.of(locations.get("excludeLocations"))
     if not excluded and not (included and not included.has("All")):
         return None
     return "/conditions/locations/" + ("excludeLocations" if excluded else "includeLocations")

@@ -74,7 +74,10 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
     )
 
     def check(self, document: Document) -> Iterator[Violation]:
-        if state(document) != "enabled" or not Values.of(document.get("/grantControls/termsOfUse")):
+        if state(document) != "enabled":
+            return
+        terms = document.get("/grantControls/termsOfUse")
+        if terms is None or not Values.of(terms):
             return
         services = [app for app in SERVICES if targets_application(document, app, groups_of(app)) is True]
         if not services:
