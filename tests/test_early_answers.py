@@ -16,6 +16,7 @@ import pytest
 from linter import applicability as ap
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
 from linter.registry import load_rules
+from linter.rule import DocumentRule
 
 U = Unresolved
 SHAREPOINT = "00000003-0000-0ff1-ce00-000000000000"
@@ -244,6 +245,7 @@ PA002_CASES: list[tuple[str, Document, list[tuple[str, str]]]] = [
 @pytest.mark.parametrize(("document", "expected"), [(d, e) for _, d, e in PA002_CASES], ids=[c[0] for c in PA002_CASES])
 def test_pa002_limits(document: Document, expected: list[tuple[str, str]]) -> None:
     rule = load_rules(entry_points=False)["PA002"]()
+    assert isinstance(rule, DocumentRule)
     assert [(violation.pointer, violation.message) for violation in rule.check(document)] == [
         (
             pointer,
