@@ -38,17 +38,22 @@ def _narrowing_locations(policy: Document) -> str | None:
 
 
 def _limits(policy: Document) -> list[tuple[str, str]]:
-    """(pointer, what) for each way the policy limits SharePoint."""
-    found = []
+    """(pointer, what) for each way the policy limits SharePoint, when it covers SharePoint."""
     locations = _narrowing_locations(policy)
-    # Compiling the grant is the expensive part; most policies have no location and no device control.
-    if locations is not None or _may_require_device(policy):
+    grant_matters = locations is not None or _may_require_device(policy)
+    restricted = policy.get("/sessionControls/applicationEnforcedRestrictions/isEnabled") is True
+    # Most policies limit nothing: only those that do are asked whether they cover SharePoint, and
+    # only those with a location or a device control get their grant compiled (the expensive part).
+    if not (grant_matters or restricted) or targets_application(policy, SHAREPOINT_ONLINE, (OFFICE_365,)) is not True:
+        return []
+    found = []
+    if grant_matters:
         grant = requirement(compile_policy(policy, 0))
         if grant.blocks and locations is not None:
             found.append((locations, "blocks by network location"))
         if not grant.blocks and all(alternative & DEVICE_CONTROLS for alternative in grant.alternatives):
             found.append(("/grantControls/builtInControls", "requires a compliant or hybrid-joined device"))
-    if policy.get("/sessionControls/applicationEnforcedRestrictions/isEnabled") is True:
+    if restricted:
         found.append(("/sessionControls/applicationEnforcedRestrictions", "uses app-enforced restrictions"))
     return found
 
@@ -95,8 +100,6 @@ class SharePointFlowsBlockedByLocationOrDevice(DocumentRule):
 
     def check(self, document: Document) -> Iterator[Violation]:
         if state(document) == "disabled":
-            return
-        if targets_application(document, SHAREPOINT_ONLINE, (OFFICE_365,)) is not True:
             return
         for pointer, limit in _limits(document):
             yield self.violation(
