@@ -7,6 +7,7 @@ scalars keep their text (timestamps stay strings, as in JSON).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -21,6 +22,8 @@ _SAFE = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 _TYPED_SCALARS = {_TAG + name for name in ("null", "bool", "int", "float")}
 _TEXT_SCALARS = {_TAG + name for name in ("str", "timestamp", "binary", "value")}
+_STR = _TAG + "str"
+_COLLECTION_TAGS = (_TAG + "seq", _TAG + "map", _TAG + "omap")
 # Each value built counts; aliases make a document cost more than its text, billion-laughs style.
 MAX_VALUES_PER_CHARACTER = 4
 MIN_VALUE_BUDGET = 100_000
@@ -40,6 +43,8 @@ def _check_depth(text: str) -> None:
     """
     if text.count("[") + text.count("{") + text.count("- ") <= MAX_DEPTH:
         return
+    if _nesting_bound(text) <= MAX_DEPTH:  # the scan would pass: skip it (it costs as much as the parse)
+        return
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
@@ -50,6 +55,25 @@ def _check_depth(text: str) -> None:
                 raise ParseError(f"YAML nested more than {MAX_DEPTH} levels deep: entralint stops reading here", where)
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
+
+
+# What may precede a block collection's start on its line: indentation and `-`, `?`, `:` indicators.
+_BLOCK_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of how deep the text's collections nest.
+
+    A block collection starts within its line's prefix of indentation and indicators, and a child
+    starts right of its parent except a sequence under a mapping key, so block nesting is at most twice
+    the longest prefix; each flow level needs a bracket. Anchors, aliases and tags (properties may
+    precede a collection on its line; an undefined alias fails before a later syntax error would) keep
+    the full scan: the bound is then the scan's own threshold.
+    """
+    if "&" in text or "*" in text or "!" in text:
+        return MAX_DEPTH + 1
+    longest = max(map(len, _BLOCK_PREFIX.findall(text)))
+    return text.count("[") + text.count("{") + 2 * (longest + 1)
 
 
 def _compose(text: str) -> list[yaml.Node]:
@@ -81,29 +105,34 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     raise ParseError(f"unsupported YAML tag {node.tag!r}: entralint never constructs tagged objects", _span(node))
 
 
-def _construct(root: yaml.Node, budget: list[int]) -> Any:
-    """Build plain data from a node tree without recursion; cycles and alias bombs are errors."""
+def _construct(root: yaml.Node, budget: list[int], *, anchors: bool = True) -> Any:
+    """Build plain data from a node tree; cycles and alias bombs are errors.
+
+    Without anchors in the text every node is met once, so recursion is safe and faster; it visits
+    the nodes in the same order as the stack does, so errors and the budget are the same.
+    """
     if isinstance(root, yaml.ScalarNode):
         return _scalar(root)
+    if not anchors:
+        left = budget[0]
+        try:
+            return _construct_tree(root, budget)
+        except RecursionError:
+            budget[0] = left
     result: dict[int, Any] = {}
     # (node, children expanded?) — a node's value is built after its children's.
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     in_progress: set[int] = set()
     while stack:
         node, expanded = stack.pop()
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise ParseError("YAML aliases expand to too many values (a billion-laughs document?)", _span(node))
+        _spend(budget, node)
         if isinstance(node, yaml.ScalarNode):
             result[id(node)] = _scalar(node)
             continue
         if not expanded:
             if id(node) in in_progress:
                 raise ParseError("recursive YAML alias: a value contains itself", _span(node))
-            if node.tag not in (_TAG + "seq", _TAG + "map", _TAG + "omap"):
-                raise ParseError(
-                    f"unsupported YAML tag {node.tag!r}: entralint never constructs tagged objects", _span(node)
-                )
+            _check_collection_tag(node)
             in_progress.add(id(node))
             stack.append((node, True))
             children = (
@@ -114,26 +143,67 @@ def _construct(root: yaml.Node, budget: list[int]) -> Any:
         in_progress.discard(id(node))
         if isinstance(node, yaml.SequenceNode):
             result[id(node)] = [result[id(child)] for child in node.value]
-            continue
-        mapping: dict[Any, Any] = {}
-        merged: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                value = result[id(value_node)]
-                for source in value if isinstance(value, list) else [value]:
-                    if isinstance(source, dict):
-                        merged.update({k: v for k, v in source.items() if k not in merged})
-                continue
-            key = result[id(key_node)]
-            if isinstance(key, (list, dict)):
-                raise ParseError("a YAML mapping key must be a scalar", _span(key_node))
-            if key in mapping:
-                raise ParseError(f"duplicate key {key!r}: which value wins is ambiguous", _span(key_node))
-            mapping[key] = result[id(value_node)]
-        for key, value in merged.items():
-            mapping.setdefault(key, value)
-        result[id(node)] = mapping
+        else:
+            result[id(node)] = _mapping(node, [(result[id(key)], result[id(value)]) for key, value in node.value])
     return result[id(root)]
+
+
+def _construct_tree(node: yaml.Node, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _overspent(node)
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else _scalar(node)
+    _check_collection_tag(node)
+    if isinstance(node, yaml.SequenceNode):
+        items = [_construct_tree(child, budget) for child in node.value]
+        _spend(budget, node)
+        return items
+    parts = [_construct_tree(part, budget) for pair in node.value for part in pair]
+    _spend(budget, node)
+    keys, values = parts[::2], parts[1::2]
+    try:
+        mapping = dict(zip(keys, values, strict=True))
+    except TypeError:  # a key that is a list or a mapping
+        mapping = {}
+    if len(mapping) == len(keys):  # no duplicate key (`<<` merge keys were refused: an unsupported tag)
+        return mapping
+    return _mapping(node, list(zip(keys, values, strict=True)))
+
+
+def _spend(budget: list[int], node: yaml.Node) -> None:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _overspent(node)
+
+
+def _overspent(node: yaml.Node) -> ParseError:
+    return ParseError("YAML aliases expand to too many values (a billion-laughs document?)", _span(node))
+
+
+def _check_collection_tag(node: yaml.Node) -> None:
+    if node.tag not in _COLLECTION_TAGS:
+        raise ParseError(f"unsupported YAML tag {node.tag!r}: entralint never constructs tagged objects", _span(node))
+
+
+def _mapping(node: yaml.Node, pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
+    """The mapping of a node whose keys and values are built (`pairs`, in the node's order)."""
+    mapping: dict[Any, Any] = {}
+    merged: dict[Any, Any] = {}
+    for (key_node, _), (key, value) in zip(node.value, pairs, strict=True):
+        if key_node.tag == _TAG + "merge":
+            for source in value if isinstance(value, list) else [value]:
+                if isinstance(source, dict):
+                    merged.update({k: v for k, v in source.items() if k not in merged})
+            continue
+        if isinstance(key, (list, dict)):
+            raise ParseError("a YAML mapping key must be a scalar", _span(key_node))
+        if key in mapping:
+            raise ParseError(f"duplicate key {key!r}: which value wins is ambiguous", _span(key_node))
+        mapping[key] = value
+    for key, value in merged.items():
+        mapping.setdefault(key, value)
+    return mapping
 
 
 def yaml_lines(text: str) -> str:
@@ -153,7 +223,8 @@ def parse_yaml_with_positions(text: str) -> tuple[list[Any], YamlPositions]:
     text = yaml_lines(text)
     budget = [max(MIN_VALUE_BUDGET, len(text) * MAX_VALUES_PER_CHARACTER)]
     roots = _compose(text)
-    return [_construct(node, budget) for node in roots], YamlPositions(text, roots)
+    anchors = "&" in text  # without an anchor there is no alias: no node is met twice
+    return [_construct(node, budget, anchors=anchors) for node in roots], YamlPositions(text, roots)
 
 
 class YamlPositions(PositionIndex):

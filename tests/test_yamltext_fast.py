@@ -1,0 +1,88 @@
+"""The YAML constructor's fast path (texts without anchors) builds what the alias-safe path builds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from linter.loaders.jsontext import ParseError
+from linter.loaders.yamltext import parse_yaml
+from linter.source import Span
+
+POLICY = """\
+displayName: p
+state: enabled
+conditions:
+  users: {includeUsers: [All], excludeUsers: []}
+  applications:
+    includeApplications:
+    - All
+  clientAppTypes: [all]
+  n: [1, 1.5, true, null, ~, 0x1F, 2001-12-14]
+grantControls: {operator: OR, builtInControls: [mfa]}
+"""
+POLICY_DATA = {
+    "displayName": "p",
+    "state": "enabled",
+    "conditions": {
+        "users": {"includeUsers": ["All"], "excludeUsers": []},
+        "applications": {"includeApplications": ["All"]},
+        "clientAppTypes": ["all"],
+        "n": [1, 1.5, True, None, None, 31, "2001-12-14"],
+    },
+    "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+}
+
+
+def error(text: str) -> tuple[str, Span]:
+    with pytest.raises(ParseError) as raised:
+        parse_yaml(text)
+    return str(raised.value), raised.value.span
+
+
+def test_a_text_without_anchors_and_one_with_an_anchor_build_the_same_values() -> None:
+    assert parse_yaml(POLICY) == [POLICY_DATA]
+    assert parse_yaml(POLICY.replace("state: enabled", "state: &s enabled")) == [POLICY_DATA]
+
+
+def test_nesting_past_the_recursion_limit_is_built_without_recursion() -> None:
+    depth = 990  # under MAX_DEPTH, over what Python's recursion limit lets a recursive walk reach
+    (value,) = parse_yaml("[" * depth + "x" + "]" * depth)
+    for _ in range(depth):
+        assert isinstance(value, list)
+        (value,) = value
+    assert value == "x"
+
+
+@pytest.mark.parametrize("anchor", ["", "&a "])
+def test_errors_come_in_the_order_the_nodes_are_read(anchor: str) -> None:
+    # The duplicate key is found when the mapping is complete, after its values were read.
+    assert error(f"a: {anchor}1\na: 2\nb: !!python/name:os.system x\n") == (
+        "unsupported YAML tag 'tag:yaml.org,2002:python/name:os.system': entralint never constructs tagged objects",
+        Span(3, 4, 3, 29),
+    )
+    assert error(f"a: {anchor}1\nb: [2]\na: 3\n") == (
+        "duplicate key 'a': which value wins is ambiguous",
+        Span(3, 1, 3, 2),
+    )
+    assert error(f"a: {anchor}1\n? [b]\n: 2\n") == ("a YAML mapping key must be a scalar", Span(2, 3, 2, 6))
+
+
+def test_merge_keys_are_refused_as_a_tag() -> None:
+    message, span = error("base: {a: 1}\nchild:\n  <<: {a: 2}\n  b: 3\n")
+    assert (message, span) == (
+        "unsupported YAML tag 'tag:yaml.org,2002:merge': entralint never constructs tagged objects",
+        Span(3, 3, 3, 5),
+    )
+
+
+def test_many_shallow_list_items_are_read_without_a_depth_scan_and_deep_ones_still_fail() -> None:
+    items = "".join(f"- id: '{number}'\n  includeUsers: [All]\n" for number in range(1200))
+    values: list[Any] = parse_yaml("value:\n" + items)
+    assert len(values[0]["value"]) == 1200
+    assert values[0]["value"][1199] == {"id": "1199", "includeUsers": ["All"]}
+    assert error("value:\n" + "- " * 1200 + "x\n") == (
+        "YAML nested more than 1000 levels deep: entralint stops reading here",
+        Span(2, 1999, 2, 2000),
+    )
