@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from linter.loaders.jsontext import ParseError
 from linter.loaders.yamltext import parse_yaml
@@ -77,12 +78,23 @@ def test_merge_keys_are_refused_as_a_tag() -> None:
     )
 
 
-def test_many_shallow_list_items_are_read_without_a_depth_scan_and_deep_ones_still_fail() -> None:
-    items = "".join(f"- id: '{number}'\n  includeUsers: [All]\n" for number in range(1200))
+def test_many_shallow_list_items_are_read_without_a_depth_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    def scan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the depth scan ran")
+
+    monkeypatch.setattr(yaml, "parse", scan)
+    items = "".join(f"- id: '{number}'\n  includeUsers:\n  - All\n  excludeUsers: []\n" for number in range(600))
     values: list[Any] = parse_yaml("value:\n" + items)
-    assert len(values[0]["value"]) == 1200
-    assert values[0]["value"][1199] == {"id": "1199", "includeUsers": ["All"]}
+    assert len(values[0]["value"]) == 600
+    assert values[0]["value"][599] == {"id": "599", "includeUsers": ["All"], "excludeUsers": []}
+
+
+def test_texts_over_the_bound_are_still_scanned_for_depth() -> None:
     assert error("value:\n" + "- " * 1200 + "x\n") == (
         "YAML nested more than 1000 levels deep: entralint stops reading here",
         Span(2, 1999, 2, 2000),
+    )
+    assert error("value: " + "[" * 600 + "{a: " * 600 + "\n") == (
+        "YAML nested more than 1000 levels deep: entralint stops reading here",
+        Span(1, 2204, 1, 2205),
     )

@@ -66,14 +66,15 @@ def _nesting_bound(text: str) -> int:
 
     A block collection starts within its line's prefix of indentation and indicators, and a child
     starts right of its parent except a sequence under a mapping key, so block nesting is at most twice
-    the longest prefix; each flow level needs a bracket. Anchors, aliases and tags (properties may
-    precede a collection on its line; an undefined alias fails before a later syntax error would) keep
-    the full scan: the bound is then the scan's own threshold.
+    the longest prefix. Flow collections hold no block ones, and each but the innermost is not empty:
+    one level per bracket that is not `[]` or `{}`, plus one. Anchors, aliases and tags keep the scan
+    (properties may precede a collection on its line; an undefined alias fails before a later syntax
+    error would): the bound is then over the scan's threshold.
     """
     if "&" in text or "*" in text or "!" in text:
         return MAX_DEPTH + 1
-    longest = max(map(len, _BLOCK_PREFIX.findall(text)))
-    return text.count("[") + text.count("{") + 2 * (longest + 1)
+    flow = text.count("[") + text.count("{") - text.count("[]") - text.count("{}")
+    return 2 * (max(map(len, _BLOCK_PREFIX.findall(text))) + 1) + flow + 1
 
 
 def _compose(text: str) -> list[yaml.Node]:
