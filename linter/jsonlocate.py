@@ -16,6 +16,9 @@ from typing import Any
 __all__ = ["InvalidJson", "JsonLocator"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# A member's key and the colon after it; the comma after a value, when there is one.
+_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
+_SEPARATOR = re.compile(r"[ \t\n\r]*(,)?[ \t\n\r]*")
 # The C scanner and string decoder json.loads itself uses; typeshed does not declare them.
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _SCANSTRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
@@ -66,23 +69,25 @@ class JsonLocator:
             index = 0
             while True:
                 if opener == "{":
-                    if text[position] != '"':
+                    member = _MEMBER.match(text, position)
+                    if member is None:
                         raise InvalidJson(position)
-                    key, after = _SCANSTRING(text, position + 1)
-                    child = f"{container}/{key.replace('~', '~0').replace('/', '~1')}"
-                    located.setdefault(child + "#key", (position, after))
-                    position = _WHITESPACE.match(text, after).end()  # type: ignore[union-attr]
-                    if text[position] != ":":
-                        raise InvalidJson(position)
-                    position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+                    key = member.group(1)
+                    if "\\" in key:
+                        key = _SCANSTRING(text, position + 1)[0]
+                    if "~" in key or "/" in key:
+                        key = key.replace("~", "~0").replace("/", "~1")
+                    child = f"{container}/{key}"
+                    located.setdefault(child + "#key", (position, member.end(1) + 1))
+                    position = member.end()
                 else:
                     child = f"{container}/{index}"
                     index += 1
                 _, end = _SCAN(text, position)
                 located.setdefault(child, (position, end))
-                position = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
-                if text[position] != ",":
+                separator = _SEPARATOR.match(text, end)
+                if separator is None or separator.group(1) is None:
                     return
-                position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+                position = separator.end()
         except (StopIteration, ValueError, IndexError, RecursionError) as error:
             raise InvalidJson(str(error)) from None

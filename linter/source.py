@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import functools
 import re
@@ -125,7 +124,6 @@ class PositionIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._line_starts: list[int] | None = None
         self._offsets: dict[str, tuple[int, int]] | None = None
         self._inner: dict[str, PositionIndex | None] = {}
 
@@ -144,13 +142,14 @@ class PositionIndex:
         return self.offsets().get(pointer)
 
     def span_of_offsets(self, start: int, end: int) -> Span:
-        if self._line_starts is None:
-            self._line_starts = [0, *(match.end() for match in re.finditer("\n", self.text))]
-        starts = self._line_starts
-        start_line = bisect.bisect_right(starts, start)
-        end_line = bisect.bisect_right(starts, max(end - 1, start))
-        end_column = end - starts[end_line - 1] + 1
-        return Span(start_line, start - starts[start_line - 1] + 1, end_line, end_column)
+        # Counted in C for each span: a table of line starts built in Python costs more than a file's
+        # few findings ever ask of it.
+        text = self.text
+        last = max(end - 1, start)
+        start_line = text.count("\n", 0, start) + 1
+        end_line = start_line + text.count("\n", start, last)
+        start_column = start - text.rfind("\n", 0, start)
+        return Span(start_line, start_column, end_line, end - text.rfind("\n", 0, last))
 
     def span(self, pointer: str) -> Span | None:
         """The span of the value at pointer, descending into comma-joined flag strings and JSON strings."""
