@@ -95,8 +95,10 @@ def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Pa
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(build: Callable[[], RuleSet]) -> None:
-    _WORKER["ruleset"] = build()
+def _worker_init(build: Callable[[], RuleSet] | None) -> None:
+    # A forked worker inherits the parent's ruleset (None here); a spawned one builds its own.
+    if build is not None:
+        _WORKER["ruleset"] = build()
 
 
 def _worker_check(task: Task) -> FileOutcome:
@@ -121,7 +123,9 @@ class _Linter:
 
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             context = multiprocessing.get_context(method)
-            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=(build,))
+            _WORKER["ruleset"] = ruleset
+            initargs = (None if method == "fork" else build,)
+            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=initargs)
 
     def in_workers(self, tasks: Sequence[Task]) -> bool:
         return self.pool is not None and len(tasks) > 1
