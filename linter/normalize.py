@@ -206,13 +206,19 @@ def _prune_empty(value: Any) -> Any:
     if isinstance(value, dict):
         result = {}
         for key, item in value.items():
-            item = _prune_empty(item)
-            if item is None or (isinstance(item, (dict, list)) and not item and not isinstance(item, Unresolved)):
+            kind = type(item)
+            if kind is dict or kind is list or (kind not in _SCALAR_TYPES and isinstance(item, (dict, list))):
+                item = _prune_empty(item)
+                if not item:
+                    continue
+            elif item is None:
                 continue
             result[key] = item
         return result
     if isinstance(value, list):
         # A None item is one the schema check removed: Graph lists never hold null.
+        if _SCALAR_TYPES.issuperset(map(type, value)):
+            return [item for item in value if item is not None] if None in value else list(value)
         return [_prune_empty(item) for item in value if item is not None]
     return value
 
