@@ -116,6 +116,30 @@ def _shape_any_keys(value: Mapping[Any, Any]) -> dict[str, Any]:
     return result
 
 
+def _shape_in_place(value: Any) -> Any:
+    """graph_shape for a tree its caller owns and shares with nobody: plain dicts and lists are reused."""
+    kind = type(value)
+    if kind is dict:
+        if not _camel_keys(value):
+            return _shape_any_keys(value)
+        annotations = []
+        for key, item in value.items():
+            if ("@" in key or "#" in key) and ("@" in key or key.startswith("#")):
+                annotations.append(key)
+            elif type(item) not in _SCALAR_TYPES:
+                shaped = _shape_in_place(item)
+                if shaped is not item:
+                    value[key] = shaped
+        for key in annotations:
+            del value[key]
+        return value
+    if kind is list:
+        if not _SCALAR_TYPES.issuperset(map(type, value)):
+            value[:] = [_shape_in_place(item) for item in value]
+        return value
+    return graph_shape(value)
+
+
 def _shape_list(value: list[Any]) -> list[Any]:
     if _SCALAR_TYPES.issuperset(map(type, value)):
         return list(value)
@@ -314,15 +338,17 @@ def build_document(
     positions: PositionIndex | None,
     identity: str | None = None,
     clean: bool = True,
+    owned: bool = False,
 ) -> tuple[Document | None, list[LoadProblem]]:
     """Validate a Graph-shaped object against its schema and make it a model document.
 
     Values that break the schema become IN002 problems and are removed, so rules never see them;
-    a document whose root is not an object is dropped. `clean` strips OData annotations first.
+    a document whose root is not an object is dropped. `clean` strips OData annotations first:
+    in place when `owned` (raw is the caller's own parse, sharing no container with anything else).
     """
     from linter.schema import validate
 
-    data: Any = graph_shape(raw) if clean else raw
+    data: Any = (_shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
     if isinstance(data, dict):
         _split_flags(kind, data)
     identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)

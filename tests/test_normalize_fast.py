@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from typing import Any
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Unresolved
-from linter.normalize import build_document, graph_shape
+from linter.normalize import _shape_in_place, build_document, graph_shape
 
 
 def build(raw: dict[str, Any], *, clean: bool = True) -> tuple[Any, list[tuple[str, str]]]:
+    """The document built from raw, after checking that cleaning raw in place (`owned`) builds the same."""
+    document, problems = build_document(
+        CONDITIONAL_ACCESS_POLICY,
+        copy.deepcopy(raw),
+        path="p.json",
+        source_format="graph-json",
+        pointer="/value/0",
+        positions=None,
+        clean=clean,
+        owned=True,
+    )
+    found = (document.data if document else None), [(problem.pointer, problem.message) for problem in problems]
     document, problems = build_document(
         CONDITIONAL_ACCESS_POLICY,
         raw,
@@ -19,7 +32,11 @@ def build(raw: dict[str, Any], *, clean: bool = True) -> tuple[Any, list[tuple[s
         positions=None,
         clean=clean,
     )
-    return (document.data if document else None), [(problem.pointer, problem.message) for problem in problems]
+    assert found == (
+        (document.data if document else None),
+        [(problem.pointer, problem.message) for problem in problems],
+    )
+    return found
 
 
 def test_annotations_go_at_any_depth_and_camel_keys_stay() -> None:
@@ -157,3 +174,20 @@ def test_an_unclean_build_keeps_annotations_and_still_prunes() -> None:
         {"displayName": "p", "description": None, "conditions": {"users": {"includeUsers": ["All"]}}}, clean=False
     )
     assert data == {"displayName": "p", "conditions": {"users": {"includeUsers": ["All"]}}}
+
+
+def test_cleaning_in_place_reuses_the_containers_and_shapes_like_a_copy() -> None:
+    conditions = {"users": {"includeUsers": ["All"], "x@odata.type": "y"}, "applications": {"IncludeApplications": []}}
+    raw: dict[str, Any] = {"@odata.type": "#p", "displayName": "p", "conditions": conditions, "tags": [{"#a": 1}, "b"]}
+    expected = graph_shape(raw)
+    shaped = _shape_in_place(raw)
+    assert (
+        shaped
+        == expected
+        == {
+            "displayName": "p",
+            "conditions": {"users": {"includeUsers": ["All"]}, "applications": {"includeApplications": []}},
+            "tags": [{}, "b"],
+        }
+    )
+    assert shaped is raw and shaped["conditions"] is conditions and shaped["conditions"]["users"] is conditions["users"]

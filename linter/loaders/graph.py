@@ -17,9 +17,13 @@ __all__ = ["documents_in", "load_json", "load_yaml"]
 
 
 def documents_in(
-    data: Any, *, path: str, source_format: str, positions: PositionIndex, root: str = ""
+    data: Any, *, path: str, source_format: str, positions: PositionIndex, root: str = "", owned: bool = False
 ) -> tuple[list[Document], list[LoadProblem]]:
-    """Model documents for every Graph-shaped object in parsed data."""
+    """Model documents for every Graph-shaped object in parsed data.
+
+    `owned`: data is this loader's own parse and a tree (no value held twice), so documents are
+    cleaned in place instead of copied.
+    """
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     for kind, pointer, raw in find_documents(data, root):
@@ -33,6 +37,7 @@ def documents_in(
             pointer=pointer,
             positions=positions,
             clean=kind != MFA_SERVICE_SETTINGS,
+            owned=owned,
         )
         problems.extend(found)
         if document is not None:
@@ -41,7 +46,10 @@ def documents_in(
 
 
 def load_json(path: str, text: str, data: Any) -> LoadResult | None:
-    documents, problems = documents_in(data, path=path, source_format="graph-json", positions=JsonPositions(text))
+    """Documents of parsed Graph JSON; `data` is the caller's fresh `parse_json(text)`, changed here."""
+    documents, problems = documents_in(
+        data, path=path, source_format="graph-json", positions=JsonPositions(text), owned=True
+    )
     if not documents and not problems:
         return None
     return LoadResult("graph-json", tuple(documents), tuple(problems))
@@ -57,9 +65,10 @@ def load_yaml(path: str, text: str) -> LoadResult | None:
         return parse_problem("graph-yaml", str(error), error.span) if looks_like_policy(text) else None
     documents: list[Document] = []
     problems: list[LoadProblem] = []
+    tree = "&" not in text  # without anchors no alias: no value is held twice
     for number, data in enumerate(streams):
         found_documents, found_problems = documents_in(
-            data, path=path, source_format="graph-yaml", positions=positions, root=f"/{number}"
+            data, path=path, source_format="graph-yaml", positions=positions, root=f"/{number}", owned=tree
         )
         documents.extend(found_documents)
         problems.extend(found_problems)
