@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -44,6 +45,7 @@ FLAG_POINTERS = {
 
 # Types whose values graph_shape and pruning keep as they are (Unresolved is not among them: it is tested apart).
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+_FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
 
 
 def _lower_first(key: str) -> str:
@@ -76,11 +78,11 @@ def _camel_keys(value: Mapping[Any, Any]) -> bool:
     Then no key is camelCased and there is no `AdditionalProperties` bag: only annotations go.
     """
     try:
-        if min(value) >= "a" and max(value) < "\x80":  # the common case, at C speed
+        if min(value) >= "a" and max(value) < "\x80":  # the common case: a..DEL start every key
             return True
+        return not any(map(str.isupper, map(_FIRST_CHARACTER, value)))
     except (TypeError, ValueError):  # a key that is not a string, or no key at all
         return False
-    return all(isinstance(key, str) and not key[:1].isupper() for key in value)
 
 
 def _shape_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
@@ -126,7 +128,12 @@ def _shape_in_place(value: Any) -> Any:
         for key, item in value.items():
             if ("@" in key or "#" in key) and ("@" in key or key.startswith("#")):
                 annotations.append(key)
-            elif type(item) not in _SCALAR_TYPES:
+                continue
+            kind = type(item)
+            if kind is list:
+                if not _SCALAR_TYPES.issuperset(map(type, item)):
+                    item[:] = [_shape_in_place(member) for member in item]
+            elif kind not in _SCALAR_TYPES:
                 shaped = _shape_in_place(item)
                 if shaped is not item:
                     value[key] = shaped
@@ -252,20 +259,25 @@ def _prune_shaped(value: dict[Any, Any] | list[Any]) -> bool:
 
     True when `value` is left empty, so its holder drops it.
     """
-    if type(value) is dict:
-        empty = [
-            key
-            for key, item in value.items()
-            if item is None or ((type(item) is dict or type(item) is list) and _prune_shaped(item))
-        ]
-        for key in empty:
-            del value[key]
-    else:
+    if isinstance(value, list):
         if None in value:
             value[:] = [item for item in value if item is not None]
         for item in value:
             if type(item) is dict or type(item) is list:
                 _prune_shaped(item)
+        return not value
+    empty = []
+    for key, item in value.items():
+        kind = type(item)
+        if kind is list and _SCALAR_TYPES.issuperset(map(type, item)):  # most lists: strings, no call
+            if None in item:
+                item[:] = [member for member in item if member is not None]
+            if not item:
+                empty.append(key)
+        elif item is None or ((kind is dict or kind is list) and _prune_shaped(item)):
+            empty.append(key)
+    for key in empty:
+        del value[key]
     return not value
 
 
