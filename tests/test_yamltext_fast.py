@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from linter.loaders.jsontext import ParseError
-from linter.loaders.yamltext import parse_yaml
+from linter.loaders.yamltext import _compose, _construct, parse_yaml
 from linter.source import Span
 
 POLICY = """\
@@ -98,3 +98,26 @@ def test_texts_over_the_bound_are_still_scanned_for_depth() -> None:
         "YAML nested more than 1000 levels deep: entralint stops reading here",
         Span(1, 2204, 1, 2205),
     )
+
+
+@pytest.mark.parametrize("budget", [1, 4, 7, 8])
+def test_an_overspent_budget_fails_at_the_same_node_on_both_paths(budget: int) -> None:
+    (root,) = _compose("a: [1, 2]\nb: {c: d}\n")
+    for anchors in (False, True):
+        with pytest.raises(ParseError) as raised:
+            _construct(root, [budget], anchors=anchors)
+        assert str(raised.value) == "YAML aliases expand to too many values (a billion-laughs document?)"
+        assert (
+            raised.value.span
+            == {1: Span(1, 1, 1, 2), 4: Span(1, 8, 1, 9), 7: Span(2, 4, 2, 10), 8: Span(2, 5, 2, 6)}[budget]
+        )
+
+
+def test_a_budget_that_suffices_is_spent_as_the_stack_spends_it() -> None:
+    (root,) = _compose("a: [1, 2]\nb: {c: d}\n")
+    spent = {}
+    for anchors in (False, True):
+        budget = [100]
+        assert _construct(root, budget, anchors=anchors) == {"a": [1, 2], "b": {"c": "d"}}
+        spent[anchors] = 100 - budget[0]
+    assert spent == {False: 12, True: 12}

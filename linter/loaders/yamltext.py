@@ -109,17 +109,22 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 def _construct(root: yaml.Node, budget: list[int], *, anchors: bool = True) -> Any:
     """Build plain data from a node tree; cycles and alias bombs are errors.
 
-    Without anchors in the text every node is met once, so recursion is safe and faster; it visits
-    the nodes in the same order as the stack does, so errors and the budget are the same.
+    Without anchors in the text every node is met once, so a recursive build is safe and faster; it
+    spends the same budget in bulk. If it meets any error or overspends, the stack below builds the
+    document again, node by node, to report the error it meets first.
     """
     if isinstance(root, yaml.ScalarNode):
         return _scalar(root)
     if not anchors:
         left = budget[0]
         try:
-            return _construct_tree(root, budget)
-        except RecursionError:
-            budget[0] = left
+            budget[0] -= 1  # the root's first visit; _build_tree spends for its children
+            value = _build_tree(root, budget)
+            if budget[0] >= 0:
+                return value
+        except (ParseError, RecursionError):
+            pass
+        budget[0] = left
     result: dict[int, Any] = {}
     # (node, children expanded?) — a node's value is built after its children's.
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -149,19 +154,21 @@ def _construct(root: yaml.Node, budget: list[int], *, anchors: bool = True) -> A
     return result[id(root)]
 
 
-def _construct_tree(node: yaml.Node, budget: list[int]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _overspent(node)
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else _scalar(node)
+def _build_tree(node: yaml.Node, budget: list[int]) -> Any:
+    """A collection's value; spends what the stack would: one per child, and one more per collection."""
     _check_collection_tag(node)
     if isinstance(node, yaml.SequenceNode):
-        items = [_construct_tree(child, budget) for child in node.value]
-        _spend(budget, node)
-        return items
-    parts = [_construct_tree(part, budget) for pair in node.value for part in pair]
-    _spend(budget, node)
+        budget[0] -= len(node.value) + 1
+        return [
+            child.value if type(child) is yaml.ScalarNode and child.tag == _STR else _build_child(child, budget)
+            for child in node.value
+        ]
+    budget[0] -= 2 * len(node.value) + 1
+    parts = [
+        part.value if type(part) is yaml.ScalarNode and part.tag == _STR else _build_child(part, budget)
+        for pair in node.value
+        for part in pair
+    ]
     keys, values = parts[::2], parts[1::2]
     try:
         mapping = dict(zip(keys, values, strict=True))
@@ -172,14 +179,14 @@ def _construct_tree(node: yaml.Node, budget: list[int]) -> Any:
     return _mapping(node, list(zip(keys, values, strict=True)))
 
 
+def _build_child(node: yaml.Node, budget: list[int]) -> Any:
+    return _scalar(node) if isinstance(node, yaml.ScalarNode) else _build_tree(node, budget)
+
+
 def _spend(budget: list[int], node: yaml.Node) -> None:
     budget[0] -= 1
     if budget[0] < 0:
-        raise _overspent(node)
-
-
-def _overspent(node: yaml.Node) -> ParseError:
-    return ParseError("YAML aliases expand to too many values (a billion-laughs document?)", _span(node))
+        raise ParseError("YAML aliases expand to too many values (a billion-laughs document?)", _span(node))
 
 
 def _check_collection_tag(node: yaml.Node) -> None:
