@@ -70,11 +70,18 @@ def test_errors_come_in_the_order_the_nodes_are_read(anchor: str) -> None:
     assert error(f"a: {anchor}1\n? [b]\n: 2\n") == ("a YAML mapping key must be a scalar", Span(2, 3, 2, 6))
 
 
-def test_merge_keys_are_refused_as_a_tag() -> None:
-    message, span = error("base: {a: 1}\nchild:\n  <<: {a: 2}\n  b: 3\n")
-    assert (message, span) == (
-        "unsupported YAML tag 'tag:yaml.org,2002:merge': entralint never constructs tagged objects",
-        Span(3, 3, 3, 5),
+@pytest.mark.parametrize("anchor", ["", "&x "])
+def test_merge_keys_merge_and_explicit_keys_win(anchor: str) -> None:
+    # YAML 1.1 merge keys, as PyYAML's SafeLoader reads them: explicit keys override merged ones.
+    text = f"base: {anchor}{{a: 1, c: 4}}\nchild:\n  <<: [{{a: 2, d: 5}}, {{d: 6}}]\n  b: 3\n  c: 7\n"
+    assert parse_yaml(text) == [{"base": {"a": 1, "c": 4}, "child": {"a": 2, "d": 5, "b": 3, "c": 7}}]
+    assert parse_yaml("defaults: &d {state: enabled}\np:\n  <<: *d\n  name: x\n") == [
+        {"defaults": {"state": "enabled"}, "p": {"state": "enabled", "name": "x"}}
+    ]
+    assert parse_yaml(f"k: {anchor}1\n'<<': quoted\n") == [{"k": 1, "<<": "quoted"}]
+    assert error(f"a: {anchor}{{k: 1}}\nb:\n  <<: {{k: 1}}\n  <<: {{k: 2}}\n") == (
+        "duplicate merge key '<<': which merge wins is ambiguous",
+        Span(4, 3, 4, 5),
     )
 
 

@@ -21,7 +21,8 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SAFE = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 _TYPED_SCALARS = {_TAG + name for name in ("null", "bool", "int", "float")}
-_TEXT_SCALARS = {_TAG + name for name in ("str", "timestamp", "binary", "value")}
+# `merge` is the `<<` key of a merge (`<<: *defaults`): read as its text, merged by _mapping.
+_TEXT_SCALARS = {_TAG + name for name in ("str", "timestamp", "binary", "value", "merge")}
 _STR = _TAG + "str"
 _COLLECTION_TAGS = (_TAG + "seq", _TAG + "map", _TAG + "omap")
 # Each value built counts; aliases make a document cost more than its text, billion-laughs style.
@@ -174,7 +175,7 @@ def _build_tree(node: yaml.Node, budget: list[int]) -> Any:
         mapping = dict(zip(keys, values, strict=True))
     except TypeError:  # a key that is a list or a mapping
         mapping = {}
-    if len(mapping) == len(keys):  # no duplicate key (`<<` merge keys were refused: an unsupported tag)
+    if len(mapping) == len(keys) and "<<" not in mapping:  # no duplicate key, no merge
         return mapping
     return _mapping(node, list(zip(keys, values, strict=True)))
 
@@ -197,9 +198,12 @@ def _check_collection_tag(node: yaml.Node) -> None:
 def _mapping(node: yaml.Node, pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
     """The mapping of a node whose keys and values are built (`pairs`, in the node's order)."""
     mapping: dict[Any, Any] = {}
-    merged: dict[Any, Any] = {}
+    merged: dict[Any, Any] | None = None
     for (key_node, _), (key, value) in zip(node.value, pairs, strict=True):
         if key_node.tag == _TAG + "merge":
+            if merged is not None:
+                raise ParseError("duplicate merge key '<<': which merge wins is ambiguous", _span(key_node))
+            merged = {}
             for source in value if isinstance(value, list) else [value]:
                 if isinstance(source, dict):
                     merged.update({k: v for k, v in source.items() if k not in merged})
@@ -209,7 +213,7 @@ def _mapping(node: yaml.Node, pairs: list[tuple[Any, Any]]) -> dict[Any, Any]:
         if key in mapping:
             raise ParseError(f"duplicate key {key!r}: which value wins is ambiguous", _span(key_node))
         mapping[key] = value
-    for key, value in merged.items():
+    for key, value in (merged or {}).items():
         mapping.setdefault(key, value)
     return mapping
 
