@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -17,9 +16,10 @@ from linter.model import (
     ParsedDefinition,
     Unresolved,
 )
+from linter.shape import graph_shape, lower_first, prune_empty, prune_shaped, shape_in_place
 from linter.source import FILE_START, PositionIndex, join_pointer, split_pointer
 
-__all__ = ["build_document", "classify", "find_documents", "graph_shape"]
+__all__ = ["build_document", "classify", "find_documents"]
 
 ODATA_TYPES = {
     "#microsoft.graph.conditionalAccessPolicy": CONDITIONAL_ACCESS_POLICY,
@@ -43,116 +43,6 @@ FLAG_POINTERS = {
 }
 
 
-# Types whose values graph_shape and pruning keep as they are (Unresolved is not among them: it is tested apart).
-_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
-_FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
-
-
-def _lower_first(key: str) -> str:
-    return key[:1].lower() + key[1:]
-
-
-def graph_shape(value: Any) -> Any:
-    """Drop OData annotations (`@odata.*`, `x@odata.type`, `#action`) and camelCase PascalCase keys.
-
-    Graph PowerShell SDK objects serialise with PascalCase keys and an `AdditionalProperties` bag.
-    The result is a new tree of plain dicts and lists that shares no container with `value`.
-    """
-    kind = type(value)
-    if kind is dict:
-        return _shape_mapping(value)
-    if kind is list:
-        return _shape_list(value)
-    if kind in _SCALAR_TYPES or isinstance(value, Unresolved):
-        return value
-    if isinstance(value, Mapping):
-        return _shape_mapping(value)
-    if isinstance(value, list):
-        return _shape_list(value)
-    return value
-
-
-def _camel_keys(value: Mapping[Any, Any]) -> bool:
-    """True when every key is a string that does not start with an upper-case letter.
-
-    Then no key is camelCased and there is no `AdditionalProperties` bag: only annotations go.
-    """
-    try:
-        if min(value) >= "a" and max(value) < "\x80":  # the common case: a..DEL start every key
-            return True
-        return not any(map(str.isupper, map(_FIRST_CHARACTER, value)))
-    except (TypeError, ValueError):  # a key that is not a string, or no key at all
-        return False
-
-
-def _shape_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
-    if not _camel_keys(value):
-        return _shape_any_keys(value)
-    result: dict[Any, Any] = {}
-    for key, item in value.items():
-        if ("@" in key or "#" in key) and ("@" in key or key.startswith("#")):
-            continue
-        kind = type(item)
-        if kind is dict:
-            result[key] = _shape_mapping(item)
-        elif kind is list:
-            result[key] = _shape_list(item)
-        elif kind in _SCALAR_TYPES:
-            result[key] = item
-        else:
-            result[key] = graph_shape(item)
-    return result
-
-
-def _shape_any_keys(value: Mapping[Any, Any]) -> dict[str, Any]:
-    pascal = any(isinstance(key, str) and key[:1].isupper() for key in value if key != "AdditionalProperties")
-    result: dict[str, Any] = {}
-    for key, item in value.items():
-        if not isinstance(key, str) or "@" in key or key.startswith("#"):
-            continue
-        if key == "AdditionalProperties" and isinstance(item, Mapping):
-            for extra_key, extra in graph_shape(item).items():
-                result.setdefault(extra_key, extra)
-            continue
-        result[_lower_first(key) if pascal else key] = graph_shape(item)
-    return result
-
-
-def _shape_in_place(value: Any) -> Any:
-    """graph_shape for a tree its caller owns and shares with nobody: plain dicts and lists are reused."""
-    kind = type(value)
-    if kind is dict:
-        if not _camel_keys(value):
-            return _shape_any_keys(value)
-        annotations = []
-        for key, item in value.items():
-            if ("@" in key or "#" in key) and ("@" in key or key.startswith("#")):
-                annotations.append(key)
-                continue
-            kind = type(item)
-            if kind is list:
-                if not _SCALAR_TYPES.issuperset(map(type, item)):
-                    item[:] = [_shape_in_place(member) for member in item]
-            elif kind not in _SCALAR_TYPES:
-                shaped = _shape_in_place(item)
-                if shaped is not item:
-                    value[key] = shaped
-        for key in annotations:
-            del value[key]
-        return value
-    if kind is list:
-        if not _SCALAR_TYPES.issuperset(map(type, value)):
-            value[:] = [_shape_in_place(item) for item in value]
-        return value
-    return graph_shape(value)
-
-
-def _shape_list(value: list[Any]) -> list[Any]:
-    if _SCALAR_TYPES.issuperset(map(type, value)):
-        return list(value)
-    return [graph_shape(item) for item in value]
-
-
 # Keywords a JSON Schema of a policy has where the policy has values (Logic App Parse_JSON actions,
 # OpenAPI descriptions, entralint's own schemas/): such a description is not a policy.
 _SCHEMA_KEYWORDS = frozenset({"type", "properties", "items", "$ref", "anyOf", "oneOf", "allOf"})
@@ -167,7 +57,7 @@ def classify(value: Mapping[str, Any]) -> str | None:
     odata = value.get("@odata.type")
     if isinstance(odata, str) and odata in ODATA_TYPES:
         return ODATA_TYPES[odata]
-    keys = {_lower_first(key) for key in value if isinstance(key, str)}
+    keys = {lower_first(key) for key in value if isinstance(key, str)}
     if any(_describes_a_shape(value.get(key)) for key in ("conditions", "allowedCombinations", "ipRanges")):
         return None
     if "conditions" in keys and ({"grantControls", "sessionControls"} & keys):
@@ -230,55 +120,6 @@ def _split_flags(kind: str, data: dict[str, Any]) -> None:
             holder = holder.get(token) if isinstance(holder, dict) else None
         if isinstance(holder, dict) and isinstance(holder.get(last), str) and not isinstance(holder[last], Unresolved):
             holder[last] = [piece.strip() for piece in holder[last].split(",") if piece.strip()]
-
-
-def _prune_empty(value: Any) -> Any:
-    """Canonical form: no nulls, no empty lists or objects (Graph exports are full of them)."""
-    if isinstance(value, dict):
-        result = {}
-        for key, item in value.items():
-            kind = type(item)
-            if kind is dict or kind is list or (kind not in _SCALAR_TYPES and isinstance(item, (dict, list))):
-                item = _prune_empty(item)
-                if not item:
-                    continue
-            elif item is None:
-                continue
-            result[key] = item
-        return result
-    if isinstance(value, list):
-        # A None item is one the schema check removed: Graph lists never hold null.
-        if _SCALAR_TYPES.issuperset(map(type, value)):
-            return [item for item in value if item is not None] if None in value else list(value)
-        return [_prune_empty(item) for item in value if item is not None]
-    return value
-
-
-def _prune_shaped(value: dict[Any, Any] | list[Any]) -> bool:
-    """_prune_empty in place, for graph_shape's output (plain dicts and lists nobody else holds).
-
-    True when `value` is left empty, so its holder drops it.
-    """
-    if isinstance(value, list):
-        if None in value:
-            value[:] = [item for item in value if item is not None]
-        for item in value:
-            if type(item) is dict or type(item) is list:
-                _prune_shaped(item)
-        return not value
-    empty = []
-    for key, item in value.items():
-        kind = type(item)
-        if kind is list and _SCALAR_TYPES.issuperset(map(type, item)):  # most lists: strings, no call
-            if None in item:
-                item[:] = [member for member in item if member is not None]
-            if not item:
-                empty.append(key)
-        elif item is None or ((kind is dict or kind is list) and _prune_shaped(item)):
-            empty.append(key)
-    for key in empty:
-        del value[key]
-    return not value
 
 
 def _remove(data: dict[str, Any], pointer: str) -> bool:
@@ -360,7 +201,7 @@ def build_document(
     """
     from linter.schema import validate
 
-    data: Any = (_shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
+    data: Any = (shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
     if isinstance(data, dict):
         _split_flags(kind, data)
     identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
@@ -374,9 +215,9 @@ def build_document(
     if not keep:
         return None, problems
     if clean:
-        _prune_shaped(data)
+        prune_shaped(data)
     else:
-        data = _prune_empty(data)
+        data = prune_empty(data)
     document = Document(
         kind=kind,
         data=data,

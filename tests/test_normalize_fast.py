@@ -7,7 +7,8 @@ from collections import OrderedDict
 from typing import Any
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Unresolved
-from linter.normalize import _shape_in_place, build_document, graph_shape
+from linter.normalize import build_document
+from linter.shape import graph_shape, shape_in_place
 
 
 def build(raw: dict[str, Any], *, clean: bool = True) -> tuple[Any, list[tuple[str, str]]]:
@@ -180,7 +181,7 @@ def test_cleaning_in_place_reuses_the_containers_and_shapes_like_a_copy() -> Non
     conditions = {"users": {"includeUsers": ["All"], "x@odata.type": "y"}, "applications": {"IncludeApplications": []}}
     raw: dict[str, Any] = {"@odata.type": "#p", "displayName": "p", "conditions": conditions, "tags": [{"#a": 1}, "b"]}
     expected = graph_shape(raw)
-    shaped = _shape_in_place(raw)
+    shaped = shape_in_place(raw)
     assert (
         shaped
         == expected
