@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linter.model import Unresolved
-from linter.normalize import FLAG_POINTERS, _split_flags, graph_shape
+from linter.normalize import FLAG_POINTERS, _split_flags
 from linter.schema import (
     SCHEMA_FILES,
     compile_check,
@@ -21,6 +21,7 @@ from linter.schema import (
     validate,
     validate_definition,
 )
+from linter.shape import graph_shape
 from tests.conftest import FIXTURES
 
 
