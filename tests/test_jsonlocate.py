@@ -18,11 +18,19 @@ from tests.conftest import CORPUS, FIXTURES, REPO
 
 def assert_agrees(text: str) -> None:
     expected = {pointer: (start, end) for pointer, start, end in scan_json(text)}
-    locator = JsonLocator(text)
-    # Deepest first, so that every container on the way is expanded by the locator itself.
-    for pointer in sorted(expected, key=lambda pointer: -pointer.count("/")):
-        assert locator.locate(pointer) == expected[pointer], pointer
-    assert locator.locate("/no such member") is None
+    # Deepest first (each container is first read on the way to a member), in text order, and
+    # backwards (each reading resumes past members entered before).
+    orders = [
+        sorted(expected, key=lambda pointer: -pointer.count("/")),
+        sorted(expected, key=lambda pointer: expected[pointer][0]),
+        sorted(expected, key=lambda pointer: -expected[pointer][0]),
+    ]
+    for order in orders:
+        locator = JsonLocator(text)
+        for pointer in order:
+            assert locator.locate(pointer) == expected[pointer], pointer
+        assert locator.locate("/no such member") is None
+        assert locator.locate("/no such member/0") is None
 
 
 def json_files() -> list[Path]:
