@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linter.loaders.jsontext import ParseError
-from linter.loaders.yamltext import _compose, _construct, parse_yaml
-from linter.source import Span
+from linter.loaders.yamltext import YamlPositions, _compose, _construct, parse_yaml, yaml_lines
+from linter.source import Span, decode_text
+from tests.conftest import CORPUS, FIXTURES, REPO
 
 POLICY = """\
 displayName: p
@@ -128,3 +132,49 @@ def test_a_budget_that_suffices_is_spent_as_the_stack_spends_it() -> None:
         assert _construct(root, budget, anchors=anchors) == {"a": [1, 2], "b": {"c": "d"}}
         spent[anchors] = 100 - budget[0]
     assert spent == {False: 12, True: 12}
+
+
+def yaml_files() -> list[Path]:
+    roots = (FIXTURES, REPO / "examples", CORPUS)
+    found = sorted(
+        path for root in roots if root.is_dir() for suffix in ("*.yaml", "*.yml") for path in root.rglob(suffix)
+    )
+    readable = []
+    for path in found:
+        text = decode_text(path.read_bytes())
+        try:
+            parse_yaml(text)
+        except ParseError:
+            continue
+        if "&" not in text:
+            readable.append(path)
+    return readable
+
+
+def assert_walk_agrees(text: str) -> None:
+    walked = YamlPositions(text, _compose(yaml_lines(text)))
+    built = YamlPositions(text)._build()
+    for pointer, offsets in built.items():
+        assert walked._offsets_of(pointer) == offsets, pointer
+    for pointer in ("/9", "/0/no such key", "/0/0/0/0", "/00", "/0#key", ""):
+        assert walked._offsets_of(pointer) == built.get(pointer), pointer
+
+
+@pytest.mark.parametrize("path", yaml_files(), ids=lambda path: path.name)
+def test_walking_to_a_pointer_finds_what_the_whole_walk_records(path: Path) -> None:
+    assert_walk_agrees(decode_text(path.read_bytes()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(alphabet="a~/ :#-é'\"", max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet="a~/ 0é", max_size=3), inner, max_size=3)
+        ),
+        max_leaves=15,
+    ),
+    st.booleans(),
+)
+def test_walking_agrees_on_generated_yaml(value: Any, flow: bool) -> None:
+    assert_walk_agrees(yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True))

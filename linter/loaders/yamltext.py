@@ -242,16 +242,55 @@ def parse_yaml_with_positions(text: str) -> tuple[list[Any], YamlPositions]:
 class YamlPositions(PositionIndex):
     """Positions from libyaml's node marks; pointers start with the document's index in the stream.
 
-    The nodes composed while parsing are kept until the first span is asked for or `compact()` is
-    called, so a file with findings is composed once; without them, positions re-compose the text.
+    A pointer's node is found by walking the composed nodes along it, so a file's findings cost a few
+    steps each. The nodes are kept until `compact()`; later lookups compose the text again. With
+    anchors in the text, a node may sit at several pointers: positions then come from one walk of
+    every node, in which an alias points at its anchor.
     """
 
     def __init__(self, text: str, roots: list[yaml.Node] | None = None) -> None:
         super().__init__(yaml_lines(text))
         self._roots = roots
+        self._anchors = "&" in self.text
 
     def compact(self) -> None:
         self._roots = None
+
+    def _offsets_of(self, pointer: str) -> tuple[int, int] | None:
+        if self._anchors:
+            return super()._offsets_of(pointer)
+        node = self._node_at(pointer)
+        return None if node is None else (node.start_mark.index, node.end_mark.index)
+
+    def _node_at(self, pointer: str) -> yaml.Node | None:
+        """The node at pointer (its key node for `#key`), as _build would have recorded it."""
+        key = pointer.endswith("#key")
+        tokens = (pointer[:-4] if key else pointer)[1:].split("/")
+        if not pointer or not tokens[0].isdigit() or (key and len(tokens) < 2):
+            return None
+        if self._roots is None:
+            self._roots = _compose(self.text)
+        if int(tokens[0]) >= len(self._roots) or tokens[0] != str(int(tokens[0])):
+            return None
+        node: yaml.Node = self._roots[int(tokens[0])]
+        for depth, token in enumerate(tokens[1:], start=2):
+            if isinstance(node, yaml.SequenceNode):
+                if not token.isdigit() or token != str(int(token)) or int(token) >= len(node.value):
+                    return None
+                node = node.value[int(token)]
+            elif isinstance(node, yaml.MappingNode):
+                want_key = key and depth == len(tokens)
+                # _build records a key's offsets at its first occurrence, a value's at its last.
+                pairs = node.value if want_key else reversed(node.value)
+                for key_node, value_node in pairs:
+                    if isinstance(key_node, yaml.ScalarNode) and escape_pointer(key_node.value) == token:
+                        node = key_node if want_key else value_node
+                        break
+                else:
+                    return None
+            else:
+                return None
+        return node
 
     def _build(self) -> dict[str, tuple[int, int]]:
         offsets: dict[str, tuple[int, int]] = {}
@@ -280,9 +319,12 @@ class YamlPositions(PositionIndex):
         return offsets
 
     def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
-        self.offsets()
-        node = self._raw.get(pointer)
-        if node is None or node.tag != _TAG + "str":
+        if self._anchors:
+            self.offsets()
+            node: yaml.Node | None = self._raw.get(pointer)
+        else:
+            node = self._node_at(pointer)
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _TAG + "str":
             return None
         return node.value, align(node.value, self.text, node.start_mark.index, node.end_mark.index)
 
