@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from linter.config import Config
 from linter.file_check import FileOutcome, FileSettings, Notification, Task, check_file, resolve, rule_failure
@@ -93,6 +93,8 @@ def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Pa
 
 
 _WORKER: dict[str, Any] = {}
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 def _worker_init(build: Callable[[], RuleSet] | None) -> None:
@@ -106,12 +108,21 @@ def _worker_check(task: Task) -> FileOutcome:
     return check_file(_WORKER["ruleset"], task, keep_documents=False)
 
 
+def _each(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    return [function(item) for item in items]
+
+
 def _default_jobs(count: int) -> int:
     return (os.cpu_count() or 1) if count >= PARALLEL_THRESHOLD else 1
 
 
 class _Linter:
-    """Checks a tenant's files in-process, or in one pool of workers kept for the whole run."""
+    """Checks a tenant's files in-process, or shares them with a pool of workers kept for the whole run.
+
+    With `jobs` N, N - 1 worker processes take chunks of work from the front of the list while this
+    process takes chunks nobody has started from the back: all N cores work, and this process's share
+    is never pickled.
+    """
 
     def __init__(self, ruleset: RuleSet, build: Callable[[], RuleSet] | None = None, jobs: int = 1) -> None:
         self.ruleset = ruleset
@@ -125,7 +136,7 @@ class _Linter:
             context = multiprocessing.get_context(method)
             _WORKER["ruleset"] = ruleset
             initargs = (None if method == "fork" else build,)
-            self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_init, initargs=initargs)
+            self.pool = ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_worker_init, initargs=initargs)
 
     def in_workers(self, tasks: Sequence[Task]) -> bool:
         return self.pool is not None and len(tasks) > 1
@@ -135,8 +146,22 @@ class _Linter:
         if not self.in_workers(tasks):
             return (check_file(self.ruleset, task, keep_documents=keep()) for task in tasks)
         # Small chunks: the last one decides when the run ends, and a chunk of files costs little to send.
-        chunk = max(1, min(16, len(tasks) // (self.jobs * 16)))
-        return self.pool.map(_worker_check, tasks, chunksize=chunk)  # type: ignore[no-any-return]
+        return iter(self.map(_worker_check, tasks, max(1, min(16, len(tasks) // (self.jobs * 16)))))
+
+    def map(self, function: Callable[[Item], Result], items: Sequence[Item], chunk: int = 1) -> list[Result]:
+        """function over items, in order, shared between the workers and this process."""
+        chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
+        futures = [self.pool.submit(_each, function, part) for part in chunks]
+        stolen: dict[int, list[Result]] = {}
+        for index in reversed(range(len(chunks))):
+            if not futures[index].cancel():  # a worker has it: so it has every chunk before it
+                break
+            stolen[index] = _each(function, chunks[index])
+        return [
+            result
+            for index, future in enumerate(futures)
+            for result in (stolen[index] if index in stolen else future.result())
+        ]
 
     def close(self) -> None:
         if self.pool is not None:
@@ -263,7 +288,7 @@ def lint(
     try:
         results: Iterable[TenantOutcome]
         if linter.pool is not None and len(names) > 1:
-            results = linter.pool.map(_worker_tenant, [(config, name, tasks[name]) for name in names])
+            results = linter.map(_worker_tenant, [(config, name, tasks[name]) for name in names])
         else:
             results = (lint_tenant(linter, config, name, tasks[name]) for name in names)
         for result in results:
