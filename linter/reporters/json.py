@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from linter import __version__
 from linter.engine import Report
 from linter.rule import Finding
+
+# A JSON string literal, non-ASCII characters kept (ensure_ascii=False): the C encoder json.dumps uses.
+_STRING: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -59,11 +62,26 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def _entry(entry: dict[str, Any]) -> str:
+    """`_dumps(entry)` indented by four spaces; flat members in C (json.dumps with an indent runs in Python)."""
+    members = []
+    for key, value in entry.items():
+        kind = type(value)
+        if kind is str:
+            text = _STRING(value)
+        elif kind is int:
+            text = int.__repr__(value)
+        else:
+            text = _dumps(value).replace("\n", "\n      ")
+        members.append(f"      {_STRING(key)}: {text}")
+    return "    {\n" + ",\n".join(members) + "\n    }" if members else "    {}"
+
+
 def _write_list(out: IO[str], name: str, entries: Iterator[dict[str, Any]], *, last: bool) -> None:
     out.write(f'  "{name}": [')
     separator = "\n"
     for entry in entries:
-        out.write(separator + "    " + _dumps(entry).replace("\n", "\n    "))
+        out.write(separator + _entry(entry))
         separator = ",\n"
     out.write("\n  ]" if separator == ",\n" else "]")
     out.write("\n" if last else ",\n")
