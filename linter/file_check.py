@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from linter.files import ReadError, read_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
-from linter.rule import DocumentRule, Finding, Level, Rule, Violation
+from linter.rule import Finding, Level, Rule, Violation
 from linter.ruleset import RuleSet
 from linter.source import FILE_START, Location
 from linter.suppressions import PolicyIgnores, SuppressionComment, find_comments, policy_ignores
@@ -90,17 +89,14 @@ def check_document_rules(
 ) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notifications: list[Notification] = []
-    documents = tuple(documents)
-    for rule in ruleset.rules.values():
-        if not isinstance(rule, DocumentRule):
-            continue
-        level = ruleset.levels[rule.code]
-        subjects: list[Any] = [source] if SOURCE_FILE in rule.kinds else []
-        subjects += [document for document in documents if document.kind in rule.kinds]
-        for subject in subjects:
+    subjects: list[tuple[SourceFile | Document, str]] = [(source, SOURCE_FILE)]
+    subjects += [(document, document.kind) for document in documents]
+    for subject, kind in subjects:
+        for rule, level in ruleset.document_rules.get(kind, ()):
             try:
                 checked = rule.check_file(subject) if isinstance(subject, SourceFile) else rule.check(subject)
-                findings.extend(resolve(level, violation) for violation in checked)
+                for violation in checked:
+                    findings.append(resolve(level, violation))
             except Exception as error:  # a rule's bug must not take the run down
                 notifications.append(rule_failure(rule, source.path, error))
     return findings, notifications

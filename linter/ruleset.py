@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from linter.config import Config, ConfigError
 from linter.registry import RuleLoadError, load_rules, select_codes
-from linter.rule import Level, Rule, RuleOption
+from linter.rule import DocumentRule, Level, Rule, RuleOption
 from linter.timespan import TimespanError, parse_lifetime
 
 __all__ = ["RuleSet", "build_ruleset", "check_option"]
@@ -21,6 +22,16 @@ class RuleSet:
     rules: Mapping[str, Rule]
     levels: Mapping[str, Level]
     available: Mapping[str, type[Rule]]
+
+    @functools.cached_property
+    def document_rules(self) -> Mapping[str, tuple[tuple[DocumentRule, Level], ...]]:
+        """For each kind (and SOURCE_FILE), the document rules that check it, with their levels, in run order."""
+        by_kind: dict[str, list[tuple[DocumentRule, Level]]] = {}
+        for code, rule in self.rules.items():
+            if isinstance(rule, DocumentRule):
+                for kind in sorted(rule.kinds):
+                    by_kind.setdefault(kind, []).append((rule, self.levels[code]))
+        return {kind: tuple(rules) for kind, rules in by_kind.items()}
 
 
 def _is_timespan(value: str) -> bool:
