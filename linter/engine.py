@@ -165,7 +165,7 @@ class _Linter:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown()
+            self.pool.shutdown(cancel_futures=True)  # after an error, chunks nobody started are dropped
 
 
 def _settings(config: Config) -> FileSettings:
