@@ -150,7 +150,7 @@ class _Linter:
 
     def map(self, function: Callable[[Item], Result], items: Sequence[Item], chunk: int = 1) -> list[Result]:
         """function over items, in order, shared between the workers and this process."""
-        chunks = [items[start : start + chunk] for start in range(0, len(items), chunk)]
+        chunks = self._chunks(items, chunk)
         futures = [self.pool.submit(_each, function, part) for part in chunks]
         stolen: dict[int, list[Result]] = {}
         for index in reversed(range(len(chunks))):
@@ -162,6 +162,21 @@ class _Linter:
             for index, future in enumerate(futures)
             for result in (stolen[index] if index in stolen else future.result())
         ]
+
+    def _chunks(self, items: Sequence[Item], largest: int) -> list[Sequence[Item]]:
+        """Chunks up to `largest` items, shrinking to one where the workers and this process should meet.
+
+        Whoever finishes first waits for the chunks the other has started: small ones there keep
+        that wait short, large ones elsewhere keep the hand-offs few.
+        """
+        meeting = len(items) * (self.jobs - 1) // self.jobs
+        chunks = []
+        start = 0
+        while start < len(items):
+            size = max(1, min(largest, abs(meeting - start) // 4))
+            chunks.append(items[start : start + size])
+            start += size
+        return chunks
 
     def close(self) -> None:
         if self.pool is not None:
