@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from linter.config import load_config
+from linter.ruleset import build_ruleset
 from tests.conftest import run_cli
 
 
@@ -131,3 +133,20 @@ def test_tenants_linted_in_parallel_give_the_same_report(tmp_path: Path) -> None
         reports.append(output.read_bytes())
     assert reports[0] == reports[1]
     assert b"tenant 'tenants/beta'" in reports[0]
+
+
+@pytest.mark.parametrize(("count", "jobs"), [(0, 2), (1, 2), (7, 2), (1100, 2), (1100, 3), (50, 8)])
+def test_chunks_cover_every_item_in_order_and_shrink_where_workers_meet(count: int, jobs: int) -> None:
+    from linter.engine import _Linter
+
+    linter = _Linter(build_ruleset(load_config(None, isolated=True)))
+    linter.jobs = jobs
+    items = list(range(count))
+    chunks = linter._chunks(items, 16)
+    assert [item for chunk in chunks for item in chunk] == items
+    assert all(1 <= len(chunk) <= 16 for chunk in chunks)
+    if count >= 100:
+        meeting = count * (jobs - 1) // jobs
+        [around] = [chunk for chunk in chunks if chunk[0] <= meeting <= chunk[-1]]
+        assert len(around) <= 2
+        assert len(chunks[0]) == max(len(chunk) for chunk in chunks[-3:]) == 16
