@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
 
 from linter.config import Config
 from linter.file_check import FileOutcome, FileSettings, Notification, Task, check_file, resolve, rule_failure
@@ -15,11 +13,10 @@ from linter.files import FileSkip, discover, display_path, glob_matches
 from linter.model import Document, Tenant
 from linter.rule import Finding, Rule, TenantRule
 from linter.ruleset import RuleSet
+from linter.workers import Workers, default_jobs, worker_ruleset
 
 __all__ = ["Notification", "Report", "lint"]
 
-# Fewer files than this are linted in-process: starting workers costs more than it saves.
-PARALLEL_THRESHOLD = 64
 # Entra ID's limit on Conditional Access policies in one tenant. A "tenant" past it is several tenants
 # linted as one (no `tenants` configured): tenant rules would answer for a tenant that does not exist,
 # so they are skipped there, and its documents are not held.
@@ -92,97 +89,6 @@ def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Pa
                 yield path, shown, tenant
 
 
-_WORKER: dict[str, Any] = {}
-Item = TypeVar("Item")
-Result = TypeVar("Result")
-
-
-def _worker_init(build: Callable[[], RuleSet] | None) -> None:
-    # A forked worker inherits the parent's ruleset (None here); a spawned one builds its own.
-    if build is not None:
-        _WORKER["ruleset"] = build()
-
-
-def _worker_check(task: Task) -> FileOutcome:
-    # Documents stay in the worker: pickling them back would cost more than loading them again.
-    return check_file(_WORKER["ruleset"], task, keep_documents=False)
-
-
-def _each(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    return [function(item) for item in items]
-
-
-def _default_jobs(count: int) -> int:
-    return (os.cpu_count() or 1) if count >= PARALLEL_THRESHOLD else 1
-
-
-class _Linter:
-    """Checks a tenant's files in-process, or shares them with a pool of workers kept for the whole run.
-
-    With `jobs` N, N - 1 worker processes take chunks of work from the front of the list while this
-    process takes chunks nobody has started from the back: all N cores work, and this process's share
-    is never pickled.
-    """
-
-    def __init__(self, ruleset: RuleSet, build: Callable[[], RuleSet] | None = None, jobs: int = 1) -> None:
-        self.ruleset = ruleset
-        self.jobs = jobs
-        self.pool: Any = None
-        if jobs > 1 and build is not None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            context = multiprocessing.get_context(method)
-            _WORKER["ruleset"] = ruleset
-            initargs = (None if method == "fork" else build,)
-            self.pool = ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_worker_init, initargs=initargs)
-
-    def in_workers(self, tasks: Sequence[Task]) -> bool:
-        return self.pool is not None and len(tasks) > 1
-
-    def outcomes(self, tasks: Sequence[Task], keep: Callable[[], bool]) -> Iterator[FileOutcome]:
-        """Each file's outcome, in task order; in-process, documents are kept while keep() says so."""
-        if not self.in_workers(tasks):
-            return (check_file(self.ruleset, task, keep_documents=keep()) for task in tasks)
-        # Small chunks: the last one decides when the run ends, and a chunk of files costs little to send.
-        return iter(self.map(_worker_check, tasks, max(1, min(16, len(tasks) // (self.jobs * 16)))))
-
-    def map(self, function: Callable[[Item], Result], items: Sequence[Item], chunk: int = 1) -> list[Result]:
-        """function over items, in order, shared between the workers and this process."""
-        chunks = self._chunks(items, chunk)
-        futures = [self.pool.submit(_each, function, part) for part in chunks]
-        stolen: dict[int, list[Result]] = {}
-        for index in reversed(range(len(chunks))):
-            if not futures[index].cancel():  # a worker has it: so it has every chunk before it
-                break
-            stolen[index] = _each(function, chunks[index])
-        return [
-            result
-            for index, future in enumerate(futures)
-            for result in (stolen[index] if index in stolen else future.result())
-        ]
-
-    def _chunks(self, items: Sequence[Item], largest: int) -> list[Sequence[Item]]:
-        """Chunks up to `largest` items, shrinking to one where the workers and this process should meet.
-
-        Whoever finishes first waits for the chunks the other has started: small ones there keep
-        that wait short, large ones elsewhere keep the hand-offs few.
-        """
-        meeting = len(items) * (self.jobs - 1) // self.jobs
-        chunks = []
-        start = 0
-        while start < len(items):
-            size = max(1, min(largest, abs(meeting - start) // 4))
-            chunks.append(items[start : start + size])
-            start += size
-        return chunks
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)  # after an error, chunks nobody started are dropped
-
-
 def _settings(config: Config) -> FileSettings:
     return FileSettings(config.max_file_size, config.per_policy_ignores)
 
@@ -239,7 +145,7 @@ class _TenantDocuments:
         return tuple(document for path in sorted(self.by_path) for document in self.by_path[path])
 
 
-def lint_tenant(linter: _Linter, config: Config, name: str, tasks: Sequence[Task]) -> TenantOutcome:
+def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task]) -> TenantOutcome:
     """Check a tenant's files, run the tenant rules on the whole tenant, apply suppressions."""
     from linter.suppressions import apply_suppressions
 
@@ -273,7 +179,7 @@ def lint_tenant(linter: _Linter, config: Config, name: str, tasks: Sequence[Task
 
 
 def _worker_tenant(job: tuple[Config, str, Sequence[Task]]) -> TenantOutcome:
-    return lint_tenant(_Linter(_WORKER["ruleset"]), *job)
+    return lint_tenant(Workers(worker_ruleset()), *job)
 
 
 def lint(
@@ -299,7 +205,7 @@ def lint(
     files: list[str] = []
     policies = 0
     names = sorted(tasks)
-    linter = _Linter(ruleset, build, jobs or _default_jobs(sum(len(batch) for batch in tasks.values())))
+    linter = Workers(ruleset, build, jobs or default_jobs(sum(len(batch) for batch in tasks.values())))
     try:
         results: Iterable[TenantOutcome]
         if linter.pool is not None and len(names) > 1:

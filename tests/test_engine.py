@@ -137,9 +137,9 @@ def test_tenants_linted_in_parallel_give_the_same_report(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(("count", "jobs"), [(0, 2), (1, 2), (7, 2), (1100, 2), (1100, 3), (50, 8)])
 def test_chunks_cover_every_item_in_order_and_shrink_where_workers_meet(count: int, jobs: int) -> None:
-    from linter.engine import _Linter
+    from linter.workers import Workers
 
-    linter = _Linter(build_ruleset(load_config(None, isolated=True)))
+    linter = Workers(build_ruleset(load_config(None, isolated=True)))
     linter.jobs = jobs
     items = list(range(count))
     chunks = linter._chunks(items, 16)
