@@ -209,7 +209,8 @@ def lint(
     try:
         results: Iterable[TenantOutcome]
         if linter.pool is not None and len(names) > 1:
-            results = linter.map(_worker_tenant, [(config, name, tasks[name]) for name in names])
+            by_size = linter.largest_at_the_ends(names, lambda name: len(tasks[name]))
+            results = linter.map(_worker_tenant, [(config, name, tasks[name]) for name in by_size])
         else:
             results = (lint_tenant(linter, config, name, tasks[name]) for name in names)
         for result in results:

@@ -92,6 +92,15 @@ class Workers:
             for result in (stolen[index] if index in stolen else future.result())
         ]
 
+    def largest_at_the_ends(self, items: Sequence[Item], cost: Callable[[Item], int]) -> list[Item]:
+        """Items ordered for map: the workers' share costliest first from the front, this process's
+        costliest first from the back, the cheapest where they meet (each worker also holds one item
+        queued, which nobody else can take)."""
+        ranked = sorted(items, key=cost, reverse=True)
+        mine = ranked[self.jobs - 1 :: self.jobs]
+        theirs = [item for index, item in enumerate(ranked) if index % self.jobs != self.jobs - 1]
+        return theirs + mine[::-1]
+
     def _chunks(self, items: Sequence[Item], largest: int) -> list[Sequence[Item]]:
         """Chunks up to `largest` items, shrinking to one where the workers and this process should meet.
 

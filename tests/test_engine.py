@@ -150,3 +150,15 @@ def test_chunks_cover_every_item_in_order_and_shrink_where_workers_meet(count: i
         [around] = [chunk for chunk in chunks if chunk[0] <= meeting <= chunk[-1]]
         assert len(around) <= 2
         assert len(chunks[0]) == max(len(chunk) for chunk in chunks[-3:]) == 16
+
+
+def test_tenants_are_ordered_costliest_first_for_both_ends() -> None:
+    from linter.workers import Workers
+
+    linter = Workers(build_ruleset(load_config(None, isolated=True)))
+    linter.jobs = 2
+    costs = {"a": 5, "b": 50, "c": 10, "d": 40, "e": 20, "f": 30}
+    # Workers take from the front (b, f, c), this process from the back (d, e, a): the cheapest meet.
+    assert linter.largest_at_the_ends(sorted(costs), costs.__getitem__) == ["b", "f", "c", "a", "e", "d"]
+    linter.jobs = 3
+    assert linter.largest_at_the_ends(sorted(costs), costs.__getitem__) == ["b", "d", "e", "c", "a", "f"]
