@@ -17,13 +17,16 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
+    import linter.jsonlocate
     import linter.loaders.arm
     import linter.loaders.graph
+    import linter.loaders.hcl_fast
     import linter.loaders.powershell
     import linter.loaders.terraform_hcl
     import linter.loaders.terraform_json
     import linter.normalize
-    import linter.schema  # noqa: F401  (instrumented here: the dispatcher imports loaders lazily)
+    import linter.schema
+    import linter.shape  # noqa: F401  (instrumented here: the dispatcher imports loaders lazily)
     from linter.config import Config
     from linter.engine import check_tenant
     from linter.file_check import check_document_rules
