@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BenchError", "Measurement", "measure"]
+__all__ = ["BenchError", "Measurement", "measure", "measure_pair"]
 
 
 class BenchError(Exception):
@@ -35,18 +35,31 @@ def measure(command: list[str], runs: int, stdout: Path | None = None) -> Measur
     PYTHONDONTWRITEBYTECODE is dropped: an installed entralint has its bytecode compiled, and a
     process that recompiles every module at start measures the compiler, not entralint.
     """
-    seconds = []
-    peak = 0
+    runs_of = [_run(command, stdout) for _ in range(runs)]
+    return Measurement(statistics.median(seconds for seconds, _ in runs_of), max(peak for _, peak in runs_of))
+
+
+def measure_pair(
+    first: list[str], second: list[str], runs: int, stdouts: tuple[Path | None, Path | None] = (None, None)
+) -> tuple[Measurement, Measurement]:
+    """Two commands whose ratio is reported, run alternately, so that a noisy spell slows both alike."""
+    pairs = [(_run(first, stdouts[0]), _run(second, stdouts[1])) for _ in range(runs)]
+    one, two = (
+        Measurement(statistics.median(pair[side][0] for pair in pairs), max(pair[side][1] for pair in pairs))
+        for side in (0, 1)
+    )
+    return one, two
+
+
+def _run(command: list[str], stdout: Path | None) -> tuple[float, int]:
+    """(seconds, peak kilobytes) of one run, through its own parent process."""
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    for _ in range(runs):
-        parent = [sys.executable, __file__, str(stdout or ""), *command]
-        completed = subprocess.run(parent, capture_output=True, text=True, check=True, env=environment)
-        result = json.loads(completed.stdout)
-        if result["returncode"] not in (0, 1):
-            raise BenchError(f"{' '.join(command)} exited {result['returncode']}: {result['stderr']}")
-        seconds.append(result["seconds"])
-        peak = max(peak, result["peak_kb"])
-    return Measurement(statistics.median(seconds), peak)
+    parent = [sys.executable, __file__, str(stdout or ""), *command]
+    completed = subprocess.run(parent, capture_output=True, text=True, check=True, env=environment)
+    result = json.loads(completed.stdout)
+    if result["returncode"] not in (0, 1):
+        raise BenchError(f"{' '.join(command)} exited {result['returncode']}: {result['stderr']}")
+    return result["seconds"], result["peak_kb"]
 
 
 def _run_child(stdout: str, command: list[str]) -> None:

@@ -29,7 +29,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from generate import Fleet, generate, one_policy  # noqa: E402
-from measure import BenchError, Measurement, measure  # noqa: E402
+from measure import Measurement, measure, measure_pair  # noqa: E402
 
 TARGET_COLD_START = 4.0
 TARGET_JSON = 5.0
@@ -100,8 +100,7 @@ def _ratio_row(name: str, lint: Measurement, base: Measurement, target: float) -
 
 def cold_start(work: Path, runs: int, check: Lint) -> list[Row]:
     policy = one_policy(work / "one-policy.json")
-    lint = measure(check([policy]), runs)
-    base = measure([sys.executable, "-c", "import yaml"], runs)
+    lint, base = measure_pair(check([policy]), [sys.executable, "-c", "import yaml"], runs)
     return [_ratio_row("cold start: `check one-policy.json` vs `import yaml`", lint, base, TARGET_COLD_START)]
 
 
@@ -109,18 +108,11 @@ def throughput(fleets: dict[str, Fleet], runs: int, check: Lint) -> list[Row]:
     rows = []
     for source_format, label, target in (("json", "json.loads", TARGET_JSON), ("yaml", "CSafeLoader", TARGET_YAML)):
         fleet = fleets[source_format]
-        lint = measure(check([fleet.root], "--jobs", "1"), runs)
-        base = measure(floor(source_format, fleet.root), runs)
+        lint, base = measure_pair(check([fleet.root], "--jobs", "1"), floor(source_format, fleet.root), runs)
         name = f"Graph {source_format.upper()}, {fleet.policies:,} policies, --jobs 1 vs {label}"
         rows.append(_ratio_row(name, lint, base, target))
     fleet = fleets["hcl"]
-    if importlib.util.find_spec("linter.loaders.terraform_hcl") is None:
-        return [*rows, Row("Terraform HCL", "no HCL loader in this entralint yet")]
-    try:
-        lint = measure(check([fleet.root], "--jobs", "1"), runs)
-    except BenchError as error:
-        return [*rows, Row("Terraform HCL", f"entralint failed: {str(error).splitlines()[0][-160:]}", met=False)]
-    base = measure(floor("hcl", fleet.root), runs)
+    lint, base = measure_pair(check([fleet.root], "--jobs", "1"), floor("hcl", fleet.root), runs)
     rate = fleet.policies / lint.seconds
     rows.append(
         Row(
@@ -138,8 +130,8 @@ def throughput(fleets: dict[str, Fleet], runs: int, check: Lint) -> list[Row]:
 def parallel(fleets: dict[str, Fleet], work: Path, runs: int, check: Lint) -> list[Row]:
     rows = []
     for source_format, fleet in fleets.items():
-        one = measure(check([fleet.root], "--jobs", "1"), runs, stdout=work / "jobs1.json")
-        two = measure(check([fleet.root], "--jobs", "2"), runs, stdout=work / "jobs2.json")
+        outputs = (work / "jobs1.json", work / "jobs2.json")
+        one, two = measure_pair(check([fleet.root], "--jobs", "1"), check([fleet.root], "--jobs", "2"), runs, outputs)
         identical = (work / "jobs1.json").read_bytes() == (work / "jobs2.json").read_bytes()
         speedup = one.seconds / two.seconds
         name = "Terraform HCL" if source_format == "hcl" else f"Graph {source_format.upper()}"
