@@ -132,7 +132,7 @@ class _TenantDocuments:
             self.by_path[outcome.path] = outcome.documents
 
     def reload(self, ruleset: RuleSet, tasks: Sequence[Task]) -> None:
-        """Load the documents of files checked in workers, which keep theirs."""
+        """Load again the documents of files checked in workers (documents are not sent back)."""
         for path, shown, _, settings in tasks:
             outcome = check_file(ruleset, (path, shown, False, settings), keep_documents=True)
             if outcome.documents:
@@ -166,7 +166,8 @@ def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task
         notifications.extend(_too_large(rule, name, anchor, count) for rule in tenant_rules)
     elif tenant_rules:
         if linter.in_workers(tasks):
-            held.reload(ruleset, tasks)
+            with_documents = {outcome.path for outcome in outcomes if outcome.policies}
+            held.reload(ruleset, [task for task in tasks if task[1] in with_documents])
         rule_findings, rule_notifications = check_tenant(ruleset, Tenant(name, held.documents(), members))
         findings.extend(rule_findings)
         notifications.extend(rule_notifications)
