@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from linter.loaders.hcl_values import decode_quoted, number
+from linter.loaders.hcl_values import IDENTITY_FUNCTIONS, decode_quoted, number
 from linter.model import Unresolved
 from linter.source import escape_pointer
 
@@ -31,7 +31,6 @@ _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?)?")
 _ACCESSOR = re.compile(r"\.[A-Za-z_][A-Za-z0-9_-]*|\.[0-9]+|\[[0-9]+\]|\[\"[^\"\\\n$%]*\"\]|\.\*|\[\*\]")
 _KEYWORDS = {"true": True, "false": False, "null": None}
 _VARIABLE_BLOCK = re.compile(r"^[ \t]*variable\b", re.MULTILINE)
-_IDENTITY_FUNCTIONS = frozenset({"jsonencode", "tolist", "toset", "tomap"})
 _RESOURCE_LABELS = 2
 Resource = tuple[str, str, dict[str, Any], str]  # type, `type.name`, body, pointer of the body
 
@@ -304,7 +303,7 @@ class FastHclReader:
     def _call(self, start: int, name: str, position: int, pointer: str | None) -> tuple[Any, int]:
         """A function call: `jsonencode(x)` and its kind are x, any other call stays unresolved."""
         text = self.text
-        identity = name in _IDENTITY_FUNCTIONS
+        identity = name in IDENTITY_FUNCTIONS
         arguments: list[Any] = []
         position = _BLANK.match(text, position).end()  # type: ignore[union-attr]
         while not text.startswith(")", position):

@@ -10,7 +10,7 @@ from typing import Any
 from linter.model import Unresolved
 from linter.source import PositionIndex, escape_pointer
 
-__all__ = ["HclPositions", "HclReader", "decode_heredoc", "decode_quoted", "number"]
+__all__ = ["IDENTITY_FUNCTIONS", "HclPositions", "HclReader", "decode_heredoc", "decode_quoted", "number"]
 
 # Terraform's string escapes, plus the `$${` / `%%{` that keep a template sequence literal.
 _ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DOTALL)
@@ -18,7 +18,7 @@ _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _TEMPLATE_ESCAPE = re.compile(r"\$\$\{|%%\{")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Functions whose result is their literal argument, as entralint reads values.
-_IDENTITY_FUNCTIONS = frozenset({"jsonencode", "tolist", "toset", "tomap"})
+IDENTITY_FUNCTIONS = frozenset({"jsonencode", "tolist", "toset", "tomap"})
 
 
 def _unescape(escape: str) -> str:
@@ -301,7 +301,7 @@ class HclReader:
             for argument in child.children
             if argument.type == "expression"
         ]
-        if name in _IDENTITY_FUNCTIONS and len(arguments) == 1 and not any(c.type == "..." for c in node.children):
+        if name in IDENTITY_FUNCTIONS and len(arguments) == 1 and not any(c.type == "..." for c in node.children):
             value = self.value(arguments[0], pointer)
             self._record(pointer, node)
             return value
