@@ -144,16 +144,25 @@ def read_text(path: Path, max_size: int) -> str:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         raise ReadError(f"cannot open file: {error.strerror}") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise ReadError("not a regular file; never read")
         if info.st_size > max_size:
             raise ReadError(f"file is {info.st_size:,} bytes, over the {max_size:,}-byte limit (--max-file-size)")
-        data = handle.read(max_size + 1)
-    if len(data) > max_size:
+        # Reads sized by fstat: a buffered read(max_size + 1) allocates the whole limit for every file.
+        chunks = [os.read(descriptor, info.st_size + 1)]
+        size = len(chunks[0])
+        while chunks[-1] and size <= max_size:
+            chunks.append(os.read(descriptor, max_size + 1 - size))
+            size += len(chunks[-1])
+    except OSError as error:
+        raise ReadError(f"cannot read file: {error.strerror}") from None
+    finally:
+        os.close(descriptor)
+    if size > max_size:
         raise ReadError(f"file grew past the {max_size:,}-byte limit (--max-file-size) while being read")
     try:
-        return decode_text(data)
+        return decode_text(b"".join(chunks))
     except DecodeError as error:
         raise ReadError(str(error), Span.point(error.line, error.column)) from None
