@@ -200,12 +200,21 @@ def build_document(
     in place when `owned` (raw is the caller's own parse, sharing no container with anything else).
     """
     from linter.schema import validate
+    from linter.single_pass import clean_and_check
 
-    data: Any = (shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
+    problems: list[LoadProblem] = []
+    if clean and owned and type(raw) is dict:
+        # Flags split before shaping: only camelCase documents, whose flags shaping leaves where they are,
+        # take the one-walk path; the others are split again, harmlessly, after shaping below.
+        _split_flags(kind, raw)
+        if clean_and_check(kind, raw):
+            data: Any = raw
+            identity_key, name = _identity(kind, data, identity, pointer)
+            return _document(kind, data, path, source_format, identity_key, name, pointer, positions), problems
+    data = (shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
     if isinstance(data, dict):
         _split_flags(kind, data)
     identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
-    problems = []
     keep = isinstance(data, dict)
     for error_pointer, message in validate(kind, data):
         span = positions.nearest_span(pointer + error_pointer) if positions is not None else None
@@ -218,15 +227,27 @@ def build_document(
         prune_shaped(data)
     else:
         data = prune_empty(data)
-    document = Document(
+    return _document(kind, data, path, source_format, identity_key, name, pointer, positions), problems
+
+
+def _document(
+    kind: str,
+    data: dict[str, Any],
+    path: str,
+    source_format: str,
+    identity: str,
+    name: str,
+    pointer: str,
+    positions: PositionIndex | None,
+) -> Document:
+    return Document(
         kind=kind,
         data=data,
         path=path,
         source_format=source_format,
-        identity=identity_key,
+        identity=identity,
         name=name,
         pointer=pointer,
         positions=positions,
         definitions=_parse_definitions(data) if kind == TOKEN_LIFETIME_POLICY else (),
     )
-    return document, problems

@@ -11,7 +11,7 @@ from typing import Any
 from linter.model import Unresolved
 from linter.source import split_pointer
 
-__all__ = ["Check", "compile_check"]
+__all__ = ["Check", "compile_check", "null_or"]
 
 Check = Callable[[Any], bool]
 
@@ -42,9 +42,12 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def compile_check(schema: Any) -> Check:
-    """A function that is True only for values the schema certainly accepts (False means "ask jsonschema")."""
-    return _Compiler(schema).compile(schema)
+def compile_check(schema: Any, root: Any = None) -> Check:
+    """A function that is True only for values the schema certainly accepts (False means "ask jsonschema").
+
+    `root` is the document that local `$ref`s in schema point into, when schema is a part of it.
+    """
+    return _Compiler(schema if root is None else root).compile(schema)
 
 
 class _Compiler:
@@ -58,7 +61,7 @@ class _Compiler:
             return _always
         if not isinstance(schema, dict):
             return _never
-        inner = _null_or(schema)
+        inner = null_or(schema)
         if inner is not None:
             if isinstance(inner, dict) and inner.keys() & {"type", "enum"} and not inner.keys() & {"$ref", "anyOf"}:
                 return self.compile(inner, nullable=True)  # one call per value instead of two
@@ -211,7 +214,7 @@ def _all_members(allowed: frozenset[str], value: list[Any]) -> bool:
         return False
 
 
-def _null_or(schema: dict[str, Any]) -> Any:
+def null_or(schema: dict[str, Any]) -> Any:
     """X for a schema that is only `{"anyOf": [X, {"type": "null"}]}`: Graph's nullable properties."""
     branches = schema.get("anyOf")
     if not isinstance(branches, list) or len(branches) != 2 or branches[1] != {"type": "null"}:
