@@ -16,7 +16,7 @@ from linter.model import (
     ParsedDefinition,
     Unresolved,
 )
-from linter.shape import graph_shape, lower_first, prune_empty, prune_shaped, shape_in_place
+from linter.shape import graph_shape, lower_first, prune_empty, prune_shaped, shape_in_place, split_flags
 from linter.source import FILE_START, PositionIndex, join_pointer, split_pointer
 
 __all__ = ["build_document", "classify", "find_documents"]
@@ -30,18 +30,6 @@ ODATA_TYPES = {
     "#microsoft.graph.compliantNetworkNamedLocation": NAMED_LOCATION,
     "#microsoft.graph.authenticationStrengthPolicy": AUTHENTICATION_STRENGTH_POLICY,
 }
-
-# Graph sends these flags enums as ONE comma-separated string; hand-written files use arrays.
-FLAG_POINTERS = {
-    CONDITIONAL_ACCESS_POLICY: (
-        "/conditions/authenticationFlows/transferMethods",
-        "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
-        "/conditions/users/excludeGuestsOrExternalUsers/guestOrExternalUserTypes",
-        "/conditions/insiderRiskLevels",
-        "/conditions/agentIdRiskLevels",
-    ),
-}
-
 
 # Keywords a JSON Schema of a policy has where the policy has values (Logic App Parse_JSON actions,
 # OpenAPI descriptions, entralint's own schemas/): such a description is not a policy.
@@ -105,21 +93,6 @@ def find_documents(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Ma
             stack.extend((join_pointer(current_pointer, index), item) for index, item in enumerate(current))
     found.sort(key=lambda entry: [int(token) if token.isdigit() else token for token in split_pointer(entry[1])])
     yield from found
-
-
-_FLAG_PATHS = {
-    kind: tuple((tuple(split_pointer(pointer)[:-1]), split_pointer(pointer)[-1]) for pointer in pointers)
-    for kind, pointers in FLAG_POINTERS.items()
-}
-
-
-def _split_flags(kind: str, data: dict[str, Any]) -> None:
-    for parents, last in _FLAG_PATHS.get(kind, ()):
-        holder: Any = data
-        for token in parents:
-            holder = holder.get(token) if isinstance(holder, dict) else None
-        if isinstance(holder, dict) and isinstance(holder.get(last), str) and not isinstance(holder[last], Unresolved):
-            holder[last] = [piece.strip() for piece in holder[last].split(",") if piece.strip()]
 
 
 def _remove(data: dict[str, Any], pointer: str) -> bool:
@@ -203,17 +176,13 @@ def build_document(
     from linter.single_pass import clean_and_check
 
     problems: list[LoadProblem] = []
-    if clean and owned and type(raw) is dict:
-        # Flags split before shaping: only camelCase documents, whose flags shaping leaves where they are,
-        # take the one-walk path; the others are split again, harmlessly, after shaping below.
-        _split_flags(kind, raw)
-        if clean_and_check(kind, raw):
-            data: Any = raw
-            identity_key, name = _identity(kind, data, identity, pointer)
-            return _document(kind, data, path, source_format, identity_key, name, pointer, positions), problems
+    if clean and owned and type(raw) is dict and clean_and_check(kind, raw):
+        data: Any = raw
+        identity_key, name = _identity(kind, data, identity, pointer)
+        return _document(kind, data, path, source_format, identity_key, name, pointer, positions), problems
     data = (shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
     if isinstance(data, dict):
-        _split_flags(kind, data)
+        split_flags(kind, data)
     identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
     keep = isinstance(data, dict)
     for error_pointer, message in validate(kind, data):

@@ -11,13 +11,38 @@ import operator
 from collections.abc import Mapping
 from typing import Any
 
-from linter.model import Unresolved
+from linter.model import CONDITIONAL_ACCESS_POLICY, Unresolved
+from linter.source import split_pointer
 
-__all__ = ["graph_shape", "lower_first", "prune_empty", "prune_shaped", "shape_in_place"]
+__all__ = [
+    "FLAG_POINTERS",
+    "graph_shape",
+    "lower_first",
+    "prune_empty",
+    "prune_shaped",
+    "shape_in_place",
+    "split_flag",
+    "split_flags",
+]
 
 # Types whose values graph_shape and pruning keep as they are (Unresolved is not among them: it is tested apart).
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
 _FIRST_CHARACTER = operator.itemgetter(slice(0, 1))
+
+# Graph sends these flags enums as ONE comma-separated string; hand-written files use arrays.
+FLAG_POINTERS = {
+    CONDITIONAL_ACCESS_POLICY: (
+        "/conditions/authenticationFlows/transferMethods",
+        "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
+        "/conditions/users/excludeGuestsOrExternalUsers/guestOrExternalUserTypes",
+        "/conditions/insiderRiskLevels",
+        "/conditions/agentIdRiskLevels",
+    ),
+}
+_FLAG_PATHS = {
+    kind: tuple((tuple(split_pointer(pointer)[:-1]), split_pointer(pointer)[-1]) for pointer in pointers)
+    for kind, pointers in FLAG_POINTERS.items()
+}
 
 
 def lower_first(key: str) -> str:
@@ -172,3 +197,17 @@ def prune_shaped(value: dict[Any, Any] | list[Any]) -> bool:
     for key in empty:
         del value[key]
     return not value
+
+
+def split_flag(value: str) -> list[str]:
+    return [piece.strip() for piece in value.split(",") if piece.strip()]
+
+
+def split_flags(kind: str, data: dict[str, Any]) -> None:
+    """Graph's comma-separated flags strings made the arrays hand-written files have (Unresolved ones stay)."""
+    for parents, last in _FLAG_PATHS.get(kind, ()):
+        holder: Any = data
+        for token in parents:
+            holder = holder.get(token) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and isinstance(holder.get(last), str) and not isinstance(holder[last], Unresolved):
+            holder[last] = split_flag(holder[last])

@@ -13,15 +13,18 @@ second opinion (tests/test_single_pass.py holds the two to the same documents).
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any
 
 from linter.schema import load_schema
 from linter.schema_check import Check, compile_check, null_or
+from linter.shape import FLAG_POINTERS, split_flag
 from linter.source import split_pointer
 
 __all__ = ["clean_and_check"]
 
 _SCALAR_TYPES = frozenset({str, int, float, bool})
+_STRINGS = itertools.repeat(str)
 # Keywords of an object schema the plan describes completely; any other keyword means no plan.
 _OBJECT_KEYWORDS = frozenset(
     {"type", "properties", "additionalProperties", "required", "$schema", "$id", "$defs", "$comment"}
@@ -29,17 +32,19 @@ _OBJECT_KEYWORDS = frozenset(
 )
 _ARRAY_KEYWORDS = frozenset({"type", "items", "minItems", "maxItems", "title", "description", "$comment"})
 
-# An object plan: properties -> (check, object plan, array plan), the check of other keys' values
-# (None when additionalProperties is false), required names. An array plan: (minItems, maxItems or
-# None, the object plan of its items).
-_ObjectPlan = tuple[dict[str, tuple[Check, Any, Any]], Check | None, frozenset[str]]
+# An object plan: properties -> (check, object plan, array plan, is a flags string, is a plain list of strings),
+# the check of other keys' values (None when additionalProperties is false), required names. An array plan:
+# (minItems, maxItems or None, the object plan of its items).
+_ObjectPlan = tuple[dict[str, tuple[Check, Any, Any, bool, bool]], Check | None, frozenset[str]]
 _ArrayPlan = tuple[int, int | None, _ObjectPlan]
 
 
 def clean_and_check(kind: str, data: dict[str, Any]) -> bool:
     """Shape and prune `data` in place and return True, when it is certainly valid; else leave it as it was.
 
-    `data` must be the caller's own: a tree of plain dicts and lists that nothing else holds.
+    `data` must be the caller's own: a tree of plain dicts and lists that nothing else holds. Graph's
+    comma-separated flags strings are split on the way (the one change made even when it gives up,
+    and one the three walks make too).
     """
     plan = _plan(kind)
     if plan is None:
@@ -73,7 +78,10 @@ def _walk(value: dict[Any, Any], plan: _ObjectPlan, deletions: list[tuple[dict[s
                 deletions.append((value, key))
                 kept -= 1
             continue
-        check, object_plan, array_plan = entry
+        check, object_plan, array_plan, flags, strings = entry
+        if flags and kind is str:
+            item = value[key] = split_flag(item)
+            kind = list
         if kind is dict:
             if object_plan is None:
                 return -1
@@ -84,7 +92,10 @@ def _walk(value: dict[Any, Any], plan: _ObjectPlan, deletions: list[tuple[dict[s
                 deletions.append((value, key))
                 kept -= 1
         elif kind is list:
-            if array_plan is not None and not _SCALAR_TYPES.issuperset(map(type, item)):
+            if strings:
+                if not all(map(isinstance, item, _STRINGS)):
+                    return -1
+            elif array_plan is not None and not _SCALAR_TYPES.issuperset(map(type, item)):
                 if not _walk_members(item, array_plan, deletions):
                     return -1
             elif not check(item) or None in item:  # a null member is pruned: left to the three walks
@@ -115,12 +126,13 @@ def _walk_members(value: list[Any], plan: _ArrayPlan, deletions: list[tuple[dict
 @functools.cache
 def _plan(kind: str) -> _ObjectPlan | None:
     root = load_schema(kind)
-    return _Planner(root).object_plan(root)
+    return _Planner(root, FLAG_POINTERS.get(kind, ())).object_plan(root, ())
 
 
 class _Planner:
-    def __init__(self, root: dict[str, Any]) -> None:
+    def __init__(self, root: dict[str, Any], flag_pointers: tuple[str, ...]) -> None:
         self.root = root
+        self.flags = {tuple(split_pointer(pointer)) for pointer in flag_pointers}
         self.in_progress: set[int] = set()
 
     def resolve(self, schema: Any) -> Any:
@@ -138,7 +150,7 @@ class _Planner:
                 return schema
         return None
 
-    def object_plan(self, schema: Any) -> _ObjectPlan | None:
+    def object_plan(self, schema: Any, path: tuple[str, ...]) -> _ObjectPlan | None:
         schema = self.resolve(schema)
         if (
             not isinstance(schema, dict)
@@ -150,8 +162,7 @@ class _Planner:
         self.in_progress.add(id(schema))
         try:
             properties = {
-                name: (compile_check(sub, self.root), self.object_plan(sub), self.array_plan(sub))
-                for name, sub in schema.get("properties", {}).items()
+                name: self.property_plan(sub, (*path, name)) for name, sub in schema.get("properties", {}).items()
             }
         finally:
             self.in_progress.discard(id(schema))
@@ -159,11 +170,28 @@ class _Planner:
         extra = None if additional is False else compile_check(additional, self.root)
         return properties, extra, frozenset(schema.get("required", ()))
 
-    def array_plan(self, schema: Any) -> _ArrayPlan | None:
+    def property_plan(self, schema: Any, path: tuple[str, ...]) -> tuple[Check, Any, Any, bool, bool]:
+        resolved = self.resolve(schema)
+        # A plain list of strings, checked inline: no bounds, nothing but strings to test.
+        strings = (
+            isinstance(resolved, dict)
+            and resolved.get("type") == "array"
+            and resolved.get("items") == {"type": "string"}
+            and resolved.keys() <= _ARRAY_KEYWORDS - {"minItems", "maxItems"}
+        )
+        return (
+            compile_check(schema, self.root),
+            self.object_plan(schema, path),
+            self.array_plan(schema, path),
+            path in self.flags,
+            strings,
+        )
+
+    def array_plan(self, schema: Any, path: tuple[str, ...]) -> _ArrayPlan | None:
         schema = self.resolve(schema)
         if not isinstance(schema, dict) or schema.get("type") != "array" or not schema.keys() <= _ARRAY_KEYWORDS:
             return None
-        member_plan = self.object_plan(schema.get("items"))
+        member_plan = self.object_plan(schema.get("items"), path)
         if member_plan is None:
             return None
         return schema.get("minItems", 0), schema.get("maxItems"), member_plan

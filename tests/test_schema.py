@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linter.model import Unresolved
-from linter.normalize import FLAG_POINTERS, _split_flags
 from linter.schema import (
     SCHEMA_FILES,
     compile_check,
@@ -21,7 +20,7 @@ from linter.schema import (
     validate,
     validate_definition,
 )
-from linter.shape import graph_shape
+from linter.shape import FLAG_POINTERS, graph_shape, split_flags
 from tests.conftest import FIXTURES
 
 
@@ -29,7 +28,7 @@ def graph_fixture(name: str) -> Any:
     """A fixture as normalize hands it to validation: OData removed, flags split."""
     data = graph_shape(json.loads((FIXTURES / "graph" / name).read_text(encoding="utf-8")))
     for document in data.get("value", [data]):
-        _split_flags("conditionalAccessPolicy", document)
+        split_flags("conditionalAccessPolicy", document)
     return data
 
 
