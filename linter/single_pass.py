@@ -25,6 +25,7 @@ __all__ = ["clean_and_check"]
 
 _SCALAR_TYPES = frozenset({str, int, float, bool})
 _STRINGS = itertools.repeat(str)
+_ANY_STRING, _ANY_STRINGS = "any string", "any list of strings"
 # Keywords of an object schema the plan describes completely; any other keyword means no plan.
 _OBJECT_KEYWORDS = frozenset(
     {"type", "properties", "additionalProperties", "required", "$schema", "$id", "$defs", "$comment"}
@@ -32,10 +33,12 @@ _OBJECT_KEYWORDS = frozenset(
 )
 _ARRAY_KEYWORDS = frozenset({"type", "items", "minItems", "maxItems", "title", "description", "$comment"})
 
-# An object plan: properties -> (check, object plan, array plan, is a flags string, is a plain list of strings),
-# the check of other keys' values (None when additionalProperties is false), required names. An array plan:
-# (minItems, maxItems or None, the object plan of its items).
-_ObjectPlan = tuple[dict[str, tuple[Check, Any, Any, bool, bool]], Check | None, frozenset[str]]
+# A property's plan: its check, the plan of its value as an object and as a list of objects, whether it is
+# a flags string, a shortcut (any string / any list of strings: no call to the check), and check(None).
+_Property = tuple[Check, Any, Any, bool, str | None, bool]
+# An object plan: properties, the check of other keys' values (None when additionalProperties is false),
+# required names. An array plan: (minItems, maxItems or None, the object plan of its items).
+_ObjectPlan = tuple[dict[str, _Property], Check | None, frozenset[str]]
 _ArrayPlan = tuple[int, int | None, _ObjectPlan]
 
 
@@ -78,21 +81,16 @@ def _walk(value: dict[Any, Any], plan: _ObjectPlan, deletions: list[tuple[dict[s
                 deletions.append((value, key))
                 kept -= 1
             continue
-        check, object_plan, array_plan, flags, strings = entry
-        if flags and kind is str:
+        check, object_plan, array_plan, flags, shortcut, accepts_null = entry
+        if kind is str:
+            if not flags:
+                if shortcut is not _ANY_STRING and not check(item):
+                    return -1
+                continue
             item = value[key] = split_flag(item)
             kind = list
-        if kind is dict:
-            if object_plan is None:
-                return -1
-            inner = _walk(item, object_plan, deletions)
-            if inner < 0:
-                return -1
-            if inner == 0:
-                deletions.append((value, key))
-                kept -= 1
-        elif kind is list:
-            if strings:
+        if kind is list:
+            if shortcut is _ANY_STRINGS:
                 if not all(map(isinstance, item, _STRINGS)):
                     return -1
             elif array_plan is not None and not _SCALAR_TYPES.issuperset(map(type, item)):
@@ -103,8 +101,17 @@ def _walk(value: dict[Any, Any], plan: _ObjectPlan, deletions: list[tuple[dict[s
             if not item:
                 deletions.append((value, key))
                 kept -= 1
+        elif kind is dict:
+            if object_plan is None:
+                return -1
+            inner = _walk(item, object_plan, deletions)
+            if inner < 0:
+                return -1
+            if inner == 0:
+                deletions.append((value, key))
+                kept -= 1
         elif item is None:
-            if not check(item):
+            if not accepts_null:
                 return -1
             deletions.append((value, key))
             kept -= 1
@@ -170,22 +177,21 @@ class _Planner:
         extra = None if additional is False else compile_check(additional, self.root)
         return properties, extra, frozenset(schema.get("required", ()))
 
-    def property_plan(self, schema: Any, path: tuple[str, ...]) -> tuple[Check, Any, Any, bool, bool]:
+    def property_plan(self, schema: Any, path: tuple[str, ...]) -> _Property:
         resolved = self.resolve(schema)
-        # A plain list of strings, checked inline: no bounds, nothing but strings to test.
-        strings = (
+        check = compile_check(schema, self.root)
+        shortcut = None
+        if resolved == {"type": "string"}:
+            shortcut = _ANY_STRING
+        elif (
             isinstance(resolved, dict)
             and resolved.get("type") == "array"
             and resolved.get("items") == {"type": "string"}
             and resolved.keys() <= _ARRAY_KEYWORDS - {"minItems", "maxItems"}
-        )
-        return (
-            compile_check(schema, self.root),
-            self.object_plan(schema, path),
-            self.array_plan(schema, path),
-            path in self.flags,
-            strings,
-        )
+        ):
+            shortcut = _ANY_STRINGS
+        flags = path in self.flags
+        return check, self.object_plan(schema, path), self.array_plan(schema, path), flags, shortcut, check(None)
 
     def array_plan(self, schema: Any, path: tuple[str, ...]) -> _ArrayPlan | None:
         schema = self.resolve(schema)
