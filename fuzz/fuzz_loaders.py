@@ -26,6 +26,7 @@ with atheris.instrument_imports():
     import linter.loaders.terraform_json
     import linter.normalize
     import linter.schema
+    import linter.single_pass
     import linter.shape  # noqa: F401  (instrumented here: the dispatcher imports loaders lazily)
     from linter.config import Config
     from linter.engine import check_tenant
