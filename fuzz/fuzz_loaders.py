@@ -26,8 +26,8 @@ with atheris.instrument_imports():
     import linter.loaders.terraform_json
     import linter.normalize
     import linter.schema
-    import linter.single_pass
-    import linter.shape  # noqa: F401  (instrumented here: the dispatcher imports loaders lazily)
+    import linter.shape
+    import linter.single_pass  # noqa: F401  (instrumented here: the dispatcher imports loaders lazily)
     from linter.config import Config
     from linter.engine import check_tenant
     from linter.file_check import check_document_rules
