@@ -18,9 +18,13 @@ from typing import Any
 __all__ = ["InvalidJson", "JsonLocator"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-# A member's key and the colon after it; the comma after a value, when there is one.
-_MEMBER = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*', re.DOTALL)
-_SEPARATOR = re.compile(r"[ \t\n\r]*(,)?[ \t\n\r]*")
+# An object's first or next member up to its value (its key's escapes, if any, decoded apart), and
+# an array's first or next element.
+_KEY = r'"([^"\\]*(?:\\.[^"\\]*)*)"[ \t\n\r]*:[ \t\n\r]*'
+_FIRST_MEMBER = re.compile(r"\{[ \t\n\r]*" + _KEY, re.DOTALL)
+_NEXT_MEMBER = re.compile(r"[ \t\n\r]*,[ \t\n\r]*" + _KEY, re.DOTALL)
+_FIRST_ELEMENT = re.compile(r"\[[ \t\n\r]*(?![ \t\n\r\]])")
+_NEXT_ELEMENT = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 # The C scanner and string decoder json.loads itself uses; typeshed does not declare them.
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _SCANSTRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
@@ -31,18 +35,19 @@ class InvalidJson(Exception):
 
 
 class _Reading:
-    """How far a container's members have been read: the next member's offset and index.
+    """How far a container's members have been read: the last member found, and how many were.
 
-    `entered` is the last member found, whose end is not known yet: it is scanned only when the
-    reading has to go past it.
+    The last member's end is not known yet: it is scanned only when the reading has to go past it.
     """
 
-    __slots__ = ("entered", "index", "position")
+    __slots__ = ("entered", "index")
 
-    def __init__(self, position: int, index: int, entered: str | None) -> None:
-        self.position = position
-        self.index = index
+    def __init__(self, entered: str | None, index: int) -> None:
         self.entered = entered
+        self.index = index
+
+
+_UNOPENED = _Reading(None, -1)
 
 
 class JsonLocator:
@@ -52,96 +57,111 @@ class JsonLocator:
         self.text = text
         self._starts: dict[str, int] = {}
         self._ends: dict[str, int] = {}
-        self._keys: dict[str, tuple[int, int]] = {}
+        self._key_starts: dict[str, int] = {}
         self._readings: dict[str, _Reading | None] = {}  # None: every member has been read
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Offsets of the value (or `#key`) at pointer, None when absent; InvalidJson if the text is not JSON."""
-        if "" not in self._starts:
-            start = _WHITESPACE.match(self.text).end()  # type: ignore[union-attr]
-            if start >= len(self.text.rstrip(" \t\n\r")):
-                return None
-            self._starts[""] = start
         key = pointer.endswith("#key")
         value_pointer = pointer[:-4] if key else pointer
-        slash = value_pointer.find("/")
-        while slash >= 0:
-            following = value_pointer.find("/", slash + 1)
-            if not self._find(value_pointer[:slash], value_pointer[: following if following >= 0 else None]):
-                return None
-            slash = following
+        starts = self._starts
+        if value_pointer not in starts:
+            if "" not in starts:
+                start = _WHITESPACE.match(self.text).end()  # type: ignore[union-attr]
+                if start == len(self.text):
+                    return None
+                starts[""] = start
+            slash = value_pointer.find("/")
+            while slash >= 0:
+                following = value_pointer.find("/", slash + 1)
+                if not self._find(value_pointer[:slash], value_pointer[: following if following >= 0 else None]):
+                    return None
+                slash = following
         if key:
-            return self._keys.get(pointer)
-        return self._offsets(value_pointer)
-
-    def _offsets(self, pointer: str) -> tuple[int, int]:
-        start = self._starts[pointer]
-        end = self._ends.get(pointer)
+            key_start = self._key_starts.get(value_pointer)
+            if key_start is None:
+                return None
+            return key_start, self._end(_SCANSTRING, key_start + 1)
+        start = starts[value_pointer]
+        end = self._ends.get(value_pointer)
         if end is None:
-            end = self._skip(start)
-            self._ends[pointer] = end
+            end = self._ends[value_pointer] = self._end(_SCAN, start)
         return start, end
 
-    def _skip(self, position: int) -> int:
+    def _end(self, scan: Callable[[str, int], tuple[Any, int]], start: int) -> int:
         try:
-            return _SCAN(self.text, position)[1]
+            return scan(self.text, start)[1]
         except (StopIteration, ValueError, IndexError, RecursionError) as error:
             raise InvalidJson(str(error)) from None
 
     def _find(self, container: str, child: str) -> bool:
         """Read the container's members until child is among them; False when it is not."""
-        if child in self._starts:
+        starts = self._starts
+        if child in starts:
             return True
-        text = self.text
+        reading = self._readings.get(container, _UNOPENED)
         try:
-            if container not in self._readings:
-                self._readings[container] = self._open(container)
-            reading = self._readings[container]
-            while reading is not None:
-                if reading.entered is not None:
-                    end = self._offsets(reading.entered)[1]
-                    separator = _SEPARATOR.match(text, end)
-                    if separator is None or separator.group(1) is None:
-                        self._readings[container] = reading = None
-                        break
-                    reading.position, reading.entered = separator.end(), None
-                found = self._next_member(container, reading)
-                if found == child:
-                    return True
-        except IndexError as error:
+            opener = self.text[starts[container]]
+            if reading is _UNOPENED:
+                reading = self._readings[container] = _Reading(None, 0) if opener in "{[" else None
+            if reading is None:
+                return False
+            if opener == "{":
+                return self._read_object_until(container, child, reading)
+            return self._read_array_until(container, child, reading)
+        except (StopIteration, ValueError, IndexError, RecursionError) as error:
             raise InvalidJson(str(error)) from None
-        return child in self._starts
 
-    def _open(self, container: str) -> _Reading | None:
-        text = self.text
-        position = self._starts[container]
-        if text[position] not in "{[":
-            return None
-        position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
-        if text[position] in "}]":
-            return None
-        return _Reading(position, 0, None)
+    # Two loops with the state in locals: they run once per member before every located value.
 
-    def _next_member(self, container: str, reading: _Reading) -> str:
-        text = self.text
-        position = reading.position
-        if text[self._starts[container]] == "{":
-            member = _MEMBER.match(text, position)
+    def _read_object_until(self, container: str, child: str, reading: _Reading) -> bool:
+        text, starts, ends, key_starts = self.text, self._starts, self._ends, self._key_starts
+        entered, index = reading.entered, reading.index
+        while True:
+            if entered is None:
+                member = _FIRST_MEMBER.match(text, starts[container])
+            else:
+                end = ends.get(entered)
+                if end is None:
+                    end = ends[entered] = _SCAN(text, starts[entered])[1]
+                member = _NEXT_MEMBER.match(text, end)
             if member is None:
-                raise InvalidJson(position)
+                self._readings[container] = None
+                return False
             key = member.group(1)
+            key_start = member.start(1) - 1
             if "\\" in key:
-                key = _SCANSTRING(text, position + 1)[0]
+                key = _SCANSTRING(text, key_start + 1)[0]
             if "~" in key or "/" in key:
                 key = key.replace("~", "~0").replace("/", "~1")
-            child = f"{container}/{key}"
-            self._keys.setdefault(child + "#key", (position, member.end(1) + 1))
-            position = member.end()
-        else:
-            child = f"{container}/{reading.index}"
-        reading.index += 1
-        if child in self._starts:  # a duplicate key: the first one is located, as scan_json's first
-            child = f"{child}\x00{reading.index}"
-        self._starts[child] = position
-        reading.entered = child
-        return child
+            entered = f"{container}/{key}"
+            index += 1
+            if entered in starts:  # a duplicate key: the first one is located, as scan_json's first
+                entered = f"{entered}\x00{index}"
+            else:
+                key_starts[entered] = key_start
+            starts[entered] = member.end()
+            if entered == child:
+                reading.entered, reading.index = entered, index
+                return True
+
+    def _read_array_until(self, container: str, child: str, reading: _Reading) -> bool:
+        text, starts, ends = self.text, self._starts, self._ends
+        entered, index = reading.entered, reading.index
+        while True:
+            if entered is None:
+                element = _FIRST_ELEMENT.match(text, starts[container])
+            else:
+                end = ends.get(entered)
+                if end is None:
+                    end = ends[entered] = _SCAN(text, starts[entered])[1]
+                element = _NEXT_ELEMENT.match(text, end)
+            if element is None:
+                self._readings[container] = None
+                return False
+            entered = f"{container}/{index}"
+            index += 1
+            starts[entered] = element.end()
+            if entered == child:
+                reading.entered, reading.index = entered, index
+                return True

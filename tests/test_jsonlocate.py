@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.jsonlocate import JsonLocator
+from linter.jsonlocate import InvalidJson, JsonLocator
 from linter.loaders.jsontext import ParseError, parse_json
 from linter.source import decode_text, scan_json
 from tests.conftest import CORPUS, FIXTURES, REPO
@@ -63,3 +65,55 @@ VALUES: Any = st.recursive(
 @given(VALUES, st.sampled_from([None, 0, 2]), st.booleans())
 def test_locator_agrees_on_generated_json(value: Any, indent: int | None, ascii_only: bool) -> None:
     assert_agrees(json.dumps(value, indent=indent, ensure_ascii=ascii_only))
+
+
+WHITESPACE = ["", " ", "\n", "\t", "\r\n  ", "\n    "]
+
+
+def spaced(value: Any, whitespace: Iterator[str], ascii_only: bool = True) -> str:
+    """JSON text of value with the next whitespace around every token."""
+
+    def gap() -> str:
+        return next(whitespace)
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=ascii_only)
+
+    if isinstance(value, dict):
+        members = [
+            gap() + dumps(key) + gap() + ":" + gap() + spaced(item, whitespace, ascii_only) + gap()
+            for key, item in value.items()
+        ]
+        return "{" + (",".join(members) if members else gap()) + "}"
+    if isinstance(value, list):
+        elements = [gap() + spaced(item, whitespace, ascii_only) + gap() for item in value]
+        return "[" + (",".join(elements) if elements else gap()) + "]"
+    return dumps(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES, st.lists(st.sampled_from(WHITESPACE), min_size=1), st.booleans())
+def test_locator_agrees_on_json_with_any_whitespace(value: Any, whitespace: list[str], ascii_only: bool) -> None:
+    assert_agrees(spaced(value, itertools.cycle(whitespace), ascii_only))
+
+
+@pytest.mark.parametrize("text", ["[ ]", "{ }", '{"a": [\n], "b": { }}', "[ [ ] , { } ]", " [1] "])
+def test_locator_on_empty_containers_and_spaces(text: str) -> None:
+    assert_agrees(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(VALUES, st.integers(min_value=0), st.sampled_from(["", "x", ",", "]", "}", "{", '"', ":", "1", "\\"]))
+def test_locator_on_broken_text_answers_or_raises_invalid_json(value: Any, where: int, replacement: str) -> None:
+    text = json.dumps(value, indent=1)
+    where %= len(text) + 1
+    broken = text[:where] + replacement + text[where + 1 :]
+    pointers = [pointer for pointer, _, _ in scan_json(text)]
+    locator = JsonLocator(broken)
+    for pointer in pointers:
+        try:
+            found = locator.locate(pointer)
+        except InvalidJson:
+            locator = JsonLocator(broken)
+            continue
+        assert found is None or 0 <= found[0] < found[1] <= len(broken)
