@@ -266,12 +266,14 @@ class JsonPositions(PositionIndex):
     Valid JSON is not scanned whole: a JsonLocator walks only the containers a pointer passes.
     """
 
-    def __init__(self, text: str, *, tolerant: bool = False) -> None:
+    def __init__(self, text: str, *, tolerant: bool = False, locator: JsonLocator | None = None) -> None:
         super().__init__(text)
         self.tolerant = tolerant
         # Subclasses that add offsets in _build need the whole scan.
         whole_scan = tolerant or type(self)._build is not JsonPositions._build
-        self._locator = None if whole_scan else JsonLocator(text)
+        if locator is not None and locator.text is not text:
+            raise ValueError("the locator reads another text")
+        self._locator = None if whole_scan else locator if locator is not None else JsonLocator(text)
 
     def _offsets_of(self, pointer: str) -> tuple[int, int] | None:
         if self._locator is not None:

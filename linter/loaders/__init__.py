@@ -98,11 +98,11 @@ def load_text(path: str, text: str) -> LoadResult | None:
         return graph.load_yaml(path, text)
     if not lower.endswith(".json") or not text.strip():
         return None
-    from linter.loaders.jsontext import ParseError, parse_json
+    from linter.loaders.jsontext import ParseError, parse_json, parse_json_located
 
     is_tf_json = lower.endswith(".tf.json")
     try:
-        data = parse_json(text)
+        data, locator = (parse_json(text), None) if is_tf_json else parse_json_located(text)
     except ParseError as error:
         if is_tf_json or looks_like_policy(text):
             return parse_problem("terraform-json" if is_tf_json else "graph-json", str(error), error.span)
@@ -121,4 +121,4 @@ def load_text(path: str, text: str) -> LoadResult | None:
         return arm.load(path, text, data)
     from linter.loaders import graph
 
-    return graph.load_json(path, text, data)
+    return graph.load_json(path, text, data, locator)

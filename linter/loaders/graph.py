@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from linter.jsonlocate import JsonLocator
 from linter.loaders import LoadResult, looks_like_policy, parse_problem
 from linter.model import MFA_SERVICE_SETTINGS, Document, LoadProblem
 from linter.normalize import build_document, find_documents
@@ -45,11 +46,13 @@ def documents_in(
     return documents, problems
 
 
-def load_json(path: str, text: str, data: Any) -> LoadResult | None:
-    """Documents of parsed Graph JSON; `data` is the caller's fresh `parse_json(text)`, changed here."""
-    documents, problems = documents_in(
-        data, path=path, source_format="graph-json", positions=JsonPositions(text), owned=True
-    )
+def load_json(path: str, text: str, data: Any, locator: JsonLocator | None = None) -> LoadResult | None:
+    """Documents of parsed Graph JSON; `data` is the caller's fresh `parse_json(text)`, changed here.
+
+    `locator`: the one `parse_json_located(text)` gave with data, which already knows some offsets.
+    """
+    positions = JsonPositions(text, locator=locator)
+    documents, problems = documents_in(data, path=path, source_format="graph-json", positions=positions, owned=True)
     if not documents and not problems:
         return None
     return LoadResult("graph-json", tuple(documents), tuple(problems))

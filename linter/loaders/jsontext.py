@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from linter.jsonlocate import InvalidJson, JsonLocator, Scanner, parse_with_offsets
 from linter.source import JsonPositions, Span, line_column, scan_json
 
-__all__ = ["ParseError", "parse_json"]
+__all__ = ["ParseError", "parse_json", "parse_json_located"]
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
@@ -44,6 +45,25 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
+
+
+# json.loads's own scanner with parse_json's hooks; typeshed does not declare scan_once.
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
+_STRICT_SCAN: Scanner = _DECODER.scan_once  # type: ignore[attr-defined]
+
+
+def parse_json_located(text: str) -> tuple[Any, JsonLocator | None]:
+    """parse_json's value, with a locator that knows where the top-level values lie (None if it cannot).
+
+    Whatever the member-by-member parse does not take as it is (errors, NaN, duplicate keys, escaped
+    root keys, surrogate escapes) is parsed again by parse_json, which reports it as it always has.
+    """
+    if not _SURROGATE_ESCAPE.search(text):
+        try:
+            return parse_with_offsets(text, _STRICT_SCAN, _pairs)
+        except (InvalidJson, _DuplicateKey, StopIteration, ValueError, IndexError, RecursionError):
+            pass
+    return parse_json(text), None
 
 
 def parse_json(text: str) -> Any:
