@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from linter.source import DecodeError, JsonPositions, Span, decode_text
+from linter.source import DecodeError, JsonPositions, Span, decode_text, line_column
 
 TEXT = '{\n  "a": [1, "x,y", {"b": "{\\"T\\": {\\"M\\": \\"1\\"}}"}],\n "c": null}'
 
@@ -57,3 +59,15 @@ def test_decode_invalid_utf8_reports_position() -> None:
 def test_decode_nul_is_binary() -> None:
     with pytest.raises(DecodeError, match="binary"):
         decode_text(b"ab\x00cd")
+
+
+@given(st.text(alphabet="ab\n", max_size=60), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8))
+def test_spans_counted_from_the_previous_one_agree_with_counting_from_the_start(
+    text: str, offsets: list[tuple[int, int]]
+) -> None:
+    positions = JsonPositions(text)
+    for first, second in offsets:
+        start, end = sorted((min(first, len(text)), min(second, len(text))))
+        last = max(end - 1, start)
+        expected = Span(*line_column(text, start), line_column(text, last)[0], end - text.rfind("\n", 0, last))
+        assert positions.span_of_offsets(start, end) == expected
