@@ -30,6 +30,9 @@ _FIRST_MEMBER = re.compile(r"\{[ \t\n\r]*" + _KEY, re.DOTALL)
 _NEXT_MEMBER = re.compile(r"[ \t\n\r]*,[ \t\n\r]*" + _KEY, re.DOTALL)
 _FIRST_ELEMENT = re.compile(r"\[[ \t\n\r]*(?![ \t\n\r\]])")
 _NEXT_ELEMENT = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+# A pointer token whose key, written without escapes, is the token itself.
+_PLAIN_TOKEN = re.compile(r'[^"\\~\x00-\x1f]*')
 # The same, when json.loads would read the key as it is written (no escape, no control character).
 _PLAIN_KEY = r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*'
 _FIRST_PLAIN_MEMBER = re.compile(r"\{[ \t\n\r]*" + _PLAIN_KEY)
@@ -69,7 +72,7 @@ class JsonLocator:
         self._ends: dict[str, int] = {}
         self._key_starts: dict[str, int] = {}
         self._readings: dict[str, _Reading | None] = {}  # None: every member has been read
-        # Arrays whose elements' offsets a parse recorded: element pointers are made on the first lookup.
+        # Arrays whose elements' offsets a parse recorded: an element's pointer is made when it is asked for.
         self._elements: dict[str, list[tuple[int, int]]] = {}
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
@@ -111,13 +114,14 @@ class JsonLocator:
         starts = self._starts
         if child in starts:
             return True
+        elements = self._elements.get(container)
+        if elements is not None:
+            token = child[len(container) + 1 :]
+            if not (token.isascii() and token.isdigit()) or int(token) >= len(elements) or str(int(token)) != token:
+                return False
+            starts[child], self._ends[child] = elements[int(token)]
+            return True
         reading = self._readings.get(container, _UNOPENED)
-        if reading is _UNOPENED and container in self._elements:
-            for index, (start, end) in enumerate(self._elements.pop(container)):
-                starts[f"{container}/{index}"] = start
-                self._ends[f"{container}/{index}"] = end
-            self._readings[container] = None
-            return child in starts
         try:
             opener = self.text[starts[container]]
             if reading is _UNOPENED:
@@ -125,10 +129,41 @@ class JsonLocator:
             if reading is None:
                 return False
             if opener == "{":
-                return self._read_object_until(container, child, reading)
+                return self._found_near_the_end(container, child, reading) or self._read_object_until(
+                    container, child, reading
+                )
             return self._read_array_until(container, child, reading)
         except (StopIteration, ValueError, IndexError, RecursionError) as error:
             raise InvalidJson(str(error)) from None
+
+    def _found_near_the_end(self, container: str, child: str, reading: _Reading) -> bool:
+        """Find a member by its key's text when it lies nearer the object's known end than the reading does.
+
+        A plain `"key":` not after a backslash is a key in valid JSON, and it is this object's when
+        reading on from its value ends exactly at the object's end (a deeper object closes before).
+        With duplicate keys (parse_json refuses them) the one found may not be the first.
+        """
+        end = self._ends.get(container)
+        token = child[len(container) + 1 :]
+        if end is None or _PLAIN_TOKEN.fullmatch(token) is None:
+            return False
+        text, starts = self.text, self._starts
+        start = starts[container if reading.entered is None else reading.entered]
+        key_start = text.find(f'"{token}"', start, end)
+        if key_start < 0 or key_start - start < end - key_start or text[key_start - 1] == "\\":
+            return False
+        colon = _COLON.match(text, key_start + len(token) + 2)
+        if colon is None:
+            return False
+        value_end = position = _SCAN(text, colon.end())[1]
+        member = _NEXT_MEMBER.match(text, position)
+        while member is not None:
+            position = _SCAN(text, member.end())[1]
+            member = _NEXT_MEMBER.match(text, position)
+        if _WHITESPACE.match(text, position).end() != end - 1:  # type: ignore[union-attr]
+            return False
+        starts[child], self._ends[child], self._key_starts[child] = colon.end(), value_end, key_start
+        return True
 
     # Two loops with the state in locals: they run once per member before every located value.
 
@@ -154,11 +189,13 @@ class JsonLocator:
                 key = key.replace("~", "~0").replace("/", "~1")
             entered = f"{container}/{key}"
             index += 1
-            if entered in starts:  # a duplicate key: the first one is located, as scan_json's first
-                entered = f"{entered}\x00{index}"
-            else:
+            found = starts.get(entered)
+            if found is None:
                 key_starts[entered] = key_start
-            starts[entered] = member.end()
+                starts[entered] = member.end()
+            elif found != member.end():  # a duplicate key: the first one is located, as scan_json's first
+                entered = f"{entered}\x00{index}"
+                starts[entered] = member.end()
             if entered == child:
                 reading.entered, reading.index = entered, index
                 return True

@@ -117,3 +117,29 @@ def test_locator_on_broken_text_answers_or_raises_invalid_json(value: Any, where
             locator = JsonLocator(broken)
             continue
         assert found is None or 0 <= found[0] < found[1] <= len(broken)
+
+
+PADDING = '"padding": "' + "x" * 40 + '"'
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "expected"),
+    [
+        # The member is found by its key's text: the object's end is known once the root was located.
+        ("{" + PADDING + ', "c": [1, 2]}', "/c", "[1, 2]"),
+        ("{" + PADDING + ', "c": 1, "d": {"c": 2}}', "/c", "1"),
+        # A key of that text in a deeper object, in an escaped key, or a string value: not this member.
+        ("{" + PADDING + ', "b": {"c": 2}}', "/c", None),
+        ("{" + PADDING + ', "b": [{"c": 2}], "e": 3}', "/c", None),
+        ("{" + PADDING + ', "x\\"c": 2}', "/c", None),
+        ("{" + PADDING + ', "k": "c", "c": 5}', "/c", "5"),
+        ("{" + PADDING + ', "k": "\\"c\\": 4", "c": 5}', "/c", "5"),
+        ("{" + PADDING + ', "st\\u0061te": 6}', "/state", "6"),
+    ],
+)
+def test_locator_finds_late_members_by_their_key(text: str, pointer: str, expected: str | None) -> None:
+    locator = JsonLocator(text)
+    assert locator.locate("") == (0, len(text))
+    found = locator.locate(pointer)
+    assert (None if found is None else text[found[0] : found[1]]) == expected
+    assert_agrees(text)
