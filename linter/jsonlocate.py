@@ -5,7 +5,8 @@ A finding needs the span of one value; scanning every token of the file in Pytho
 read only up to the one the path goes through, skipping each with the json module's C scanner; the
 member on the path is entered, not skipped, and a container's reading resumes where it stopped for
 the next pointer in the same file. A file's findings thus cost about one C scan of the text before
-the last of them.
+the last of them. A member in the back half of an object whose end is known is found by its key's
+text instead, and checked by reading on from it to that end.
 
 `parse_with_offsets` goes further for a file parsed anyway: it parses the top levels member by
 member with the same C scanner and hands over a locator that already knows where the root's members
