@@ -240,30 +240,28 @@ _TOKEN = re.compile(
 )
 
 _ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}|\\.", re.DOTALL)
+_UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
 
 
 def json_string_offsets(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """Decode the JSON string literal text[start:end] (quotes included), keeping each char's offset."""
-    chars: list[str] = []
+    # Runs of plain characters are copied and numbered whole, in C: only escapes are taken one by one.
+    pieces: list[str] = []
     offsets: list[int] = []
     position = start + 1
     stop = end - 1
     for match in _ESCAPE.finditer(text, position, stop):
-        for offset in range(position, match.start()):
-            chars.append(text[offset])
-            offsets.append(offset)
+        escape_start = match.start()
+        pieces.append(text[position:escape_start])
+        offsets.extend(range(position, escape_start))
         escape = match.group()
-        if escape.startswith("\\u"):
-            chars.append(chr(int(escape[2:], 16)))
-        else:
-            chars.append({"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}.get(escape[1], escape[1]))
-        offsets.append(match.start())
+        pieces.append(chr(int(escape[2:], 16)) if escape.startswith("\\u") else _UNESCAPED.get(escape[1], escape[1]))
+        offsets.append(escape_start)
         position = match.end()
-    for offset in range(position, stop):
-        chars.append(text[offset])
-        offsets.append(offset)
+    pieces.append(text[position:stop])
+    offsets.extend(range(position, stop))
     offsets.append(stop)
-    return "".join(chars), offsets
+    return "".join(pieces), offsets
 
 
 class JsonPositions(PositionIndex):
@@ -282,6 +280,7 @@ class JsonPositions(PositionIndex):
         if locator is not None and locator.text is not text:
             raise ValueError("the locator reads another text")
         self._locator = None if whole_scan else locator if locator is not None else JsonLocator(text)
+        self._strings: dict[str, tuple[str, list[int]] | None] = {}
 
     def _offsets_of(self, pointer: str) -> tuple[int, int] | None:
         if self._locator is not None:
@@ -292,10 +291,17 @@ class JsonPositions(PositionIndex):
         return self.offsets().get(pointer)
 
     def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
-        found = self._offsets_of(pointer)
-        if found is None or self.text[found[0]] != '"':
-            return None
-        return json_string_offsets(self.text, *found)
+        # Kept: each finding inside a string (a token lifetime definition) asks for it again.
+        if pointer not in self._strings:
+            found = self._offsets_of(pointer)
+            if found is None or self.text[found[0]] != '"':
+                self._strings[pointer] = None
+            else:
+                self._strings[pointer] = json_string_offsets(self.text, *found)
+        return self._strings[pointer]
+
+    def compact(self) -> None:
+        self._strings.clear()
 
     def _build(self) -> dict[str, tuple[int, int]]:
         offsets: dict[str, tuple[int, int]] = {}

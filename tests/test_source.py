@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.source import DecodeError, JsonPositions, Span, decode_text, line_column
+from linter.source import DecodeError, JsonPositions, Span, decode_text, json_string_offsets, line_column
 
 TEXT = '{\n  "a": [1, "x,y", {"b": "{\\"T\\": {\\"M\\": \\"1\\"}}"}],\n "c": null}'
 
@@ -71,3 +75,60 @@ def test_spans_counted_from_the_previous_one_agree_with_counting_from_the_start(
         last = max(end - 1, start)
         expected = Span(*line_column(text, start), line_column(text, last)[0], end - text.rfind("\n", 0, last))
         assert positions.span_of_offsets(start, end) == expected
+
+
+def char_by_char_string_offsets(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """The reference: every character of the literal decoded and numbered one at a time."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    position, stop = start + 1, end - 1
+    while position < stop:
+        escape = re.compile(r"\\u[0-9a-fA-F]{4}|\\.", re.DOTALL).match(text, position, stop)
+        if escape is None:
+            chars.append(text[position])
+            offsets.append(position)
+            position += 1
+            continue
+        code = escape.group()
+        unescaped = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}.get(code[1], code[1])
+        chars.append(chr(int(code[2:], 16)) if code.startswith("\\u") else unescaped)
+        offsets.append(position)
+        position = escape.end()
+    offsets.append(stop)
+    return "".join(chars), offsets
+
+
+@given(st.text(), st.booleans(), st.text(alphabet='ab"\\u0', max_size=3))
+def test_string_offsets_agree_with_decoding_char_by_char(value: str, ascii_only: bool, around: str) -> None:
+    literal = json.dumps(value, ensure_ascii=ascii_only)
+    text = around + literal + around
+    start, end = len(around), len(around) + len(literal)
+    decoded = json_string_offsets(text, start, end)
+    assert decoded == char_by_char_string_offsets(text, start, end)
+    if not ascii_only:  # escaped, a character past U+FFFF comes back as its two surrogates
+        assert decoded[0] == value
+
+
+@given(st.text(alphabet='ab"\\un0{}', max_size=12), st.integers(0, 12), st.integers(2, 12))
+def test_string_offsets_of_any_slice_agree_with_decoding_char_by_char(text: str, start: int, length: int) -> None:
+    end = min(start + length, len(text))
+
+    def outcome(decode: Callable[[str, int, int], tuple[str, list[int]]]) -> object:
+        try:
+            return decode(text, start, end)
+        except ValueError:  # a `\u` cut short: not a JSON string, never decoded in a run
+            return ValueError
+
+    assert outcome(json_string_offsets) == outcome(char_by_char_string_offsets)
+
+
+def test_strings_decoded_once_answer_as_a_fresh_index_does() -> None:
+    positions = JsonPositions(TEXT)
+    pointers = ["/a/2/b/T/M", "/a/2/b/T", "/a/1/0", "/a/1/1", "/a/2/b/T/M", "/c", "/a/1/9"]
+    for pointer in pointers:
+        assert positions.span(pointer) == JsonPositions(TEXT).span(pointer), pointer
+    assert positions.string_value("/a/1") == positions.string_value("/a/1") == ("x,y", [14, 15, 16, 17])
+    assert positions.string_value("/c") is None
+    positions.compact()
+    for pointer in pointers:
+        assert positions.span(pointer) == JsonPositions(TEXT).span(pointer), pointer
