@@ -63,6 +63,13 @@ def glob_matches(pattern: str, relative_path: str) -> bool:
 
 def display_path(path: Path, cwd: Path) -> str:
     """Forward-slash path relative to cwd when below it, else absolute."""
+    text, base = str(path), str(cwd)
+    if os.sep == "/" and text[:1] == base[:1] == "/" and base[-1] != "/":
+        # Absolute paths, which Path keeps normalized, compared as strings: relative_to parses both
+        # again, for every file of a fleet.
+        if text.startswith(base + "/"):
+            return text[len(base) + 1 :]
+        return "." if text == base else text
     try:
         return path.relative_to(cwd).as_posix()
     except ValueError:
@@ -101,6 +108,8 @@ def discover(
 
 
 def _excluded(path: Path, exclude: Sequence[str], cwd: Path) -> bool:
+    if not exclude:
+        return False
     relative = display_path(path, cwd)
     return any(glob_matches(pattern, relative) for pattern in exclude)
 
@@ -123,19 +132,55 @@ def _regular(path: Path, root: Path, skips: list[FileSkip]) -> bool:
 
 
 def _walk(root: Path, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -> Iterator[Path]:
-    for directory, names, files in os.walk(root, followlinks=False, onerror=None):
-        here = Path(directory)
-        names[:] = sorted(
-            name
-            for name in names
-            if name not in SKIPPED_DIRECTORIES
-            and not (here / name).is_symlink()
-            and not _excluded(here / name, exclude, cwd)
-        )
-        for name in sorted(files):
-            path = here / name
-            if is_candidate(name) and not _excluded(path, exclude, cwd) and _regular(path, root, skips):
+    """As os.walk top-down, without following links: each directory's files by name, then its subdirectories.
+
+    On strings and directory entries, whose types come with the listing: one stat per file and a Path
+    per directory entry were most of the time discovery took.
+    """
+    pending = [str(root)]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError:  # as os.walk without onerror: a directory that cannot be listed is passed over
+            continue
+        subdirectories = []
+        files = []
+        for entry in entries:
+            if not _is_directory(entry):
+                files.append(entry)
+            elif (
+                entry.name not in SKIPPED_DIRECTORIES
+                and not entry.is_symlink()
+                and not (exclude and _excluded(Path(entry.path), exclude, cwd))
+            ):
+                subdirectories.append(entry.path)
+        files.sort(key=lambda entry: entry.name)
+        for entry in files:
+            if not is_candidate(entry.name):
+                continue
+            path = Path(entry.path)
+            if not _excluded(path, exclude, cwd) and (_plain_file(entry) or _regular(path, root, skips)):
                 yield path
+        subdirectories.sort(reverse=True)  # popped from the end: in name order
+        pending.extend(subdirectories)
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    """What os.walk counts as a directory: links to directories included, unreadable entries not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _plain_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, not a link, as the listing says: nothing that _regular would skip or report."""
+    try:
+        return entry.is_file(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def read_text(path: Path, max_size: int) -> str:
