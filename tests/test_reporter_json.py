@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from linter import __version__
 from linter.engine import Notification, Report
-from linter.reporters.json import finding_to_dict, write
+from linter.model import Unresolved
+from linter.reporters.json import _entry, _finding_entry, finding_to_dict, write
 from linter.rule import Finding, Level, Suppression
 from linter.source import Location, Span
 
@@ -62,3 +67,37 @@ def test_findings_and_notifications_are_written_as_json_dumps_would() -> None:
 def test_an_empty_report_is_written_as_json_dumps_would() -> None:
     report = Report(findings=(), files=(), policies=0, notifications=(), rules={})
     assert written(report) == expected(report)
+
+
+texts = st.text(st.characters(codec="utf-8"), max_size=12)
+numbers = st.integers(min_value=0, max_value=10**6)
+
+
+@given(
+    strings=st.tuples(texts, texts, texts, texts, texts),
+    span=st.tuples(numbers, numbers, numbers, numbers),
+    level=st.sampled_from(Level),
+    unresolved=st.booleans(),
+)
+def test_a_flat_finding_is_formatted_as_the_general_path_would(
+    strings: tuple[str, str, str, str, str], span: tuple[int, int, int, int], level: Level, unresolved: bool
+) -> None:
+    code, message, path, pointer, identity = strings
+    finding = Finding(
+        code, level, message, path, Span(*span), pointer, Unresolved(identity) if unresolved else identity
+    )
+    assert _finding_entry(finding) == _entry(finding_to_dict(finding))
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        *FINDINGS,
+        Finding("CA001", Level.NOTE, None, "a.json", Span(1, 1, 1, 1)),  # type: ignore[arg-type]  # a plug-in's bug
+        Finding("CA001", Level.NOTE, "m", "a.json", Span(True, 1, 1, 1)),
+        Finding("CA001", Level.NOTE, 3, "a.json", Span(1, 1, 1, 1)),  # type: ignore[arg-type]
+    ],
+)
+def test_unusual_findings_take_the_general_path(finding: Finding) -> None:
+    assert _finding_entry(finding) == _entry(finding_to_dict(finding))
+    assert json.loads(_finding_entry(finding)) == finding_to_dict(finding)
