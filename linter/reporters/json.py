@@ -84,7 +84,7 @@ def _finding_entry(finding: Finding) -> str:
     findings the general path took 40% longer.
     """
     span = finding.span
-    code, level, message, path, pointer, identity = strings = (
+    code, level, message, path, pointer, identity = (
         finding.code,
         finding.level.value,
         finding.message,
@@ -92,12 +92,19 @@ def _finding_entry(finding: Finding) -> str:
         finding.pointer,
         finding.identity,
     )
-    line, column, end_line, end_column = numbers = (span.start_line, span.start_column, span.end_line, span.end_column)
+    line, column, end_line, end_column = span.start_line, span.start_column, span.end_line, span.end_column
     if (
         finding.related
         or finding.suppression is not None
-        or not all(isinstance(string, str) for string in strings)
-        or not all(type(number) is int for number in numbers)
+        or not (type(line) is type(column) is type(end_line) is type(end_column) is int)
+        or not (
+            isinstance(code, str)
+            and isinstance(level, str)
+            and isinstance(message, str)
+            and isinstance(path, str)
+            and isinstance(pointer, str)
+            and isinstance(identity, str)
+        )
     ):
         return _entry(finding_to_dict(finding))
     return (
