@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from linter.docs import rule_page, write_rule_docs
-from linter.registry import builtin_rules_dir, load_rules
+from linter.registry import ENTRY_POINT_GROUP, builtin_rules_dir, group_may_be_declared, load_rules
 from linter.rule import Rule
 from tests.conftest import FIXTURES, REPO, run_cli
 
@@ -137,6 +137,20 @@ def test_importing_the_cli_stays_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == []
+
+
+def test_a_check_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """No plug-in metadata without a plug-in, no device filter parser without a device filter."""
+    (tmp_path / "policy.json").write_text('{"displayName": "p", "state": "enabled"}\n', encoding="utf-8")
+    probe = (
+        "import sys, json\n"
+        "from linter.cli import main\n"
+        "main(['check', '--isolated', '--format', 'json', '--output', 'report.json', 'policy.json'])\n"
+        "print(json.dumps(sorted({'importlib.metadata', 'linter.whatif.devicefilter'} & set(sys.modules))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    expected = ["importlib.metadata"] if group_may_be_declared(ENTRY_POINT_GROUP) else []
+    assert json.loads(result.stdout.splitlines()[-1]) == expected
 
 
 def test_version_does_not_load_rules_or_schemas() -> None:
