@@ -199,7 +199,6 @@ def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
 def _command_check(args: argparse.Namespace) -> int:
     import functools
 
-    from linter.baseline import BaselineError, apply_baseline
     from linter.engine import lint
     from linter.reporters import get_reporter
     from linter.ruleset import build_ruleset
@@ -208,6 +207,8 @@ def _command_check(args: argparse.Namespace) -> int:
     ruleset = build_ruleset(config)
     report = lint(args.paths, config, ruleset, functools.partial(build_ruleset, config), jobs=args.jobs)
     if args.baseline is not None:
+        from linter.baseline import BaselineError, apply_baseline
+
         try:
             report = apply_baseline(report, args.baseline)
         except BaselineError as error:
