@@ -89,13 +89,17 @@ def check_document_rules(
 ) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notifications: list[Notification] = []
-    subjects: list[tuple[SourceFile | Document, str]] = [(source, SOURCE_FILE)]
-    subjects += [(document, document.kind) for document in documents]
-    for subject, kind in subjects:
-        for rule, level in ruleset.document_rules.get(kind, ()):
+    by_kind = ruleset.document_rules
+    for rule, level in by_kind.get(SOURCE_FILE, ()):
+        try:
+            for violation in rule.check_file(source):
+                findings.append(resolve(level, violation))
+        except Exception as error:  # a rule's bug must not take the run down
+            notifications.append(rule_failure(rule, source.path, error))
+    for document in documents:
+        for rule, level in by_kind.get(document.kind, ()):
             try:
-                checked = rule.check_file(subject) if isinstance(subject, SourceFile) else rule.check(subject)
-                for violation in checked:
+                for violation in rule.check(document):
                     findings.append(resolve(level, violation))
             except Exception as error:  # a rule's bug must not take the run down
                 notifications.append(rule_failure(rule, source.path, error))
