@@ -1,18 +1,18 @@
-"""Questions many rules ask of a Conditional Access policy, answered once.
+"""Questions many rules ask of a Conditional Access policy.
 
 Answers about values a source computes (`var.x`) are three-valued: True, False, or None for
 "depends on a value entralint cannot see". Graph compares the special values (`All`, `None`,
-`Office365`, ...) case-insensitively; exports in the wild use `all` too.
+`Office365`, ...) case-insensitively; exports in the wild use `all` too. Reading the values
+themselves is `linter.policy_values`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from collections.abc import Set as AbstractSet
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from linter.model import Document, Unresolved
+from linter.policy_values import MISSING, Tri, all_of, any_special, literals_of, lookup, only_none, strings_of
 from linter.source import split_pointer
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "LEGACY_CLIENT_APP_TYPES",
     "MICROSOFT_FLOW_SERVICE",
     "SignInFrequency",
-    "all_of",
     "blocks",
     "blocks_everyone",
     "blocks_flow_everywhere",
@@ -33,26 +32,20 @@ __all__ = [
     "includes_no_users",
     "is_enabled",
     "is_enforced_or_report_only",
-    "listed",
     "missing_exclusions",
     "narrowed",
     "narrowed_by_location_or_platform",
-    "present",
-    "references",
     "requires_grant",
     "sign_in_frequency",
     "state",
     "targets_application",
     "transfer_methods",
-    "value",
 ]
 
 DEVICE_REGISTRATION_SERVICE = "01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9"
 MICROSOFT_FLOW_SERVICE = "7df0a125-d3be-4c96-aa54-591f83ff541c"
 # Legacy authentication as Conditional Access names it: Exchange ActiveSync and "other clients".
 LEGACY_CLIENT_APP_TYPES = frozenset({"exchangeactivesync", "other"})
-
-Tri = bool | None
 
 # Pointers split once, at import: rules ask these questions of every policy.
 _STATE = split_pointer("/state")
@@ -76,7 +69,6 @@ _GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")
 # Graph's special values, casefolded once.
 _ALL = frozenset({"all"})
 _BLOCK = frozenset({"block"})
-_NONE = frozenset({"none"})
 
 _USER_INCLUDES = tuple(
     split_pointer(pointer)
@@ -111,133 +103,47 @@ _RISK_LEVELS = tuple(
     )
 )
 
-_MISSING: Any = object()
-
-
-def _at(data: Any, tokens: tuple[str, ...]) -> Any:
-    """The value at a split pointer, or _MISSING; when an enclosing block is computed, that Unresolved."""
-    current = data
-    for token in tokens:
-        kind = type(current)
-        if kind is dict or (kind is not Unresolved and isinstance(current, Mapping)):
-            if token not in current:
-                return _MISSING
-            current = current[token]
-        elif kind is Unresolved:
-            return current
-        elif kind is list and token.isdigit() and int(token) < len(current):
-            current = current[int(token)]
-        else:
-            return _MISSING
-    return current
-
-
-def value(policy: Document, pointer: str, default: Any = None) -> Any:
-    """The value at pointer; when an enclosing block is computed (a Terraform `dynamic` block), that Unresolved."""
-    found = _at(policy.data, split_pointer(pointer))
-    return default if found is _MISSING else found
-
-
-def all_of(*answers: Tri) -> Tri:
-    """Three-valued AND: False wins, then unknown, then True."""
-    if False in answers:
-        return False
-    return True if all(answers) else None
-
-
-def present(policy: Document, *pointers: str) -> str:
-    """The first pointer with a value in the policy, else the last one (its nearest ancestor is shown)."""
-    for pointer in pointers:
-        if value(policy, pointer) is not None:
-            return pointer
-    return pointers[-1]
-
-
-def _strings(found: Any) -> tuple[str, ...] | None:
-    """`references` of a value already looked up (_MISSING when absent)."""
-    if type(found) is list:
-        return tuple([item for item in found if isinstance(item, str)])
-    if found is _MISSING:
-        return ()
-    if isinstance(found, Unresolved):
-        return None
-    if isinstance(found, str):
-        return (found,)
-    if isinstance(found, (list, tuple)):
-        return tuple(item for item in found if isinstance(item, str))
-    return ()
-
-
-def _literals(found: Any) -> tuple[str, ...] | None:
-    """`listed` of a value already looked up (_MISSING when absent)."""
-    items = _strings(found)
-    if items is None:
-        return None
-    for item in items:
-        if isinstance(item, Unresolved):
-            return None
-    return items
-
-
-def listed(policy: Document, pointer: str) -> tuple[str, ...] | None:
-    """The strings of a list value; None when the list (or an item) is an unresolved reference."""
-    return _literals(_at(policy.data, split_pointer(pointer)))
-
-
-def references(policy: Document, pointer: str) -> tuple[str, ...] | None:
-    """The strings of a list value, unresolved items kept as their source text; None when the list is computed."""
-    return _strings(_at(policy.data, split_pointer(pointer)))
-
-
-def _has_any(values: Iterable[str], folded: AbstractSet[str]) -> bool:
-    """Is any value, trimmed and casefolded, one of the casefolded specials?"""
-    return not folded.isdisjoint(map(str.casefold, map(str.strip, values)))
-
-
-def _only_none(values: tuple[str, ...]) -> bool:
-    return _NONE.issuperset(map(str.casefold, map(str.strip, values)))
-
 
 def state(policy: Document) -> str | None:
-    found = _at(policy.data, _STATE)
+    found = lookup(policy.data, _STATE)
     return found if isinstance(found, str) and not isinstance(found, Unresolved) else None
 
 
 def is_enabled(policy: Document) -> Tri:
     """True for `enabled`; None when the state is a reference."""
-    found = _at(policy.data, _STATE)
+    found = lookup(policy.data, _STATE)
     if isinstance(found, Unresolved):
         return None
     return bool(found == "enabled")
 
 
 def is_enforced_or_report_only(policy: Document) -> Tri:
-    found = _at(policy.data, _STATE)
+    found = lookup(policy.data, _STATE)
     if isinstance(found, Unresolved):
         return None
     return bool(found in ("enabled", "enabledForReportingButNotEnforced"))
 
 
 def grant_controls(policy: Document) -> tuple[str, ...] | None:
-    return _literals(_at(policy.data, _BUILT_IN_CONTROLS))
+    return literals_of(lookup(policy.data, _BUILT_IN_CONTROLS))
 
 
 def blocks(policy: Document) -> Tri:
     """Does the policy's grant block access?"""
     controls = grant_controls(policy)
-    return None if controls is None else _has_any(controls, _BLOCK)
+    return None if controls is None else any_special(controls, _BLOCK)
 
 
 def requires_grant(policy: Document) -> Tri:
     """Does the policy block or require anything (a control, an authentication strength, terms of use)?"""
-    grant = _at(policy.data, _GRANT)
+    grant = lookup(policy.data, _GRANT)
     if isinstance(grant, Unresolved):
         return None
     if not isinstance(grant, dict):
         return False
     unresolved = False
     for name in _GRANT_LISTS:
-        answer = _strings(grant.get(name, _MISSING))
+        answer = strings_of(grant.get(name, MISSING))
         if answer:
             return True
         unresolved = unresolved or answer is None
@@ -247,26 +153,26 @@ def requires_grant(policy: Document) -> Tri:
 
 
 def includes_all_users(policy: Document) -> Tri:
-    users = _literals(_at(policy.data, _INCLUDE_USERS))
+    users = literals_of(lookup(policy.data, _INCLUDE_USERS))
     if users is None:
         return None
-    return _has_any(users, _ALL)
+    return any_special(users, _ALL)
 
 
 def includes_all_resources(policy: Document) -> Tri:
-    applications = _literals(_at(policy.data, _INCLUDE_APPLICATIONS))
+    applications = literals_of(lookup(policy.data, _INCLUDE_APPLICATIONS))
     if applications is None:
         return None
-    return _has_any(applications, _ALL)
+    return any_special(applications, _ALL)
 
 
 def _includes_nothing(policy: Document, pointers: tuple[tuple[str, ...], ...]) -> Tri:
     unresolved = False
     for tokens in pointers:
-        found = _strings(_at(policy.data, tokens))
+        found = strings_of(lookup(policy.data, tokens))
         if found is None:
             unresolved = True
-        elif not _only_none(found):
+        elif not only_none(found):
             return False
     return None if unresolved else True
 
@@ -282,23 +188,23 @@ def includes_no_resources(policy: Document) -> Tri:
 
 
 def excluded_applications(policy: Document) -> tuple[str, ...] | None:
-    return _literals(_at(policy.data, _EXCLUDE_APPLICATIONS))
+    return literals_of(lookup(policy.data, _EXCLUDE_APPLICATIONS))
 
 
 def targets_application(policy: Document, app_id: str, groups: Iterable[str] = ()) -> Tri:
     """Is app_id in scope: included directly, through `All` or a named group, and not excluded?"""
     wanted = {app_id.casefold(), *map(str.casefold, groups)}
-    applications = _at(policy.data, _APPLICATIONS)
-    excluded = _literals(_at(applications, _EXCLUDED))
+    applications = lookup(policy.data, _APPLICATIONS)
+    excluded = literals_of(lookup(applications, _EXCLUDED))
     if excluded is None:
         return None
-    if _has_any(excluded, wanted):
+    if any_special(excluded, wanted):
         return False
-    included = _literals(_at(applications, _INCLUDED))
+    included = literals_of(lookup(applications, _INCLUDED))
     if included is None:
         return None
     wanted.add("all")
-    return _has_any(included, wanted)
+    return any_special(included, wanted)
 
 
 def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, ...] | None:
@@ -307,8 +213,8 @@ def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, 
     Accounts may be object ids or Terraform references (`azuread_user.breakglass.object_id`),
     which match an unresolved exclusion by its source text.
     """
-    users = _strings(_at(policy.data, _EXCLUDE_USERS))
-    groups = _strings(_at(policy.data, _EXCLUDE_GROUPS))
+    users = strings_of(lookup(policy.data, _EXCLUDE_USERS))
+    groups = strings_of(lookup(policy.data, _EXCLUDE_GROUPS))
     if users is None or groups is None:
         return None
     excluded = {value.strip().casefold() for value in (*users, *groups)}
@@ -316,22 +222,22 @@ def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, 
 
 
 def transfer_methods(policy: Document) -> frozenset[str] | None:
-    methods = _literals(_at(policy.data, _TRANSFER_METHODS))
+    methods = literals_of(lookup(policy.data, _TRANSFER_METHODS))
     return None if methods is None else frozenset([method.strip() for method in methods])
 
 
 def client_app_types(policy: Document) -> frozenset[str] | None:
-    types = _literals(_at(policy.data, _CLIENT_APP_TYPES))
+    types = literals_of(lookup(policy.data, _CLIENT_APP_TYPES))
     return None if types is None else frozenset([value.casefold() for value in types])
 
 
 def narrowed_by_location_or_platform(policy: Document) -> Tri:
     """Does an include list on platforms or locations limit the policy to less than everything?"""
-    platforms = _literals(_at(policy.data, _INCLUDE_PLATFORMS))
-    locations = _literals(_at(policy.data, _INCLUDE_LOCATIONS))
+    platforms = literals_of(lookup(policy.data, _INCLUDE_PLATFORMS))
+    locations = literals_of(lookup(policy.data, _INCLUDE_LOCATIONS))
     if platforms is None or locations is None:
         return None
-    return bool(platforms and not _has_any(platforms, _ALL)) or bool(locations and not _has_any(locations, _ALL))
+    return bool(platforms and not any_special(platforms, _ALL)) or bool(locations and not any_special(locations, _ALL))
 
 
 def narrowed(policy: Document) -> Tri:
@@ -341,11 +247,11 @@ def narrowed(policy: Document) -> Tri:
         return True
     unresolved = answer is None
     for tokens in _RISK_LEVELS:
-        levels = _literals(_at(policy.data, tokens))
+        levels = literals_of(lookup(policy.data, tokens))
         if levels:
             return True
         unresolved = unresolved or levels is None
-    mode = _at(policy.data, _DEVICE_FILTER_MODE)
+    mode = lookup(policy.data, _DEVICE_FILTER_MODE)
     if mode == "include" and not isinstance(mode, Unresolved):
         return True
     return None if unresolved or isinstance(mode, Unresolved) else False
@@ -399,7 +305,7 @@ class SignInFrequency:
 
 def sign_in_frequency(policy: Document) -> SignInFrequency | bool | None:
     """The enforced sign-in frequency; False when none is enforced, None when a computed value decides it."""
-    control = _at(policy.data, _SIGN_IN_FREQUENCY)
+    control = lookup(policy.data, _SIGN_IN_FREQUENCY)
     if isinstance(control, Unresolved):
         return None
     if not isinstance(control, dict):

@@ -6,15 +6,14 @@ from collections.abc import Iterator
 
 from linter.applicability import (
     DEVICE_REGISTRATION_SERVICE,
-    all_of,
     blocks,
     excluded_applications,
     includes_all_resources,
     is_enforced_or_report_only,
-    listed,
     transfer_methods,
 )
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.policy_values import all_of, listed
 from linter.rule import DocumentRule, Level, Violation
 
 _TRACKING = (

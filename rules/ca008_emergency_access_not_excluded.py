@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.applicability import (
-    all_of,
-    blocks,
-    includes_all_users,
-    is_enabled,
-    missing_exclusions,
-    present,
-    requires_grant,
-)
+from linter.applicability import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.policy_values import all_of, present
 from linter.rule import DocumentRule, Level, RuleOption, Violation
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from linter import applicability as ap
+from linter import policy_values as pv
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
 
 U = Unresolved
@@ -115,12 +116,12 @@ CASES: list[tuple[str, Callable[[Document], Any], Document, Any]] = [
     ("computed session block", ap.sign_in_frequency, policy(sessionControls=U('dynamic "session_controls"')), None),
     (
         "value under a computed block",
-        lambda p: ap.value(p, "/conditions/users/includeUsers/0"),
+        lambda p: pv.value(p, "/conditions/users/includeUsers/0"),
         policy(conditions=U("c")),
         U("c"),
     ),
-    ("list item", lambda p: ap.value(p, "/conditions/users/includeUsers/1"), users(includeUsers=["a", "b"]), "b"),
-    ("missing item", lambda p: ap.value(p, "/conditions/users/includeUsers/2", "-"), users(includeUsers=["a"]), "-"),
+    ("list item", lambda p: pv.value(p, "/conditions/users/includeUsers/1"), users(includeUsers=["a", "b"]), "b"),
+    ("missing item", lambda p: pv.value(p, "/conditions/users/includeUsers/2", "-"), users(includeUsers=["a"]), "-"),
     # resources
     ("All", ap.includes_all_resources, apps(includeApplications=["All"]), True),
     ("lowercase all", ap.includes_all_resources, apps(includeApplications=["all"]), True),
@@ -358,12 +359,12 @@ def test_sign_in_frequency_described(frequency: ap.SignInFrequency, text: str) -
     [((True, True), True), ((True, None), None), ((None, False), False), ((), True)],
 )
 def test_all_of_is_three_valued(answers: tuple[bool | None, ...], expected: bool | None) -> None:
-    assert ap.all_of(*answers) is expected
+    assert pv.all_of(*answers) is expected
 
 
 def test_present_prefers_the_first_written_pointer() -> None:
     document = users(excludeGroups=["g"])
-    assert ap.present(document, "/conditions/users/excludeUsers", "/conditions/users/excludeGroups") == (
+    assert pv.present(document, "/conditions/users/excludeUsers", "/conditions/users/excludeGroups") == (
         "/conditions/users/excludeGroups"
     )
-    assert ap.present(policy(), "/conditions/users/excludeUsers", "/conditions") == "/conditions"
+    assert pv.present(policy(), "/conditions/users/excludeUsers", "/conditions") == "/conditions"

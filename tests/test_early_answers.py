@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from linter import applicability as ap
+from linter import policy_values as pv
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
 from linter.registry import load_rules
 from linter.rule import DocumentRule
@@ -40,18 +41,18 @@ def everyone_block(**extra: Any) -> dict[str, Any]:
 
 CASES: list[tuple[str, Callable[[Document], Any], Document, Any]] = [
     # lists as read: a computed list or item is None for `listed`, kept as text by `references`
-    ("a string is a one-item list", lambda p: ap.references(p, "/state"), policy(state="on"), ("on",)),
-    ("an object is no list", lambda p: ap.references(p, "/conditions"), conditions(users={}), ()),
-    ("null is no list", lambda p: ap.listed(p, "/conditions"), policy(conditions=None), ()),
-    ("only strings kept", lambda p: ap.listed(p, "/x"), policy(x=["a", 5, None, "b"]), ("a", "b")),
-    ("a tuple is a list", lambda p: ap.listed(p, "/x"), policy(x=("a",)), ("a",)),
-    ("computed item: unknown list", lambda p: ap.listed(p, "/x"), policy(x=["a", U("var.b")]), None),
-    ("computed item kept as text", lambda p: ap.references(p, "/x"), policy(x=["a", U("var.b")]), ("a", "var.b")),
-    ("computed list", lambda p: ap.references(p, "/x"), policy(x=U("var.x")), None),
-    ("under a computed block", lambda p: ap.listed(p, "/x/y/z"), policy(x=U("dynamic")), None),
-    ("through a list item", lambda p: ap.value(p, "/x/1/y"), policy(x=[{}, {"y": "b"}]), "b"),
-    ("past a string", lambda p: ap.value(p, "/x/y", "-"), policy(x="s"), "-"),
-    ("an item under a computed list", lambda p: ap.value(p, "/x/0"), policy(x=U("var.x")), U("var.x")),
+    ("a string is a one-item list", lambda p: pv.references(p, "/state"), policy(state="on"), ("on",)),
+    ("an object is no list", lambda p: pv.references(p, "/conditions"), conditions(users={}), ()),
+    ("null is no list", lambda p: pv.listed(p, "/conditions"), policy(conditions=None), ()),
+    ("only strings kept", lambda p: pv.listed(p, "/x"), policy(x=["a", 5, None, "b"]), ("a", "b")),
+    ("a tuple is a list", lambda p: pv.listed(p, "/x"), policy(x=("a",)), ("a",)),
+    ("computed item: unknown list", lambda p: pv.listed(p, "/x"), policy(x=["a", U("var.b")]), None),
+    ("computed item kept as text", lambda p: pv.references(p, "/x"), policy(x=["a", U("var.b")]), ("a", "var.b")),
+    ("computed list", lambda p: pv.references(p, "/x"), policy(x=U("var.x")), None),
+    ("under a computed block", lambda p: pv.listed(p, "/x/y/z"), policy(x=U("dynamic")), None),
+    ("through a list item", lambda p: pv.value(p, "/x/1/y"), policy(x=[{}, {"y": "b"}]), "b"),
+    ("past a string", lambda p: pv.value(p, "/x/y", "-"), policy(x="s"), "-"),
+    ("an item under a computed list", lambda p: pv.value(p, "/x/0"), policy(x=U("var.x")), U("var.x")),
     # includes nothing: any included value decides False, wherever a computed list stands
     (
         "computed users, then a role",
