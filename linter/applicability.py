@@ -8,6 +8,7 @@ themselves is `linter.policy_values`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -105,7 +106,10 @@ _RISK_LEVELS = tuple(
 
 
 def state(policy: Document) -> str | None:
-    found = lookup(policy.data, _STATE)
+    data = policy.data
+    found = data.get("state") if type(data) is dict else lookup(data, _STATE)
+    if type(found) is str:  # asked of every policy by several rules: the usual answer without isinstance
+        return found
     return found if isinstance(found, str) and not isinstance(found, Unresolved) else None
 
 
@@ -168,8 +172,15 @@ def includes_all_resources(policy: Document) -> Tri:
 
 def _includes_nothing(policy: Document, pointers: tuple[tuple[str, ...], ...]) -> Tri:
     unresolved = False
+    data = policy.data
     for tokens in pointers:
-        found = strings_of(lookup(policy.data, tokens))
+        found = lookup(data, tokens)
+        if type(found) is list:  # read in place: the first included value other than None decides
+            for item in found:
+                if isinstance(item, str) and item.strip().casefold() != "none":
+                    return False
+            continue
+        found = strings_of(found)
         if found is None:
             unresolved = True
         elif not only_none(found):
@@ -191,20 +202,26 @@ def excluded_applications(policy: Document) -> tuple[str, ...] | None:
     return literals_of(lookup(policy.data, _EXCLUDE_APPLICATIONS))
 
 
+@functools.lru_cache(maxsize=64)
+def _application_names(app_id: str, groups: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """Casefolded, what excludes the app (its id, its groups) and what includes it (those and `All`)."""
+    excluding = frozenset([app_id.casefold(), *map(str.casefold, groups)])
+    return excluding, excluding | _ALL
+
+
 def targets_application(policy: Document, app_id: str, groups: Iterable[str] = ()) -> Tri:
     """Is app_id in scope: included directly, through `All` or a named group, and not excluded?"""
-    wanted = {app_id.casefold(), *map(str.casefold, groups)}
+    excluding, including = _application_names(app_id, tuple(groups))
     applications = lookup(policy.data, _APPLICATIONS)
     excluded = literals_of(lookup(applications, _EXCLUDED))
     if excluded is None:
         return None
-    if any_special(excluded, wanted):
+    if excluded and any_special(excluded, excluding):
         return False
     included = literals_of(lookup(applications, _INCLUDED))
     if included is None:
         return None
-    wanted.add("all")
-    return any_special(included, wanted)
+    return any_special(included, including)
 
 
 def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, ...] | None:
@@ -222,7 +239,10 @@ def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, 
 
 
 def transfer_methods(policy: Document) -> frozenset[str] | None:
-    methods = literals_of(lookup(policy.data, _TRANSFER_METHODS))
+    found = lookup(policy.data, _TRANSFER_METHODS)
+    if found is MISSING:  # most policies have no authentication flows condition
+        return frozenset()
+    methods = literals_of(found)
     return None if methods is None else frozenset([method.strip() for method in methods])
 
 

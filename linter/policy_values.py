@@ -34,6 +34,7 @@ Tri = bool | None
 MISSING: Any = object()
 # Graph's special value `None`, casefolded.
 NONE = frozenset({"none"})
+_PLAIN_STRING = frozenset({str})
 
 
 def lookup(data: Any, tokens: tuple[str, ...]) -> Any:
@@ -92,6 +93,8 @@ def strings_of(found: Any) -> tuple[str, ...] | None:
 
 def literals_of(found: Any) -> tuple[str, ...] | None:
     """`listed` of a value already looked up (MISSING when absent)."""
+    if type(found) is list and _PLAIN_STRING.issuperset(map(type, found)):
+        return tuple(found)  # the usual list: only literal strings, nothing to filter or resolve
     items = strings_of(found)
     if items is None:
         return None

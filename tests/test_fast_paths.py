@@ -1,0 +1,146 @@
+"""Fast paths give the answers of the general reading they shortcut, on generated policies with odd values.
+
+Each reference below is the straightforward reading a fast path replaced: walk the pointer with
+`policy_values.references` or `listed`, build the sets afresh. Answers must be equal and of the
+same type, and an exception must be the same exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from types import MappingProxyType
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from linter import applicability as ap
+from linter import policy_values as pv
+from linter.model import Document, Unresolved
+from tests.policy_strategies import FLOW, SHAREPOINT, graph_policy, policies, values
+
+FAST = settings(max_examples=300, deadline=None)
+
+
+def outcome(question: Callable[..., Any], *args: Any) -> tuple[Any, ...]:
+    try:
+        answer = question(*args)
+    except Exception as error:
+        return ("raised", type(error), str(error))
+    return (answer, type(answer))
+
+
+def reference_literals(found: Any) -> tuple[str, ...] | None:
+    items = pv.strings_of(found)
+    if items is None or any(isinstance(item, Unresolved) for item in items):
+        return None
+    return items
+
+
+@FAST
+@given(values | st.just(pv.MISSING))
+@example(["a", Unresolved("b")])
+@example(["a", 1, None])
+@example([])
+@example(("a",))
+def test_literals_of(found: Any) -> None:
+    assert outcome(pv.literals_of, found) == outcome(reference_literals, found)
+
+
+def reference_includes_nothing(policy: Document, pointers: Iterable[str]) -> bool | None:
+    unresolved = False
+    for pointer in pointers:
+        found = pv.references(policy, pointer)
+        if found is None:
+            unresolved = True
+        elif not pv.only_none(found):
+            return False
+    return None if unresolved else True
+
+
+USER_INCLUDES = [
+    "/conditions/users/includeUsers",
+    "/conditions/users/includeGroups",
+    "/conditions/users/includeRoles",
+    "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
+    "/conditions/clientApplications/includeServicePrincipals",
+    "/conditions/clientApplications/includeAgentIdServicePrincipals",
+]
+RESOURCE_INCLUDES = [
+    "/conditions/applications/includeApplications",
+    "/conditions/applications/includeUserActions",
+    "/conditions/applications/includeAuthenticationContextClassReferences",
+    "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
+    "/conditions/applications/networkAccess/includeTrafficProfiles",
+]
+
+
+def reference_transfer_methods(policy: Document) -> frozenset[str] | None:
+    methods = pv.listed(policy, "/conditions/authenticationFlows/transferMethods")
+    return None if methods is None else frozenset(method.strip() for method in methods)
+
+
+def reference_state(policy: Document) -> str | None:
+    found = pv.value(policy, "/state")
+    return found if isinstance(found, str) and not isinstance(found, Unresolved) else None
+
+
+def reference_targets_application(policy: Document, app_id: str, groups: Iterable[str]) -> bool | None:
+    wanted = {app_id.casefold(), *(group.casefold() for group in groups)}
+    excluded = pv.listed(policy, "/conditions/applications/excludeApplications")
+    if excluded is None:
+        return None
+    if any(app.strip().casefold() in wanted for app in excluded):
+        return False
+    included = pv.listed(policy, "/conditions/applications/includeApplications")
+    if included is None:
+        return None
+    return any(app.strip().casefold() in wanted | {"all"} for app in included)
+
+
+TARGETS: list[tuple[str, Iterable[str]]] = [
+    (FLOW, ("Office365",)),
+    (SHAREPOINT, ["OFFICE365"]),
+    (FLOW, ()),
+    ("All", ()),
+]
+
+
+@FAST
+@given(policies)
+@example(graph_policy({"grantControls": MappingProxyType({})}))
+@example(graph_policy({"grantControls": {"builtInControls": None}}))
+@example(graph_policy({"grantControls": {"builtInControls": "block"}}))
+@example(graph_policy({"conditions": Unresolved('dynamic "conditions"')}))
+@example(graph_policy({"conditions": {"users": {"includeUsers": [Unresolved("All")]}}}))
+@example(
+    graph_policy(
+        {
+            "conditions": {
+                "applications": {"includeApplications": ["All"], "excludeApplications": Unresolved("var.x")},
+                "locations": MappingProxyType({"includeLocations": ["All"], "excludeLocations": ["AllTrusted"]}),
+            },
+            "grantControls": {"builtInControls": ["block"]},
+        }
+    )
+)
+@example(
+    graph_policy(
+        {
+            "conditions": {
+                "applications": {"includeApplications": ["Office365"]},
+                "locations": MappingProxyType({"includeLocations": ["All"], "excludeLocations": ["AllTrusted"]}),
+            },
+            "grantControls": {"builtInControls": ["block"]},
+        }
+    )
+)
+def test_questions_equal_their_general_reading(policy: Document) -> None:
+    assert outcome(ap.state, policy) == outcome(reference_state, policy)
+    assert outcome(ap.transfer_methods, policy) == outcome(reference_transfer_methods, policy)
+    assert outcome(ap.includes_no_users, policy) == outcome(reference_includes_nothing, policy, USER_INCLUDES)
+    assert outcome(ap.includes_no_resources, policy) == outcome(reference_includes_nothing, policy, RESOURCE_INCLUDES)
+    for app_id, groups in TARGETS:
+        assert outcome(ap.targets_application, policy, app_id, groups) == outcome(
+            reference_targets_application, policy, app_id, groups
+        ), app_id
