@@ -6,29 +6,30 @@ from collections.abc import Iterator, Mapping
 
 from linter.applicability import state, targets_application
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.policy_values import value
 from linter.rule import DocumentRule, Level, Violation
 from linter.whatif.apps import OFFICE_365, SHAREPOINT_ONLINE
-from linter.whatif.combine import requirement
-from linter.whatif.policy import Values, compile_policy
+from linter.whatif.combine import alternatives, read_grant
+from linter.whatif.policy import Values
 
 DEVICE_CONTROLS = {"compliantDevice", "domainJoinedDevice"}
 
 
 def _may_require_device(policy: Document) -> bool:
-    """False when no way to satisfy the grant can need a device control, known without compiling the grant."""
-    grant = policy.get("/grantControls")
+    """False when no way to satisfy the grant can need a device control, known without reading the whole grant."""
+    grant = value(policy, "/grantControls")
     if not grant:
         return False
     built_in = grant.get("builtInControls", []) if type(grant) is dict else None
-    if type(built_in) is not list:  # a computed or unusual grant: let `requirement` read it
+    if type(built_in) is not list:  # a computed or unusual grant: let `read_grant` read it
         return True
-    return any(str(control) in DEVICE_CONTROLS for control in built_in)
+    return not DEVICE_CONTROLS.isdisjoint(map(str, built_in))
 
 
 def _narrowing_locations(policy: Document) -> str | None:
     """The pointer of the location list that narrows the policy; None when locations do not."""
-    locations = policy.get("/conditions/locations")
-    if not isinstance(locations, Mapping):
+    locations = value(policy, "/conditions/locations")
+    if locations is None or not isinstance(locations, Mapping):  # None, the usual answer, skips the ABC check
         return None
     included = Values.of(locations.get("includeLocations"))
     excluded = Values.of(locations.get("excludeLocations"))
@@ -41,17 +42,17 @@ def _limits(policy: Document) -> list[tuple[str, str]]:
     """(pointer, what) for each way the policy limits SharePoint, when it covers SharePoint."""
     locations = _narrowing_locations(policy)
     grant_matters = locations is not None or _may_require_device(policy)
-    restricted = policy.get("/sessionControls/applicationEnforcedRestrictions/isEnabled") is True
+    restricted = value(policy, "/sessionControls/applicationEnforcedRestrictions/isEnabled") is True
     # Most policies limit nothing: only those that do are asked whether they cover SharePoint, and
-    # only those with a location or a device control get their grant compiled (the expensive part).
+    # only those with a location or a device control get their grant read (the expensive part).
     if not (grant_matters or restricted) or targets_application(policy, SHAREPOINT_ONLINE, (OFFICE_365,)) is not True:
         return []
     found = []
     if grant_matters:
-        grant = requirement(compile_policy(policy, 0))
-        if grant.blocks and locations is not None:
+        operator, controls, blocks = read_grant(policy)
+        if blocks and locations is not None:
             found.append((locations, "blocks by network location"))
-        if not grant.blocks and all(alternative & DEVICE_CONTROLS for alternative in grant.alternatives):
+        if not blocks and all(alternative & DEVICE_CONTROLS for alternative in alternatives(operator, controls)):
             found.append(("/grantControls/builtInControls", "requires a compliant or hybrid-joined device"))
     if restricted:
         found.append(("/sessionControls/applicationEnforcedRestrictions", "uses app-enforced restrictions"))

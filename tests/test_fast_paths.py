@@ -1,13 +1,14 @@
 """Fast paths give the answers of the general reading they shortcut, on generated policies with odd values.
 
 Each reference below is the straightforward reading a fast path replaced: walk the pointer with
-`policy_values.references` or `listed`, build the sets afresh. Answers must be equal and of the
-same type, and an exception must be the same exception.
+`policy_values.references` or `listed`, build the sets afresh, compile the policy to read its
+grant. Answers must be equal and of the same type, and an exception must be the same exception.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -17,6 +18,10 @@ from hypothesis import strategies as st
 from linter import applicability as ap
 from linter import policy_values as pv
 from linter.model import Document, Unresolved
+from linter.registry import load_rules
+from linter.rule import DocumentRule
+from linter.whatif.combine import read_grant, requirement
+from linter.whatif.policy import Values, compile_policy
 from tests.policy_strategies import FLOW, SHAREPOINT, graph_policy, policies, values
 
 FAST = settings(max_examples=300, deadline=None)
@@ -98,6 +103,91 @@ def reference_targets_application(policy: Document, app_id: str, groups: Iterabl
     return any(app.strip().casefold() in wanted | {"all"} for app in included)
 
 
+def reference_values(value: Any) -> Values:
+    if isinstance(value, Unresolved):
+        return Values(unresolved=(str(value),))
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        return Values()
+    known = frozenset(item.casefold() for item in value if isinstance(item, str))
+    unresolved = tuple(str(item) for item in value if isinstance(item, Unresolved))
+    return Values(known - {item.casefold() for item in unresolved}, unresolved)
+
+
+@FAST
+@given(values)
+@example(["All", Unresolved("all"), "x"])
+def test_values_of(value: Any) -> None:
+    assert outcome(Values.of, value) == outcome(reference_values, value)
+
+
+def reference_grant(policy: Document) -> tuple[str, tuple[str, ...], bool]:
+    """The grant as the whatif compiler read it before `read_grant`."""
+    grant = policy.get("/grantControls", {}) or {}
+    if not isinstance(grant, dict):
+        grant = {"builtInControls": grant}
+    operator = grant.get("operator") if isinstance(grant.get("operator"), str) else "OR"
+    controls: list[str] = []
+    built_in = grant.get("builtInControls", [])
+    for control in [built_in] if isinstance(built_in, Unresolved) else built_in:
+        controls.append(str(control))
+    strength = grant.get("authenticationStrength")
+    if isinstance(strength, dict):
+        controls.append(f"authenticationStrength:{strength.get('displayName') or strength.get('id') or 'custom'}")
+    elif strength is not None:
+        controls.append(f"authenticationStrength:{strength}")
+    for key, prefix in (("termsOfUse", "termsOfUse"), ("customAuthenticationFactors", "custom")):
+        items = grant.get(key)
+        for item in items if isinstance(items, list) else [items] if isinstance(items, str) else []:
+            controls.append(f"{prefix}:{item}")
+    return str(operator).upper(), tuple(controls), any(control.casefold() == "block" for control in controls)
+
+
+DEVICE_CONTROLS = {"compliantDevice", "domainJoinedDevice"}
+
+
+def reference_pa002(policy: Document) -> list[tuple[str, str]]:
+    """PA002's limits read the long way: every lookup from the document, the grant from the compiled policy."""
+    if ap.state(policy) == "disabled":
+        return []
+    locations = policy.get("/conditions/locations")
+    narrowing = None
+    if isinstance(locations, Mapping):
+        included = Values.of(locations.get("includeLocations"))
+        excluded = Values.of(locations.get("excludeLocations"))
+        if excluded or (included and not included.has("All")):
+            narrowing = "/conditions/locations/" + ("excludeLocations" if excluded else "includeLocations")
+    restricted = policy.get("/sessionControls/applicationEnforcedRestrictions/isEnabled") is True
+    if ap.targets_application(policy, SHAREPOINT, ("Office365",)) is not True:
+        return []
+    found = []
+    grant = requirement(compile_policy(policy, 0))
+    if grant.blocks and narrowing is not None:
+        found.append((narrowing, "blocks by network location"))
+    if not grant.blocks and all(alternative & DEVICE_CONTROLS for alternative in grant.alternatives):
+        found.append(("/grantControls/builtInControls", "requires a compliant or hybrid-joined device"))
+    if restricted:
+        found.append(("/sessionControls/applicationEnforcedRestrictions", "uses app-enforced restrictions"))
+    return found
+
+
+@functools.cache
+def pa002_rule() -> DocumentRule:
+    rule = load_rules(entry_points=False)["PA002"]()
+    assert isinstance(rule, DocumentRule)
+    return rule
+
+
+def pa002(policy: Document) -> list[tuple[str, str]]:
+    rule = pa002_rule()
+    suffix = " for SharePoint Online: "
+    return [
+        (violation.pointer, violation.message.split(suffix)[0].removeprefix("policy 'P' "))
+        for violation in rule.check(policy)
+    ]
+
+
 TARGETS: list[tuple[str, Iterable[str]]] = [
     (FLOW, ("Office365",)),
     (SHAREPOINT, ["OFFICE365"]),
@@ -144,3 +234,5 @@ def test_questions_equal_their_general_reading(policy: Document) -> None:
         assert outcome(ap.targets_application, policy, app_id, groups) == outcome(
             reference_targets_application, policy, app_id, groups
         ), app_id
+    assert outcome(read_grant, policy) == outcome(reference_grant, policy)
+    assert outcome(pa002, policy) == outcome(reference_pa002, policy)

@@ -11,12 +11,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from linter.model import Unresolved
+from linter.model import Document, Unresolved
 from linter.whatif.context import SignInContext
 from linter.whatif.evaluate import Evaluator
 from linter.whatif.policy import CompiledPolicy
 
-__all__ = ["Outcome", "Requirement", "Session", "implies", "outcome", "requirement", "session_of"]
+__all__ = [
+    "Outcome",
+    "Requirement",
+    "Session",
+    "alternatives",
+    "implies",
+    "outcome",
+    "read_grant",
+    "requirement",
+    "session_of",
+]
 
 # Any authentication strength is multifactor; plain MFA does not satisfy a stronger strength.
 MFA_LIKE = "mfa"
@@ -33,16 +43,21 @@ class Requirement:
 
     @property
     def alternatives(self) -> tuple[frozenset[str], ...]:
-        if not self.controls:
-            return (frozenset(),)
-        if self.operator == "AND":
-            return (frozenset(self.controls),)
-        return tuple(frozenset([control]) for control in self.controls)
+        return alternatives(self.operator, self.controls)
 
     def describe(self) -> str:
         if self.blocks:
             return "block"
         return f" {self.operator} ".join(self.controls) if self.controls else "no grant control"
+
+
+def alternatives(operator: str, controls: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """A grant's ways to be satisfied: each a set of controls to satisfy together."""
+    if not controls:
+        return (frozenset(),)
+    if operator == "AND":
+        return (frozenset(controls),)
+    return tuple(frozenset([control]) for control in controls)
 
 
 def _satisfies(controls: frozenset[str], wanted: frozenset[str]) -> bool:
@@ -77,14 +92,17 @@ def requirement(policy: CompiledPolicy) -> Requirement:
 
 
 def _requirement(policy: CompiledPolicy) -> Requirement:
-    grant = policy.document.get("/grantControls", {}) or {}
+    return Requirement(policy, *read_grant(policy.document))
+
+
+def read_grant(document: Document) -> tuple[str, tuple[str, ...], bool]:
+    """A policy's grant as `Requirement` holds it (operator, controls, blocks), without compiling the policy."""
+    grant = document.get("/grantControls", {}) or {}
     if not isinstance(grant, dict):  # a Terraform dynamic block: which controls is unknown
         grant = {"builtInControls": grant}
     operator = grant.get("operator") if isinstance(grant.get("operator"), str) else "OR"
-    controls: list[str] = []
     built_in = grant.get("builtInControls", [])
-    for control in [built_in] if isinstance(built_in, Unresolved) else built_in:
-        controls.append(str(control))
+    controls = [str(control) for control in ([built_in] if isinstance(built_in, Unresolved) else built_in)]
     strength = grant.get("authenticationStrength")
     if isinstance(strength, dict):
         label = strength.get("displayName") or strength.get("id") or "custom"
@@ -95,8 +113,8 @@ def _requirement(policy: CompiledPolicy) -> Requirement:
         controls.append(f"termsOfUse:{terms}")
     for factor in _items(grant.get("customAuthenticationFactors")):
         controls.append(f"custom:{factor}")
-    blocks = any(control.casefold() == "block" for control in controls)
-    return Requirement(policy, str(operator).upper(), tuple(controls), blocks)
+    blocks = "block" in map(str.casefold, controls)
+    return str(operator).upper(), tuple(controls), blocks
 
 
 @dataclass(frozen=True, slots=True)

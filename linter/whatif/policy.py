@@ -29,9 +29,11 @@ class Values:
             value = [value]
         if not isinstance(value, (list, tuple)):
             return cls()
-        known = frozenset(item.casefold() for item in value if isinstance(item, str))
-        unresolved = tuple(str(item) for item in value if isinstance(item, Unresolved))
-        return cls(known - {item.casefold() for item in unresolved}, unresolved)
+        known = frozenset([item.casefold() for item in value if isinstance(item, str)])
+        unresolved = tuple([str(item) for item in value if isinstance(item, Unresolved)])
+        if unresolved:
+            known -= {item.casefold() for item in unresolved}
+        return cls(known, unresolved)
 
     def __bool__(self) -> bool:
         return bool(self.known or self.unresolved)
