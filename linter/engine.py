@@ -209,8 +209,8 @@ def lint(
     linter = Workers(ruleset, build, jobs or default_jobs(sum(len(batch) for batch in tasks.values())))
     try:
         results: Iterable[TenantOutcome]
-        if linter.pool is not None and len(names) > 1:
-            by_size = linter.largest_at_the_ends(names, lambda name: len(tasks[name]))
+        if linter.parallel and len(names) > 1:
+            by_size = sorted(names, key=lambda name: len(tasks[name]), reverse=True)  # costliest first
             results = linter.map(_worker_tenant, [(config, name, tasks[name]) for name in by_size])
         else:
             results = (lint_tenant(linter, config, name, tasks[name]) for name in names)

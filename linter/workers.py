@@ -1,8 +1,19 @@
-"""Files and tenants checked in parallel: N-1 worker processes and this one, sharing one list of work."""
+"""Files and tenants checked in parallel: this process and N-1 forks of it, sharing one queue of work.
+
+Forked workers inherit everything this process holds: the rules, the compiled schemas, the list of
+work itself, so nothing is sent to them and they start at once. Every process takes the next chunk
+from one pipe of chunk numbers; workers send each chunk's results back as soon as it is done, and
+this process reads them between its own chunks. Where fork does not exist, a process pool of
+spawned workers does the work instead.
+"""
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
+import pickle
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -13,16 +24,19 @@ __all__ = ["PARALLEL_THRESHOLD", "Workers", "default_jobs", "worker_ruleset"]
 
 # Fewer files than this are linted in-process: starting workers costs more than it saves.
 PARALLEL_THRESHOLD = 64
+# Chunk numbers wait in a pipe, written before the workers start: they must fit in its buffer
+# (64 KiB on Linux, 16 KiB on macOS), so many items make larger chunks instead of more.
+MAX_CHUNKS = 2048
+_NUMBER = struct.Struct("<I")
+_FRAME = struct.Struct("<iI")  # chunk number (-1: the worker failed), then the length of its pickle
 
 _WORKER: dict[str, Any] = {}
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-def _worker_init(build: Callable[[], RuleSet] | None) -> None:
-    # A forked worker inherits the parent's ruleset (None here); a spawned one builds its own.
-    if build is not None:
-        _WORKER["ruleset"] = build()
+def _worker_init(build: Callable[[], RuleSet]) -> None:
+    _WORKER["ruleset"] = build()  # a spawned worker builds its own ruleset
 
 
 def _worker_check(task: Task) -> FileOutcome:
@@ -45,77 +59,190 @@ def worker_ruleset() -> RuleSet:
     return ruleset
 
 
-class Workers:
-    """Checks a tenant's files in-process, or shares them with a pool of workers kept for the whole run.
+def chunk_sizes(count: int, jobs: int, largest: int) -> list[int]:
+    """Sizes of consecutive chunks of `count` items: up to `largest`, shrinking towards the end.
 
-    With `jobs` N, N - 1 worker processes take chunks of work from the front of the list while this
-    process takes chunks nobody has started from the back: all N cores work, and this process's share
-    is never pickled.
+    All processes finish together only if the last chunks are small (whoever takes the last one
+    decides when the run ends); large ones before keep the hand-offs few.
     """
+    smallest = max(1, math.ceil(count / MAX_CHUNKS))
+    sizes = []
+    left = count
+    while left > 0:
+        size = min(left, max(smallest, min(largest, math.ceil(left / (4 * jobs)))))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
+class Workers:
+    """Checks a tenant's files in-process, or shares them with N-1 worker processes and this one."""
 
     def __init__(self, ruleset: RuleSet, build: Callable[[], RuleSet] | None = None, jobs: int = 1) -> None:
         self.ruleset = ruleset
-        self.jobs = jobs
+        self.jobs = jobs if build is not None else 1
+        self.build = build
         self.pool: Any = None
-        if jobs > 1 and build is not None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+        _WORKER["ruleset"] = ruleset
 
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            context = multiprocessing.get_context(method)
-            _WORKER["ruleset"] = ruleset
-            initargs = (None if method == "fork" else build,)
-            self.pool = ProcessPoolExecutor(jobs - 1, mp_context=context, initializer=_worker_init, initargs=initargs)
+    @property
+    def parallel(self) -> bool:
+        return self.jobs > 1
 
     def in_workers(self, tasks: Sequence[Task]) -> bool:
-        return self.pool is not None and len(tasks) > 1
+        return self.parallel and len(tasks) > 1
 
     def outcomes(self, tasks: Sequence[Task], keep: Callable[[], bool]) -> Iterator[FileOutcome]:
         """Each file's outcome, in task order; in-process, documents are kept while keep() says so."""
         if not self.in_workers(tasks):
             return (check_file(self.ruleset, task, keep_documents=keep()) for task in tasks)
-        # Small chunks: the last one decides when the run ends, and a chunk of files costs little to send.
-        return iter(self.map(_worker_check, tasks, max(1, min(16, len(tasks) // (self.jobs * 16)))))
+        return iter(self.map(_worker_check, tasks, 16))
 
-    def map(self, function: Callable[[Item], Result], items: Sequence[Item], chunk: int = 1) -> list[Result]:
-        """function over items, in order, shared between the workers and this process."""
-        chunks = self._chunks(items, chunk)
-        futures = [self.pool.submit(_each, function, part) for part in chunks]
-        stolen: dict[int, list[Result]] = {}
-        for index in reversed(range(len(chunks))):
-            if not futures[index].cancel():  # a worker has it: so it has every chunk before it
-                break
-            stolen[index] = _each(function, chunks[index])
-        return [
-            result
-            for index, future in enumerate(futures)
-            for result in (stolen[index] if index in stolen else future.result())
-        ]
+    def map(self, function: Callable[[Item], Result], items: Sequence[Item], largest: int = 1) -> list[Result]:
+        """function over items, in order, shared between the workers and this process.
 
-    def largest_at_the_ends(self, items: Sequence[Item], cost: Callable[[Item], int]) -> list[Item]:
-        """Items ordered for map: the workers' share costliest first from the front, this process's
-        costliest first from the back, the cheapest where they meet (each worker also holds one item
-        queued, which nobody else can take)."""
-        ranked = sorted(items, key=cost, reverse=True)
-        mine = ranked[self.jobs - 1 :: self.jobs]
-        theirs = [item for index, item in enumerate(ranked) if index % self.jobs != self.jobs - 1]
-        return theirs + mine[::-1]
-
-    def _chunks(self, items: Sequence[Item], largest: int) -> list[Sequence[Item]]:
-        """Chunks up to `largest` items, shrinking to one where the workers and this process should meet.
-
-        Whoever finishes first waits for the chunks the other has started: small ones there keep
-        that wait short, large ones elsewhere keep the hand-offs few.
+        Items are taken in list order: put the costliest first.
         """
-        meeting = len(items) * (self.jobs - 1) // self.jobs
-        chunks = []
-        start = 0
-        while start < len(items):
-            size = max(1, min(largest, abs(meeting - start) // 4))
-            chunks.append(items[start : start + size])
-            start += size
-        return chunks
+        sizes = chunk_sizes(len(items), self.jobs, largest)
+        ends = list(itertools.accumulate(sizes))
+        chunks = [items[end - size : end] for end, size in zip(ends, sizes, strict=True)]
+        if not hasattr(os, "fork"):
+            return self._spawned_map(function, chunks)
+        return _ForkedMap(function, chunks, self.jobs - 1).run()
+
+    def _spawned_map(self, function: Callable[[Item], Result], chunks: list[Sequence[Item]]) -> list[Result]:
+        if self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            assert self.build is not None
+            self.pool = ProcessPoolExecutor(self.jobs, initializer=_worker_init, initargs=(self.build,))
+        parts = self.pool.map(_each, [function] * len(chunks), chunks)
+        return [result for part in parts for result in part]
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)  # after an error, chunks nobody started are dropped
+            self.pool.shutdown(cancel_futures=True)
+
+
+class _ForkedMap:
+    """One map over chunks: forks, the shared queue, and the results coming back."""
+
+    def __init__(self, function: Callable[[Any], Any], chunks: list[Sequence[Any]], workers: int) -> None:
+        self.function = function
+        self.chunks = chunks
+        self.results: list[list[Any] | None] = [None] * len(chunks)
+        queue_out, queue_in = os.pipe()
+        os.write(queue_in, b"".join(_NUMBER.pack(number) for number in range(len(chunks))))
+        os.close(queue_in)  # an empty read is then the end of the work, for every process
+        self.queue = queue_out
+        self.readers: dict[int, bytearray] = {}
+        self.pids: list[int] = []
+        try:
+            for _ in range(min(workers, len(chunks) - 1)):
+                self._fork()
+        except BaseException:
+            self._stop(kill=True)
+            raise
+
+    def _fork(self) -> None:
+        results_out, results_in = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: it never returns, and leaves this process's buffers and exit handlers alone
+            status = 1
+            try:
+                os.close(results_out)
+                for reader in self.readers:
+                    os.close(reader)
+                self._work_in_worker(results_in)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(results_in)
+        os.set_blocking(results_out, False)
+        self.readers[results_out] = bytearray()
+        self.pids.append(pid)
+
+    def _work_in_worker(self, results: int) -> None:
+        try:
+            for number in self._numbers():
+                frame = pickle.dumps(_each(self.function, self.chunks[number]), pickle.HIGHEST_PROTOCOL)
+                _write_all(results, _FRAME.pack(number, len(frame)) + frame)
+        except BaseException as error:  # told to the parent, which raises it
+            try:
+                frame = pickle.dumps(error, pickle.HIGHEST_PROTOCOL)
+            except Exception:
+                frame = pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))
+            _write_all(results, _FRAME.pack(-1, len(frame)) + frame)
+
+    def _numbers(self) -> Iterator[int]:
+        while True:
+            number = os.read(self.queue, _NUMBER.size)
+            if not number:
+                return
+            yield _NUMBER.unpack(number)[0]
+
+    def run(self) -> list[Any]:
+        try:
+            for number in self._numbers():
+                self.results[number] = _each(self.function, self.chunks[number])
+                self._receive(wait=False)
+            self._receive(wait=True)
+        except BaseException:
+            self._stop(kill=True)
+            raise
+        self._stop(kill=False)
+        return [result for part in self.results for result in part or ()]
+
+    def _receive(self, *, wait: bool) -> None:
+        """Read what the workers have sent; with `wait`, until every worker has closed its pipe."""
+        for reader in list(self.readers):
+            buffer = self.readers[reader]
+            if wait:
+                os.set_blocking(reader, True)
+            while True:
+                try:
+                    data = os.read(reader, 1 << 20)
+                except BlockingIOError:
+                    break
+                if not data:
+                    del self.readers[reader]
+                    os.close(reader)
+                    break
+                buffer += data
+                self._take_frames(buffer)
+        if wait and any(part is None for part in self.results):
+            raise RuntimeError("a worker process ended before sending its results")
+
+    def _take_frames(self, buffer: bytearray) -> None:
+        while len(buffer) >= _FRAME.size:
+            number, length = _FRAME.unpack_from(buffer)
+            if len(buffer) < _FRAME.size + length:
+                return
+            value = pickle.loads(buffer[_FRAME.size : _FRAME.size + length])
+            del buffer[: _FRAME.size + length]
+            if number < 0:
+                raise value
+            self.results[number] = value
+
+    def _stop(self, *, kill: bool) -> None:
+        """Every worker waited for; with `kill` (after an error here), stopped first if still running."""
+        import signal
+
+        for reader in self.readers:
+            os.close(reader)
+        self.readers.clear()
+        os.close(self.queue)
+        for pid in self.pids:
+            try:
+                if kill and os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # already waited for
+                pass
+        self.pids.clear()
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -135,30 +138,68 @@ def test_tenants_linted_in_parallel_give_the_same_report(tmp_path: Path) -> None
     assert b"tenant 'tenants/beta'" in reports[0]
 
 
-@pytest.mark.parametrize(("count", "jobs"), [(0, 2), (1, 2), (7, 2), (1100, 2), (1100, 3), (50, 8)])
-def test_chunks_cover_every_item_in_order_and_shrink_where_workers_meet(count: int, jobs: int) -> None:
+@pytest.mark.parametrize(("count", "jobs"), [(0, 2), (1, 2), (7, 2), (1100, 2), (1100, 3), (50, 8), (100_000, 2)])
+def test_chunks_cover_every_item_and_shrink_to_one_at_the_end(count: int, jobs: int) -> None:
+    from linter.workers import MAX_CHUNKS, chunk_sizes
+
+    sizes = chunk_sizes(count, jobs, 16)
+    assert sum(sizes) == count
+    assert len(sizes) <= MAX_CHUNKS
+    assert sizes == sorted(sizes, reverse=True)
+    if 0 < count <= MAX_CHUNKS:
+        assert max(sizes) <= 16
+        assert sizes[-1] == 1
+    if count == 1100:
+        assert sizes[0] == 16
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def _fails_in_a_worker(parent: int, marker: Path, how: str, number: int) -> int:
+    """In a worker, raise or die; here, wait until a worker has done so (so the test is not left to timing)."""
+    if os.getpid() == parent:
+        deadline = time.monotonic() + 10
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        return number
+    marker.touch()
+    if how == "raise":
+        raise ValueError("raised in a worker")
+    os._exit(3)
+
+
+def no_child_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_forked_workers_return_every_result_in_order(jobs: int) -> None:
     from linter.workers import Workers
 
-    linter = Workers(build_ruleset(load_config(None, isolated=True)))
-    linter.jobs = jobs
-    items = list(range(count))
-    chunks = linter._chunks(items, 16)
-    assert [item for chunk in chunks for item in chunk] == items
-    assert all(1 <= len(chunk) <= 16 for chunk in chunks)
-    if count >= 100:
-        meeting = count * (jobs - 1) // jobs
-        [around] = [chunk for chunk in chunks if chunk[0] <= meeting <= chunk[-1]]
-        assert len(around) <= 2
-        assert len(chunks[0]) == max(len(chunk) for chunk in chunks[-3:]) == 16
+    ruleset = build_ruleset(load_config(None, isolated=True))
+    linter = Workers(ruleset, lambda: ruleset, jobs)
+    assert linter.map(_square, list(range(500)), 4) == [number * number for number in range(500)]
+    assert linter.map(_square, [3]) == [9]
+    assert linter.map(_square, []) == []
+    assert no_child_left()
 
 
-def test_tenants_are_ordered_costliest_first_for_both_ends() -> None:
+def test_a_worker_error_is_raised_here_and_every_worker_is_waited_for(tmp_path: Path) -> None:
     from linter.workers import Workers
 
-    linter = Workers(build_ruleset(load_config(None, isolated=True)))
-    linter.jobs = 2
-    costs = {"a": 5, "b": 50, "c": 10, "d": 40, "e": 20, "f": 30}
-    # Workers take from the front (b, f, c), this process from the back (d, e, a): the cheapest meet.
-    assert linter.largest_at_the_ends(sorted(costs), costs.__getitem__) == ["b", "f", "c", "a", "e", "d"]
-    linter.jobs = 3
-    assert linter.largest_at_the_ends(sorted(costs), costs.__getitem__) == ["b", "d", "e", "c", "a", "f"]
+    ruleset = build_ruleset(load_config(None, isolated=True))
+    linter = Workers(ruleset, lambda: ruleset, 2)
+    fails = functools.partial(_fails_in_a_worker, os.getpid(), tmp_path / "raised", "raise")
+    with pytest.raises(ValueError, match="raised in a worker"):
+        linter.map(fails, list(range(40)))
+    assert no_child_left()
+    dies = functools.partial(_fails_in_a_worker, os.getpid(), tmp_path / "died", "die")
+    with pytest.raises(RuntimeError, match="ended before sending"):
+        linter.map(dies, list(range(40)))
+    assert no_child_left()
