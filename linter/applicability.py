@@ -239,10 +239,11 @@ def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, 
 
 
 def transfer_methods(policy: Document) -> frozenset[str] | None:
-    found = lookup(policy.data, _TRANSFER_METHODS)
-    if found is MISSING:  # most policies have no authentication flows condition
-        return frozenset()
-    methods = literals_of(found)
+    data = policy.data
+    conditions = data.get("conditions") if type(data) is dict else None
+    if type(conditions) is dict and "authenticationFlows" not in conditions:
+        return frozenset()  # the usual answer: most policies have no authentication flows condition
+    methods = literals_of(lookup(data, _TRANSFER_METHODS))
     return None if methods is None else frozenset([method.strip() for method in methods])
 
 
@@ -325,7 +326,10 @@ class SignInFrequency:
 
 def sign_in_frequency(policy: Document) -> SignInFrequency | bool | None:
     """The enforced sign-in frequency; False when none is enforced, None when a computed value decides it."""
-    control = lookup(policy.data, _SIGN_IN_FREQUENCY)
+    data = policy.data
+    if type(data) is dict and data.get("sessionControls") is None:
+        return False  # the usual answer: most policies have no session controls
+    control = lookup(data, _SIGN_IN_FREQUENCY)
     if isinstance(control, Unresolved):
         return None
     if not isinstance(control, dict):

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from linter.applicability import state, targets_application
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy_values import value
+from linter.policy_values import MISSING, lookup
 from linter.rule import DocumentRule, Level, Violation
+from linter.source import split_pointer
 from linter.whatif.apps import OFFICE_365, SHAREPOINT_ONLINE
 from linter.whatif.combine import alternatives, read_grant
 from linter.whatif.policy import Values
 
 DEVICE_CONTROLS = {"compliantDevice", "domainJoinedDevice"}
+_LOCATIONS = split_pointer("/conditions/locations")
+_GRANT = split_pointer("/grantControls")
+_APP_ENFORCED_RESTRICTIONS = split_pointer("/sessionControls/applicationEnforcedRestrictions/isEnabled")
 
 
-def _may_require_device(policy: Document) -> bool:
+def _may_require_device(grant: Any) -> bool:
     """False when no way to satisfy the grant can need a device control, known without reading the whole grant."""
-    grant = value(policy, "/grantControls")
-    if not grant:
+    if grant is MISSING or not grant:
         return False
     built_in = grant.get("builtInControls", []) if type(grant) is dict else None
     if type(built_in) is not list:  # a computed or unusual grant: let `read_grant` read it
@@ -26,10 +30,9 @@ def _may_require_device(policy: Document) -> bool:
     return not DEVICE_CONTROLS.isdisjoint(map(str, built_in))
 
 
-def _narrowing_locations(policy: Document) -> str | None:
+def _narrowing_locations(locations: Any) -> str | None:
     """The pointer of the location list that narrows the policy; None when locations do not."""
-    locations = value(policy, "/conditions/locations")
-    if locations is None or not isinstance(locations, Mapping):  # None, the usual answer, skips the ABC check
+    if locations is MISSING or not isinstance(locations, Mapping):  # MISSING, the usual answer, skips the ABC check
         return None
     included = Values.of(locations.get("includeLocations"))
     excluded = Values.of(locations.get("excludeLocations"))
@@ -40,9 +43,10 @@ def _narrowing_locations(policy: Document) -> str | None:
 
 def _limits(policy: Document) -> list[tuple[str, str]]:
     """(pointer, what) for each way the policy limits SharePoint, when it covers SharePoint."""
-    locations = _narrowing_locations(policy)
-    grant_matters = locations is not None or _may_require_device(policy)
-    restricted = value(policy, "/sessionControls/applicationEnforcedRestrictions/isEnabled") is True
+    data = policy.data
+    locations = _narrowing_locations(lookup(data, _LOCATIONS))
+    grant_matters = locations is not None or _may_require_device(lookup(data, _GRANT))
+    restricted = lookup(data, _APP_ENFORCED_RESTRICTIONS) is True
     # Most policies limit nothing: only those that do are asked whether they cover SharePoint, and
     # only those with a location or a device control get their grant read (the expensive part).
     if not (grant_matters or restricted) or targets_application(policy, SHAREPOINT_ONLINE, (OFFICE_365,)) is not True:

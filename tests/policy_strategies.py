@@ -65,7 +65,8 @@ BLOCKS = sorted(
     {pointer[:index] for pointer in VOCABULARY for index in range(1, len(pointer)) if pointer[index] == "/"}
 )
 
-texts = st.sampled_from(sorted({text for words in VOCABULARY.values() for text in words if isinstance(text, str)}))
+WORDS = {text for words in VOCABULARY.values() for text in words if isinstance(text, str)}
+texts = st.sampled_from(sorted({"", *WORDS}))
 strings = texts | texts.map(Unresolved)
 scalars = strings | st.none() | st.booleans() | st.integers(-1, 3)
 # Anything at all where a rule reads: computed lists and items, wrong types, objects, tuples.
@@ -76,7 +77,7 @@ values: st.SearchStrategy[Any] = st.one_of(
     st.tuples(strings),
     st.dictionaries(texts, scalars, max_size=2),
 )
-odd_blocks = st.sampled_from([Unresolved('dynamic "block"'), None, ["All"], "All", MappingProxyType])
+odd_blocks = st.sampled_from([Unresolved('dynamic "block"'), Unresolved(""), None, ["All"], "All", MappingProxyType])
 
 
 SINGLE_VALUES = {"/state", "/grantControls/operator", "/conditions/devices/deviceFilter/mode"}
