@@ -69,10 +69,10 @@ class DeviceRegistrationNotExcluded(DocumentRule):
         if methods is None or "deviceCodeFlow" not in methods:
             return
         excluded = excluded_applications(document)
-        if excluded is None:
+        # An excluded DRS decides first: most device code flow blocks have it, and need no more reading.
+        if excluded is None or any(app.strip().casefold() == DEVICE_REGISTRATION_SERVICE for app in excluded):
             return
-        applies = all_of(is_enforced_or_report_only(document), blocks(document), includes_all_resources(document))
-        if applies is not True or any(app.strip().casefold() == DEVICE_REGISTRATION_SERVICE for app in excluded):
+        if all_of(is_enforced_or_report_only(document), blocks(document), includes_all_resources(document)) is not True:
             return
         yield self.violation(
             document,

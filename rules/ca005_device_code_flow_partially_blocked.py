@@ -71,25 +71,21 @@ class DeviceCodeFlowPartiallyBlocked(DocumentRule):
         methods = transfer_methods(document)
         if methods is None or "deviceCodeFlow" not in methods:
             return
-        if all_of(is_enforced_or_report_only(document), blocks(document)) is not True:
-            return
         included = listed(document, "/conditions/applications/includeApplications")
         excluded = excluded_applications(document)
         if included is None or excluded is None or not included:
             return
+        # What the block leaves out decides first: most blocks leave out nothing but DRS, and need no more reading.
         if includes_all_resources(document) is False:
             if all(app.strip().casefold() == "none" for app in included):
                 return
-            yield self.violation(
-                document,
-                f"policy {document.name!r} blocks device code flow only for {', '.join(included)}: {_TRACKING}",
-                "/conditions/applications/includeApplications",
-            )
-            return
-        others = [app for app in excluded if app.strip().casefold() != DEVICE_REGISTRATION_SERVICE]
-        if others:
-            yield self.violation(
-                document,
-                f"policy {document.name!r} blocks device code flow except for {', '.join(others)}: {_TRACKING}",
-                "/conditions/applications/excludeApplications",
-            )
+            pointer = "/conditions/applications/includeApplications"
+            message = f"policy {document.name!r} blocks device code flow only for {', '.join(included)}: {_TRACKING}"
+        else:
+            others = [app for app in excluded if app.strip().casefold() != DEVICE_REGISTRATION_SERVICE]
+            if not others:
+                return
+            pointer = "/conditions/applications/excludeApplications"
+            message = f"policy {document.name!r} blocks device code flow except for {', '.join(others)}: {_TRACKING}"
+        if all_of(is_enforced_or_report_only(document), blocks(document)) is True:
+            yield self.violation(document, message, pointer)

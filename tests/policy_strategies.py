@@ -27,7 +27,7 @@ FLOW = "7df0a125-d3be-4c96-aa54-591f83ff541c"
 DEVICE_REGISTRATION = "01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9"
 
 USERS = ["All", "None", " none ", "GuestsOrExternalUsers", "x"]
-APPS = ["All", "None", "Office365", " office365", SHAREPOINT, FLOW, FLOW.upper(), DEVICE_REGISTRATION, "x"]
+APPS = ["All", "None", " none ", "Office365", " office365", SHAREPOINT, FLOW, FLOW.upper(), DEVICE_REGISTRATION, "x"]
 BOOLEANS: list[Any] = [True, False]
 # Each pointer a rule reads, with the values it plausibly holds.
 VOCABULARY: dict[str, list[Any]] = {
@@ -130,11 +130,12 @@ def _replace(data: dict[str, Any], tokens: tuple[str, ...], odd: Any) -> None:
 
 
 @st.composite
-def policy_data(draw: st.DrawFn) -> dict[str, Any]:
+def policy_data(draw: st.DrawFn, pointers: tuple[str, ...]) -> dict[str, Any]:
     data: dict[str, Any] = copy.deepcopy(dict(draw(st.sampled_from(seeds())).data))
-    for pointer in draw(st.lists(st.sampled_from(sorted(VOCABULARY)), min_size=1, max_size=12)):
+    for pointer in draw(st.lists(st.sampled_from(pointers), min_size=1, max_size=12)):
         _place(data, split_pointer(pointer), draw(plausible(pointer) | plausible(pointer) | values))
-    for pointer in draw(st.lists(st.sampled_from(BLOCKS), max_size=3)):
+    blocks = sorted({block for block in BLOCKS if any(pointer.startswith(block + "/") for pointer in pointers)})
+    for pointer in draw(st.lists(st.sampled_from(blocks), max_size=3)):
         _replace(data, split_pointer(pointer), draw(odd_blocks))
     return data
 
@@ -143,4 +144,9 @@ def graph_policy(data: Any) -> Document:
     return Document(CONDITIONAL_ACCESS_POLICY, data, "p.json", "graph-json", "p", "P")
 
 
-policies = policy_data().map(graph_policy)
+def policies_changed_at(*pointers: str) -> st.SearchStrategy[Document]:
+    """Real policies with values changed at these pointers (and blocks on their way)."""
+    return policy_data(pointers).map(graph_policy)
+
+
+policies = policies_changed_at(*sorted(VOCABULARY))

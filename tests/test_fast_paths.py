@@ -23,7 +23,15 @@ from linter.registry import load_rules
 from linter.rule import DocumentRule
 from linter.whatif.combine import read_grant, requirement
 from linter.whatif.policy import Values, compile_policy
-from tests.policy_strategies import FLOW, SHAREPOINT, graph_policy, policies, values
+from tests.policy_strategies import (
+    DEVICE_REGISTRATION,
+    FLOW,
+    SHAREPOINT,
+    graph_policy,
+    policies,
+    policies_changed_at,
+    values,
+)
 
 FAST = settings(max_examples=300, deadline=None)
 
@@ -174,19 +182,64 @@ def reference_pa002(policy: Document) -> list[tuple[str, str]]:
 
 
 @functools.cache
-def pa002_rule() -> DocumentRule:
-    rule = load_rules(entry_points=False)["PA002"]()
-    assert isinstance(rule, DocumentRule)
-    return rule
+def rule(code: str) -> DocumentRule:
+    found = load_rules(entry_points=False)[code]()
+    assert isinstance(found, DocumentRule)
+    return found
+
+
+def findings(code: str, policy: Document, until: str) -> list[tuple[str, str]]:
+    """(pointer, message up to `until`) of each finding of the rule."""
+    return [(violation.pointer, violation.message.split(until)[0]) for violation in rule(code).check(policy)]
 
 
 def pa002(policy: Document) -> list[tuple[str, str]]:
-    rule = pa002_rule()
-    suffix = " for SharePoint Online: "
     return [
-        (violation.pointer, violation.message.split(suffix)[0].removeprefix("policy 'P' "))
-        for violation in rule.check(policy)
+        (pointer, message.removeprefix("policy 'P' "))
+        for pointer, message in findings("PA002", policy, " for SharePoint Online: ")
     ]
+
+
+INCLUDED_APPLICATIONS = "/conditions/applications/includeApplications"
+EXCLUDED_APPLICATIONS = "/conditions/applications/excludeApplications"
+
+
+def blocks_device_code_flow(policy: Document) -> bool:
+    methods = ap.transfer_methods(policy)
+    return methods is not None and "deviceCodeFlow" in methods
+
+
+def reference_ca002(policy: Document) -> list[tuple[str, str]]:
+    """CA002 in its former order: all three questions, then the DRS exclusion."""
+    excluded = ap.excluded_applications(policy)
+    if not blocks_device_code_flow(policy) or excluded is None:
+        return []
+    applies = pv.all_of(ap.is_enforced_or_report_only(policy), ap.blocks(policy), ap.includes_all_resources(policy))
+    if applies is not True or any(app.strip().casefold() == DEVICE_REGISTRATION for app in excluded):
+        return []
+    return [(pv.present(policy, EXCLUDED_APPLICATIONS, INCLUDED_APPLICATIONS), "policy 'P' blocks device code flow")]
+
+
+def reference_ca005(policy: Document) -> list[tuple[str, str]]:
+    """CA005 in its former order: state and grant first, then what the block leaves out."""
+    if not blocks_device_code_flow(policy):
+        return []
+    if pv.all_of(ap.is_enforced_or_report_only(policy), ap.blocks(policy)) is not True:
+        return []
+    included = pv.listed(policy, INCLUDED_APPLICATIONS)
+    excluded = ap.excluded_applications(policy)
+    if included is None or excluded is None or not included:
+        return []
+    if ap.includes_all_resources(policy) is False:
+        if all(app.strip().casefold() == "none" for app in included):
+            return []
+        return [(INCLUDED_APPLICATIONS, f"policy 'P' blocks device code flow only for {', '.join(included)}")]
+    others = [app for app in excluded if app.strip().casefold() != DEVICE_REGISTRATION]
+    return (
+        [(EXCLUDED_APPLICATIONS, f"policy 'P' blocks device code flow except for {', '.join(others)}")]
+        if others
+        else []
+    )
 
 
 TARGETS: list[tuple[str, Iterable[str]]] = [
@@ -242,3 +295,21 @@ def test_questions_equal_their_general_reading(policy: Document) -> None:
         ), app_id
     assert outcome(read_grant, policy) == outcome(reference_grant, policy)
     assert outcome(pa002, policy) == outcome(reference_pa002, policy)
+    assert outcome(findings, "CA002", policy, " for all resources") == outcome(reference_ca002, policy)
+    assert outcome(findings, "CA005", policy, ": a session") == outcome(reference_ca005, policy)
+
+
+DEVICE_CODE_FLOW_BLOCKS = policies_changed_at(
+    "/state",
+    "/conditions/authenticationFlows/transferMethods",
+    INCLUDED_APPLICATIONS,
+    EXCLUDED_APPLICATIONS,
+    "/grantControls/builtInControls",
+)
+
+
+@FAST
+@given(DEVICE_CODE_FLOW_BLOCKS)
+def test_device_code_flow_rules_equal_their_former_order(policy: Document) -> None:
+    assert outcome(findings, "CA002", policy, " for all resources") == outcome(reference_ca002, policy)
+    assert outcome(findings, "CA005", policy, ": a session") == outcome(reference_ca005, policy)
