@@ -213,12 +213,18 @@ def targets_application(policy: Document, app_id: str, groups: Iterable[str] = (
     """Is app_id in scope: included directly, through `All` or a named group, and not excluded?"""
     excluding, including = _application_names(app_id, tuple(groups))
     applications = lookup(policy.data, _APPLICATIONS)
-    excluded = literals_of(lookup(applications, _EXCLUDED))
-    if excluded is None:
-        return None
-    if excluded and any_special(excluded, excluding):
-        return False
-    included = literals_of(lookup(applications, _INCLUDED))
+    if type(applications) is dict:  # the usual block: its two lists read directly
+        excluded_value = applications.get("excludeApplications", MISSING)
+        included_value = applications.get("includeApplications", MISSING)
+    else:
+        excluded_value, included_value = lookup(applications, _EXCLUDED), lookup(applications, _INCLUDED)
+    if excluded_value is not MISSING:
+        excluded = literals_of(excluded_value)
+        if excluded is None:
+            return None
+        if excluded and any_special(excluded, excluding):
+            return False
+    included = literals_of(included_value)
     if included is None:
         return None
     return any_special(included, including)

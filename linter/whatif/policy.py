@@ -12,6 +12,7 @@ from linter.model import Document, Unresolved
 __all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations"]
 
 Tri = bool | None
+_PLAIN_STRING = frozenset({str})
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class Values:
 
     @classmethod
     def of(cls, value: Any) -> Values:
+        if type(value) is list and _PLAIN_STRING.issuperset(map(type, value)):
+            return cls(frozenset([item.casefold() for item in value]))  # the usual list: nothing computed
         if isinstance(value, Unresolved):
             return cls(unresolved=(str(value),))
         if isinstance(value, str):
