@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import pickle
 import struct
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -163,6 +162,8 @@ class _ForkedMap:
         self.pids.append(pid)
 
     def _work_in_worker(self, results: int) -> None:
+        import pickle
+
         try:
             for number in self._numbers():
                 frame = pickle.dumps(_each(self.function, self.chunks[number]), pickle.HIGHEST_PROTOCOL)
@@ -214,6 +215,8 @@ class _ForkedMap:
             raise RuntimeError("a worker process ended before sending its results")
 
     def _take_frames(self, buffer: bytearray) -> None:
+        import pickle
+
         while len(buffer) >= _FRAME.size:
             number, length = _FRAME.unpack_from(buffer)
             if len(buffer) < _FRAME.size + length:

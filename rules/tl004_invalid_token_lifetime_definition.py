@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -116,6 +115,8 @@ class InvalidTokenLifetimeDefinition(DocumentRule):
             yield from self._check_timespan(document, index, base, key, setting)
 
     def _unknown(self, document: Document, index: int, pointer: str, key: str, known: tuple[str, ...]) -> Violation:
+        import difflib  # only a definition with an unknown property pays for it
+
         folded = {name.lower(): name for name in known}
         close = folded.get(key.lower()) or next(iter(difflib.get_close_matches(key, known, 1)), None)
         hint = f" (did you mean {close!r}?)" if close else f"; known: {', '.join(known)}"
