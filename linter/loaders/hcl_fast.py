@@ -23,6 +23,14 @@ __all__ = ["Decline", "FastHclReader"]
 
 _SPACE = re.compile(r"(?:[ \t\r]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
 _BLANK = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
+# _SPACE, then a line end (or the end of the text), then _BLANK: one match where _line_end made three steps.
+_LINE_END = re.compile(
+    r"(?:[ \t\r]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*+(?:\n|\Z)(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.DOTALL
+)
+# _BLANK, then a comma and _BLANK again when there is one: a collection item's separator in one match.
+_SEPARATOR = re.compile(
+    r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*+(,(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*)?", re.DOTALL
+)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # A quoted string without template sequences, and with only the escapes HCL defines.
 _STRING = re.compile(r'"((?:[^"\\\n$%]|\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|[$%](?!\{))*)"')
@@ -123,11 +131,10 @@ class FastHclReader:
 
     def _line_end(self, position: int) -> int:
         """Past the blanks after an attribute or a block, which must end its line."""
-        text = self.text
-        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
-        if position < len(text) and text[position] != "\n":
+        match = _LINE_END.match(self.text, position)
+        if match is None:
             raise Decline
-        return _BLANK.match(text, position).end()  # type: ignore[union-attr]
+        return match.end()
 
     def _body(
         self, position: int, pointer: str | None, extents: dict[str, tuple[int, int]] | None = None
@@ -264,13 +271,10 @@ class FastHclReader:
 
     def _separator(self, position: int, closing: str) -> int:
         """Past the comma after a collection item; at the closing bracket when there is none."""
-        text = self.text
-        position = _BLANK.match(text, position).end()  # type: ignore[union-attr]
-        if text.startswith(",", position):
-            return _BLANK.match(text, position + 1).end()  # type: ignore[union-attr]
-        if not text.startswith(closing, position):
+        match = _SEPARATOR.match(self.text, position)
+        if match.group(1) is None and not self.text.startswith(closing, match.end()):  # type: ignore[union-attr]
             raise Decline
-        return position
+        return match.end()  # type: ignore[union-attr]
 
     def _object(self, start: int, pointer: str | None) -> tuple[dict[str, Any], int]:
         text = self.text
