@@ -71,28 +71,32 @@ _GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")
 _ALL = frozenset({"all"})
 _BLOCK = frozenset({"block"})
 
-_USER_INCLUDES = tuple(
-    split_pointer(pointer)
-    for pointer in (
-        "/conditions/users/includeUsers",
-        "/conditions/users/includeGroups",
-        "/conditions/users/includeRoles",
-        "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
-        # Workload identity policies include service principals instead of users.
-        "/conditions/clientApplications/includeServicePrincipals",
-        "/conditions/clientApplications/includeAgentIdServicePrincipals",
-    )
+
+def _by_block(*pointers: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The pointers, in order, as (block, members): a question reads each block once."""
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for pointer in pointers:
+        *block, member = split_pointer(pointer)
+        grouped.setdefault(tuple(block), []).append(member)
+    return tuple((block, tuple(members)) for block, members in grouped.items())
+
+
+_USER_INCLUDES = _by_block(
+    "/conditions/users/includeUsers",
+    "/conditions/users/includeGroups",
+    "/conditions/users/includeRoles",
+    "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
+    # Workload identity policies include service principals instead of users.
+    "/conditions/clientApplications/includeServicePrincipals",
+    "/conditions/clientApplications/includeAgentIdServicePrincipals",
 )
-_RESOURCE_INCLUDES = tuple(
-    split_pointer(pointer)
-    for pointer in (
-        "/conditions/applications/includeApplications",
-        "/conditions/applications/includeUserActions",
-        "/conditions/applications/includeAuthenticationContextClassReferences",
-        # Global Secure Access policies target traffic profiles (`internet`) instead of applications.
-        "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
-        "/conditions/applications/networkAccess/includeTrafficProfiles",
-    )
+_RESOURCE_INCLUDES = _by_block(
+    "/conditions/applications/includeApplications",
+    "/conditions/applications/includeUserActions",
+    "/conditions/applications/includeAuthenticationContextClassReferences",
+    # Global Secure Access policies target traffic profiles (`internet`) instead of applications.
+    "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
+    "/conditions/applications/networkAccess/includeTrafficProfiles",
 )
 _RISK_LEVELS = tuple(
     split_pointer(pointer)
@@ -170,21 +174,25 @@ def includes_all_resources(policy: Document) -> Tri:
     return any_special(applications, _ALL)
 
 
-def _includes_nothing(policy: Document, pointers: tuple[tuple[str, ...], ...]) -> Tri:
+def _includes_nothing(policy: Document, blocks: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]) -> Tri:
     unresolved = False
     data = policy.data
-    for tokens in pointers:
-        found = lookup(data, tokens)
-        if type(found) is list:  # read in place: the first included value other than None decides
-            for item in found:
-                if isinstance(item, str) and item.strip().casefold() != "none":
-                    return False
-            continue
-        found = strings_of(found)
-        if found is None:
-            unresolved = True
-        elif not only_none(found):
-            return False
+    for block_tokens, members in blocks:
+        block = lookup(data, block_tokens)
+        for member in members:
+            found = block.get(member, MISSING) if type(block) is dict else lookup(block, (member,))
+            if found is MISSING:
+                continue
+            if type(found) is list:  # read in place: the first included value other than None decides
+                for item in found:
+                    if isinstance(item, str) and item.strip().casefold() != "none":
+                        return False
+                continue
+            found = strings_of(found)
+            if found is None:
+                unresolved = True
+            elif not only_none(found):
+                return False
     return None if unresolved else True
 
 
