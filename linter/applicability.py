@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from linter.model import Document, Unresolved
-from linter.policy_values import MISSING, Tri, all_of, any_special, literals_of, lookup, only_none, strings_of
+from linter.policy_values import ALL, MISSING, Tri, any_special, literals_of, lookup, only_none, strings_of
 from linter.source import split_pointer
 
 __all__ = [
@@ -22,8 +22,6 @@ __all__ = [
     "MICROSOFT_FLOW_SERVICE",
     "SignInFrequency",
     "blocks",
-    "blocks_everyone",
-    "blocks_flow_everywhere",
     "client_app_types",
     "excluded_applications",
     "grant_controls",
@@ -34,8 +32,6 @@ __all__ = [
     "is_enabled",
     "is_enforced_or_report_only",
     "missing_exclusions",
-    "narrowed",
-    "narrowed_by_location_or_platform",
     "requires_grant",
     "sign_in_frequency",
     "state",
@@ -60,15 +56,11 @@ _INCLUDE_APPLICATIONS = split_pointer("/conditions/applications/includeApplicati
 _EXCLUDE_APPLICATIONS = split_pointer("/conditions/applications/excludeApplications")
 _TRANSFER_METHODS = split_pointer("/conditions/authenticationFlows/transferMethods")
 _CLIENT_APP_TYPES = split_pointer("/conditions/clientAppTypes")
-_INCLUDE_PLATFORMS = split_pointer("/conditions/platforms/includePlatforms")
-_INCLUDE_LOCATIONS = split_pointer("/conditions/locations/includeLocations")
-_DEVICE_FILTER_MODE = split_pointer("/conditions/devices/deviceFilter/mode")
 _SIGN_IN_FREQUENCY = split_pointer("/sessionControls/signInFrequency")
 _INCLUDED = ("includeApplications",)
 _EXCLUDED = ("excludeApplications",)
 _GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")
 # Graph's special values, casefolded once.
-_ALL = frozenset({"all"})
 _BLOCK = frozenset({"block"})
 
 
@@ -97,15 +89,6 @@ _RESOURCE_INCLUDES = _by_block(
     # Global Secure Access policies target traffic profiles (`internet`) instead of applications.
     "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
     "/conditions/applications/networkAccess/includeTrafficProfiles",
-)
-_RISK_LEVELS = tuple(
-    split_pointer(pointer)
-    for pointer in (
-        "/conditions/userRiskLevels",
-        "/conditions/signInRiskLevels",
-        "/conditions/servicePrincipalRiskLevels",
-        "/conditions/insiderRiskLevels",
-    )
 )
 
 
@@ -164,14 +147,14 @@ def includes_all_users(policy: Document) -> Tri:
     users = literals_of(lookup(policy.data, _INCLUDE_USERS))
     if users is None:
         return None
-    return any_special(users, _ALL)
+    return any_special(users, ALL)
 
 
 def includes_all_resources(policy: Document) -> Tri:
     applications = literals_of(lookup(policy.data, _INCLUDE_APPLICATIONS))
     if applications is None:
         return None
-    return any_special(applications, _ALL)
+    return any_special(applications, ALL)
 
 
 def _includes_nothing(policy: Document, blocks: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]) -> Tri:
@@ -214,7 +197,7 @@ def excluded_applications(policy: Document) -> tuple[str, ...] | None:
 def _application_names(app_id: str, groups: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """Casefolded, what excludes the app (its id, its groups) and what includes it (those and `All`)."""
     excluding = frozenset([app_id.casefold(), *map(str.casefold, groups)])
-    return excluding, excluding | _ALL
+    return excluding, excluding | ALL
 
 
 def targets_application(policy: Document, app_id: str, groups: Iterable[str] = ()) -> Tri:
@@ -264,59 +247,6 @@ def transfer_methods(policy: Document) -> frozenset[str] | None:
 def client_app_types(policy: Document) -> frozenset[str] | None:
     types = literals_of(lookup(policy.data, _CLIENT_APP_TYPES))
     return None if types is None else frozenset([value.casefold() for value in types])
-
-
-def narrowed_by_location_or_platform(policy: Document) -> Tri:
-    """Does an include list on platforms or locations limit the policy to less than everything?"""
-    platforms = literals_of(lookup(policy.data, _INCLUDE_PLATFORMS))
-    locations = literals_of(lookup(policy.data, _INCLUDE_LOCATIONS))
-    if platforms is None or locations is None:
-        return None
-    return bool(platforms and not any_special(platforms, _ALL)) or bool(locations and not any_special(locations, _ALL))
-
-
-def narrowed(policy: Document) -> Tri:
-    """Does any condition beyond users and resources limit the policy: location, platform, risk, device filter?"""
-    answer = narrowed_by_location_or_platform(policy)
-    if answer:
-        return True
-    unresolved = answer is None
-    for tokens in _RISK_LEVELS:
-        levels = literals_of(lookup(policy.data, tokens))
-        if levels:
-            return True
-        unresolved = unresolved or levels is None
-    mode = lookup(policy.data, _DEVICE_FILTER_MODE)
-    if mode == "include" and not isinstance(mode, Unresolved):
-        return True
-    return None if unresolved or isinstance(mode, Unresolved) else False
-
-
-def blocks_everyone(policy: Document) -> Tri:
-    """An enabled block for all users and all resources, not narrowed by other conditions.
-
-    Exclusions are fine (break-glass accounts, the Device Registration Service).
-    """
-    answers: list[Tri] = []
-    # Cheapest questions first: False wins, so a policy that is not enabled needs no more reading.
-    for question in (is_enabled, blocks, includes_all_users, includes_all_resources):
-        answer = question(policy)
-        if answer is False:
-            return False
-        answers.append(answer)
-    narrowing = narrowed(policy)
-    if narrowing is True:
-        return False
-    return None if narrowing is None or None in answers else True
-
-
-def blocks_flow_everywhere(policy: Document, method: str) -> Tri:
-    """Does an enabled policy block the transfer method for all users and all resources?"""
-    methods = transfer_methods(policy)
-    if methods is not None and method not in methods:
-        return False
-    named = True if methods is not None else None
-    return all_of(named, blocks_everyone(policy))
 
 
 @dataclass(frozen=True, slots=True)

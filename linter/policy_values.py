@@ -14,6 +14,7 @@ from linter.model import Document, Unresolved
 from linter.source import split_pointer
 
 __all__ = [
+    "ALL",
     "MISSING",
     "NONE",
     "Tri",
@@ -32,7 +33,8 @@ __all__ = [
 Tri = bool | None
 
 MISSING: Any = object()
-# Graph's special value `None`, casefolded.
+# Graph's special values `All` and `None`, casefolded.
+ALL = frozenset({"all"})
 NONE = frozenset({"none"})
 _PLAIN_STRING = frozenset({str})
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.applicability import blocks_flow_everywhere, transfer_methods
+from linter.applicability import transfer_methods
+from linter.blocking import blocks_flow_everywhere
 from linter.model import Document, Tenant
 from linter.rule import Level, TenantRule, Violation
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.applicability import LEGACY_CLIENT_APP_TYPES, blocks_everyone, client_app_types
+from linter.applicability import LEGACY_CLIENT_APP_TYPES, client_app_types
+from linter.blocking import blocks_everyone
 from linter.model import Document, Tenant
 from linter.rule import Level, TenantRule, Violation
 

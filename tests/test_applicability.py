@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from linter import applicability as ap
+from linter import blocking
 from linter import policy_values as pv
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
 
@@ -216,84 +217,94 @@ CASES: list[tuple[str, Callable[[Document], Any], Document, Any]] = [
     ),
     ("computed client app types", ap.client_app_types, conditions(clientAppTypes=U("var.c")), None),
     # narrowing conditions
-    ("no conditions", ap.narrowed_by_location_or_platform, policy(conditions={}), False),
-    ("all platforms", ap.narrowed_by_location_or_platform, conditions(platforms={"includePlatforms": ["all"]}), False),
+    ("no conditions", blocking.narrowed_by_location_or_platform, policy(conditions={}), False),
+    (
+        "all platforms",
+        blocking.narrowed_by_location_or_platform,
+        conditions(platforms={"includePlatforms": ["all"]}),
+        False,
+    ),
     (
         "android only",
-        ap.narrowed_by_location_or_platform,
+        blocking.narrowed_by_location_or_platform,
         conditions(platforms={"includePlatforms": ["android"]}),
         True,
     ),
     (
         "All locations minus trusted",
-        ap.narrowed_by_location_or_platform,
+        blocking.narrowed_by_location_or_platform,
         conditions(locations={"includeLocations": ["all"], "excludeLocations": ["AllTrusted"]}),
         False,
     ),
-    ("one location", ap.narrowed_by_location_or_platform, conditions(locations={"includeLocations": ["loc"]}), True),
+    (
+        "one location",
+        blocking.narrowed_by_location_or_platform,
+        conditions(locations={"includeLocations": ["loc"]}),
+        True,
+    ),
     (
         "computed locations",
-        ap.narrowed_by_location_or_platform,
+        blocking.narrowed_by_location_or_platform,
         conditions(locations={"includeLocations": U("var.l")}),
         None,
     ),
-    ("sign-in risk", ap.narrowed, conditions(signInRiskLevels=["high"]), True),
+    ("sign-in risk", blocking.narrowed, conditions(signInRiskLevels=["high"]), True),
     (
         "device filter include",
-        ap.narrowed,
+        blocking.narrowed,
         conditions(devices={"deviceFilter": {"mode": "include", "rule": "r"}}),
         True,
     ),
     (
         "device filter exclude",
-        ap.narrowed,
+        blocking.narrowed,
         conditions(devices={"deviceFilter": {"mode": "exclude", "rule": "r"}}),
         False,
     ),
-    ("computed risk", ap.narrowed, conditions(userRiskLevels=U("var.r")), None),
+    ("computed risk", blocking.narrowed, conditions(userRiskLevels=U("var.r")), None),
     (
         "computed risk but android",
-        ap.narrowed,
+        blocking.narrowed,
         conditions(userRiskLevels=U("var.r"), platforms={"includePlatforms": ["android"]}),
         True,
     ),
     # blocking everyone, and authentication flows
-    ("everyone", ap.blocks_everyone, policy(**everyone_block()), True),
+    ("everyone", blocking.blocks_everyone, policy(**everyone_block()), True),
     (
         "everyone, exclusions allowed",
-        ap.blocks_everyone,
+        blocking.blocks_everyone,
         policy(**everyone_block(users={"includeUsers": ["All"], "excludeUsers": ["bg"]})),
         True,
     ),
     (
         "report-only",
-        ap.blocks_everyone,
+        blocking.blocks_everyone,
         policy(**{**everyone_block(), "state": "enabledForReportingButNotEnforced"}),
         False,
     ),
-    ("computed state", ap.blocks_everyone, policy(**{**everyone_block(), "state": U("var.s")}), None),
-    ("high risk only", ap.blocks_everyone, policy(**everyone_block(signInRiskLevels=["high"])), False),
+    ("computed state", blocking.blocks_everyone, policy(**{**everyone_block(), "state": U("var.s")}), None),
+    ("high risk only", blocking.blocks_everyone, policy(**everyone_block(signInRiskLevels=["high"])), False),
     (
         "device code everywhere",
-        lambda p: ap.blocks_flow_everywhere(p, "deviceCodeFlow"),
+        lambda p: blocking.blocks_flow_everywhere(p, "deviceCodeFlow"),
         policy(**everyone_block(authenticationFlows={"transferMethods": ["deviceCodeFlow"]})),
         True,
     ),
     (
         "other flow",
-        lambda p: ap.blocks_flow_everywhere(p, "deviceCodeFlow"),
+        lambda p: blocking.blocks_flow_everywhere(p, "deviceCodeFlow"),
         policy(**everyone_block(authenticationFlows={"transferMethods": ["authenticationTransfer"]})),
         False,
     ),
     (
         "computed flows",
-        lambda p: ap.blocks_flow_everywhere(p, "deviceCodeFlow"),
+        lambda p: blocking.blocks_flow_everywhere(p, "deviceCodeFlow"),
         policy(**everyone_block(authenticationFlows={"transferMethods": U("var.m")})),
         None,
     ),
     (
         "computed flows of a disabled policy",
-        lambda p: ap.blocks_flow_everywhere(p, "deviceCodeFlow"),
+        lambda p: blocking.blocks_flow_everywhere(p, "deviceCodeFlow"),
         policy(**{**everyone_block(authenticationFlows={"transferMethods": U("var.m")}), "state": "disabled"}),
         False,
     ),

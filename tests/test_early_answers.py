@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from linter import applicability as ap
+from linter import blocking
 from linter import policy_values as pv
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
 from linter.registry import load_rules
@@ -97,42 +98,52 @@ CASES: list[tuple[str, Callable[[Document], Any], Document, Any]] = [
     # narrowed: any narrowing condition decides True, after or before a computed one
     (
         "computed platforms, then a risk level",
-        ap.narrowed,
+        blocking.narrowed,
         conditions(platforms={"includePlatforms": U("var.p")}, insiderRiskLevels=["elevated"]),
         True,
     ),
-    ("computed risk level only", ap.narrowed, conditions(servicePrincipalRiskLevels=U("var.r")), None),
-    ("computed device filter mode", ap.narrowed, conditions(devices={"deviceFilter": {"mode": U("var.m")}}), None),
+    ("computed risk level only", blocking.narrowed, conditions(servicePrincipalRiskLevels=U("var.r")), None),
+    (
+        "computed device filter mode",
+        blocking.narrowed,
+        conditions(devices={"deviceFilter": {"mode": U("var.m")}}),
+        None,
+    ),
     (
         "a computed mode spelled include",
-        ap.narrowed,
+        blocking.narrowed,
         conditions(devices={"deviceFilter": {"mode": U("include")}}),
         None,
     ),
-    ("empty risk lists", ap.narrowed, conditions(userRiskLevels=[], signInRiskLevels=[]), False),
+    ("empty risk lists", blocking.narrowed, conditions(userRiskLevels=[], signInRiskLevels=[]), False),
     # blocks everyone: False wins over every unknown, unknown wins over True
     (
         "disabled, all else computed",
-        ap.blocks_everyone,
+        blocking.blocks_everyone,
         policy(state="disabled", conditions=U("dynamic"), grantControls=U("dynamic")),
         False,
     ),
-    ("computed users", ap.blocks_everyone, policy(**{**everyone_block(users={"includeUsers": U("var.u")})}), None),
+    (
+        "computed users",
+        blocking.blocks_everyone,
+        policy(**{**everyone_block(users={"includeUsers": U("var.u")})}),
+        None,
+    ),
     (
         "computed narrowing",
-        ap.blocks_everyone,
+        blocking.blocks_everyone,
         policy(**everyone_block(locations={"includeLocations": U("var.l")})),
         None,
     ),
     (
         "computed state, narrowed",
-        ap.blocks_everyone,
+        blocking.blocks_everyone,
         policy(**{**everyone_block(platforms={"includePlatforms": ["android"]}), "state": U("var.s")}),
         False,
     ),
     (
         "computed grant, narrowed by risk",
-        ap.blocks_everyone,
+        blocking.blocks_everyone,
         policy(**{**everyone_block(signInRiskLevels=["high"]), "grantControls": U("dynamic")}),
         False,
     ),
