@@ -16,7 +16,9 @@ from linter.model import (
     ParsedDefinition,
     Unresolved,
 )
+from linter.schema import validate
 from linter.shape import graph_shape, lower_first, prune_empty, prune_shaped, shape_in_place, split_flags
+from linter.single_pass import clean_and_check
 from linter.source import FILE_START, PositionIndex, join_pointer, split_pointer
 
 __all__ = ["build_document", "classify", "find_documents"]
@@ -65,34 +67,53 @@ def classify(value: Mapping[str, Any]) -> str | None:
 
 
 def find_documents(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    """(kind, pointer, object) for every recognised object, searching lists, `value` collections and wrappers."""
-    stack: list[tuple[str, Any]] = [(pointer, value)]
-    found = []
+    """(kind, pointer, object) for every recognised object, searching lists, `value` collections and wrappers.
+
+    In the order of their pointers, array indexes compared as numbers: `/value/2` before `/value/10`.
+    """
+    # Each entry carries its pointer's sort key: (0, index) for an array index or a key of digits,
+    # (1, key) for any other key, so that keys "1" and "x" of one object still compare.
+    stack: list[tuple[str, tuple[tuple[int, int | str], ...], Any]] = [(pointer, _order_of(pointer), value)]
+    found: list[tuple[tuple[tuple[int, int | str], ...], str, str, Mapping[str, Any]]] = []
     while stack:
-        current_pointer, current = stack.pop()
-        if isinstance(current, Mapping):
-            if "mfaServiceSettings" in current and isinstance(current.get("mfaServiceSettings"), Mapping):
-                found.append(
-                    (
-                        MFA_SERVICE_SETTINGS,
-                        join_pointer(current_pointer, "mfaServiceSettings"),
-                        current["mfaServiceSettings"],
-                    )
-                )
-                continue
-            kind = classify(current)
-            if kind is not None:
-                found.append((kind, current_pointer, current))
-                continue
+        current_pointer, order, current = stack.pop()
+        if isinstance(current, list):
             stack.extend(
-                (join_pointer(current_pointer, key), item)
-                for key, item in current.items()
-                if isinstance(item, (Mapping, list))
+                (f"{current_pointer}/{index}", (*order, (0, index)), item)
+                for index, item in enumerate(current)
+                if isinstance(item, (dict, list, Mapping))
             )
-        elif isinstance(current, list):
-            stack.extend((join_pointer(current_pointer, index), item) for index, item in enumerate(current))
-    found.sort(key=lambda entry: [int(token) if token.isdigit() else token for token in split_pointer(entry[1])])
-    yield from found
+            continue
+        if not isinstance(current, Mapping):
+            continue
+        settings = current.get("mfaServiceSettings")
+        if isinstance(settings, Mapping):
+            found.append((order, MFA_SERVICE_SETTINGS, f"{current_pointer}/mfaServiceSettings", settings))
+            continue
+        kind = classify(current)
+        if kind is not None:
+            found.append((order, kind, current_pointer, current))
+            continue
+        stack.extend(
+            (join_pointer(current_pointer, key), (*order, _token_order(str(key))), item)
+            for key, item in current.items()
+            if isinstance(item, (dict, list, Mapping))
+        )
+    found.sort(key=_first)
+    for _, kind, found_pointer, document in found:
+        yield kind, found_pointer, document
+
+
+def _token_order(token: str) -> tuple[int, int | str]:
+    return (0, int(token)) if token.isascii() and token.isdigit() else (1, token)
+
+
+def _order_of(pointer: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple(_token_order(token) for token in split_pointer(pointer))
+
+
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]
 
 
 def _remove(data: dict[str, Any], pointer: str) -> bool:
@@ -172,9 +193,6 @@ def build_document(
     a document whose root is not an object is dropped. `clean` strips OData annotations first:
     in place when `owned` (raw is the caller's own parse, sharing no container with anything else).
     """
-    from linter.schema import validate
-    from linter.single_pass import clean_and_check
-
     problems: list[LoadProblem] = []
     if clean and owned and type(raw) is dict and clean_and_check(kind, raw):
         data: Any = raw

@@ -95,6 +95,36 @@ def test_yaml_sequence() -> None:
     assert start(result.documents[1], "/conditions/signInRiskLevels/0") == (13, 24)
 
 
+def _policy(name: str) -> str:
+    return (
+        f'{{"displayName": "{name}", "conditions": {{"users": {{"includeUsers": ["All"]}}}},'
+        ' "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Indexes compare as numbers, at every depth.
+        (
+            "[" + ", ".join(_policy(f"p{index}") for index in range(12)) + "]",
+            [(f"/{index}", f"p{index}") for index in range(12)],
+        ),
+        # Keys of digits and other keys in one object (this raised TypeError while sorting).
+        (
+            f'{{"x": {_policy("x")}, "10": {_policy("ten")}, "2": {_policy("two")}, "a": [{_policy("a0")}]}}',
+            [("/2", "two"), ("/10", "ten"), ("/a/0", "a0"), ("/x", "x")],
+        ),
+        # A key of non-ASCII digits is a key, not a number (int() raised ValueError).
+        (f'{{"\u00b2": {_policy("squared")}, "1": {_policy("one")}}}', [("/1", "one"), ("/\u00b2", "squared")]),
+    ],
+)
+def test_documents_come_in_pointer_order(text: str, expected: list[tuple[str, str]]) -> None:
+    result = load_text("wrapper.json", text)
+    assert result is not None and result.problems == ()
+    assert [(document.pointer, document.name) for document in result.documents] == expected
+
+
 def test_pascal_case_powershell_sdk_object() -> None:
     (policy,) = load(GRAPH / "pascal-case.json").documents
     assert to_plain(policy.data) == {
