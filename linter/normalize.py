@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from linter.model import (
@@ -33,13 +33,27 @@ ODATA_TYPES = {
     "#microsoft.graph.authenticationStrengthPolicy": AUTHENTICATION_STRENGTH_POLICY,
 }
 
+# isinstance(x, Mapping) runs the ABC's check in Python: plain values and dicts are answered first.
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
+def _is_mapping(value: Any) -> bool:
+    kind = type(value)
+    return kind is dict or (kind not in _PLAIN_TYPES and isinstance(value, Mapping))
+
+
+def _is_container(value: Any) -> bool:
+    kind = type(value)
+    return kind is dict or kind is list or (kind not in _PLAIN_TYPES and isinstance(value, (Mapping, list)))
+
+
 # Keywords a JSON Schema of a policy has where the policy has values (Logic App Parse_JSON actions,
 # OpenAPI descriptions, entralint's own schemas/): such a description is not a policy.
 _SCHEMA_KEYWORDS = frozenset({"type", "properties", "items", "$ref", "anyOf", "oneOf", "allOf"})
 
 
 def _describes_a_shape(value: Any) -> bool:
-    return isinstance(value, Mapping) and not _SCHEMA_KEYWORDS.isdisjoint(value)
+    return value is not None and _is_mapping(value) and not _SCHEMA_KEYWORDS.isdisjoint(value)
 
 
 def classify(value: Mapping[str, Any]) -> str | None:
@@ -66,7 +80,7 @@ def classify(value: Mapping[str, Any]) -> str | None:
     return None
 
 
-def find_documents(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+def find_documents(value: Any, pointer: str = "") -> list[tuple[str, str, Mapping[str, Any]]]:
     """(kind, pointer, object) for every recognised object, searching lists, `value` collections and wrappers.
 
     In the order of their pointers, array indexes compared as numbers: `/value/2` before `/value/10`.
@@ -81,13 +95,13 @@ def find_documents(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Ma
             stack.extend(
                 (f"{current_pointer}/{index}", (*order, (0, index)), item)
                 for index, item in enumerate(current)
-                if isinstance(item, (dict, list, Mapping))
+                if _is_container(item)
             )
             continue
-        if not isinstance(current, Mapping):
+        if not _is_mapping(current):
             continue
         settings = current.get("mfaServiceSettings")
-        if isinstance(settings, Mapping):
+        if settings is not None and _is_mapping(settings):
             found.append((order, MFA_SERVICE_SETTINGS, f"{current_pointer}/mfaServiceSettings", settings))
             continue
         kind = classify(current)
@@ -97,11 +111,10 @@ def find_documents(value: Any, pointer: str = "") -> Iterator[tuple[str, str, Ma
         stack.extend(
             (join_pointer(current_pointer, key), (*order, _token_order(str(key))), item)
             for key, item in current.items()
-            if isinstance(item, (dict, list, Mapping))
+            if _is_container(item)
         )
     found.sort(key=_first)
-    for _, kind, found_pointer, document in found:
-        yield kind, found_pointer, document
+    return [(kind, found_pointer, document) for _, kind, found_pointer, document in found]
 
 
 def _token_order(token: str) -> tuple[int, int | str]:
