@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from linter import __version__
 
@@ -26,7 +26,12 @@ exit codes:
 FAIL_ON = ("error", "warning", "note", "never")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """entralint's command line; given the command about to run, with that command's subparser only.
+
+    argparse looks up message translations for every parser it builds, which costs a run more than
+    linting a small file: help and usage errors get every command, a run only its own.
+    """
     parser = argparse.ArgumentParser(
         prog="entralint",
         description="Lint Entra ID Conditional Access, token lifetime and MFA settings kept as code.",
@@ -35,7 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"entralint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add_parser in _SUBPARSERS.items():
+        if command is None or command == name:
+            add_parser(commands)
+    return parser
 
+
+def _add_check_parser(commands: Any) -> None:
     check = commands.add_parser(
         "check",
         help="lint files and directories",
@@ -78,23 +89,39 @@ def _parser() -> argparse.ArgumentParser:
         "--max-file-size", type=_positive, metavar="BYTES", help="largest file read, in bytes (default: 10 MiB)"
     )
 
+
+def _add_rules_parser(commands: Any) -> None:
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     rules.add_argument("--rules-dir", action="append", type=Path, metavar="DIR")
 
+
+def _add_explain_parser(commands: Any) -> None:
     explain = commands.add_parser("explain", help="print one rule's documentation")
     explain.add_argument("code", metavar="ID")
     explain.add_argument("--rules-dir", action="append", type=Path, metavar="DIR")
 
+
+def _add_inspect_parser(commands: Any) -> None:
     inspect = commands.add_parser("inspect", help="print the documents entralint found, normalized")
     inspect.add_argument("paths", nargs="+", metavar="PATH")
     inspect.add_argument("--format", choices=("text", "json"), default="text")
     inspect.add_argument("--exclude", action="append", metavar="GLOB")
 
-    from linter.whatif.cli import add_parser as add_whatif_parser
 
-    add_whatif_parser(commands)
-    return parser
+def _add_whatif_parser(commands: Any) -> None:
+    from linter.whatif.cli import add_parser
+
+    add_parser(commands)
+
+
+_SUBPARSERS: dict[str, Callable[[Any], None]] = {
+    "check": _add_check_parser,
+    "rules": _add_rules_parser,
+    "explain": _add_explain_parser,
+    "inspect": _add_inspect_parser,
+    "whatif": _add_whatif_parser,
+}
 
 
 def _codes(value: str) -> list[str]:
@@ -279,9 +306,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from linter.config import ConfigError
     from linter.registry import RuleLoadError
 
-    parser = _parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser(arguments[0] if arguments and arguments[0] in _SUBPARSERS else None)
     try:
-        args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit:
         return 0 if exit.code in (0, None) else 2
     if args.command is None:

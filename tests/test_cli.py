@@ -214,6 +214,54 @@ def test_help_documents_exit_codes() -> None:
         assert "1  findings at or above --fail-on" in result.stdout
 
 
+def test_help_lists_every_command() -> None:
+    result = run_cli(["--help"])
+    for command in ("check", "rules", "explain", "inspect", "whatif"):
+        assert f"\n    {command} " in result.stdout, command
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["check", "--isolated", "--format", "sarif", "--jobs", "2", "--ignore", "ca001,IN", "a.json", "b"],
+        ["check"],
+        ["rules", "--format", "markdown"],
+        ["explain", "CA001", "--rules-dir", "x"],
+        ["inspect", "--format", "json", "p.tf"],
+        [
+            "whatif",
+            "p.json",
+            "--user",
+            "u",
+            "--group",
+            "g1",
+            "--group",
+            "g2",
+            "--no-trusted",
+            "--flow",
+            "deviceCodeFlow",
+        ],
+    ],
+)
+def test_a_command_parser_built_alone_parses_as_the_whole_one(arguments: list[str]) -> None:
+    from linter.cli import _parser
+
+    alone, whole = _parser(arguments[0]), _parser()
+    assert alone.parse_args(arguments) == whole.parse_args(arguments)
+    help_alone, help_whole = io.StringIO(), io.StringIO()
+    with redirect_stdout(help_alone), pytest.raises(SystemExit):
+        alone.parse_args([arguments[0], "--help"])
+    with redirect_stdout(help_whole), pytest.raises(SystemExit):
+        whole.parse_args([arguments[0], "--help"])
+    assert help_alone.getvalue() == help_whole.getvalue()
+
+
+def test_an_unknown_command_is_a_usage_error_naming_the_commands() -> None:
+    result = run_cli(["chek", "."])
+    assert result.code == 2
+    assert "invalid choice: 'chek'" in result.stderr and "'whatif'" in result.stderr
+
+
 def test_check_has_every_option_of_the_issue() -> None:
     help_text = run_cli(["check", "--help"]).stdout
     for option in (
