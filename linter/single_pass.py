@@ -13,7 +13,6 @@ second opinion (tests/test_single_pass.py holds the two to the same documents).
 from __future__ import annotations
 
 import functools
-import itertools
 from typing import Any
 
 from linter.schema import load_schema
@@ -24,7 +23,7 @@ from linter.source import split_pointer
 __all__ = ["clean_and_check"]
 
 _SCALAR_TYPES = frozenset({str, int, float, bool})
-_STRINGS = itertools.repeat(str)
+_JOIN_STRINGS = "".join
 _ANY_STRING, _ANY_STRINGS = "any string", "any list of strings"
 # Keywords of an object schema the plan describes completely; any other keyword means no plan.
 _OBJECT_KEYWORDS = frozenset(
@@ -90,17 +89,21 @@ def _walk(value: dict[Any, Any], plan: _ObjectPlan, deletions: list[tuple[dict[s
             item = value[key] = split_flag(item)
             kind = list
         if kind is list:
-            if shortcut is _ANY_STRINGS:
-                if not all(map(isinstance, item, _STRINGS)):
+            if not item:  # pruned; a bare list of strings needs no check
+                if shortcut is not _ANY_STRINGS and not check(item):
+                    return -1
+                deletions.append((value, key))
+                kept -= 1
+            elif shortcut is _ANY_STRINGS:
+                try:
+                    _JOIN_STRINGS(item)  # in C, and raises for any item that is not a str
+                except TypeError:
                     return -1
             elif array_plan is not None and not _SCALAR_TYPES.issuperset(map(type, item)):
                 if not _walk_members(item, array_plan, deletions):
                     return -1
             elif not check(item) or None in item:  # a null member is pruned: left to the three walks
                 return -1
-            if not item:
-                deletions.append((value, key))
-                kept -= 1
         elif kind is dict:
             if object_plan is None:
                 return -1

@@ -112,6 +112,8 @@ def test_the_benchmark_fleet_takes_one_walk(tmp_path: Path) -> None:
         (lambda policy: policy["conditions"]["users"].update(includeUsers=["All", None]), "null member"),
         (lambda policy: policy["conditions"]["users"].update(includeUsers=[["All"]]), "nested list"),
         (lambda policy: policy["conditions"]["users"].update(includeUsers="All"), "string for a list"),
+        (lambda policy: policy["conditions"]["users"].update(excludeUsers=["x", 7]), "number in a string list"),
+        (lambda policy: policy["conditions"]["users"].update(excludeUsers=[b"x"]), "bytes in a string list"),
         (lambda policy: policy["sessionControls"]["signInFrequency"].update(value="1"), "string for a number"),
         (lambda policy: policy["sessionControls"]["signInFrequency"].update(value=True), "bool for a number"),
         (lambda policy: policy.update(conditions={"users": {}, 5: 1}), "a key that is not a string"),
