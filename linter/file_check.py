@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.files import ReadError, read_text
+from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.rule import Finding, Level, Rule, Violation
 from linter.ruleset import RuleSet
@@ -108,8 +109,6 @@ def check_document_rules(
 
 def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOutcome:
     """Load one file and, when it was given on the command line, run the document rules on it."""
-    from linter.loaders import load_text
-
     path, shown, given, settings = task
     problems: tuple[LoadProblem, ...]
     documents: tuple[Document, ...]
