@@ -11,7 +11,7 @@ from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.rule import Finding, Level, Rule, Violation
 from linter.ruleset import RuleSet
-from linter.source import FILE_START, Location
+from linter.source import FILE_START, Location, reduce_to_fields
 from linter.suppressions import PolicyIgnores, SuppressionComment, find_comments, policy_ignores
 
 __all__ = ["FileOutcome", "FileSettings", "Notification", "Task", "check_document_rules", "check_file", "resolve"]
@@ -27,6 +27,8 @@ class Notification:
     column: int = 0
     level: str = "warning"
     rule: str = ""
+
+    __reduce__ = reduce_to_fields
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.source import FILE_START, PositionIndex, Span, split_pointer
+from linter.source import FILE_START, PositionIndex, Span, reduce_to_fields, split_pointer
 
 __all__ = [
     "AUTHENTICATION_STRENGTH_POLICY",
@@ -110,6 +110,8 @@ class LoadProblem:
     span: Span
     pointer: str = ""
     identity: str = ""
+
+    __reduce__ = reduce_to_fields
 
 
 @dataclass(frozen=True, slots=True)

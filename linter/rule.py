@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 from linter.model import SOURCE_FILE, Document, SourceFile, Tenant
-from linter.source import Location, Span
+from linter.source import Location, Span, reduce_to_fields
 
 __all__ = [
     "DocumentRule",
@@ -71,6 +71,8 @@ class Suppression:
     kind: str  # "inSource" or "external"
     justification: str
 
+    __reduce__ = reduce_to_fields
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -85,6 +87,8 @@ class Finding:
     identity: str = ""
     related: tuple[Location, ...] = ()
     suppression: Suppression | None = field(default=None, compare=False)
+
+    __reduce__ = reduce_to_fields
 
     @property
     def fingerprint(self) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from linter.files import display_path, glob_matches
 from linter.model import Document
 from linter.rule import Finding, Suppression
-from linter.source import Span
+from linter.source import Span, reduce_to_fields
 
 if TYPE_CHECKING:
     from linter.config import Config
@@ -40,6 +40,8 @@ class SuppressionComment:
     end_column: int
     codes: tuple[str, ...]
     reason: str
+
+    __reduce__ = reduce_to_fields
 
     @property
     def span(self) -> Span:

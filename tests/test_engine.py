@@ -203,3 +203,44 @@ def test_a_worker_error_is_raised_here_and_every_worker_is_waited_for(tmp_path: 
     with pytest.raises(RuntimeError, match="ended before sending"):
         linter.map(dies, list(range(40)))
     assert no_child_left()
+
+
+def test_results_reach_the_parent_unchanged() -> None:
+    """Workers pickle what they send; the classes that travel pickle as calls with their fields."""
+    import pickle
+
+    from linter.file_check import FileOutcome, Notification
+    from linter.model import LoadProblem
+    from linter.rule import Finding, Level, Suppression
+    from linter.source import Location, Span
+    from linter.suppressions import SuppressionComment
+
+    span = Span(3, 5, 4, 1)
+    finding = Finding(
+        "CA002",
+        Level.WARNING,
+        "message",
+        "a.json",
+        span,
+        "/conditions",
+        "id-1",
+        (Location("b.json", Span.point(1, 2), "/state"),),
+        Suppression("inSource", "reviewed"),
+    )
+    outcome = FileOutcome(
+        "a.json",
+        True,
+        "graph-json",
+        findings=(finding, Finding("IN001", Level.ERROR, "bad", "a.json", span)),
+        comments=(SuppressionComment(2, 3, 40, ("CA002",), "reviewed"),),
+        notifications=(Notification("rule failed", "a.json", 1, 1, "error", "CA002"),),
+        policies=2,
+        conditional_access=1,
+        policy_lines={"id-1": (3, 9)},
+        ignores={"id-1": ({"CA002": "reviewed in the change board"},)},
+    )
+    problem = LoadProblem("IN002", "wrong type", span, "/state", "id-1")
+    for value in (outcome, problem, *outcome.findings):
+        copy = pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        assert copy == value and type(copy) is type(value)
+    assert pickle.loads(pickle.dumps(finding)).suppression == finding.suppression  # not compared by ==
