@@ -68,6 +68,8 @@ class Violation:
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
+    """Why a finding is not counted: a comment in the source, or an entry in the configuration."""
+
     kind: str  # "inSource" or "external"
     justification: str
 

@@ -35,6 +35,8 @@ def has_comments(source_format: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class SuppressionComment:
+    """One `# entralint: ignore[CODES] reason` comment, where it is written."""
+
     line: int
     column: int
     end_column: int

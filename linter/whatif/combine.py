@@ -119,6 +119,8 @@ def read_grant(document: Document) -> tuple[str, tuple[str, ...], bool]:
 
 @dataclass(frozen=True, slots=True)
 class Session:
+    """The session controls the policies that apply to a sign-in impose on it."""
+
     sign_in_frequency_hours: float | None = None  # 0: every time
     persistent_browser: str | None = None
     others: tuple[str, ...] = ()

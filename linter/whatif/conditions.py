@@ -22,6 +22,8 @@ MFA_TRUSTED_IPS = "00000000-0000-0000-0000-000000000000"
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """Whether one condition of a policy matches a sign-in (None: it depends), and why."""
+
     value: Tri
     reason: str
     depends: tuple[str, ...] = ()

@@ -42,6 +42,8 @@ class PolicyResult:
 
 @dataclass(frozen=True, slots=True)
 class Dimension:
+    """One condition of a sign-in matched against every policy, with bit sets of the policies it matches or may."""
+
     matches: tuple[Match, ...]
     true_bits: int
     maybe_bits: int  # may apply: true or unknown

@@ -57,6 +57,8 @@ class Values:
 
 @dataclass(frozen=True, slots=True)
 class NamedLocation:
+    """What the evaluator needs of a named location: is it trusted, which countries it holds."""
+
     id: str
     name: str
     trusted: Tri
@@ -66,6 +68,8 @@ class NamedLocation:
 
 @dataclass(frozen=True)
 class CompiledPolicy:
+    """A Conditional Access policy with its state and conditions read once, for the evaluator."""
+
     document: Document
     index: int
     name: str
