@@ -89,7 +89,8 @@ def discover(
 ) -> list[Path]:
     """Candidate files under the given paths, sorted, each once; skipped paths are added to skips."""
     skips = skips if skips is not None else []
-    found: dict[Path, None] = {}
+    # Keyed and sorted by text: hashing a Path and asking its as_posix() cost more than the walk.
+    found: dict[str, Path] = {}
     for given in paths:
         start = Path(given) if Path(given).is_absolute() else cwd / given
         start = Path(os.path.normpath(start))
@@ -98,13 +99,18 @@ def discover(
             continue
         if start.is_dir() and not start.is_symlink():
             for path in _walk(start, exclude, cwd, skips):
-                found.setdefault(path, None)
+                found.setdefault(str(path), path)
             continue
         if _excluded(start, exclude, cwd):
             continue
         if _regular(start, start.parent, skips):
-            found.setdefault(start, None)
-    return sorted(found, key=lambda path: path.as_posix())
+            found.setdefault(str(start), start)
+    return [found[text] for text in sorted(found, key=_as_posix)]
+
+
+def _as_posix(text: str) -> str:
+    """Path(text).as_posix() of a normalized path."""
+    return text if os.sep == "/" else text.replace(os.sep, "/")
 
 
 def _excluded(path: Path, exclude: Sequence[str], cwd: Path) -> bool:
