@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
@@ -141,7 +141,8 @@ class DocumentRule(Rule):
 
     scope: ClassVar[Scope] = Scope.DOCUMENT
 
-    def check(self, document: Document) -> Iterator[Violation]:
+    def check(self, document: Document) -> Iterable[Violation]:
+        """A generator, or any iterable: rules asked of every policy return `()` and spare a generator."""
         raise NotImplementedError
 
     def check_file(self, source: SourceFile) -> Iterator[Violation]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from linter.applicability import (
     DEVICE_REGISTRATION_SERVICE,
@@ -64,25 +64,27 @@ class DeviceRegistrationNotExcluded(DocumentRule):
     tags = ("security", "authentication-flows", "availability")
     security_severity = 4.0
 
-    def check(self, document: Document) -> Iterator[Violation]:
+    def check(self, document: Document) -> Iterable[Violation]:
         methods = transfer_methods(document)
         if methods is None or "deviceCodeFlow" not in methods:
-            return
+            return ()
         excluded = excluded_applications(document)
         # An excluded DRS decides first: most device code flow blocks have it, and need no more reading.
         if excluded is None or any(app.strip().casefold() == DEVICE_REGISTRATION_SERVICE for app in excluded):
-            return
+            return ()
         if all_of(is_enforced_or_report_only(document), blocks(document), includes_all_resources(document)) is not True:
-            return
-        yield self.violation(
-            document,
-            f"policy {document.name!r} blocks device code flow for all resources without excluding the Device "
-            f"Registration Service ({DEVICE_REGISTRATION_SERVICE}): since September 2024 this blocks device "
-            "registration by device code; exclude it (ScubaGear users: also allow-list it in "
-            "CapExclusions.Applications)",
-            present(
+            return ()
+        return (
+            self.violation(
                 document,
-                "/conditions/applications/excludeApplications",
-                "/conditions/applications/includeApplications",
+                f"policy {document.name!r} blocks device code flow for all resources without excluding the Device "
+                f"Registration Service ({DEVICE_REGISTRATION_SERVICE}): since September 2024 this blocks device "
+                "registration by device code; exclude it (ScubaGear users: also allow-list it in "
+                "CapExclusions.Applications)",
+                present(
+                    document,
+                    "/conditions/applications/excludeApplications",
+                    "/conditions/applications/includeApplications",
+                ),
             ),
         )

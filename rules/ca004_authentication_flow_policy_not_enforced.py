@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from linter.applicability import blocks, state, transfer_methods
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
@@ -53,20 +53,22 @@ class AuthenticationFlowPolicyNotEnforced(DocumentRule):
     kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("authentication-flows",)
 
-    def check(self, document: Document) -> Iterator[Violation]:
+    def check(self, document: Document) -> Iterable[Violation]:
         current = state(document)
         if current not in _STATES:
-            return
+            return ()
         methods = sorted((transfer_methods(document) or frozenset()) - {"none"})
         if not methods or blocks(document) is not True:
-            return
+            return ()
         next_step = (
             "report-only is the right first step: read its sign-in log results, then set state to enabled"
             if current == "enabledForReportingButNotEnforced"
             else "set it to report-only first (the right first step), read the sign-in logs, then enable it"
         )
-        yield self.violation(
-            document,
-            f"policy {document.name!r} blocks {' and '.join(methods)} but {_STATES[current]}; {next_step}",
-            "/state",
+        return (
+            self.violation(
+                document,
+                f"policy {document.name!r} blocks {' and '.join(methods)} but {_STATES[current]}; {next_step}",
+                "/state",
+            ),
         )

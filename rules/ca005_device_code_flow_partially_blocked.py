@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from linter.applicability import (
     DEVICE_REGISTRATION_SERVICE,
@@ -67,25 +67,26 @@ class DeviceCodeFlowPartiallyBlocked(DocumentRule):
     kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("authentication-flows",)
 
-    def check(self, document: Document) -> Iterator[Violation]:
+    def check(self, document: Document) -> Iterable[Violation]:
         methods = transfer_methods(document)
         if methods is None or "deviceCodeFlow" not in methods:
-            return
+            return ()
         included = listed(document, "/conditions/applications/includeApplications")
         excluded = excluded_applications(document)
         if included is None or excluded is None or not included:
-            return
+            return ()
         # What the block leaves out decides first: most blocks leave out nothing but DRS, and need no more reading.
         if includes_all_resources(document) is False:
             if all(app.strip().casefold() == "none" for app in included):
-                return
+                return ()
             pointer = "/conditions/applications/includeApplications"
             message = f"policy {document.name!r} blocks device code flow only for {', '.join(included)}: {_TRACKING}"
         else:
             others = [app for app in excluded if app.strip().casefold() != DEVICE_REGISTRATION_SERVICE]
             if not others:
-                return
+                return ()
             pointer = "/conditions/applications/excludeApplications"
             message = f"policy {document.name!r} blocks device code flow except for {', '.join(others)}: {_TRACKING}"
-        if all_of(is_enforced_or_report_only(document), blocks(document)) is True:
-            yield self.violation(document, message, pointer)
+        if all_of(is_enforced_or_report_only(document), blocks(document)) is not True:
+            return ()
+        return (self.violation(document, message, pointer),)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from linter.applicability import (
     MICROSOFT_FLOW_SERVICE,
@@ -74,20 +74,22 @@ class SignInFrequencyBreaksConnections(DocumentRule):
         ),
     )
 
-    def check(self, document: Document) -> Iterator[Violation]:
+    def check(self, document: Document) -> Iterable[Violation]:
         frequency = sign_in_frequency(document)
         if not isinstance(frequency, SignInFrequency) or is_enabled(document) is not True:
-            return
+            return ()
         if targets_application(document, MICROSOFT_FLOW_SERVICE, groups=("Office365",)) is not True:
-            return
+            return ()
         owners: tuple[str, ...] = self.settings["connection-owners"]
         if owners and missing_exclusions(document, owners) in (None, ()):
-            return
+            return ()
         interval = frequency.describe()
         expiry = "cannot refresh at all" if frequency.every_time else "stop refreshing at that interval"
-        yield self.violation(
-            document,
-            f"policy {document.name!r} requires sign-in {interval} on resources that include Power Automate: "
-            f"flow connections {expiry} (AADSTS70043) and their flows fail until repaired",
-            "/sessionControls/signInFrequency",
+        return (
+            self.violation(
+                document,
+                f"policy {document.name!r} requires sign-in {interval} on resources that include Power Automate: "
+                f"flow connections {expiry} (AADSTS70043) and their flows fail until repaired",
+                "/sessionControls/signInFrequency",
+            ),
         )

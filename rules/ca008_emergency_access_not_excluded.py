@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from linter.applicability import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
@@ -76,25 +76,27 @@ class EmergencyAccessNotExcluded(DocumentRule):
         ),
     )
 
-    def check(self, document: Document) -> Iterator[Violation]:
+    def check(self, document: Document) -> Iterable[Violation]:
         accounts: tuple[str, ...] = tuple(self.settings["emergency-access"])
         if not accounts:
-            return
+            return ()
         grant = requires_grant(document) if self.settings["all-grants"] else blocks(document)
         if all_of(is_enabled(document), includes_all_users(document), grant) is not True:
-            return
+            return ()
         missing = missing_exclusions(document, accounts)
         if not missing:
-            return
+            return ()
         action = "blocks" if blocks(document) else "requires a grant control for"
-        yield self.violation(
-            document,
-            f"policy {document.name!r} {action} all users but does not exclude emergency access account(s) "
-            f"{', '.join(missing)}: a mistake in it locks every administrator out",
-            present(
+        return (
+            self.violation(
                 document,
-                "/conditions/users/excludeUsers",
-                "/conditions/users/excludeGroups",
-                "/conditions/users/includeUsers",
+                f"policy {document.name!r} {action} all users but does not exclude emergency access account(s) "
+                f"{', '.join(missing)}: a mistake in it locks every administrator out",
+                present(
+                    document,
+                    "/conditions/users/excludeUsers",
+                    "/conditions/users/excludeGroups",
+                    "/conditions/users/includeUsers",
+                ),
             ),
         )

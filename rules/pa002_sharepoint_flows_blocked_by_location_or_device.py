@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from linter.applicability import state, targets_application
@@ -103,13 +103,15 @@ class SharePointFlowsBlockedByLocationOrDevice(DocumentRule):
     kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("power-automate", "sharepoint")
 
-    def check(self, document: Document) -> Iterator[Violation]:
+    def check(self, document: Document) -> Iterable[Violation]:
         if state(document) == "disabled":
-            return
-        for pointer, limit in _limits(document):
-            yield self.violation(
+            return ()
+        return [
+            self.violation(
                 document,
                 f"policy {document.name!r} {limit} for SharePoint Online: SharePoint out-of-box flows "
                 "(Request sign-off, Page approval) and flows shared through SharePoint lists may be blocked",
                 pointer,
             )
+            for pointer, limit in _limits(document)
+        ]

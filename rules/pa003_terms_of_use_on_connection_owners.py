@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from linter.applicability import state, targets_application
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
@@ -73,15 +73,15 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
         ),
     )
 
-    def check(self, document: Document) -> Iterator[Violation]:
+    def check(self, document: Document) -> Iterable[Violation]:
         if state(document) != "enabled":
-            return
+            return ()
         terms = document.get("/grantControls/termsOfUse")
         if terms is None or not Values.of(terms):
-            return
+            return ()
         services = [app for app in SERVICES if targets_application(document, app, groups_of(app)) is True]
         if not services:
-            return
+            return ()
         owners = self.settings["connection-owners"]
         if owners:
             policy = compile_policy(document, 0)
@@ -91,14 +91,16 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
                 if users(policy, SignInContext(user=owner, groups=frozenset([owner])), {}).value is True
             ]
             if not affected:
-                return
+                return ()
             who = f"connection owners {', '.join(affected)}"
         else:
             who = "every user it covers (option connection-owners names the accounts that own connections)"
         names = ", ".join(app_label(app) for app in services)
-        yield self.violation(
-            document,
-            f"policy {document.name!r} requires terms of use for {names} from {who}: background token refresh "
-            "cannot show the terms, so their flow connections stop refreshing and flows fail",
-            "/grantControls/termsOfUse",
+        return (
+            self.violation(
+                document,
+                f"policy {document.name!r} requires terms of use for {names} from {who}: background token refresh "
+                "cannot show the terms, so their flow connections stop refreshing and flows fail",
+                "/grantControls/termsOfUse",
+            ),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from linter.file_check import check_document_rules
@@ -52,6 +52,16 @@ class FileRule(DocumentRule):
             raise ValueError("a problem")
 
 
+class ReturnsTuple(DocumentRule):
+    """Returns its findings as a tuple, as built-in rules asked of every policy do."""
+
+    code, name, summary, level = "XX004", "returns-tuple", "Returns a tuple", Level.WARNING
+    kinds: ClassVar[frozenset[str]] = frozenset({CONDITIONAL_ACCESS_POLICY})
+
+    def check(self, document: Document) -> Iterable[Violation]:
+        return () if document.name == "a" else (self.violation(document, f"{self.code} saw {document.name}"),)
+
+
 def document(kind: str, name: str) -> Document:
     return Document(kind, {"displayName": name}, "f.json", "graph-json", name, name)
 
@@ -91,3 +101,12 @@ def test_a_document_of_a_kind_no_rule_checks_meets_no_rule() -> None:
         ruleset(Names()), SourceFile("f.json", "graph-json"), iter([document("namedLocation", "a")])
     )
     assert (findings, notifications) == ([], [])
+
+
+def test_a_rule_may_return_any_iterable_and_generators_still_work() -> None:
+    documents = [document(CONDITIONAL_ACCESS_POLICY, "a"), document(CONDITIONAL_ACCESS_POLICY, "b")]
+    findings, notifications = check_document_rules(
+        ruleset(ReturnsTuple(), Names()), SourceFile("f.json", "graph-json"), documents
+    )
+    assert [finding.message for finding in findings] == ["XX001 saw a", "XX004 saw b", "XX001 saw b"]
+    assert notifications == []
