@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from linter.model import Document, Unresolved
 from linter.policy_values import ALL, MISSING, Tri, any_special, literals_of, lookup, only_none, strings_of
@@ -179,13 +180,32 @@ def _includes_nothing(policy: Document, blocks: tuple[tuple[tuple[str, ...], tup
     return None if unresolved else True
 
 
+def _first_listed_is_not_none(data: Any, block: str, member: str) -> bool:
+    """Does the list at /conditions/block/member of a dict policy start with a literal other than `None`?
+
+    That list is the first `_includes_nothing` reads, and such a value its answer (False): the usual
+    policy (`"includeUsers": ["All"]`) is answered in a few dict reads.
+    """
+    conditions = data.get("conditions") if type(data) is dict else None
+    found = conditions.get(block) if type(conditions) is dict else None
+    found = found.get(member) if type(found) is dict else None
+    if type(found) is not list or not found:
+        return False
+    first = found[0]
+    return type(first) is str and first.strip().casefold() != "none"
+
+
 def includes_no_users(policy: Document) -> Tri:
     """No users, groups, roles, guests or service principals included, or only `None`."""
+    if _first_listed_is_not_none(policy.data, "users", "includeUsers"):
+        return False
     return _includes_nothing(policy, _USER_INCLUDES)
 
 
 def includes_no_resources(policy: Document) -> Tri:
     """No resources, user actions or authentication contexts included, or only `None`."""
+    if _first_listed_is_not_none(policy.data, "applications", "includeApplications"):
+        return False
     return _includes_nothing(policy, _RESOURCE_INCLUDES)
 
 

@@ -262,6 +262,16 @@ TARGETS: list[tuple[str, Iterable[str]]] = [
     graph_policy(
         {
             "conditions": {
+                "users": {"includeUsers": [" None ", "x"]},
+                "applications": {"includeApplications": [1, "All"]},
+            }
+        }
+    )
+)
+@example(
+    graph_policy(
+        {
+            "conditions": {
                 "applications": {"includeApplications": ["All"], "excludeApplications": Unresolved("var.x")},
                 "locations": MappingProxyType({"includeLocations": ["All"], "excludeLocations": ["AllTrusted"]}),
             },
