@@ -44,9 +44,19 @@ def _narrowing_locations(locations: Any) -> str | None:
 def _limits(policy: Document) -> list[tuple[str, str]]:
     """(pointer, what) for each way the policy limits SharePoint, when it covers SharePoint."""
     data = policy.data
-    locations = _narrowing_locations(lookup(data, _LOCATIONS))
-    grant_matters = locations is not None or _may_require_device(lookup(data, _GRANT))
-    restricted = lookup(data, _APP_ENFORCED_RESTRICTIONS) is True
+    if type(data) is dict:  # the usual policy: its blocks read with dict gets, not three walks from the top
+        conditions = data.get("conditions", MISSING)
+        session = data.get("sessionControls", MISSING)
+        locations_block = (
+            conditions.get("locations", MISSING) if type(conditions) is dict else lookup(conditions, _LOCATIONS[1:])
+        )
+        grant = data.get("grantControls", MISSING)
+        restricted = session is not MISSING and lookup(session, _APP_ENFORCED_RESTRICTIONS[1:]) is True
+    else:
+        locations_block, grant = lookup(data, _LOCATIONS), lookup(data, _GRANT)
+        restricted = lookup(data, _APP_ENFORCED_RESTRICTIONS) is True
+    locations = None if locations_block is MISSING else _narrowing_locations(locations_block)
+    grant_matters = locations is not None or _may_require_device(grant)
     # Most policies limit nothing: only those that do are asked whether they cover SharePoint, and
     # only those with a location or a device control get their grant read (the expensive part).
     if not (grant_matters or restricted) or targets_application(policy, SHAREPOINT_ONLINE, (OFFICE_365,)) is not True:
@@ -106,6 +116,9 @@ class SharePointFlowsBlockedByLocationOrDevice(DocumentRule):
     def check(self, document: Document) -> Iterable[Violation]:
         if state(document) == "disabled":
             return ()
+        limits = _limits(document)
+        if not limits:
+            return ()
         return [
             self.violation(
                 document,
@@ -113,5 +126,5 @@ class SharePointFlowsBlockedByLocationOrDevice(DocumentRule):
                 "(Request sign-off, Page approval) and flows shared through SharePoint lists may be blocked",
                 pointer,
             )
-            for pointer, limit in _limits(document)
+            for pointer, limit in limits
         ]

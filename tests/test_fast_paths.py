@@ -293,7 +293,7 @@ TARGETS: list[tuple[str, Iterable[str]]] = [
 def test_questions_equal_their_general_reading(policy: Document) -> None:
     # Behind a read-only mapping, a policy takes no fast path that starts from a dict.
     read_only = replace(policy, data=MappingProxyType(dict(policy.data)))
-    for question in (ap.state, ap.transfer_methods, ap.sign_in_frequency):
+    for question in (ap.state, ap.transfer_methods, ap.sign_in_frequency, read_grant, pa002):
         assert outcome(question, policy) == outcome(question, read_only), question.__name__
     assert outcome(ap.state, policy) == outcome(reference_state, policy)
     assert outcome(ap.transfer_methods, policy) == outcome(reference_transfer_methods, policy)

@@ -28,6 +28,7 @@ __all__ = [
     "session_of",
 ]
 
+_PLAIN_STRING = frozenset({str})
 # Any authentication strength is multifactor; plain MFA does not satisfy a stronger strength.
 MFA_LIKE = "mfa"
 
@@ -97,12 +98,16 @@ def _requirement(policy: CompiledPolicy) -> Requirement:
 
 def read_grant(document: Document) -> tuple[str, tuple[str, ...], bool]:
     """A policy's grant as `Requirement` holds it (operator, controls, blocks), without compiling the policy."""
-    grant = document.get("/grantControls", {}) or {}
+    data = document.data
+    grant = (data.get("grantControls", {}) if type(data) is dict else document.get("/grantControls", {})) or {}
     if not isinstance(grant, dict):  # a Terraform dynamic block: which controls is unknown
         grant = {"builtInControls": grant}
     operator = grant.get("operator") if isinstance(grant.get("operator"), str) else "OR"
     built_in = grant.get("builtInControls", [])
-    controls = [str(control) for control in ([built_in] if isinstance(built_in, Unresolved) else built_in)]
+    if type(built_in) is list and _PLAIN_STRING.issuperset(map(type, built_in)):
+        controls = built_in.copy()  # the usual list: each control already the string `str` would make
+    else:
+        controls = [str(control) for control in ([built_in] if isinstance(built_in, Unresolved) else built_in)]
     strength = grant.get("authenticationStrength")
     if isinstance(strength, dict):
         label = strength.get("displayName") or strength.get("id") or "custom"
