@@ -52,6 +52,7 @@ _BUILT_IN_CONTROLS = split_pointer("/grantControls/builtInControls")
 _INCLUDE_USERS = split_pointer("/conditions/users/includeUsers")
 _EXCLUDE_USERS = split_pointer("/conditions/users/excludeUsers")
 _EXCLUDE_GROUPS = split_pointer("/conditions/users/excludeGroups")
+_CONDITIONS = split_pointer("/conditions")
 _APPLICATIONS = split_pointer("/conditions/applications")
 _INCLUDE_APPLICATIONS = split_pointer("/conditions/applications/includeApplications")
 _EXCLUDE_APPLICATIONS = split_pointer("/conditions/applications/excludeApplications")
@@ -63,6 +64,7 @@ _EXCLUDED = ("excludeApplications",)
 _GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")
 # Graph's special values, casefolded once.
 _BLOCK = frozenset({"block"})
+_PLAIN_STRING = frozenset({str})
 
 
 def _by_block(*pointers: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
@@ -223,7 +225,11 @@ def _application_names(app_id: str, groups: tuple[str, ...]) -> tuple[frozenset[
 def targets_application(policy: Document, app_id: str, groups: Iterable[str] = ()) -> Tri:
     """Is app_id in scope: included directly, through `All` or a named group, and not excluded?"""
     excluding, including = _application_names(app_id, tuple(groups))
-    applications = lookup(policy.data, _APPLICATIONS)
+    data = policy.data
+    conditions = data.get("conditions", MISSING) if type(data) is dict else lookup(data, _CONDITIONS)
+    applications = (
+        conditions.get("applications", MISSING) if type(conditions) is dict else lookup(conditions, _APPLICATIONS[1:])
+    )
     if type(applications) is dict:  # the usual block: its two lists read directly
         excluded_value = applications.get("excludeApplications", MISSING)
         included_value = applications.get("includeApplications", MISSING)
@@ -235,6 +241,8 @@ def targets_application(policy: Document, app_id: str, groups: Iterable[str] = (
             return None
         if excluded and any_special(excluded, excluding):
             return False
+    if type(included_value) is list and _PLAIN_STRING.issuperset(map(type, included_value)):
+        return any_special(included_value, including)  # the usual list: nothing to filter or resolve
     included = literals_of(included_value)
     if included is None:
         return None
@@ -261,7 +269,7 @@ def transfer_methods(policy: Document) -> frozenset[str] | None:
     if type(conditions) is dict and "authenticationFlows" not in conditions:
         return frozenset()  # the usual answer: most policies have no authentication flows condition
     methods = literals_of(lookup(data, _TRANSFER_METHODS))
-    return None if methods is None else frozenset([method.strip() for method in methods])
+    return None if methods is None else frozenset(map(str.strip, methods))
 
 
 def client_app_types(policy: Document) -> frozenset[str] | None:

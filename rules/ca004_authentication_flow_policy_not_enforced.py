@@ -57,7 +57,10 @@ class AuthenticationFlowPolicyNotEnforced(DocumentRule):
         current = state(document)
         if current not in _STATES:
             return ()
-        methods = sorted((transfer_methods(document) or frozenset()) - {"none"})
+        flows = transfer_methods(document)
+        if not flows:  # the usual policy: no authentication flows condition, no set arithmetic
+            return ()
+        methods = sorted(flows - {"none"})
         if not methods or blocks(document) is not True:
             return ()
         next_step = (

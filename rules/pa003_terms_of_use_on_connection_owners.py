@@ -76,7 +76,10 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
     def check(self, document: Document) -> Iterable[Violation]:
         if state(document) != "enabled":
             return ()
-        terms = document.get("/grantControls/termsOfUse")
+        data = document.data
+        grant = data.get("grantControls") if type(data) is dict else None
+        # The usual policy's grant read with dict gets; any other shape the general way.
+        terms = grant.get("termsOfUse") if type(grant) is dict else document.get("/grantControls/termsOfUse")
         if terms is None or not Values.of(terms):
             return ()
         services = [app for app in SERVICES if targets_application(document, app, groups_of(app)) is True]

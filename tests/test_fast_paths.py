@@ -295,6 +295,8 @@ def test_questions_equal_their_general_reading(policy: Document) -> None:
     read_only = replace(policy, data=MappingProxyType(dict(policy.data)))
     for question in (ap.state, ap.transfer_methods, ap.sign_in_frequency, read_grant, pa002):
         assert outcome(question, policy) == outcome(question, read_only), question.__name__
+    for code in ("CA004", "CA006", "CA009", "PA003"):
+        assert outcome(findings, code, policy, "\x00") == outcome(findings, code, read_only, "\x00"), code
     assert outcome(ap.state, policy) == outcome(reference_state, policy)
     assert outcome(ap.transfer_methods, policy) == outcome(reference_transfer_methods, policy)
     assert outcome(ap.includes_no_users, policy) == outcome(reference_includes_nothing, policy, USER_INCLUDES)
