@@ -5,8 +5,9 @@ A finding needs the span of one value; scanning every token of the file in Pytho
 read only up to the one the path goes through, skipping each with the json module's C scanner; the
 member on the path is entered, not skipped, and a container's reading resumes where it stopped for
 the next pointer in the same file. A file's findings thus cost about one C scan of the text before
-the last of them. A member in the back half of an object whose end is known is found by its key's
-text instead, and checked by reading on from it to that end.
+the last of them. A member whose key is written as its pointer token is found by its key's text
+instead, and taken when no bracket lies before it in its object or when one C scan of the members
+before it (or after it, to the object's known end) shows it is the object's own.
 
 `parse_with_offsets` goes further for a file parsed anyway: it parses the top levels member by
 member with the same C scanner and hands over a locator that already knows where the root's members
@@ -32,12 +33,13 @@ _NEXT_MEMBER = re.compile(r"[ \t\n\r]*,[ \t\n\r]*" + _KEY, re.DOTALL)
 _FIRST_ELEMENT = re.compile(r"\[[ \t\n\r]*(?![ \t\n\r\]])")
 _NEXT_ELEMENT = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
-# A pointer token whose key, written without escapes, is the token itself.
-_PLAIN_TOKEN = re.compile(r'[^"\\~\x00-\x1f]*')
-# The same, when json.loads would read the key as it is written (no escape, no control character).
+# A key json.loads reads as it is written (no escape, no control character).
 _PLAIN_KEY = r'"([^"\\\x00-\x1f]*)"[ \t\n\r]*:[ \t\n\r]*'
 _FIRST_PLAIN_MEMBER = re.compile(r"\{[ \t\n\r]*" + _PLAIN_KEY)
 _NEXT_PLAIN_MEMBER = re.compile(r"[ \t\n\r]*,[ \t\n\r]*" + _PLAIN_KEY)
+# What may follow a string's closing quote in valid JSON (the empty string: a key text `""`, which
+# no closing quote starts).
+_AFTER_A_STRING = frozenset(" \t\n\r,:]}")
 # The C scanner and string decoder json.loads itself uses; typeshed does not declare them.
 Scanner = Callable[[str, int], tuple[Any, int]]
 _SCAN: Scanner = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
@@ -87,10 +89,15 @@ class JsonLocator:
                 if start == len(self.text):
                     return None
                 starts[""] = start
+            # Where the deepest container on the path whose end is known ends: no member lies past it.
+            bound = len(self.text)
+            ends = self._ends
             slash = value_pointer.find("/")
             while slash >= 0:
+                container = value_pointer[:slash]
+                bound = ends.get(container, bound)
                 following = value_pointer.find("/", slash + 1)
-                if not self._find(value_pointer[:slash], value_pointer[: following if following >= 0 else None]):
+                if not self._find(container, value_pointer[: following if following >= 0 else None], bound):
                     return None
                 slash = following
         if key:
@@ -110,63 +117,79 @@ class JsonLocator:
         except (StopIteration, ValueError, IndexError, RecursionError) as error:
             raise InvalidJson(str(error)) from None
 
-    def _find(self, container: str, child: str) -> bool:
-        """Read the container's members until child is among them; False when it is not."""
+    def _find(self, container: str, child: str, bound: int) -> bool:
+        """Find child by its key's text, else read the container's members until it is among them; False when absent."""
         starts = self._starts
         if child in starts:
             return True
         elements = self._elements.get(container)
         if elements is not None:
             token = child[len(container) + 1 :]
-            if not (token.isascii() and token.isdigit()) or int(token) >= len(elements) or str(int(token)) != token:
+            index = int(token) if token.isascii() and token.isdigit() else -1
+            if not 0 <= index < len(elements) or str(index) != token:
                 return False
-            starts[child], self._ends[child] = elements[int(token)]
+            starts[child], self._ends[child] = elements[index]
             return True
         reading = self._readings.get(container, _UNOPENED)
+        if reading is None:
+            return False
         try:
             opener = self.text[starts[container]]
+            if opener == "{" and self._found_by_key_text(container, child, bound):
+                return True
             if reading is _UNOPENED:
                 reading = self._readings[container] = _Reading(None, 0) if opener in "{[" else None
-            if reading is None:
-                return False
+                if reading is None:
+                    return False
             if opener == "{":
-                return self._found_near_the_end(container, child, reading) or self._read_object_until(
-                    container, child, reading
-                )
+                return self._read_object_until(container, child, reading)
             return self._read_array_until(container, child, reading)
         except (StopIteration, ValueError, IndexError, RecursionError) as error:
             raise InvalidJson(str(error)) from None
 
-    def _found_near_the_end(self, container: str, child: str, reading: _Reading) -> bool:
-        """Find a member by its key's text when it lies nearer the object's known end than the reading does.
+    def _found_by_key_text(self, container: str, child: str, bound: int) -> bool:
+        """Find a member by the first `"key":` text in its object, checked without reading every member.
 
-        A plain `"key":` not after a backslash is a key in valid JSON, and it is this object's when
-        reading on from its value ends exactly at the object's end (a deeper object closes before).
-        With duplicate keys (parse_json refuses them) the one found may not be the first.
+        A quote not after a backslash opens or closes a string, and only `,:]}` or whitespace follows
+        a closing one: a key text that starts otherwise opens a string, a key, at the object's own
+        level when no bracket lies between the object's `{` and it. Otherwise one C scan checks it:
+        the object's members before it, closed with a `}`, must scan as a whole object (the scan
+        starts where the object does, so it reads strings and nesting as the whole text does), or,
+        the object's end being known and nearer, a `{` and the text from the key to that end must
+        (read from a quote that closes a string, a scan would end inside one). A key of that text
+        in a deeper container or in a later one fails the checks; no earlier member has that key.
         """
-        end = self._ends.get(container)
         token = child[len(container) + 1 :]
-        if end is None or _PLAIN_TOKEN.fullmatch(token) is None:
+        # Only such a token is its key's text as written (unprintable ones are left to the reading).
+        if '"' in token or "\\" in token or "~" in token or not token.isprintable():
             return False
-        text, starts = self.text, self._starts
-        start = starts[container if reading.entered is None else reading.entered]
-        key_start = text.find(f'"{token}"', start, end)
-        if key_start < 0 or key_start - start < end - key_start or text[key_start - 1] == "\\":
+        text = self.text
+        start = self._starts[container]
+        key_start = text.find(f'"{token}"', start, bound)
+        if key_start < 0 or text[key_start - 1] == "\\":
             return False
         colon = _COLON.match(text, key_start + len(token) + 2)
         if colon is None:
             return False
-        value_end = position = _SCAN(text, colon.end())[1]
-        member = _NEXT_MEMBER.match(text, position)
-        while member is not None:
-            position = _SCAN(text, member.end())[1]
-            member = _NEXT_MEMBER.match(text, position)
-        if _WHITESPACE.match(text, position).end() != end - 1:  # type: ignore[union-attr]
-            return False
-        starts[child], self._ends[child], self._key_starts[child] = colon.end(), value_end, key_start
+        between = text[start + 1 : key_start]
+        if token[:1] in _AFTER_A_STRING or "{" in between or "[" in between or "}" in between or "]" in between:
+            end = self._ends.get(container)
+            if end is not None and end - key_start < key_start - start:
+                members = "{" + text[key_start:end]
+            else:
+                before = between.rstrip(" \t\n\r")
+                if not before.endswith(","):
+                    return False
+                members = "{" + before[:-1] + "}"
+            try:
+                if _SCAN(members, 0)[1] != len(members):
+                    return False
+            except (StopIteration, ValueError, RecursionError):
+                return False
+        self._starts[child], self._key_starts[child] = colon.end(), key_start
         return True
 
-    # Two loops with the state in locals: they run once per member before every located value.
+    # Two loops with the state in locals: they run once per member when no key text is taken.
 
     def _read_object_until(self, container: str, child: str, reading: _Reading) -> bool:
         text, starts, ends, key_starts = self.text, self._starts, self._ends, self._key_starts

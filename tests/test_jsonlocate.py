@@ -53,7 +53,10 @@ def test_locator_agrees_on_every_pointer_of_real_files(path: Path) -> None:
     assert_agrees(decode_text(path.read_bytes()))
 
 
-KEYS = st.text(alphabet=st.sampled_from(["a", "~", "/", '"', "\\", "é", "\u2028", " ", "0"]), max_size=4)
+# Structural characters in keys make key texts that a quote closing a string starts.
+KEYS = st.text(
+    alphabet=st.sampled_from(["a", "~", "/", '"', "\\", "é", "\u2028", " ", "0", ",", ":", "}", "["]), max_size=4
+)
 VALUES: Any = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | KEYS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
@@ -142,4 +145,42 @@ def test_locator_finds_late_members_by_their_key(text: str, pointer: str, expect
     assert locator.locate("") == (0, len(text))
     found = locator.locate(pointer)
     assert (None if found is None else text[found[0] : found[1]]) == expected
+    assert_agrees(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer", "expected"),
+    [
+        # No bracket before the key text: it is a member, found without a scan.
+        ('{"a": "x", "b": 1, "c": 2}', "/c", "2"),
+        ('{"a": "x", "": 3}', "/", "3"),
+        # Brackets before it: the members before it scan as a whole object, also with brackets in strings.
+        ('{"a": [1], "c": 2}', "/c", "2"),
+        ('{"a": "{[", "c": 1}', "/c", "1"),
+        # A key of that text in a deeper object, in a later object, or after an escaped quote: not the member.
+        ('{"a": {"c": 1}, "c": 2}', "/c", "2"),
+        ('{"a": {"b": 1, "c": 3}, "c": 2}', "/c", "2"),
+        ('{"a": {"x": 1}, "b": {"y": 0, "c": 2}}', "/a/c", None),
+        ('{"a\\"": 1, "": 2}', "/", "2"),
+        ('{"k": "\\"c\\": 4", "c": 5}', "/c", "5"),
+        # A key text that a string's closing quote starts: `", "` after "b" is not the key ", ".
+        ('{"a": "b", ":": 1}', "/, ", None),
+        ('{"a": "b", ":": 1, ", ": 2}', "/, ", "2"),
+        ('{"a": ["b", ": x"], ", ": 5}', "/, ", "5"),
+        ('{"x": 0, " k": 1, ",": 2, "]": 3}', "/]", "3"),
+        # Containers that are not objects, and tokens that are not indexes.
+        ('{"a": "c", "b": [1, {"c": 2}]}', "/a/c", None),
+        ('{"a": "c", "b": [1, {"c": 2}]}', "/b/c", None),
+        ('{"a": "c", "b": [1, {"c": 2}]}', "/b/01", None),
+        ('{"a": "c", "b": [1, {"c": 2}]}', "/b/1/c", "2"),
+    ],
+)
+def test_locator_checks_a_key_text_before_taking_it(text: str, pointer: str, expected: str | None) -> None:
+    # Fresh, the object's end is unknown; once the root is located, a key text nearer the end is checked from it.
+    for locate_root_first in (False, True):
+        locator = JsonLocator(text)
+        if locate_root_first:
+            assert locator.locate("") == (0, len(text))
+        found = locator.locate(pointer)
+        assert (None if found is None else text[found[0] : found[1]]) == expected
     assert_agrees(text)
