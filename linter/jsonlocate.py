@@ -90,15 +90,15 @@ class JsonLocator:
                     return None
                 starts[""] = start
             # Where the deepest container on the path whose end is known ends: no member lies past it.
-            bound = len(self.text)
             ends = self._ends
+            bound = ends.get("", len(self.text))
             slash = value_pointer.find("/")
             while slash >= 0:
-                container = value_pointer[:slash]
-                bound = ends.get(container, bound)
                 following = value_pointer.find("/", slash + 1)
-                if not self._find(container, value_pointer[: following if following >= 0 else None], bound):
+                child = value_pointer[:following] if following >= 0 else value_pointer
+                if child not in starts and not self._find(value_pointer[:slash], child, bound):
                     return None
+                bound = ends.get(child, bound)
                 slash = following
         if key:
             key_start = self._key_starts.get(value_pointer)
@@ -120,12 +120,13 @@ class JsonLocator:
     def _find(self, container: str, child: str, bound: int) -> bool:
         """Find child by its key's text, else read the container's members until it is among them; False when absent."""
         starts = self._starts
-        if child in starts:
-            return True
         elements = self._elements.get(container)
         if elements is not None:
             token = child[len(container) + 1 :]
-            index = int(token) if token.isascii() and token.isdigit() else -1
+            try:
+                index = int(token)
+            except ValueError:
+                return False
             if not 0 <= index < len(elements) or str(index) != token:
                 return False
             starts[child], self._ends[child] = elements[index]
@@ -160,8 +161,8 @@ class JsonLocator:
         in a deeper container or in a later one fails the checks; no earlier member has that key.
         """
         token = child[len(container) + 1 :]
-        # Only such a token is its key's text as written (unprintable ones are left to the reading).
-        if '"' in token or "\\" in token or "~" in token or not token.isprintable():
+        # Such a token is its key's text as written, or no key's (a control character is escaped).
+        if '"' in token or "\\" in token or "~" in token:
             return False
         text = self.text
         start = self._starts[container]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -220,19 +221,36 @@ class PositionIndex:
             if piece is None:
                 return None
             return self.span_of_offsets(char_offsets[piece[0]], char_offsets[piece[1] - 1] + 1)
-        inner = self._inner.get(string_pointer)
         if string_pointer not in self._inner:
-            inner = JsonPositions(value, tolerant=True)
-            self._inner[string_pointer] = inner
+            # JSON in a string (a token lifetime definition) is located as a file is; other text is scanned.
+            self._inner[string_pointer] = JsonPositions(value, tolerant=not _is_json_without_repeated_keys(value))
+        inner = self._inner[string_pointer]
         if inner is None:
             return None
-        found = inner.offsets().get(rest)
+        found = inner._offsets_of(rest)
         if found is None:
             return None
         start, end = found
         # Decoders append the offset just past the string: an escaped last character (`\"`) ends there.
         stop = char_offsets[end] if end < len(char_offsets) else char_offsets[max(end - 1, start)] + 1
         return self.span_of_offsets(char_offsets[start], stop)
+
+
+def _refuse_repeated_keys(pairs: list[tuple[str, Any]]) -> None:
+    if len({key for key, _ in pairs}) != len(pairs):
+        raise ValueError("a repeated key")
+
+
+_UNIQUE_KEYS_DECODER = json.JSONDecoder(object_pairs_hook=_refuse_repeated_keys)
+
+
+def _is_json_without_repeated_keys(text: str) -> bool:
+    """Whether json.loads reads text with no object repeating a key: there a locator answers as scan_json does."""
+    try:
+        _UNIQUE_KEYS_DECODER.decode(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def _comma_piece(value: str, index: int) -> tuple[int, int] | None:

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.source import DecodeError, JsonPositions, Span, decode_text, json_string_offsets, line_column
+from linter.source import DecodeError, JsonPositions, Span, decode_text, json_string_offsets, line_column, scan_json
+from tests.test_jsonlocate import VALUES
 
 TEXT = '{\n  "a": [1, "x,y", {"b": "{\\"T\\": {\\"M\\": \\"1\\"}}"}],\n "c": null}'
 
@@ -132,3 +133,33 @@ def test_strings_decoded_once_answer_as_a_fresh_index_does() -> None:
     positions.compact()
     for pointer in pointers:
         assert positions.span(pointer) == JsonPositions(TEXT).span(pointer), pointer
+
+
+def assert_json_in_a_string_spans_as_scanned(inner: str) -> None:
+    text = json.dumps({"definition": [inner]})
+    pointers = ["/definition/0" + pointer for pointer, _, _ in scan_json(inner)]
+    pointers += ["/definition/0/no such member", "/definition/0/no such member#key"]
+    scanned = JsonPositions(text)
+    scanned._inner["/definition/0"] = JsonPositions(inner, tolerant=True)  # every token scanned, as before
+    assert [JsonPositions(text).span(pointer) for pointer in pointers] == [scanned.span(p) for p in pointers]
+
+
+@given(VALUES, st.sampled_from([None, 0, 2]), st.integers(0, 40))
+def test_json_in_a_string_is_located_as_it_is_scanned(value: object, indent: int | None, cut: int) -> None:
+    inner = json.dumps(value, indent=indent)
+    assert_json_in_a_string_spans_as_scanned(inner)
+    assert_json_in_a_string_spans_as_scanned(inner[: len(inner) - cut])  # JSON cut short: scanned as far as it goes
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        '{"T": {"M": 1, "M": 2}, "T": {"N": 3}}',  # repeated keys: scanned, as the first of each is answered
+        '{"T": {"M": NaN}}',
+        '\ufeff{"T": 1}',
+        '{"T": 1} x',
+        "",
+    ],
+)
+def test_json_in_a_string_that_a_locator_may_answer_otherwise_is_scanned(inner: str) -> None:
+    assert_json_in_a_string_spans_as_scanned(inner)
