@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BenchError", "Measurement", "measure", "measure_pair"]
+__all__ = ["BenchError", "Measurement", "measure", "measure_alone_and_two_at_once", "measure_pair"]
 
 
 class BenchError(Exception):
@@ -49,6 +49,25 @@ def measure_pair(
         for side in (0, 1)
     )
     return one, two
+
+
+def measure_alone_and_two_at_once(command: list[str], runs: int) -> tuple[float, float]:
+    """Median seconds of command run alone, and of two copies started together (alternately).
+
+    Two processes on two cores are as fast as one only if the cores share nothing that the work
+    needs (SMT siblings share their core; VMs share their host): this is the most `--jobs 2` can
+    gain on the machine, whatever the linter does.
+    """
+    import concurrent.futures
+
+    alone, together = [], []
+    with concurrent.futures.ThreadPoolExecutor(2) as threads:
+        for _ in range(runs):
+            alone.append(_run(command, None)[0])
+            started = time.perf_counter()
+            list(threads.map(_run, (command, command), (None, None)))
+            together.append(time.perf_counter() - started)
+    return statistics.median(alone), statistics.median(together)
 
 
 def _run(command: list[str], stdout: Path | None) -> tuple[float, int]:

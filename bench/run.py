@@ -29,7 +29,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 from generate import Fleet, generate, one_policy  # noqa: E402
-from measure import Measurement, measure, measure_pair  # noqa: E402
+from measure import Measurement, measure, measure_alone_and_two_at_once, measure_pair  # noqa: E402
 
 TARGET_COLD_START = 4.0
 TARGET_JSON = 5.0
@@ -144,6 +144,15 @@ def parallel(fleets: dict[str, Fleet], work: Path, runs: int, check: Lint) -> li
                 f"{speedup:.2f}× faster",
                 f"≥ {TARGET_JOBS_SPEEDUP}× faster, same bytes",
                 speedup >= TARGET_JOBS_SPEEDUP and identical,
+            )
+        )
+        alone, together = measure_alone_and_two_at_once(check([fleet.root], "--jobs", "1"), runs)
+        rows.append(
+            Row(
+                f"{name}: two `--jobs 1` runs at once vs one alone (this machine's ceiling for `--jobs 2`)",
+                f"{_seconds(together)} for both",
+                f"{_seconds(alone)} alone",
+                f"ceiling {2 * alone / together:.2f}× faster",
             )
         )
     return rows
