@@ -12,7 +12,7 @@ from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadP
 from linter.rule import Finding, Level, Rule, Violation
 from linter.ruleset import RuleSet
 from linter.source import FILE_START, Location, reduce_to_fields
-from linter.suppressions import PolicyIgnores, SuppressionComment, find_comments, policy_ignores
+from linter.suppressions import PolicyIgnores, SuppressionComment, find_comments, has_comments, policy_ignores
 
 __all__ = ["FileOutcome", "FileSettings", "Notification", "Task", "check_document_rules", "check_file", "resolve"]
 
@@ -138,7 +138,8 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
         return FileOutcome(shown, given, result_format, kept, policies=policies, conditional_access=conditional_access)
     source = SourceFile(shown, result_format, problems)
     findings, notifications = check_document_rules(ruleset, source, documents)
-    comments = tuple(find_comments(text)) if "entralint:" in text else ()
+    # Formats without comments (JSON) cannot hold one: a `# entralint:` there is string content.
+    comments = tuple(find_comments(text)) if has_comments(result_format) and "entralint:" in text else ()
     # A policy's line costs a position lookup: only files with suppression comments need it.
     lines: dict[str, tuple[int, ...]] = {}
     for document in documents if comments else ():

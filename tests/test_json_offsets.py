@@ -167,3 +167,26 @@ def test_loaded_documents_span_as_a_fresh_scan_does(path: Path) -> None:
             if pointer.startswith(document.pointer + "/"):
                 relative = pointer[len(document.pointer) :]
                 assert document.span(relative) == fresh.nearest_span(pointer), pointer
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["\\", "\\\\", "u", "d", "D", "8", "b", "f", "c", "0", '"', "x", "\\ud8", "\\uD"]), max_size=120
+    )
+)
+def test_surrogate_escapes_are_found_as_a_regex_search_finds_them(pieces: list[str]) -> None:
+    from linter.loaders.jsontext import _SURROGATE_ESCAPE, _has_surrogate_escape
+
+    text = "".join(pieces)
+    assert _has_surrogate_escape(text) == (_SURROGATE_ESCAPE.search(text) is not None)
+
+
+@pytest.mark.parametrize("backslashes", [0, 1, 31, 32, 33, 100])
+def test_a_surrogate_escape_after_many_backslashes_is_found(backslashes: int) -> None:
+    from linter.loaders.jsontext import _has_surrogate_escape
+
+    assert _has_surrogate_escape('"' + '\\"' * backslashes + '\\ud800"')
+    assert not _has_surrogate_escape('"' + '\\"' * backslashes + '\\u0041"')
+    with pytest.raises(ParseError, match="lone UTF-16 surrogate"):
+        parse_json('["' + '\\"' * backslashes + '\\ud800"]')

@@ -13,6 +13,7 @@ from linter.source import JsonPositions, Span, line_column, scan_json
 __all__ = ["ParseError", "parse_json", "parse_json_located"]
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_BACKSLASHES_TRIED = 32
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
 # json.loads stops at Python's recursion limit; we name the place it gave up.
 MAX_JSON_DEPTH = 900
@@ -58,7 +59,7 @@ def parse_json_located(text: str) -> tuple[Any, JsonLocator | None]:
     Whatever the member-by-member parse does not take as it is (errors, NaN, duplicate keys, escaped
     root keys, surrogate escapes) is parsed again by parse_json, which reports it as it always has.
     """
-    if not _SURROGATE_ESCAPE.search(text):
+    if not _has_surrogate_escape(text):
         try:
             return parse_with_offsets(text, _STRICT_SCAN, _pairs)
         except (InvalidJson, _DuplicateKey, StopIteration, ValueError, IndexError, RecursionError):
@@ -83,9 +84,23 @@ def parse_json(text: str) -> Any:
     except ValueError as error:
         # parse_constant and int() past sys.get_int_max_str_digits() land here, without a position.
         raise ParseError(f"invalid JSON: {error}", _first_offending_span(text, str(error))) from None
-    if _SURROGATE_ESCAPE.search(text):
+    if _has_surrogate_escape(text):
         _reject_lone_surrogates(text, value)
     return value
+
+
+def _has_surrogate_escape(text: str) -> bool:
+    """Whether _SURROGATE_ESCAPE occurs in text."""
+    # Tried at the first backslashes only, which str.find finds with memchr: a regular expression
+    # search steps through every character, and most policy files hold no backslash or a few.
+    backslash = str.find(text, "\\")  # a TypeError for what is not text, as the regex search raised
+    for _ in range(_BACKSLASHES_TRIED):
+        if backslash < 0:
+            return False
+        if _SURROGATE_ESCAPE.match(text, backslash):
+            return True
+        backslash = text.find("\\", backslash + 1)
+    return backslash >= 0 and _SURROGATE_ESCAPE.search(text, backslash) is not None
 
 
 def _duplicate_span(text: str, key: str) -> Span:
