@@ -53,7 +53,7 @@ _SCHEMA_KEYWORDS = frozenset({"type", "properties", "items", "$ref", "anyOf", "o
 
 
 def _describes_a_shape(value: Any) -> bool:
-    return value is not None and _is_mapping(value) and not _SCHEMA_KEYWORDS.isdisjoint(value)
+    return _is_mapping(value) and not _SCHEMA_KEYWORDS.isdisjoint(value)
 
 
 def classify(value: Mapping[str, Any]) -> str | None:
@@ -101,7 +101,7 @@ def find_documents(value: Any, pointer: str = "") -> list[tuple[str, str, Mappin
         if not _is_mapping(current):
             continue
         settings = current.get("mfaServiceSettings")
-        if settings is not None and _is_mapping(settings):
+        if _is_mapping(settings):
             found.append((order, MFA_SERVICE_SETTINGS, f"{current_pointer}/mfaServiceSettings", settings))
             continue
         kind = classify(current)

@@ -110,17 +110,17 @@ def load_text(path: str, text: str) -> LoadResult | None:
             return parse_problem("terraform-json" if is_tf_json else "graph-json", str(error), error.span)
         return None
     if is_tf_json:
-        from linter.loaders import terraform_json
+        from linter.loaders.terraform_json import load_config
 
-        return terraform_json.load_config(path, text, data)
+        return load_config(path, text, data)
     if isinstance(data, Mapping) and _is_plan(data):
-        from linter.loaders import terraform_json
+        from linter.loaders.terraform_json import load_plan
 
-        return terraform_json.load_plan(path, text, data)
+        return load_plan(path, text, data)
     if isinstance(data, Mapping) and _is_arm(data):
-        from linter.loaders import arm
+        from linter.loaders.arm import load as load_arm
 
-        return arm.load(path, text, data)
+        return load_arm(path, text, data)
     from linter.loaders.graph import load_json
 
     return load_json(path, text, data, locator)
