@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 from linter.applicability import includes_no_resources, includes_no_users
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
@@ -50,29 +50,20 @@ class PolicyTargetsNothing(DocumentRule):
     kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("correctness",)
 
-    def check(self, document: Document) -> Iterable[Violation]:
-        found: list[Violation] = []
+    def check(self, document: Document) -> Iterator[Violation]:
         if includes_no_users(document) is True:
-            found.append(
-                self.violation(
-                    document,
-                    f"policy {document.name!r} includes no users, groups, roles or guests (or only None), so it never "
-                    "applies",
-                    present(document, "/conditions/users/includeUsers", "/conditions/users", "/conditions"),
-                )
+            yield self.violation(
+                document,
+                f"policy {document.name!r} includes no users, groups, roles or guests (or only None), so it never "
+                "applies",
+                present(document, "/conditions/users/includeUsers", "/conditions/users", "/conditions"),
             )
         if includes_no_resources(document) is True:
-            found.append(
-                self.violation(
-                    document,
-                    f"policy {document.name!r} includes no resources, user actions or authentication contexts (or only "
-                    "None), so it never applies",
-                    present(
-                        document,
-                        "/conditions/applications/includeApplications",
-                        "/conditions/applications",
-                        "/conditions",
-                    ),
-                )
+            yield self.violation(
+                document,
+                f"policy {document.name!r} includes no resources, user actions or authentication contexts (or only "
+                "None), so it never applies",
+                present(
+                    document, "/conditions/applications/includeApplications", "/conditions/applications", "/conditions"
+                ),
             )
-        return found
