@@ -64,7 +64,6 @@ _EXCLUDED = ("excludeApplications",)
 _GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")
 # Graph's special values, casefolded once.
 _BLOCK = frozenset({"block"})
-_PLAIN_STRING = frozenset({str})
 
 
 def _by_block(*pointers: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
@@ -241,8 +240,6 @@ def targets_application(policy: Document, app_id: str, groups: Iterable[str] = (
             return None
         if excluded and any_special(excluded, excluding):
             return False
-    if type(included_value) is list and _PLAIN_STRING.issuperset(map(type, included_value)):
-        return any_special(included_value, including)  # the usual list: nothing to filter or resolve
     included = literals_of(included_value)
     if included is None:
         return None

@@ -17,6 +17,7 @@ __all__ = [
     "ALL",
     "MISSING",
     "NONE",
+    "ONLY_STR",
     "Tri",
     "all_of",
     "any_special",
@@ -36,7 +37,8 @@ MISSING: Any = object()
 # Graph's special values `All` and `None`, casefolded.
 ALL = frozenset({"all"})
 NONE = frozenset({"none"})
-_PLAIN_STRING = frozenset({str})
+# `ONLY_STR.issuperset(map(type, items))`: every item a plain str (no Unresolved), asked in C.
+ONLY_STR = frozenset({str})
 
 
 def lookup(data: Any, tokens: tuple[str, ...]) -> Any:
@@ -95,7 +97,7 @@ def strings_of(found: Any) -> tuple[str, ...] | None:
 
 def literals_of(found: Any) -> tuple[str, ...] | None:
     """`listed` of a value already looked up (MISSING when absent)."""
-    if type(found) is list and _PLAIN_STRING.issuperset(map(type, found)):
+    if type(found) is list and ONLY_STR.issuperset(map(type, found)):
         return tuple(found)  # the usual list: only literal strings, nothing to filter or resolve
     items = strings_of(found)
     if items is None:

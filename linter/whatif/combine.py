@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from linter.model import Document, Unresolved
+from linter.policy_values import ONLY_STR
 from linter.whatif.context import SignInContext
 from linter.whatif.evaluate import Evaluator
 from linter.whatif.policy import CompiledPolicy
@@ -28,7 +29,6 @@ __all__ = [
     "session_of",
 ]
 
-_PLAIN_STRING = frozenset({str})
 # Any authentication strength is multifactor; plain MFA does not satisfy a stronger strength.
 MFA_LIKE = "mfa"
 
@@ -104,7 +104,7 @@ def read_grant(document: Document) -> tuple[str, tuple[str, ...], bool]:
         grant = {"builtInControls": grant}
     operator = grant.get("operator") if isinstance(grant.get("operator"), str) else "OR"
     built_in = grant.get("builtInControls", [])
-    if type(built_in) is list and _PLAIN_STRING.issuperset(map(type, built_in)):
+    if type(built_in) is list and ONLY_STR.issuperset(map(type, built_in)):
         controls = built_in.copy()  # the usual list: each control already the string `str` would make
     else:
         controls = [str(control) for control in ([built_in] if isinstance(built_in, Unresolved) else built_in)]

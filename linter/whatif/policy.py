@@ -8,11 +8,11 @@ from typing import Any
 
 from linter.applicability import state
 from linter.model import Document, Unresolved
+from linter.policy_values import ONLY_STR
 
 __all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations"]
 
 Tri = bool | None
-_PLAIN_STRING = frozenset({str})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class Values:
 
     @classmethod
     def of(cls, value: Any) -> Values:
-        if type(value) is list and _PLAIN_STRING.issuperset(map(type, value)):
+        if type(value) is list and ONLY_STR.issuperset(map(type, value)):
             return cls(frozenset([item.casefold() for item in value]))  # the usual list: nothing computed
         if isinstance(value, Unresolved):
             return cls(unresolved=(str(value),))
