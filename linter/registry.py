@@ -6,7 +6,6 @@ Nothing loads from the scanned content; a directory is read only when the user n
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.machinery
 import importlib.util
@@ -95,6 +94,8 @@ def load_rules(rules_dirs: Sequence[Path] = (), *, entry_points: bool = True) ->
     for directory in rules_dirs:
         if not directory.is_dir():
             raise RuleLoadError(f"{directory}: rules directory does not exist")
+        import hashlib
+
         # Named after the directory: a second run in the same process may name other directories.
         package = f"entralint_user_rules_{hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]}"
         sources.append((str(directory), _import_directory(directory, package)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 
@@ -101,3 +102,13 @@ def test_a_flat_finding_is_formatted_as_the_general_path_would(
 def test_unusual_findings_take_the_general_path(finding: Finding) -> None:
     assert _finding_entry(finding) == _entry(finding_to_dict(finding))
     assert json.loads(_finding_entry(finding)) == finding_to_dict(finding)
+
+
+@given(st.text(), st.text(), st.text(), st.text())
+def test_fingerprints_are_sha256_of_rule_file_policy_and_pointer(
+    code: str, path: str, identity: str, pointer: str
+) -> None:
+    """Baselines store fingerprints: the built-in SHA-256 used for them must give hashlib's digests."""
+    finding = Finding(code, Level.NOTE, "message", path, Span(1, 1, 1, 1), pointer, identity)
+    key = "\x1f".join((code, path, identity, pointer)).encode("utf-8")
+    assert finding.fingerprint == hashlib.sha256(key).hexdigest()[:32]
