@@ -16,9 +16,7 @@ from linter.whatif.apps import (
     app_label,
     groups_of,
 )
-from linter.whatif.conditions import users
-from linter.whatif.context import SignInContext
-from linter.whatif.policy import Values, compile_policy
+from linter.whatif.policy import Values
 
 SERVICES = (MICROSOFT_FLOW_SERVICE, MICROSOFT_FLOW_PORTAL, EXCHANGE_ONLINE, SHAREPOINT_ONLINE, DATAVERSE)
 
@@ -87,6 +85,11 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
             return ()
         owners = self.settings["connection-owners"]
         if owners:
+            # Imported here: only a terms-of-use policy with configured owners needs the user condition.
+            from linter.whatif.conditions import users
+            from linter.whatif.context import SignInContext
+            from linter.whatif.policy import compile_policy
+
             policy = compile_policy(document, 0)
             affected = [
                 owner

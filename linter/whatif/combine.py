@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from linter.model import Document, Unresolved
 from linter.policy_values import ONLY_STR
-from linter.whatif.context import SignInContext
-from linter.whatif.evaluate import Evaluator
-from linter.whatif.policy import CompiledPolicy
+
+if TYPE_CHECKING:  # document rules read grants with this module; the evaluator is for the tenant rules
+    from linter.whatif.context import SignInContext
+    from linter.whatif.evaluate import Evaluator
+    from linter.whatif.policy import CompiledPolicy
 
 __all__ = [
     "Outcome",
