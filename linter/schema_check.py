@@ -188,9 +188,14 @@ class _Compiler:
         # (type, value) pairs keep True apart from 1, as JSON Schema does; containers go to jsonschema.
         members = [*schema["enum"], *([None] if nullable else [])]
         allowed = {(type(item), item) for item in members if isinstance(item, _SCALARS)}
-        return lambda value: (
-            isinstance(value, Unresolved) or (isinstance(value, _SCALARS) and (type(value), value) in allowed)
-        )
+        strings = frozenset(item for item in members if type(item) is str)
+
+        def check(value: Any) -> bool:
+            if type(value) is str:  # most enum values: one set lookup, no pair built
+                return value in strings
+            return isinstance(value, Unresolved) or (isinstance(value, _SCALARS) and (type(value), value) in allowed)
+
+        return check
 
     def const(self, schema: dict[str, Any], nullable: bool) -> Check:
         return self.enum({"enum": [schema["const"]]}, nullable)
