@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import copy
+import sys
 from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
-from linter.model import CONDITIONAL_ACCESS_POLICY, Unresolved
-from linter.normalize import build_document
-from linter.shape import graph_shape, shape_in_place
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linter.model import (
+    AUTHENTICATION_STRENGTH_POLICY,
+    CONDITIONAL_ACCESS_POLICY,
+    MFA_SERVICE_SETTINGS,
+    NAMED_LOCATION,
+    TOKEN_LIFETIME_POLICY,
+    Unresolved,
+)
+from linter.normalize import ODATA_TYPES, build_document, classify, find_documents
+from linter.shape import graph_shape, lower_first, shape_in_place
+from linter.source import join_pointer, split_pointer
 
 
 def build(raw: dict[str, Any], *, clean: bool = True) -> tuple[Any, list[tuple[str, str]]]:
@@ -192,3 +207,198 @@ def test_cleaning_in_place_reuses_the_containers_and_shapes_like_a_copy() -> Non
         }
     )
     assert shaped is raw and shaped["conditions"] is conditions and shaped["conditions"]["users"] is conditions["users"]
+
+
+# find_documents and classify as they were before their shortcuts, the reference they must equal.
+SCHEMA_KEYWORDS = frozenset({"type", "properties", "items", "$ref", "anyOf", "oneOf", "allOf"})
+
+
+def reference_describes_a_shape(value: Any) -> bool:
+    return isinstance(value, Mapping) and not SCHEMA_KEYWORDS.isdisjoint(value)
+
+
+def reference_classify(value: Mapping[str, Any]) -> str | None:
+    odata = value.get("@odata.type")
+    if isinstance(odata, str) and odata in ODATA_TYPES:
+        return ODATA_TYPES[odata]
+    keys = {lower_first(key) for key in value if isinstance(key, str)}
+    if any(reference_describes_a_shape(value.get(key)) for key in ("conditions", "allowedCombinations", "ipRanges")):
+        return None
+    if "conditions" in keys and ({"grantControls", "sessionControls"} & keys):
+        return CONDITIONAL_ACCESS_POLICY
+    definition = value.get("definition", value.get("Definition"))
+    if isinstance(definition, list) and any(
+        isinstance(item, str) and "TokenLifetimePolicy" in item for item in definition
+    ):
+        return TOKEN_LIFETIME_POLICY
+    if isinstance(definition, str) and "TokenLifetimePolicy" in definition:
+        return TOKEN_LIFETIME_POLICY
+    if "allowedCombinations" in keys:
+        return AUTHENTICATION_STRENGTH_POLICY
+    if keys & {"ipRanges", "countriesAndRegions"} and "displayName" in keys:
+        return NAMED_LOCATION
+    return None
+
+
+def reference_token_order(token: str) -> tuple[int, int | str]:
+    return (0, int(token)) if token.isascii() and token.isdigit() else (1, token)
+
+
+def reference_find_documents(value: Any, pointer: str = "") -> list[tuple[str, str, Mapping[str, Any]]]:
+    root_order = tuple(reference_token_order(token) for token in split_pointer(pointer))
+    stack: list[tuple[str, tuple[Any, ...], Any]] = [(pointer, root_order, value)]
+    found: list[tuple[tuple[Any, ...], str, str, Mapping[str, Any]]] = []
+    while stack:
+        current_pointer, order, current = stack.pop()
+        if isinstance(current, list):
+            stack.extend(
+                (f"{current_pointer}/{index}", (*order, (0, index)), item)
+                for index, item in enumerate(current)
+                if isinstance(item, (Mapping, list))
+            )
+            continue
+        if not isinstance(current, Mapping):
+            continue
+        settings = current.get("mfaServiceSettings")
+        if isinstance(settings, Mapping):
+            found.append((order, MFA_SERVICE_SETTINGS, f"{current_pointer}/mfaServiceSettings", settings))
+            continue
+        kind = reference_classify(current)
+        if kind is not None:
+            found.append((order, kind, current_pointer, current))
+            continue
+        stack.extend(
+            (join_pointer(current_pointer, key), (*order, reference_token_order(str(key))), item)
+            for key, item in current.items()
+            if isinstance(item, (Mapping, list))
+        )
+    found.sort(key=lambda entry: entry[0])
+    return [(kind, found_pointer, document) for _, kind, found_pointer, document in found]
+
+
+class Items(list[Any]):
+    """A list that is not exactly a list."""
+
+
+class ListedOnly(Mapping[Any, Any]):
+    """A mapping that lists keys it cannot look up: classify goes by the keys it lists."""
+
+    def __init__(self, *keys: Any) -> None:
+        self.keys_listed = keys
+
+    def __getitem__(self, key: Any) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.keys_listed)
+
+    def __len__(self) -> int:
+        return len(self.keys_listed)
+
+
+KEYS: list[Any] = [
+    *("conditions", "Conditions", "grantControls", "GrantControls", "sessionControls", "SessionControls"),
+    *("definition", "Definition", "allowedCombinations", "AllowedCombinations", "ipRanges", "IpRanges", "İpRanges"),
+    *("countriesAndRegions", "CountriesAndRegions", "displayName", "DisplayName", "@odata.type", "mfaServiceSettings"),
+    *("value", "type", "properties", "$ref", "anyOf", "0", "1", "01", "2", "10", "a/b", "~1", "", "x", "ǅx"),
+    *(0, 1, 2, 10, None, 1.5, (1, 2)),
+    Unresolved("conditions"),
+]
+LEAVES: list[Any] = [
+    *(None, True, 3, 1.5, "x", "", Unresolved("x"), "TokenLifetimePolicy", '{"TokenLifetimePolicy": {}}'),
+    *(*ODATA_TYPES, "#microsoft.graph.policy", Unresolved("#microsoft.graph.conditionalAccessPolicy")),
+]
+
+
+def containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    pairs = st.lists(st.tuples(st.sampled_from(KEYS), children), max_size=5)
+    return st.one_of(
+        st.lists(children, max_size=4),
+        st.lists(children, max_size=3).map(Items),
+        pairs.map(dict),
+        pairs.map(OrderedDict),
+        pairs.map(lambda items: MappingProxyType(dict(items))),
+    )
+
+
+VALUES = st.recursive(st.sampled_from(LEAVES), containers, max_leaves=40)
+
+
+def outcome(function: Callable[..., Any], *args: Any) -> Any:
+    """What a call returns, objects by identity, or the type of what it raised."""
+    try:
+        result = function(*args)
+    except Exception as error:
+        return type(error)
+    if isinstance(result, list):
+        return [(kind, pointer, id(document)) for kind, pointer, document in result]
+    return result
+
+
+@settings(max_examples=400, deadline=None)
+@given(VALUES, st.sampled_from(["", "/value", "/a~1b/01", "x", "/" + "1" * 5000]))
+def test_find_documents_and_classify_answer_as_the_reference_does(value: Any, pointer: str) -> None:
+    assert outcome(find_documents, value, pointer) == outcome(reference_find_documents, value, pointer)
+    if isinstance(value, Mapping):
+        assert outcome(classify, value) == outcome(reference_classify, value)
+
+
+POLICY = {"displayName": "p", "Conditions": {}, "GrantControls": {}}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Keys whose tokens tie ("1", "01", 1) interleave their objects by pointer, as a sort of them all does.
+        {"1": {"x": POLICY, "z": dict(POLICY)}, "01": {"y": dict(POLICY)}},
+        {"1": [POLICY], 1: [dict(POLICY)], "01": [dict(POLICY)]},
+        # MFA settings sort by their wrapper's pointer, so before anything inside a tied sibling.
+        {"1": {"mfaServiceSettings": {}}, "01": {"a": POLICY}},
+        {"1": {"a": POLICY}, "01": {"mfaServiceSettings": {}}},
+        {"b": [POLICY, {"mfaServiceSettings": {}}], "a": {"10": POLICY, "9": POLICY}, "0": POLICY},
+        # A digit key too long for int() fails the search, alone or not.
+        {"1" * 5000: [POLICY]},
+        {"1" * 5000: [POLICY], "x": [POLICY]},
+        # Missing fields: a policy without controls, a location without a name, nothing at all.
+        {"conditions": {}, "displayName": "p"},
+        {"Conditions": {}, "value": [{"ipRanges": []}, {"IpRanges": [], "displayName": "n"}]},
+        {},
+        [],
+        # Wrong types: not containers, odd @odata.type and definition values, JSON Schemas of a policy.
+        None,
+        "conditions",
+        [1, "x", None, [[]]],
+        {"@odata.type": ["#microsoft.graph.conditionalAccessPolicy"], **POLICY},
+        {"@odata.type": 5, "definition": 5, "Definition": ["TokenLifetimePolicy"]},
+        {"definition": [5, None, "{'TokenLifetimePolicy':1}"]},
+        {"conditions": {"type": "object"}, "grantControls": {}},
+        {"ipRanges": MappingProxyType({"$ref": "#"}), "DisplayName": "x"},
+        {"IpRanges": {"$ref": "#"}, "DisplayName": "x"},
+        MappingProxyType({"İpRanges": [], "displayName": "x", "value": [POLICY]}),
+        OrderedDict(CountriesAndRegions=[], DisplayName="x"),
+        ListedOnly("Conditions", "grantControls"),
+        ListedOnly("IpRanges", 1, "displayName"),
+    ],
+)
+def test_odd_inputs_find_what_the_reference_finds(value: Any) -> None:
+    assert outcome(find_documents, value) == outcome(reference_find_documents, value)
+    if isinstance(value, Mapping):
+        assert outcome(classify, value) == outcome(reference_classify, value)
+
+
+def test_ties_keep_the_order_of_a_sort_by_pointer() -> None:
+    found = find_documents({"1": {"x": POLICY, "z": POLICY}, "01": {"y": POLICY}})
+    assert [pointer for _, pointer, _ in found] == ["/1/x", "/01/y", "/1/z"]
+
+
+def test_only_the_two_spellings_of_a_key_classify_asks_for_lower_first_to_it() -> None:
+    # classify looks a dict's keys up camelCase and PascalCase: any other first letter lowering to the
+    # camelCase one (as "İ" lowers to "i̇", two code points) would have to be looked up too.
+    words = ["conditions", "grantControls", "sessionControls", "allowedCombinations", "ipRanges"]
+    words += ["countriesAndRegions", "displayName"]
+    firsts = {word[0] for word in words}
+    for code in range(sys.maxunicode + 1):
+        lowered = chr(code).lower()
+        if lowered[:1] in firsts:
+            for word in words:
+                assert not word.startswith(lowered) or chr(code) in (word[0], word[0].upper()), hex(code)
