@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 from linter.model import (
@@ -53,18 +53,29 @@ _SCHEMA_KEYWORDS = frozenset({"type", "properties", "items", "$ref", "anyOf", "o
 
 
 def _describes_a_shape(value: Any) -> bool:
-    return _is_mapping(value) and not _SCHEMA_KEYWORDS.isdisjoint(value)
+    return value is not None and _is_mapping(value) and not _SCHEMA_KEYWORDS.isdisjoint(value)
 
 
 def classify(value: Mapping[str, Any]) -> str | None:
     """The model kind of a Graph-shaped object, by shape: never by file name."""
     odata = value.get("@odata.type")
-    if isinstance(odata, str) and odata in ODATA_TYPES:
-        return ODATA_TYPES[odata]
-    keys = {lower_first(key) for key in value if isinstance(key, str)}
-    if any(_describes_a_shape(value.get(key)) for key in ("conditions", "allowedCombinations", "ipRanges")):
+    if isinstance(odata, str):
+        kind = ODATA_TYPES.get(odata)
+        if kind is not None:
+            return kind
+    # Keys count camelCase or PascalCase. A dict answers for both spellings itself: no other code point
+    # lower-cases to the first letter of a key asked for here (a test holds this over all of Unicode).
+    # Other mappings keep their lower-first key set, where the PascalCase spelling is simply never found.
+    keys: Container[Any] = value if type(value) is dict else {lower_first(key) for key in value if isinstance(key, str)}
+    if (
+        _describes_a_shape(value.get("conditions"))
+        or _describes_a_shape(value.get("allowedCombinations"))
+        or _describes_a_shape(value.get("ipRanges"))
+    ):
         return None
-    if "conditions" in keys and ({"grantControls", "sessionControls"} & keys):
+    if ("conditions" in keys or "Conditions" in keys) and (
+        "grantControls" in keys or "GrantControls" in keys or "sessionControls" in keys or "SessionControls" in keys
+    ):
         return CONDITIONAL_ACCESS_POLICY
     definition = value.get("definition", value.get("Definition"))
     if isinstance(definition, list) and any(
@@ -73,9 +84,11 @@ def classify(value: Mapping[str, Any]) -> str | None:
         return TOKEN_LIFETIME_POLICY
     if isinstance(definition, str) and "TokenLifetimePolicy" in definition:
         return TOKEN_LIFETIME_POLICY
-    if "allowedCombinations" in keys:
+    if "allowedCombinations" in keys or "AllowedCombinations" in keys:
         return AUTHENTICATION_STRENGTH_POLICY
-    if keys & {"ipRanges", "countriesAndRegions"} and "displayName" in keys:
+    if (
+        "ipRanges" in keys or "IpRanges" in keys or "countriesAndRegions" in keys or "CountriesAndRegions" in keys
+    ) and ("displayName" in keys or "DisplayName" in keys):
         return NAMED_LOCATION
     return None
 
