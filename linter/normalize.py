@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
+from operator import itemgetter
 from typing import Any
 
 from linter.model import (
@@ -19,7 +20,7 @@ from linter.model import (
 from linter.schema import validate
 from linter.shape import graph_shape, lower_first, prune_empty, prune_shaped, shape_in_place, split_flags
 from linter.single_pass import clean_and_check
-from linter.source import FILE_START, PositionIndex, join_pointer, split_pointer
+from linter.source import FILE_START, PositionIndex, escape_pointer, split_pointer
 
 __all__ = ["build_document", "classify", "find_documents"]
 
@@ -98,39 +99,53 @@ def find_documents(value: Any, pointer: str = "") -> list[tuple[str, str, Mappin
 
     In the order of their pointers, array indexes compared as numbers: `/value/2` before `/value/10`.
     """
-    # Each entry carries its pointer's sort key: (0, index) for an array index or a key of digits,
-    # (1, key) for any other key, so that keys "1" and "x" of one object still compare.
-    stack: list[tuple[str, tuple[tuple[int, int | str], ...], Any]] = [(pointer, _order_of(pointer), value)]
-    found: list[tuple[tuple[tuple[int, int | str], ...], str, str, Mapping[str, Any]]] = []
+    if pointer:
+        _order_of(pointer)  # a token of digits too long for int() raises ValueError, as it always has
+    # Children go on the stack in the reverse order of their pointers, so objects are found in order and
+    # need no sort. Only keys whose tokens compare equal ("1", "01" and 1) need it: such keys are pushed in
+    # their own order, so walked last first, and the stable sort of everything found keeps that order
+    # among equal pointers, as a sort of a walk taking every object's keys last first always has.
+    stack: list[tuple[str, Any]] = [(pointer, value)]
+    found: list[tuple[str, str, Mapping[str, Any]]] = []
+    tied = False
     while stack:
-        current_pointer, order, current = stack.pop()
-        if isinstance(current, list):
-            stack.extend(
-                (f"{current_pointer}/{index}", (*order, (0, index)), item)
-                for index, item in enumerate(current)
-                if _is_container(item)
-            )
-            continue
-        if not _is_mapping(current):
-            continue
+        current_pointer, current = stack.pop()
+        if type(current) is not dict:
+            if isinstance(current, list):
+                items = [
+                    (f"{current_pointer}/{index}", item)
+                    for index, item in enumerate(current)
+                    if type(item) is dict or _is_container(item)
+                ]
+                items.reverse()
+                stack += items
+                continue
+            if not _is_mapping(current):
+                continue
         settings = current.get("mfaServiceSettings")
-        if _is_mapping(settings):
-            found.append((order, MFA_SERVICE_SETTINGS, f"{current_pointer}/mfaServiceSettings", settings))
+        if settings is not None and _is_mapping(settings):
+            found.append((MFA_SERVICE_SETTINGS, f"{current_pointer}/mfaServiceSettings", settings))
             continue
         kind = classify(current)
         if kind is not None:
-            found.append((order, kind, current_pointer, current))
+            found.append((kind, current_pointer, current))
             continue
-        stack.extend(
-            (join_pointer(current_pointer, key), (*order, _token_order(str(key))), item)
+        children = [
+            (f"{current_pointer}/{escape_pointer(key)}", _token_order(str(key)), item)
             for key, item in current.items()
             if _is_container(item)
-        )
-    found.sort(key=_first)
-    return [(kind, found_pointer, document) for _, kind, found_pointer, document in found]
+        ]
+        if len(children) > 1:
+            children.sort(key=itemgetter(1), reverse=True)
+            tied = tied or len({order for _, order, _ in children}) < len(children)
+        stack += [(child_pointer, item) for child_pointer, _, item in children]
+    if tied:
+        found.sort(key=_found_order)
+    return found
 
 
 def _token_order(token: str) -> tuple[int, int | str]:
+    """A pointer token's sort key: (0, index) for an array index or a key of digits, (1, key) for any other."""
     return (0, int(token)) if token.isascii() and token.isdigit() else (1, token)
 
 
@@ -138,8 +153,10 @@ def _order_of(pointer: str) -> tuple[tuple[int, int | str], ...]:
     return tuple(_token_order(token) for token in split_pointer(pointer))
 
 
-def _first(entry: tuple[Any, ...]) -> Any:
-    return entry[0]
+def _found_order(entry: tuple[str, str, Mapping[str, Any]]) -> tuple[tuple[int, int | str], ...]:
+    """The sort key of a found object: its pointer's, or for MFA settings the pointer of their wrapper."""
+    kind, pointer, _ = entry
+    return _order_of(pointer.removesuffix("/mfaServiceSettings") if kind == MFA_SERVICE_SETTINGS else pointer)
 
 
 def _remove(data: dict[str, Any], pointer: str) -> bool:
