@@ -92,13 +92,15 @@ class JsonLocator:
             # Where the deepest container on the path whose end is known ends: no member lies past it.
             ends = self._ends
             bound = ends.get("", len(self.text))
+            container = ""
             slash = value_pointer.find("/")
             while slash >= 0:
                 following = value_pointer.find("/", slash + 1)
                 child = value_pointer[:following] if following >= 0 else value_pointer
-                if child not in starts and not self._find(value_pointer[:slash], child, bound):
+                if child not in starts and not self._find(container, child, bound):
                     return None
                 bound = ends.get(child, bound)
+                container = child
                 slash = following
         if key:
             key_start = self._key_starts.get(value_pointer)
@@ -120,9 +122,9 @@ class JsonLocator:
     def _find(self, container: str, child: str, bound: int) -> bool:
         """Find child by its key's text, else read the container's members until it is among them; False when absent."""
         starts = self._starts
+        token = child[len(container) + 1 :]
         elements = self._elements.get(container)
         if elements is not None:
-            token = child[len(container) + 1 :]
             try:
                 index = int(token)
             except ValueError:
@@ -135,8 +137,9 @@ class JsonLocator:
         if reading is None:
             return False
         try:
-            opener = self.text[starts[container]]
-            if opener == "{" and self._found_by_key_text(container, child, bound):
+            start = starts[container]
+            opener = self.text[start]
+            if opener == "{" and self._found_by_key_text(container, start, child, token, bound):
                 return True
             if reading is _UNOPENED:
                 reading = self._readings[container] = _Reading(None, 0) if opener in "{[" else None
@@ -148,7 +151,7 @@ class JsonLocator:
         except (StopIteration, ValueError, IndexError, RecursionError) as error:
             raise InvalidJson(str(error)) from None
 
-    def _found_by_key_text(self, container: str, child: str, bound: int) -> bool:
+    def _found_by_key_text(self, container: str, start: int, child: str, token: str, bound: int) -> bool:
         """Find a member by the first `"key":` text in its object, checked without reading every member.
 
         A quote not after a backslash opens or closes a string, and only `,:]}` or whitespace follows
@@ -160,12 +163,10 @@ class JsonLocator:
         (read from a quote that closes a string, a scan would end inside one). A key of that text
         in a deeper container or in a later one fails the checks; no earlier member has that key.
         """
-        token = child[len(container) + 1 :]
         # Such a token is its key's text as written, or no key's (a control character is escaped).
         if '"' in token or "\\" in token or "~" in token:
             return False
         text = self.text
-        start = self._starts[container]
         key_start = text.find(f'"{token}"', start, bound)
         if key_start < 0 or text[key_start - 1] == "\\":
             return False
