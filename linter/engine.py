@@ -77,10 +77,13 @@ def _tenant_of(path: str, config: Config, cwd: Path) -> str:
     return "default"
 
 
-def _tenant_context(config: Config, given: set[Path], tenants: set[str], cwd: Path) -> Iterator[tuple[Path, str, str]]:
+def _tenant_context(
+    config: Config, given_paths: list[Path], tenants: set[str], cwd: Path
+) -> Iterator[tuple[Path, str, str]]:
     """(path, shown path, tenant) of the named tenants' files that were not given: tenant rules need them."""
     if not (config.tenants or config.tenant_directories) or tenants == {"default"}:
         return
+    given = set(given_paths)  # hashing a Path costs microseconds: only when tenants are configured
     for path in discover([str(config.root)], config.exclude, cwd):
         if path not in given:
             shown = display_path(path, cwd)
@@ -101,7 +104,7 @@ def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: lis
     for path in given_paths:
         shown = display_path(path, cwd)
         tasks.setdefault(_tenant_of(shown, config, cwd), []).append((path, shown, True, settings))
-    for path, shown, tenant in _tenant_context(config, set(given_paths), set(tasks), cwd):
+    for path, shown, tenant in _tenant_context(config, given_paths, set(tasks), cwd):
         tasks[tenant].append((path, shown, False, settings))
     return tasks
 
