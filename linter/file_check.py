@@ -74,7 +74,12 @@ def resolve(rule_level: Level, violation: Violation) -> Finding:
         path, identity = subject.path, subject.identity
     else:
         span, path, identity = violation.span or FILE_START, subject, violation.identity
-    related = tuple(Location(doc.path, doc.span(pointer), pointer) for doc, pointer in violation.related)
+    # Most violations relate nothing: no generator for them.
+    related = (
+        tuple(Location(doc.path, doc.span(pointer), pointer) for doc, pointer in violation.related)
+        if violation.related
+        else ()
+    )
     return Finding(violation.code, rule_level, violation.message, path, span, violation.pointer, identity, related)
 
 
