@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter.model import Document, Unresolved
 from linter.policy_values import ALL, MISSING, Tri, any_special, literals_of, lookup, only_none, strings_of
@@ -274,8 +273,7 @@ def client_app_types(policy: Document) -> frozenset[str] | None:
     return None if types is None else frozenset([value.casefold() for value in types])
 
 
-@dataclass(frozen=True, slots=True)
-class SignInFrequency:
+class SignInFrequency(NamedTuple):
     """An enforced sign-in frequency session control."""
 
     every_time: bool

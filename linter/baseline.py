@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,4 +43,4 @@ def read_fingerprints(path: Path) -> set[str]:
 def apply_baseline(report: Report, path: Path) -> Report:
     known = read_fingerprints(path)
     kept = tuple(finding for finding in report.findings if finding.fingerprint not in known)
-    return replace(report, findings=kept, baseline_hidden=len(report.findings) - len(kept))
+    return report._replace(findings=kept, baseline_hidden=len(report.findings) - len(kept))

@@ -171,12 +171,10 @@ def _exit_code(report: Report, fail_on: str) -> int:
 
 
 def _check_config(args: argparse.Namespace) -> Config:
-    from dataclasses import replace
-
     from linter.config import load_config
 
     config = load_config(args.config, isolated=args.isolated)
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if args.select is not None:
         changes["select"] = tuple(args.select)
     if args.extend_select:
@@ -192,7 +190,7 @@ def _check_config(args: argparse.Namespace) -> Config:
         changes["rules_dirs"] = tuple(dict.fromkeys((*config.rules_dirs, *(path.resolve() for path in args.rules_dir))))
     if args.max_file_size:
         changes["max_file_size"] = args.max_file_size
-    return replace(config, **changes)  # type: ignore[arg-type]
+    return config._replace(**changes)
 
 
 def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:

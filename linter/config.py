@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Config", "ConfigError", "find_config_file", "load_config"]
 
@@ -19,23 +18,22 @@ class ConfigError(Exception):
     """A configuration that cannot be used; the message names the file, key and what is allowed."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Settings for one run; the command line has already been merged in."""
 
-    root: Path = field(default_factory=Path.cwd)
+    root: Path  # where relative paths in the configuration start
     source: Path | None = None
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str = "warning"
     exclude: tuple[str, ...] = ()
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    per_policy_ignores: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    tenants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, tuple[str, ...]] = {}
+    per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
+    tenants: Mapping[str, tuple[str, ...]] = {}
     tenant_directories: tuple[str, ...] = ()
     rules_dirs: tuple[Path, ...] = ()
-    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    rule_options: Mapping[str, Mapping[str, Any]] = {}
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.config import Config
 from linter.file_check import FileOutcome, FileSettings, Notification, Task, check_file, resolve, rule_failure
@@ -23,8 +23,7 @@ __all__ = ["Notification", "Report", "lint"]
 MAX_TENANT_POLICIES = 195
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """Everything reporters need about one run."""
 
     findings: tuple[Finding, ...]
@@ -109,8 +108,7 @@ def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: lis
     return tasks
 
 
-@dataclass(frozen=True)
-class TenantOutcome:
+class TenantOutcome(NamedTuple):
     """What linting one tenant leaves behind: no documents, so a fleet never sits in memory."""
 
     findings: tuple[Finding, ...]
@@ -158,7 +156,7 @@ def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task
     outcomes: list[FileOutcome] = []
     for outcome in linter.outcomes(tasks, held.keeping):
         held.add(outcome)
-        outcomes.append(replace(outcome, documents=()) if outcome.documents else outcome)
+        outcomes.append(outcome._replace(documents=()) if outcome.documents else outcome)
     outcomes.sort(key=lambda outcome: outcome.path)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     notifications = [note for outcome in outcomes for note in outcome.notifications]

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.files import ReadError, read_text
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.rule import Finding, Level, Rule, Violation
 from linter.ruleset import RuleSet
-from linter.source import FILE_START, Location, reduce_to_fields
+from linter.source import FILE_START, Location
 from linter.suppressions import PolicyIgnores, SuppressionComment, find_comments, has_comments, policy_ignores
 
 __all__ = ["FileOutcome", "FileSettings", "Notification", "Task", "check_document_rules", "check_file", "resolve"]
 
 
-@dataclass(frozen=True, slots=True)
-class Notification:
+class Notification(NamedTuple):
     """Something the tool itself could not do: a path it skipped, a rule that crashed."""
 
     message: str
@@ -28,22 +27,18 @@ class Notification:
     level: str = "warning"
     rule: str = ""
 
-    __reduce__ = reduce_to_fields
 
-
-@dataclass(frozen=True)
-class FileSettings:
+class FileSettings(NamedTuple):
     """The configuration a file's check needs, sent once per task to wherever it runs."""
 
     max_size: int
-    per_policy_ignores: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
 
 
 Task = tuple[Path, str, bool, FileSettings]  # path, shown path, given on the command line, settings
 
 
-@dataclass(frozen=True)
-class FileOutcome:
+class FileOutcome(NamedTuple):
     """What checking one file leaves behind. `documents` only when the caller asked to keep them."""
 
     path: str
@@ -57,8 +52,8 @@ class FileOutcome:
     conditional_access: int = 0  # how many of the documents are Conditional Access policies
     # For suppressions, computed here so that documents need not travel: each policy's lines (files with
     # suppression comments only) and the per-policy-ignores entries that name it.
-    policy_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    ignores: Mapping[str, PolicyIgnores] = field(default_factory=dict)
+    policy_lines: Mapping[str, tuple[int, ...]] = {}
+    ignores: Mapping[str, PolicyIgnores] = {}
 
 
 def resolve(rule_level: Level, violation: Violation) -> Finding:

@@ -7,8 +7,8 @@ import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from linter.loaders import is_candidate
 from linter.source import DecodeError, Span, decode_text
@@ -18,8 +18,7 @@ __all__ = ["FileSkip", "ReadError", "discover", "display_path", "glob_matches", 
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", "__pycache__", ".venv"})
 
 
-@dataclass(frozen=True, slots=True)
-class FileSkip:
+class FileSkip(NamedTuple):
     """A path that was named or found but not read, and why."""
 
     path: str

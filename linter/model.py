@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from linter.source import FILE_START, PositionIndex, Span, reduce_to_fields, split_pointer
+from linter.source import FILE_START, PositionIndex, Span, split_pointer
 
 __all__ = [
     "AUTHENTICATION_STRENGTH_POLICY",
@@ -51,18 +50,16 @@ class Unresolved(str):
         return f"Unresolved({str.__repr__(self)})"
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedDefinition:
+class ParsedDefinition(NamedTuple):
     """One token lifetime `definition` string, parsed; `error` says why it could not be."""
 
-    index: int
+    array_index: int  # its place in the `definition` list
     value: Mapping[str, Any] | None
     error: str | None = None
     error_offset: int = 0  # the character of the definition string the error points at
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """One policy or settings object in Graph vocabulary, with where it came from.
 
     `data` is plain JSON-like data (plus `Unresolved` strings). `pointer` says where the
@@ -76,8 +73,8 @@ class Document:
     identity: str
     name: str
     pointer: str = ""
-    positions: PositionIndex | None = field(default=None, compare=False, repr=False)
-    definitions: tuple[ParsedDefinition, ...] = field(default=(), compare=False)
+    positions: PositionIndex | None = None
+    definitions: tuple[ParsedDefinition, ...] = ()
 
     def span(self, pointer: str = "") -> Span:
         """Where the value at a document pointer is written, or its nearest written ancestor."""
@@ -101,8 +98,7 @@ class Document:
         return value_at(self.data, pointer, default)
 
 
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     """A file or value a loader could not use: IN001 (cannot parse) or IN002 (breaks the schema)."""
 
     code: str
@@ -111,11 +107,8 @@ class LoadProblem:
     pointer: str = ""
     identity: str = ""
 
-    __reduce__ = reduce_to_fields
 
-
-@dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file that was read, with the problems its loader met."""
 
     path: str
@@ -123,8 +116,7 @@ class SourceFile:
     problems: tuple[LoadProblem, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Tenant:
+class Tenant(NamedTuple):
     """Every document of one tenant; tenant-scope rules see all of it, even on a partial run."""
 
     name: str

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import inspect
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from linter.model import SOURCE_FILE, Document, SourceFile, Tenant
-from linter.source import Location, Span, reduce_to_fields
+from linter.source import Location, Span
 
 __all__ = [
     "DocumentRule",
@@ -57,8 +55,7 @@ class Scope(str, Enum):
     TENANT = "tenant"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleOption:
+class RuleOption(NamedTuple):
     """A setting a user may give a rule under `[tool.entralint.rules.<ID>]`."""
 
     name: str
@@ -67,8 +64,7 @@ class RuleOption:
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     """What a rule yields: a message about a document (or a file) at a model pointer."""
 
     code: str
@@ -81,18 +77,14 @@ class Violation:
     string_offset: int | None = None  # a character inside the string at pointer
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """Why a finding is not counted: a comment in the source, or an entry in the configuration."""
 
     kind: str  # "inSource" or "external"
     justification: str
 
-    __reduce__ = reduce_to_fields
 
-
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """A violation placed in a file: what reporters print."""
 
     code: str
@@ -103,9 +95,7 @@ class Finding:
     pointer: str = ""
     identity: str = ""
     related: tuple[Location, ...] = ()
-    suppression: Suppression | None = field(default=None, compare=False)
-
-    __reduce__ = reduce_to_fields
+    suppression: Suppression | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -139,6 +129,8 @@ class Rule:
 
     @classmethod
     def help(cls) -> str:
+        import inspect
+
         return inspect.cleandoc(cls.__doc__ or "")
 
     def violation(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from linter.config import Config, ConfigError
@@ -15,23 +13,26 @@ from linter.timespan import TimespanError, parse_lifetime
 __all__ = ["RuleSet", "build_ruleset", "check_option"]
 
 
-@dataclass(frozen=True)
 class RuleSet:
     """The enabled rules of a run, instantiated with their options."""
 
-    rules: Mapping[str, Rule]
-    levels: Mapping[str, Level]
-    available: Mapping[str, type[Rule]]
+    __slots__ = ("available", "document_rules", "levels", "rules")
 
-    @functools.cached_property
-    def document_rules(self) -> Mapping[str, tuple[tuple[DocumentRule, Level], ...]]:
-        """For each kind (and SOURCE_FILE), the document rules that check it, with their levels, in run order."""
+    def __init__(
+        self, rules: Mapping[str, Rule], levels: Mapping[str, Level], available: Mapping[str, type[Rule]]
+    ) -> None:
+        self.rules = rules
+        self.levels = levels
+        self.available = available
+        # For each kind (and SOURCE_FILE), the document rules that check it, with their levels, in run order.
         by_kind: dict[str, list[tuple[DocumentRule, Level]]] = {}
-        for code, rule in self.rules.items():
+        for code, rule in rules.items():
             if isinstance(rule, DocumentRule):
                 for kind in sorted(rule.kinds):
-                    by_kind.setdefault(kind, []).append((rule, self.levels[code]))
-        return {kind: tuple(rules) for kind, rules in by_kind.items()}
+                    by_kind.setdefault(kind, []).append((rule, levels[code]))
+        self.document_rules: Mapping[str, tuple[tuple[DocumentRule, Level], ...]] = {
+            kind: tuple(pairs) for kind, pairs in by_kind.items()
+        }
 
 
 def _is_timespan(value: str) -> bool:

@@ -7,8 +7,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter.jsonlocate import InvalidJson, JsonLocator
 
@@ -21,31 +20,17 @@ __all__ = [
     "decode_text",
     "escape_pointer",
     "join_pointer",
-    "reduce_to_fields",
     "split_pointer",
 ]
 
 
-def reduce_to_fields(instance: Any) -> tuple[type[Any], tuple[Any, ...]]:
-    """`__reduce__` of a frozen slots dataclass: pickled as a call of its class with its fields.
-
-    Python 3.11 pickles such classes with `__getstate__` and `__setstate__` that call
-    `dataclasses.fields()` for every instance: sending a fleet's findings from the worker processes
-    cost them and the parent about as much as parsing a sixth of the fleet.
-    """
-    return type(instance), tuple(map(instance.__getattribute__, instance.__slots__))
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
+class Span(NamedTuple):
     """A region of a file; lines and columns are 1-based, end column exclusive (as SARIF counts)."""
 
     start_line: int
     start_column: int
     end_line: int
     end_column: int
-
-    __reduce__ = reduce_to_fields
 
     @classmethod
     def point(cls, line: int, column: int) -> Span:
@@ -55,15 +40,12 @@ class Span:
 FILE_START = Span(1, 1, 1, 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """A span in a file, plus the JSON pointer of the model value it shows."""
 
     path: str
     span: Span
     pointer: str = ""
-
-    __reduce__ = reduce_to_fields
 
 
 class DecodeError(Exception):

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.files import display_path, glob_matches
 from linter.model import Document
 from linter.rule import Finding, Suppression
-from linter.source import Span, reduce_to_fields
+from linter.source import Span
 
 if TYPE_CHECKING:
     from linter.config import Config
@@ -33,8 +32,7 @@ def has_comments(source_format: str) -> bool:
     return source_format.endswith("-yaml") or source_format in ("terraform-hcl", "powershell")
 
 
-@dataclass(frozen=True, slots=True)
-class SuppressionComment:
+class SuppressionComment(NamedTuple):
     """One `# entralint: ignore[CODES] reason` comment, where it is written."""
 
     line: int
@@ -42,8 +40,6 @@ class SuppressionComment:
     end_column: int
     codes: tuple[str, ...]
     reason: str
-
-    __reduce__ = reduce_to_fields
 
     @property
     def span(self) -> Span:
@@ -137,11 +133,11 @@ def apply_suppressions(
         )
         if comment is not None:
             used.add((finding.path, comment.line))
-            finding = replace(finding, suppression=Suppression("inSource", comment.reason or "(no reason given)"))
+            finding = finding._replace(suppression=Suppression("inSource", comment.reason or "(no reason given)"))
         elif outcome is not None and finding.identity in outcome.ignores:
             reason = _policy_ignore(outcome.ignores[finding.identity], finding.code)
             if reason is not None:
-                finding = replace(finding, suppression=Suppression("external", reason))
+                finding = finding._replace(suppression=Suppression("external", reason))
         result.append(finding)
     result.extend(_comment_findings(comments, used, ruleset))
     return [finding for finding in result if not _file_ignored(finding, config, cwd)]

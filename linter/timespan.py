@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from linter.model import Document
 
@@ -41,9 +40,7 @@ class TimespanError(ValueError):
         self.offset = offset
 
 
-@functools.total_ordering
-@dataclass(frozen=True, slots=True)
-class Lifetime:
+class Lifetime(NamedTuple):
     """A fixed duration, or `until-revoked` (duration None), which is longer than any duration."""
 
     duration: timedelta | None
@@ -52,12 +49,21 @@ class Lifetime:
     def until_revoked(self) -> bool:
         return self.duration is None
 
+    # Ordered by length, not as tuples: None (until revoked) is the longest.
+    def _length(self) -> tuple[bool, timedelta]:
+        return self.duration is None, self.duration or timedelta(0)
+
     def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Lifetime):
-            return NotImplemented
-        if self.duration is None:
-            return False
-        return other.duration is None or self.duration < other.duration
+        return self._length() < other._length() if isinstance(other, Lifetime) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self._length() <= other._length() if isinstance(other, Lifetime) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self._length() > other._length() if isinstance(other, Lifetime) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self._length() >= other._length() if isinstance(other, Lifetime) else NotImplemented
 
     def __str__(self) -> str:
         return UNTIL_REVOKED_TEXT if self.duration is None else describe(self.duration)
@@ -156,4 +162,4 @@ def lifetime_settings(document: Document, name: str) -> Iterator[tuple[str, str,
             lifetime = parse_lifetime(text)
         except TimespanError:
             continue
-        yield f"/definition/{definition.index}/TokenLifetimePolicy/{name}", text, lifetime
+        yield f"/definition/{definition.array_index}/TokenLifetimePolicy/{name}", text, lifetime

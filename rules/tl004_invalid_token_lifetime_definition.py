@@ -63,11 +63,11 @@ class InvalidTokenLifetimeDefinition(DocumentRule):
 
     def check(self, document: Document) -> Iterator[Violation]:
         for definition in document.definitions:
-            base = f"/definition/{definition.index}"
+            base = f"/definition/{definition.array_index}"
             if definition.value is None:
                 yield self._at_character(document, definition, base, definition.error_offset)
                 continue
-            yield from self._check_object(document, definition.index, definition.value, base)
+            yield from self._check_object(document, definition.array_index, definition.value, base)
 
     def _at_character(self, document: Document, definition: ParsedDefinition, base: str, offset: int) -> Violation:
         text = document.get(base)
@@ -80,7 +80,7 @@ class InvalidTokenLifetimeDefinition(DocumentRule):
             # json names the closing bracket; the comma before it is what to delete.
             offset, reason = len(before) - 1, f"trailing comma before {text[offset]!r}"
         found = f" {text[offset]!r}" if 0 <= offset < len(text) else ""
-        message = f"definition {definition.index} is not valid JSON: {reason} at character {offset + 1}{found}"
+        message = f"definition {definition.array_index} is not valid JSON: {reason} at character {offset + 1}{found}"
         return Violation(self.code, message, document, base, string_offset=offset)
 
     def _check_object(self, document: Document, index: int, value: Mapping[str, Any], base: str) -> Iterator[Violation]:

@@ -60,8 +60,8 @@ class RetiredTokenLifetimeProperties(DocumentRule):
                 continue
             yield self.violation(
                 document,
-                f"definition {definition.index} sets {', '.join(retired)}, which Entra ID has ignored since "
+                f"definition {definition.array_index} sets {', '.join(retired)}, which Entra ID has ignored since "
                 "30 January 2021 (refresh and session token lifetimes are retired): remove them and use "
                 "Conditional Access sign-in frequency for session limits",
-                f"/definition/{definition.index}/TokenLifetimePolicy/{retired[0]}#key",
+                f"/definition/{definition.array_index}/TokenLifetimePolicy/{retired[0]}#key",
             )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import functools
-from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
@@ -103,7 +102,7 @@ def seeds() -> tuple[Document, ...]:
         if path.suffix in (".json", ".yaml", ".tf"):
             result = load_text(str(path), read_text(path, 1 << 20))
             documents = result.documents if result is not None else ()
-            found.extend(replace(doc, positions=None) for doc in documents if doc.kind == CONDITIONAL_ACCESS_POLICY)
+            found.extend(doc._replace(positions=None) for doc in documents if doc.kind == CONDITIONAL_ACCESS_POLICY)
     return tuple(found)
 
 
