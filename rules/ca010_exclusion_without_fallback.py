@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from linter.model import Tenant
@@ -109,7 +108,7 @@ class ExclusionWithoutFallback(TenantRule):
             for pointer, kind, value, fields in _excluded(policy):
                 if value.casefold() in exempt:
                     continue
-                who = evaluator.dimension("users", replace(SignInContext(), **fields))
+                who = evaluator.dimension("users", SignInContext()._replace(**fields))
                 found = gaps(dimensions, stronger & who.maybe_bits)
                 if not found:
                     continue

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import reduce
 from operator import or_
 
@@ -84,7 +83,7 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
             return
         enforced = enforced_bits(evaluator)
         app_bits = {
-            app: evaluator.dimension("application", replace(SignInContext(), target=app))
+            app: evaluator.dimension("application", SignInContext()._replace(target=app))
             for app in (*SERVICES, *POWER_AUTOMATE_APPS)
         }
         flow_maybe = 0

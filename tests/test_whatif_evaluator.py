@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -29,7 +28,7 @@ def documents(path: Path) -> tuple[Document, ...]:
 
 
 def context_of(raw: dict[str, Any]) -> SignInContext:
-    names = {field.name for field in fields(SignInContext)}
+    names = set(SignInContext._fields)
     values: dict[str, Any] = {key: value for key, value in raw.items() if key in names}
     for key in ("groups", "roles"):
         if key in values:

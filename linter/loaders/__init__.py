@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter.model import Document, LoadProblem
 from linter.source import Span
@@ -30,8 +29,7 @@ _POLICY_MARKERS = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LoadResult:
+class LoadResult(NamedTuple):
     """What a loader found in one file."""
 
     source_format: str

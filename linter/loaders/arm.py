@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter.loaders import LoadResult
 from linter.model import Document, LoadProblem, Unresolved
@@ -89,8 +88,7 @@ class ArmPositions(JsonPositions):
         return offsets
 
 
-@dataclass(frozen=True, slots=True)
-class _Scope:
+class _Scope(NamedTuple):
     """One template (the file's, or a nested deployment's): what its references resolve against."""
 
     template: Mapping[str, Any]
@@ -98,8 +96,7 @@ class _Scope:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     """A value that may hold policies, already resolved, and how documents found in it are named."""
 
     pointer: str

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from linter.loaders import LoadResult
@@ -47,14 +46,16 @@ _END = {"newline", ";", "|", ")", "}", "eof"}
 _MAX_NESTING = 100  # arrays in hashtables in arrays...: deeper than any script, shallow enough for the stack
 
 
-@dataclass
 class _Node:
     """A parsed value: plain data in `value` (lists and dicts of nodes), with where it is written."""
 
-    value: Any
-    start: int
-    end: int
-    chars: tuple[int, ...] = ()  # per-character offsets of a literal string, plus its end
+    __slots__ = ("chars", "end", "start", "value")
+
+    def __init__(self, value: Any, start: int, end: int, chars: tuple[int, ...] = ()) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+        self.chars = chars  # per-character offsets of a literal string, plus its end
 
     def plain(self) -> Any:
         if isinstance(self.value, list):
@@ -64,15 +65,17 @@ class _Node:
         return self.value
 
 
-@dataclass
 class _Parser:
     """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
 
-    text: str
-    tokens: list[Token]
-    variables: dict[str, _Node] = field(default_factory=dict)
-    errors: list[Token] = field(default_factory=list)
-    depth: int = 0
+    __slots__ = ("depth", "errors", "text", "tokens", "variables")
+
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.variables: dict[str, _Node] = {}
+        self.errors: list[Token] = []
+        self.depth = 0
 
     def kind(self, index: int) -> str:
         return self.tokens[index].kind if index < len(self.tokens) else "eof"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Token", "tokenize"]
 
@@ -24,8 +24,7 @@ _WORD_END = set(" \t\r\n(){}[],;|=") | set(_SINGLE_QUOTES) | set(_DOUBLE_QUOTES)
 _PUNCTUATION = set("(){}[],;|=")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A token with its source offsets; strings carry their decoded value and per-character offsets."""
 
     kind: str  # string, variable, splat, parameter, word, newline, error, or the punctuation itself

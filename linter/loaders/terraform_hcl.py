@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +105,15 @@ def load(path: str, text: str) -> LoadResult | None:
 Resource = tuple[str, str, dict[str, Any], str]  # type, `type.name`, body, pointer of the body
 
 
-@dataclass(frozen=True)
 class ReadResources:
     """What a reader found in a file: policy resources, where each value is, syntax problems."""
 
-    resources: list[Resource]
-    positions: HclPositions
-    problems: list[LoadProblem]
+    __slots__ = ("positions", "problems", "resources")
+
+    def __init__(self, resources: list[Resource], positions: HclPositions, problems: list[LoadProblem]) -> None:
+        self.resources = resources
+        self.positions = positions
+        self.problems = problems  # `_load` adds the schema problems
 
 
 def _load(path: str, text: str) -> LoadResult | None:

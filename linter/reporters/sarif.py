@@ -6,9 +6,8 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
 from linter import HOMEPAGE, __version__, rule_doc_url
@@ -48,8 +47,7 @@ def _region(span: Span) -> dict[str, int]:
     }
 
 
-@dataclass(frozen=True)
-class _Places:
+class _Places(NamedTuple):
     """Turns report paths (relative to cwd) into SARIF locations under %SRCROOT%."""
 
     root: Path

@@ -10,8 +10,7 @@ and bounded by `LIMIT` visited classes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter.whatif.context import CLIENT_APP_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
 from linter.whatif.evaluate import Evaluator
@@ -23,8 +22,7 @@ _SPECIAL = {"all", "none", "guestsorexternalusers", "office365", "microsoftadmin
 BASE = SignInContext()
 
 
-@dataclass(frozen=True)
-class Atom:
+class Atom(NamedTuple):
     """A class of one part of the sign-in: its label, its fields, and the policies it lets apply."""
 
     dimension: str
@@ -100,7 +98,7 @@ def atoms(evaluator: Evaluator, dimension: str, mask: int, base: SignInContext =
     """One atom per class of this dimension that the policies in mask tell apart, first label kept."""
     merged: dict[tuple[int, int], tuple[list[str], dict[str, Any]]] = {}
     for label, fields in _candidates(evaluator, dimension):
-        bits = evaluator.dimension(dimension, replace(base, **fields))
+        bits = evaluator.dimension(dimension, base._replace(**fields))
         signature = (bits.true_bits & mask, bits.maybe_bits & mask)
         merged.setdefault(signature, ([], fields))[0].append(label)
     return [

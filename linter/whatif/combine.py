@@ -9,8 +9,7 @@ are evaluated and listed, never enforced.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.model import Document, Unresolved
 from linter.policy_values import ONLY_STR
@@ -36,8 +35,7 @@ __all__ = [
 MFA_LIKE = "mfa"
 
 
-@dataclass(frozen=True, slots=True)
-class Requirement:
+class Requirement(NamedTuple):
     """The grant of one policy as alternatives: each alternative is a set of controls to satisfy together."""
 
     policy: CompiledPolicy
@@ -125,8 +123,7 @@ def read_grant(document: Document) -> tuple[str, tuple[str, ...], bool]:
     return str(operator).upper(), tuple(controls), blocks
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(NamedTuple):
     """The session controls the policies that apply to a sign-in impose on it."""
 
     sign_in_frequency_hours: float | None = None  # 0: every time
@@ -168,8 +165,7 @@ def session_of(policies: Iterable[CompiledPolicy]) -> Session:
     return Session(frequency, browser, tuple(sorted(others)))
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """The combined answer for one sign-in."""
 
     blocked_by: tuple[CompiledPolicy, ...]

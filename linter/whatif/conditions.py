@@ -8,7 +8,7 @@ Semantics: https://learn.microsoft.com/entra/identity/conditional-access/concept
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from linter.whatif.apps import groups_of
 from linter.whatif.context import SignInContext, is_authentication_context, is_user_action
@@ -20,8 +20,7 @@ Tri = bool | None
 MFA_TRUSTED_IPS = "00000000-0000-0000-0000-000000000000"
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """Whether one condition of a policy matches a sign-in (None: it depends), and why."""
 
     value: Tri

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 __all__ = [
     "CLIENT_APP_TYPES",
@@ -32,6 +32,7 @@ GUEST_TYPES = (
 )
 USER_ACTIONS = ("urn:user:registersecurityinfo", "urn:user:registerdevice")
 _AUTHENTICATION_CONTEXT = re.compile(r"^c(?:[1-9]|[1-9][0-9])$", re.IGNORECASE)
+_NO_DEVICE: Mapping[str, str] = MappingProxyType({})
 
 
 def is_user_action(target: str) -> bool:
@@ -42,8 +43,7 @@ def is_authentication_context(target: str) -> bool:
     return _AUTHENTICATION_CONTEXT.match(target) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class SignInContext:
+class SignInContext(NamedTuple):
     """Who signs in to what, how and from where. None means "not given": a value no policy names.
 
     `target` is an application id, a user action (`urn:user:registersecurityinfo`), an
@@ -64,7 +64,7 @@ class SignInContext:
     location: str | None = None
     trusted: bool | None = None
     country: str | None = None
-    device: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    device: Mapping[str, str] = _NO_DEVICE
     sign_in_risk: str = "none"
     user_risk: str = "none"
     transfer_method: str | None = None

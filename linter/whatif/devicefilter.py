@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Comparison", "DeviceFilterError", "Expression", "evaluate", "parse"]
 
@@ -36,15 +36,13 @@ class DeviceFilterError(ValueError):
     """A rule that does not follow the documented syntax."""
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(NamedTuple):
     attribute: str
     operator: str
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Expression:
+class Expression(NamedTuple):
     operator: str  # "-and" or "-or"
     operands: tuple[Expression | Comparison, ...]
 

@@ -8,7 +8,7 @@ sets over the policies (applies; may apply), so a sign-in costs a few integer AN
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, NAMED_LOCATION, Document
 from linter.whatif.conditions import CONDITIONS, DIMENSION_KEYS, Match, Tri
@@ -25,8 +25,7 @@ REPORT_ONLY = "enabledForReportingButNotEnforced"
 DISABLED = "disabled"
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyResult:
+class PolicyResult(NamedTuple):
     """One row of the what-if table."""
 
     policy: CompiledPolicy
@@ -40,8 +39,7 @@ class PolicyResult:
         return self.policy.state or f"depends on {self.policy.state_source}"
 
 
-@dataclass(frozen=True, slots=True)
-class Dimension:
+class Dimension(NamedTuple):
     """One condition of a sign-in matched against every policy, with bit sets of the policies it matches or may."""
 
     matches: tuple[Match, ...]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter.applicability import state
 from linter.model import Document, Unresolved
@@ -15,8 +14,7 @@ __all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named
 Tri = bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class Values:
+class Values(NamedTuple):
     """A list condition: its literal values (casefolded) and the references it holds unresolved."""
 
     known: frozenset[str] = frozenset()
@@ -55,8 +53,7 @@ class Values:
         return (None, None) if self.unresolved else (False, None)
 
 
-@dataclass(frozen=True, slots=True)
-class NamedLocation:
+class NamedLocation(NamedTuple):
     """What the evaluator needs of a named location: is it trusted, which countries it holds."""
 
     id: str
@@ -66,18 +63,28 @@ class NamedLocation:
     unknown_countries: bool
 
 
-@dataclass(frozen=True)
 class CompiledPolicy:
     """A Conditional Access policy with its state and conditions read once, for the evaluator."""
 
-    document: Document
-    index: int
-    name: str
-    state: str | None  # None: a computed value
-    state_source: str
-    conditions: Mapping[str, Any]
-    _values: dict[str, Values] = field(default_factory=dict, compare=False, repr=False)
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)  # derived answers, once
+    __slots__ = ("_values", "conditions", "document", "index", "memo", "name", "state", "state_source")
+
+    def __init__(
+        self,
+        document: Document,
+        index: int,
+        name: str,
+        state: str | None,  # None: a computed value
+        state_source: str,
+        conditions: Mapping[str, Any],
+    ) -> None:
+        self.document = document
+        self.index = index
+        self.name = name
+        self.state = state
+        self.state_source = state_source
+        self.conditions = conditions
+        self._values: dict[str, Values] = {}
+        self.memo: dict[str, Any] = {}  # derived answers, once
 
     def values(self, pointer: str) -> Values:
         """The list at pointer, read once: the evaluator asks for it once per distinct sign-in part."""
