@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -62,7 +63,7 @@ def _too_large(rule: Rule, name: str, anchor: str, policy_count: int) -> Notific
 def _tenant_of(path: str, config: Config, cwd: Path) -> str:
     if not (config.tenants or config.tenant_directories):
         return "default"
-    relative = display_path((cwd / path).resolve(), config.root)
+    relative = display_path(os.path.realpath(os.path.join(cwd, path)), config.root)
     for name, globs in config.tenants.items():
         if any(glob_matches(glob, relative) for glob in globs):
             return name
@@ -77,12 +78,12 @@ def _tenant_of(path: str, config: Config, cwd: Path) -> str:
 
 
 def _tenant_context(
-    config: Config, given_paths: list[Path], tenants: set[str], cwd: Path
-) -> Iterator[tuple[Path, str, str]]:
+    config: Config, given_paths: list[str], tenants: set[str], cwd: Path
+) -> Iterator[tuple[str, str, str]]:
     """(path, shown path, tenant) of the named tenants' files that were not given: tenant rules need them."""
     if not (config.tenants or config.tenant_directories) or tenants == {"default"}:
         return
-    given = set(given_paths)  # hashing a Path costs microseconds: only when tenants are configured
+    given = set(given_paths)
     for path in discover([str(config.root)], config.exclude, cwd):
         if path not in given:
             shown = display_path(path, cwd)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import NamedTuple
 
 from linter.files import ReadError, read_text
@@ -35,7 +34,7 @@ class FileSettings(NamedTuple):
     per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
 
 
-Task = tuple[Path, str, bool, FileSettings]  # path, shown path, given on the command line, settings
+Task = tuple[str, str, bool, FileSettings]  # path, shown path, given on the command line, settings
 
 
 class FileOutcome(NamedTuple):

@@ -60,19 +60,18 @@ def glob_matches(pattern: str, relative_path: str) -> bool:
     return _glob_regex(pattern.removeprefix("./")).match(relative_path) is not None
 
 
-def display_path(path: Path, cwd: Path) -> str:
-    """Forward-slash path relative to cwd when below it, else absolute."""
-    text, base = str(path), str(cwd)
-    if os.sep == "/" and text[:1] == base[:1] == "/" and base[-1] != "/":
-        # Absolute paths, which Path keeps normalized, compared as strings: relative_to parses both
-        # again, for every file of a fleet.
-        if text.startswith(base + "/"):
-            return text[len(base) + 1 :]
-        return "." if text == base else text
+def display_path(path: str, cwd: Path) -> str:
+    """Forward-slash path relative to cwd when below it, else absolute; path normalized as str(Path) gives it."""
+    base = str(cwd)
+    if os.sep == "/" and path[:1] == base[:1] == "/" and base[-1] != "/":
+        # Normalized absolute paths compared as strings: relative_to parses both again, for every file of a fleet.
+        if path.startswith(base + "/"):
+            return path[len(base) + 1 :]
+        return "." if path == base else path
     try:
-        return path.relative_to(cwd).as_posix()
+        return Path(path).relative_to(cwd).as_posix()
     except ValueError:
-        return path.as_posix()
+        return _as_posix(path)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -85,26 +84,24 @@ def _inside(path: Path, root: Path) -> bool:
 
 def discover(
     paths: Sequence[str], exclude: Sequence[str], cwd: Path, *, skips: list[FileSkip] | None = None
-) -> list[Path]:
+) -> list[str]:
     """Candidate files under the given paths, sorted, each once; skipped paths are added to skips."""
     skips = skips if skips is not None else []
-    # Keyed and sorted by text: hashing a Path and asking its as_posix() cost more than the walk.
-    found: dict[str, Path] = {}
+    # Normalized absolute paths as str(Path) gives them, kept as strings: a Path per file cost more than the walk.
+    found: set[str] = set()
     for given in paths:
-        start = Path(given) if Path(given).is_absolute() else cwd / given
-        start = Path(os.path.normpath(start))
+        start = os.path.normpath(Path(given) if Path(given).is_absolute() else cwd / given)
         if not os.path.lexists(start):
             skips.append(FileSkip(given, "no such file or directory"))
             continue
-        if start.is_dir() and not start.is_symlink():
-            for path in _walk(start, exclude, cwd, skips):
-                found.setdefault(str(path), path)
+        if os.path.isdir(start) and not os.path.islink(start):
+            found.update(_walk(start, exclude, cwd, skips))
             continue
         if _excluded(start, exclude, cwd):
             continue
-        if _regular(start, start.parent, skips):
-            found.setdefault(str(start), start)
-    return [found[text] for text in sorted(found, key=_as_posix)]
+        if _regular(start, os.path.dirname(start), skips):
+            found.add(start)
+    return sorted(found, key=_as_posix)
 
 
 def _as_posix(text: str) -> str:
@@ -112,37 +109,37 @@ def _as_posix(text: str) -> str:
     return text if os.sep == "/" else text.replace(os.sep, "/")
 
 
-def _excluded(path: Path, exclude: Sequence[str], cwd: Path) -> bool:
+def _excluded(path: str, exclude: Sequence[str], cwd: Path) -> bool:
     if not exclude:
         return False
     relative = display_path(path, cwd)
     return any(glob_matches(pattern, relative) for pattern in exclude)
 
 
-def _regular(path: Path, root: Path, skips: list[FileSkip]) -> bool:
+def _regular(path: str, root: str, skips: list[FileSkip]) -> bool:
     try:
-        if path.is_symlink():
-            target = path.resolve(strict=True)
-            if not _inside(target, root.resolve()):
-                skips.append(FileSkip(path.as_posix(), "symbolic link leaves the scanned directory; not followed"))
+        if os.path.islink(path):
+            target = Path(path).resolve(strict=True)
+            if not _inside(target, Path(root).resolve()):
+                skips.append(FileSkip(_as_posix(path), "symbolic link leaves the scanned directory; not followed"))
                 return False
         mode = os.stat(path).st_mode
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on older Pythons
-        skips.append(FileSkip(path.as_posix(), f"cannot be read: {getattr(error, 'strerror', None) or error}"))
+        skips.append(FileSkip(_as_posix(path), f"cannot be read: {getattr(error, 'strerror', None) or error}"))
         return False
     if not stat.S_ISREG(mode):
-        skips.append(FileSkip(path.as_posix(), "not a regular file (FIFO, socket or device); never opened"))
+        skips.append(FileSkip(_as_posix(path), "not a regular file (FIFO, socket or device); never opened"))
         return False
     return True
 
 
-def _walk(root: Path, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -> Iterator[Path]:
+def _walk(root: str, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -> Iterator[str]:
     """As os.walk top-down, without following links: each directory's files by name, then its subdirectories.
 
-    On strings and directory entries, whose types come with the listing: one stat per file and a Path
-    per directory entry were most of the time discovery took.
+    On directory entries, whose types come with the listing: one stat per file was most of the time
+    discovery took.
     """
-    pending = [str(root)]
+    pending = [root]
     while pending:
         directory = pending.pop()
         try:
@@ -158,16 +155,15 @@ def _walk(root: Path, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) 
             elif (
                 entry.name not in SKIPPED_DIRECTORIES
                 and not entry.is_symlink()
-                and not (exclude and _excluded(Path(entry.path), exclude, cwd))
+                and not (exclude and _excluded(entry.path, exclude, cwd))
             ):
                 subdirectories.append(entry.path)
         files.sort(key=lambda entry: entry.name)
         for entry in files:
             if not is_candidate(entry.name):
                 continue
-            path = Path(entry.path)
-            if not _excluded(path, exclude, cwd) and (_plain_file(entry) or _regular(path, root, skips)):
-                yield path
+            if not _excluded(entry.path, exclude, cwd) and (_plain_file(entry) or _regular(entry.path, root, skips)):
+                yield entry.path
         subdirectories.sort(reverse=True)  # popped from the end: in name order
         pending.extend(subdirectories)
 
@@ -188,7 +184,7 @@ def _plain_file(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def read_text(path: Path, max_size: int) -> str:
+def read_text(path: str, max_size: int) -> str:
     """The decoded text of a regular file, refusing anything that could block or exhaust memory."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

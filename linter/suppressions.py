@@ -78,7 +78,7 @@ def _file_ignored(finding: Finding, config: Config, cwd: Path) -> bool:
     """per-file-ignores: globs relative to the config file's directory, as the config's author wrote them."""
     if not config.per_file_ignores:
         return False
-    relative = display_path(Path(os.path.normpath(cwd / finding.path)), config.root)
+    relative = display_path(os.path.normpath(cwd / finding.path), config.root)
     return any(
         glob_matches(glob, relative) and any(finding.code.startswith(code) for code in codes)
         for glob, codes in config.per_file_ignores.items()

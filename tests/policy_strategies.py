@@ -100,7 +100,7 @@ def seeds() -> tuple[Document, ...]:
     found: list[Document] = []
     for path in paths:
         if path.suffix in (".json", ".yaml", ".tf"):
-            result = load_text(str(path), read_text(path, 1 << 20))
+            result = load_text(str(path), read_text(str(path), 1 << 20))
             documents = result.documents if result is not None else ()
             found.extend(doc._replace(positions=None) for doc in documents if doc.kind == CONDITIONAL_ACCESS_POLICY)
     return tuple(found)

@@ -18,14 +18,14 @@ from linter.files import SKIPPED_DIRECTORIES, FileSkip, discover, display_path
 from linter.loaders import is_candidate
 
 
-def reference_display_path(path: Path, cwd: Path) -> str:
+def reference_display_path(path: str, cwd: Path) -> str:
     try:
-        return path.relative_to(cwd).as_posix()
+        return Path(path).relative_to(cwd).as_posix()
     except ValueError:
-        return path.as_posix()
+        return Path(path).as_posix()
 
 
-def reference_walk(root: Path, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -> Iterator[Path]:
+def reference_walk(root: str, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -> Iterator[str]:
     """The walk discovery used before: os.walk, a Path per entry, a stat per file."""
     for directory, names, file_names in os.walk(root, followlinks=False, onerror=None):
         here = Path(directory)
@@ -34,10 +34,10 @@ def reference_walk(root: Path, exclude: Sequence[str], cwd: Path, skips: list[Fi
             for name in names
             if name not in SKIPPED_DIRECTORIES
             and not (here / name).is_symlink()
-            and not files._excluded(here / name, exclude, cwd)
+            and not files._excluded(str(here / name), exclude, cwd)
         )
         for name in sorted(file_names):
-            path = here / name
+            path = str(here / name)
             if is_candidate(name) and not files._excluded(path, exclude, cwd) and files._regular(path, root, skips):
                 yield path
 
@@ -61,7 +61,7 @@ PATHS = st.lists(SEGMENTS, max_size=5).map("/".join)
 @settings(max_examples=400)
 @given(path=PATHS, cwd=PATHS, absolute_path=st.booleans(), absolute_cwd=st.booleans())
 def test_display_path_agrees_with_relative_to(path: str, cwd: str, absolute_path: bool, absolute_cwd: bool) -> None:
-    left = Path(("/" if absolute_path else "") + path)
+    left = str(Path(("/" if absolute_path else "") + path))
     right = Path(("/" if absolute_cwd else "") + cwd)
     assert display_path(left, right) == reference_display_path(left, right)
 
@@ -82,7 +82,7 @@ def test_display_path_agrees_with_relative_to(path: str, cwd: str, absolute_path
     ],
 )
 def test_display_path_edges(path: str, cwd: str, shown: str) -> None:
-    assert display_path(Path(path), Path(cwd)) == reference_display_path(Path(path), Path(cwd)) == shown
+    assert display_path(path, Path(cwd)) == reference_display_path(path, Path(cwd)) == shown
 
 
 NAMES = st.sampled_from(
@@ -160,7 +160,7 @@ def test_a_directory_that_cannot_be_listed_is_passed_over(tmp_path: Path) -> Non
         return real_scandir(path)
 
     with mock.patch.object(os, "scandir", refusing):
-        assert discover([str(tmp_path)], (), tmp_path) == [tmp_path / "b.json"]
+        assert discover([str(tmp_path)], (), tmp_path) == [str(tmp_path / "b.json")]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

@@ -62,7 +62,9 @@ def statistics(report: Report) -> str:
 
 def _notification_line(note: Notification) -> str:
     where = (
-        display_path(Path(note.path), Path.cwd()) + ": " if note.path and not note.path.startswith("tenant ") else ""
+        display_path(str(Path(note.path)), Path.cwd()) + ": "
+        if note.path and not note.path.startswith("tenant ")
+        else ""
     )
     return f"{where}entralint {note.level}: {note.message}\n"
 
