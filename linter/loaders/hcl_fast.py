@@ -32,6 +32,12 @@ _LINE_END = re.compile(_SPACE_PART + r"*+(?:\n|\Z)" + _BLANK_PART + "*", re.DOTA
 # _BLANK, then a comma and _BLANK again when there is one: a collection item's separator in one match.
 _SEPARATOR = re.compile(_BLANK_PART + "*+(," + _BLANK_PART + "*)?", re.DOTALL)
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# A name, then `=` (not `==`) and the blanks after it (an attribute), or `{` (a block without labels):
+# one match where _header made three steps. Possessive, so each part matches as far as the step it
+# replaces did, and no further.
+_SIMPLE_HEADER = re.compile(
+    r"([A-Za-z_][A-Za-z0-9_-]*+)" + _SPACE_PART + r"*+(?:(=)(?!=)" + _SPACE_PART + r"*+|\{)", re.DOTALL
+)
 # A quoted string without template sequences, and with only the escapes HCL defines.
 _STRING = re.compile(r'"((?:[^"\\\n$%]|\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|[$%](?!\{))*)"')
 # tree-sitter-hcl takes an exponent only after a fraction (`1.5e3`, not `1e3`): so does this reader.
@@ -108,14 +114,16 @@ class FastHclReader:
     def _header(self, position: int) -> tuple[str | None, list[str], int]:
         """A block's type and labels up to just past its `{`; no type for an attribute (then past its `=`)."""
         text = self.text
+        match = _SIMPLE_HEADER.match(text, position)
+        if match is not None:
+            if match.group(2) is None:
+                return match.group(1), [], match.end()
+            return None, [match.group(1)], match.end()
         match = _IDENTIFIER.match(text, position)
         if match is None:
             raise Decline
-        name = match.group()
+        labels: list[str] = [match.group()]
         position = _SPACE.match(text, match.end()).end()  # type: ignore[union-attr]
-        if text.startswith("=", position) and not text.startswith("==", position):
-            return None, [name], _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
-        labels: list[str] = [name]
         while not text.startswith("{", position):
             match = _STRING.match(text, position)
             if match is not None:
