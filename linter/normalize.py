@@ -99,8 +99,6 @@ def find_documents(value: Any, pointer: str = "") -> list[tuple[str, str, Mappin
 
     In the order of their pointers, array indexes compared as numbers: `/value/2` before `/value/10`.
     """
-    if pointer:
-        _order_of(pointer)  # a token of digits too long for int() raises ValueError, as it always has
     # Children go on the stack in the reverse order of their pointers, so objects are found in order and
     # need no sort. Only keys whose tokens compare equal ("1", "01" and 1) need it: such keys are pushed in
     # their own order, so walked last first, and the stable sort of everything found keeps that order
@@ -144,16 +142,23 @@ def find_documents(value: Any, pointer: str = "") -> list[tuple[str, str, Mappin
     return found
 
 
-def _token_order(token: str) -> tuple[int, int | str]:
-    """A pointer token's sort key: (0, index) for an array index or a key of digits, (1, key) for any other."""
-    return (0, int(token)) if token.isascii() and token.isdigit() else (1, token)
+def _token_order(token: str) -> tuple[int, int, str]:
+    """A pointer token's sort key: an array index or a key of digits before any other key, as a number.
+
+    Compared by length, then digits, not by int(): a key of more digits than int() converts (4,300)
+    would raise.
+    """
+    if token.isascii() and token.isdigit():
+        digits = token.lstrip("0") or "0"
+        return 0, len(digits), digits
+    return 1, 0, token
 
 
-def _order_of(pointer: str) -> tuple[tuple[int, int | str], ...]:
+def _order_of(pointer: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(_token_order(token) for token in split_pointer(pointer))
 
 
-def _found_order(entry: tuple[str, str, Mapping[str, Any]]) -> tuple[tuple[int, int | str], ...]:
+def _found_order(entry: tuple[str, str, Mapping[str, Any]]) -> tuple[tuple[int, int, str], ...]:
     """The sort key of a found object: its pointer's, or for MFA settings the pointer of their wrapper."""
     kind, pointer, _ = entry
     return _order_of(pointer.removesuffix("/mfaServiceSettings") if kind == MFA_SERVICE_SETTINGS else pointer)
