@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from linter.source import FILE_START, PositionIndex, Span, split_pointer
+from linter.positions import PositionIndex
+from linter.source import FILE_START, Span, split_pointer
 
 __all__ = [
     "AUTHENTICATION_STRENGTH_POLICY",

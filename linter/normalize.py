@@ -17,10 +17,11 @@ from linter.model import (
     ParsedDefinition,
     Unresolved,
 )
+from linter.positions import PositionIndex
 from linter.schema import validate
 from linter.shape import graph_shape, lower_first, prune_empty, prune_shaped, shape_in_place, split_flags
 from linter.single_pass import clean_and_check
-from linter.source import FILE_START, PositionIndex, escape_pointer, split_pointer
+from linter.source import FILE_START, escape_pointer, split_pointer
 
 __all__ = ["build_document", "classify", "find_documents"]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from linter.jsonscan import json_string_offsets, scan_json
 from linter.model import TOKEN_LIFETIME_POLICY, Document, ParsedDefinition
 from linter.rule import DocumentRule, Level, Violation
-from linter.source import join_pointer, json_string_offsets, scan_json
+from linter.source import join_pointer
 from linter.timespan import LIFETIME_RANGES, TimespanError, out_of_range, parse_lifetime
 
 POLICY_KEY = "TokenLifetimePolicy"

@@ -12,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.jsonlocate import JsonLocator
+from linter.jsonscan import scan_json
 from linter.loaders import load_text
 from linter.loaders.jsontext import ParseError, parse_json, parse_json_located
-from linter.source import JsonPositions, decode_text, scan_json
+from linter.positions import JsonPositions
+from linter.source import decode_text
 from tests.conftest import CORPUS, FIXTURES, REPO
 from tests.test_jsonlocate import VALUES, WHITESPACE, spaced
 

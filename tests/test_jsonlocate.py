@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.jsonlocate import InvalidJson, JsonLocator
+from linter.jsonscan import scan_json
 from linter.loaders.jsontext import ParseError, parse_json
-from linter.source import decode_text, scan_json
+from linter.source import decode_text
 from tests.conftest import CORPUS, FIXTURES, REPO
 
 

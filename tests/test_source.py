@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.source import DecodeError, JsonPositions, Span, decode_text, json_string_offsets, line_column, scan_json
+from linter.jsonscan import json_string_offsets, scan_json
+from linter.positions import JsonPositions
+from linter.source import DecodeError, Span, decode_text, line_column
 from tests.test_jsonlocate import VALUES
 
 TEXT = '{\n  "a": [1, "x,y", {"b": "{\\"T\\": {\\"M\\": \\"1\\"}}"}],\n "c": null}'

@@ -13,10 +13,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from linter.jsonscan import json_string_offsets
 from linter.loaders import LoadResult
 from linter.model import Document, LoadProblem, Unresolved
 from linter.normalize import build_document, find_documents
-from linter.source import JsonPositions, Span, join_pointer, json_string_offsets
+from linter.positions import JsonPositions
+from linter.source import Span, join_pointer
 
 __all__ = ["ArmPositions", "load"]
 

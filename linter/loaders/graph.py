@@ -12,7 +12,7 @@ from linter.jsonlocate import JsonLocator
 from linter.loaders import LoadResult, looks_like_policy, parse_problem
 from linter.model import MFA_SERVICE_SETTINGS, Document, LoadProblem
 from linter.normalize import build_document, find_documents
-from linter.source import JsonPositions, PositionIndex
+from linter.positions import JsonPositions, PositionIndex
 
 __all__ = ["documents_in", "load_json", "load_yaml"]
 

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from linter.model import Unresolved
-from linter.source import PositionIndex, escape_pointer
+from linter.positions import PositionIndex
+from linter.source import escape_pointer
 
 __all__ = ["IDENTITY_FUNCTIONS", "HclPositions", "HclReader", "decode_heredoc", "decode_quoted", "number"]
 
@@ -43,7 +44,7 @@ def decode_quoted(text: str, start: int, end: int) -> tuple[str, list[int]]:
         position = match.end()
     chars.extend(text[position:end])
     offsets.extend(range(position, end))
-    offsets.append(end)  # just past the last character, as linter.source.json_string_offsets does
+    offsets.append(end)  # just past the last character, as linter.jsonscan.json_string_offsets does
     return "".join(chars), offsets
 
 

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.jsonlocate import InvalidJson, JsonLocator, Scanner, parse_with_offsets
-from linter.source import JsonPositions, Span, line_column, scan_json
+from linter.jsonscan import scan_json
+from linter.positions import JsonPositions
+from linter.source import Span, line_column
 
 __all__ = ["ParseError", "parse_json", "parse_json_located"]
 

@@ -18,7 +18,8 @@ from linter.loaders import LoadResult
 from linter.loaders.powershell_tokens import Token, tokenize
 from linter.model import TOKEN_LIFETIME_POLICY, Document, LoadProblem, Unresolved
 from linter.normalize import build_document
-from linter.source import TextPositions, join_pointer
+from linter.positions import TextPositions
+from linter.source import join_pointer
 
 __all__ = ["load"]
 

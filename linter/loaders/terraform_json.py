@@ -9,7 +9,8 @@ from typing import Any
 from linter.loaders import LoadResult
 from linter.loaders.terraform_resources import RESOURCE_TYPES, documents_for
 from linter.model import Document, LoadProblem, Unresolved
-from linter.source import JsonPositions, escape_pointer
+from linter.positions import JsonPositions
+from linter.source import escape_pointer
 
 __all__ = ["load_config", "load_plan"]
 

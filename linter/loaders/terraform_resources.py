@@ -28,7 +28,8 @@ from linter.model import (
     Unresolved,
 )
 from linter.normalize import build_document
-from linter.source import PositionIndex, Span
+from linter.positions import PositionIndex
+from linter.source import Span
 
 __all__ = ["RESOURCE_TYPES", "TranslatedPositions", "documents_for"]
 

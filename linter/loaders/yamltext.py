@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from linter.loaders.jsontext import ParseError
-from linter.source import PositionIndex, Span, escape_pointer, line_column
+from linter.positions import PositionIndex
+from linter.source import Span, escape_pointer, line_column
 
 __all__ = ["YamlPositions", "parse_yaml"]
 
