@@ -105,6 +105,47 @@ PLAIN = """resource "azuread_conditional_access_policy" "p" {
 """
 
 
+# What the one-match reading of plain attributes and labelled headers covers, and its edges.
+PLAIN_LINES = """resource "azuread_conditional_access_policy" "p" {
+  display_name = "Plain, with spaces"
+  state="enabled"
+  conditions {
+    client_app_types = ["all", "browser",]
+    applications {
+      included_applications = [
+        "All",
+        "00000002-0000-0ff1-ce00-000000000000"
+      ]
+      excluded_applications = []
+    }
+    users {
+      included_users = [ "All" ]	\r
+      excluded_users = ["a"] # a comment after
+    }
+  }
+}
+resource"azuread_conditional_access_policy""q"{
+  state = "disabled"
+}
+"""
+
+
+def test_fast_reader_reads_plain_lines_in_one_match_alike(tmp_path: Path) -> None:
+    path = tmp_path / "main.tf"
+    path.write_text(PLAIN_LINES, encoding="utf-8")
+    fast, tree_sitter = read_both(path)
+    assert fast is not None
+    assert answers(fast) == answers(tree_sitter)
+    [(_, _, p, _), (_, _, q, _)] = fast.resources
+    applications = p["conditions"][0]["applications"][0]
+    assert applications == {
+        "included_applications": ["All", "00000002-0000-0ff1-ce00-000000000000"],
+        "excluded_applications": [],
+    }
+    assert p["conditions"][0]["users"][0] == {"included_users": ["All"], "excluded_users": ["a"]}
+    assert q == {"state": "disabled"}
+
+
 def test_fast_reader_reads_escapes_references_calls_and_dynamic_blocks(tmp_path: Path) -> None:
     path = tmp_path / "main.tf"
     path.write_text(PLAIN, encoding="utf-8")
@@ -168,7 +209,7 @@ def test_var_defaults_come_from_the_module_directory(tmp_path: Path) -> None:
 
 EDITS = st.lists(
     st.tuples(
-        st.integers(min_value=0, max_value=len(PLAIN)),
+        st.integers(min_value=0, max_value=max(len(PLAIN), len(PLAIN_LINES))),
         st.integers(min_value=0, max_value=3),
         st.sampled_from(['"', "[", "]", "{", "}", ",", "=", "\n", " ", "#", "-", "1", "a", ".", "(", ")", "\\", "$"]),
     ),
@@ -177,10 +218,13 @@ EDITS = st.lists(
 )
 
 
+@pytest.mark.parametrize("original", [PLAIN, PLAIN_LINES], ids=["PLAIN", "PLAIN_LINES"])
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(EDITS)
-def test_an_edited_file_is_read_alike_or_declined(tmp_path_factory: pytest.TempPathFactory, edits: Any) -> None:
-    text = PLAIN
+@given(edits=EDITS)
+def test_an_edited_file_is_read_alike_or_declined(
+    tmp_path_factory: pytest.TempPathFactory, original: str, edits: Any
+) -> None:
+    text = original
     for offset, removed, inserted in edits:
         text = text[:offset] + inserted + text[offset + removed :]
     path = tmp_path_factory.mktemp("edited") / "main.tf"

@@ -38,6 +38,19 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _SIMPLE_HEADER = re.compile(
     r"([A-Za-z_][A-Za-z0-9_-]*+)" + _SPACE_PART + r"*+(?:(=)(?!=)" + _SPACE_PART + r"*+|\{)", re.DOTALL
 )
+# The commonest attributes, each read in one match: `name = "text"` or `name = ["text", ...]`, with plain
+# strings (no escapes, `$` or `%`) and nothing but white space around them, then the line's end and the
+# blanks after it. Anything else (comments, escapes, other values) takes the step-by-step way.
+_PLAIN_STRING = r'"[^"\\\n$%]*+"'
+_PLAIN_ITEM = re.compile(r'"([^"\\\n$%]*+)"')
+_PLAIN_ATTRIBUTE = re.compile(
+    r'([A-Za-z_][A-Za-z0-9_-]*+)[ \t]*+=[ \t]*+(?:"([^"\\\n$%]*+)"'
+    rf"|(\[[ \t\r\n]*+(?:{_PLAIN_STRING}[ \t\r\n]*+,[ \t\r\n]*+)*+(?:{_PLAIN_STRING}[ \t\r\n]*+)?\]))"
+    rf"[ \t\r]*+(?:\n|\Z){_BLANK_PART}*",
+    re.DOTALL,
+)
+# A block's type and quoted plain labels, up to its `{`: `resource "type" "name" {`.
+_LABELLED_HEADER = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]*+)((?:[ \t]*+{_PLAIN_STRING})++)[ \t]*+\{{")
 # A quoted string without template sequences, and with only the escapes HCL defines.
 _STRING = re.compile(r'"((?:[^"\\\n$%]|\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|[$%](?!\{))*)"')
 # tree-sitter-hcl takes an exponent only after a fraction (`1.5e3`, not `1e3`): so does this reader.
@@ -63,7 +76,7 @@ class FastHclReader:
         self.offsets: dict[str, tuple[int, int]] = {}
         # pointer -> (0 quoted, content start, content end), as HclReader records them
         self.strings: dict[str, tuple[int, int, int]] = {}
-        if _VARIABLE_BLOCK.search(text):
+        if "variable" in text and _VARIABLE_BLOCK.search(text):
             # A default may be declared after the resource that reads it: read the variables first.
             for _ in self._top_blocks(self._variable):
                 pass
@@ -119,6 +132,9 @@ class FastHclReader:
             if match.group(2) is None:
                 return match.group(1), [], match.end()
             return None, [match.group(1)], match.end()
+        match = _LABELLED_HEADER.match(text, position)
+        if match is not None:
+            return match.group(1), _PLAIN_ITEM.findall(match.group(2)), match.end()
         match = _IDENTIFIER.match(text, position)
         if match is None:
             raise Decline
@@ -157,6 +173,11 @@ class FastHclReader:
         while not text.startswith("}", position):
             if position >= len(text):
                 raise Decline
+            line = _PLAIN_ATTRIBUTE.match(text, position)
+            if line is not None:
+                self._plain_attribute(line, pointer, result, extents)
+                position = line.end()
+                continue
             start = position
             keyword, labels, position = self._header(position)
             if keyword is None:
@@ -170,6 +191,39 @@ class FastHclReader:
                 position = self._nested(start, keyword, labels, position, pointer, result)
             position = self._line_end(position)
         return result, position + 1
+
+    def _plain_attribute(
+        self,
+        line: re.Match[str],
+        pointer: str | None,
+        result: dict[str, Any],
+        extents: dict[str, tuple[int, int]] | None,
+    ) -> None:
+        """Records what `_value` and `_line_end` would have for a line `_PLAIN_ATTRIBUTE` matched."""
+        name, text, items = line.group(1, 2, 3)
+        if items is None:
+            start, end = line.span(2)
+            start, end = start - 1, end + 1
+            result[name] = text
+        else:
+            start, end = line.span(3)
+            values = result[name] = _PLAIN_ITEM.findall(self.text, start, end)
+            if pointer is not None and values:
+                # Each item's place from the text between items: only blanks and commas are there.
+                strings, offsets = self.strings, self.offsets
+                item_end = start + 1
+                for index, value in enumerate(values):
+                    item_start = self.text.index('"', item_end)
+                    item_end = item_start + len(value) + 2
+                    item_pointer = f"{pointer}/{name}/{index}"
+                    strings[item_pointer] = (0, item_start + 1, item_end - 1)
+                    offsets[item_pointer] = (item_start, item_end)
+        if pointer is not None:
+            if items is None:
+                self.strings[f"{pointer}/{name}"] = (0, start + 1, end - 1)
+            self.offsets[f"{pointer}/{name}"] = (start, end)
+        if extents is not None:
+            extents[name] = (start, end)
 
     def _nested(
         self, start: int, name: str, labels: list[str], position: int, pointer: str | None, result: dict[str, Any]
