@@ -250,7 +250,7 @@ def build_document(
     data = (shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
     if isinstance(data, dict):
         split_flags(kind, data)
-    identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
+    identity_key, name = _identity(kind, data if _is_mapping(data) else {}, identity, pointer)
     keep = isinstance(data, dict)
     for error_pointer, message in validate(kind, data):
         span = positions.nearest_span(pointer + error_pointer) if positions is not None else None

@@ -98,16 +98,21 @@ def block(body: Mapping[str, Any], key: str, pointer: str) -> tuple[Any, str]:
     """The one block `key` of a body (a list of one object, or the object itself) and its pointer."""
     value = body.get(key)
     pointer = f"{pointer}/{key}"
+    if value is None:
+        return None, pointer
     if isinstance(value, list):
         if not value:
             return None, pointer
         value, pointer = value[0], pointer + "/0"
-    if isinstance(value, (Mapping, Unresolved)):
+    if isinstance(value, (dict, Unresolved, Mapping)):
         return value, pointer
     return None, pointer
 
 
 def _place(out: dict[str, Any], graph_key: str, value: Any) -> None:
+    if "/" not in graph_key:
+        out[graph_key] = value
+        return
     *parents, last = graph_key.split("/")
     for parent in parents:
         out = out.setdefault(parent, {})
