@@ -9,14 +9,14 @@ from linter.source import escape_pointer
 
 __all__ = ["json_string_offsets", "scan_json"]
 
-_TOKEN = re.compile(
-    r"""(?P<ws>[ \t\r\n\ufeff]+)
+# Compiled on first use (through re's cache): a whole scan is for the rare text a locator cannot answer
+# (repeated keys) and for positions inside a token lifetime definition.
+_TOKEN = r"""(?P<ws>[ \t\r\n\ufeff]+)
       | (?P<string>"(?:[^"\\\n]|\\.)*")
       | (?P<punct>[{}\[\]:,])
       | (?P<scalar>[^\s{}\[\]:,"]+)
-      | (?P<bad>.)""",
-    re.VERBOSE | re.DOTALL,
-)
+      | (?P<bad>.)"""
+_TOKEN_FLAGS = re.VERBOSE | re.DOTALL
 
 _ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}|\\.", re.DOTALL)
 _UNESCAPED = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
@@ -60,7 +60,7 @@ def scan_json(text: str) -> Iterator[tuple[str, int, int]]:
             return f"{frame[1]}/{frame[3]}"
         return f"{frame[1]}/{escape_pointer(str(frame[4]))}"
 
-    for match in _TOKEN.finditer(text):
+    for match in re.finditer(_TOKEN, text, _TOKEN_FLAGS):
         kind = match.lastgroup
         if kind == "ws":
             continue

@@ -23,13 +23,12 @@ __all__ = [
 
 UNTIL_REVOKED_TEXT = "until-revoked"
 _MAX_DAYS = 10675199  # .NET TimeSpan.MaxValue.Days
-# .NET TimeSpan's invariant format, which Entra parses: [d.]hh:mm:ss[.fffffff]
-_TIMESPAN = re.compile(
-    r"(?:(?P<days>\d+)\.)?(?P<hours>\d{1,2}):(?P<minutes>\d{2}):(?P<seconds>\d{2})(?:\.(?P<fraction>\d{1,7}))?"
-)
+# .NET TimeSpan's invariant format, which Entra parses: [d.]hh:mm:ss[.fffffff]. These two are compiled on
+# first use (through re's cache): most runs read no token lifetime.
+_TIMESPAN = r"(?:(?P<days>\d+)\.)?(?P<hours>\d{1,2}):(?P<minutes>\d{2}):(?P<seconds>\d{2})(?:\.(?P<fraction>\d{1,7}))?"
 # The longest start of text that some timespan begins with: what follows it is the first bad character.
 _SECONDS_PREFIX = r"(?::\d{0,2}(?::\d{0,2}(?:\.\d{0,7})?)?)?"
-_TIMESPAN_PREFIX = re.compile(rf"\d*(?:\.\d{{1,2}}{_SECONDS_PREFIX}|\.\d{{0,2}}|{_SECONDS_PREFIX})")
+_TIMESPAN_PREFIX = rf"\d*(?:\.\d{{1,2}}{_SECONDS_PREFIX}|\.\d{{0,2}}|{_SECONDS_PREFIX})"
 
 
 class TimespanError(ValueError):
@@ -76,7 +75,7 @@ def parse_lifetime(text: str) -> Lifetime:
     """Parse `until-revoked` (any case) or a .NET-style `[d.]hh:mm:ss`; raise TimespanError otherwise."""
     if text.lower() == UNTIL_REVOKED_TEXT:
         return UNTIL_REVOKED
-    match = _TIMESPAN.fullmatch(text)
+    match = re.fullmatch(_TIMESPAN, text)
     if match is None:
         raise TimespanError(
             f"{text!r} is not a timespan: write [d.]hh:mm:ss (as 90.00:00:00) or until-revoked",
@@ -103,7 +102,7 @@ def parse_lifetime(text: str) -> Lifetime:
 
 def _first_bad_character(text: str) -> int:
     """Where `text` stops looking like `[d.]hh:mm:ss` (its last character when it is only cut short)."""
-    prefix = _TIMESPAN_PREFIX.match(text)
+    prefix = re.match(_TIMESPAN_PREFIX, text)
     end = prefix.end() if prefix is not None else 0
     return min(end, max(len(text) - 1, 0))
 

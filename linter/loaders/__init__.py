@@ -20,12 +20,12 @@ SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".ps1")
 
 # A file that fails to parse is reported only if it looks like it meant to hold a policy:
 # a broken package.json is not ours to lint.
-_POLICY_MARKERS = re.compile(
+# Compiled on first use (through re's cache), which only a file that fails to parse has.
+_POLICY_MARKERS = (
     r"conditionalAccess|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
     r"|mfaServiceSettings|azuread_conditional_access_policy|azuread_named_location"
     r"|azuread_authentication_strength_policy|msgraph_resource|microsoft365_graph_beta"
-    r"|AzureADPolicy|MgPolicyTokenLifetimePolicy|namedLocation|ipRanges|countriesAndRegions",
-    re.IGNORECASE,
+    r"|AzureADPolicy|MgPolicyTokenLifetimePolicy|namedLocation|ipRanges|countriesAndRegions"
 )
 
 
@@ -42,7 +42,7 @@ def is_candidate(name: str) -> bool:
 
 
 def looks_like_policy(text: str) -> bool:
-    return _POLICY_MARKERS.search(text) is not None
+    return re.search(_POLICY_MARKERS, text, re.IGNORECASE) is not None
 
 
 def parse_problem(source_format: str, message: str, span: Span) -> LoadResult:
