@@ -26,6 +26,30 @@ exit codes:
 FAIL_ON = ("error", "warning", "note", "never")
 
 
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns, without importing shutil (and bz2 and lzma with it) to ask."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter at argparse's width: argparse builds one per argument, each importing shutil."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        width = _terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
     """entralint's command line; given the command about to run, with that command's subparser only.
 
@@ -36,7 +60,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="entralint",
         description="Lint Entra ID Conditional Access, token lifetime and MFA settings kept as code.",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"entralint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -51,7 +75,7 @@ def _add_check_parser(commands: Any) -> None:
         "check",
         help="lint files and directories",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files and directories (default: .)")
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="default: text")
