@@ -10,153 +10,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from linter import __version__
+from linter.arguments import COMMANDS, parser_for
 
 if TYPE_CHECKING:
     from linter.config import Config
     from linter.engine import Report
 
 __all__ = ["main"]
-
-EXIT_CODES = """\
-exit codes:
-  0  no finding at or above --fail-on
-  1  findings at or above --fail-on
-  2  usage, configuration or internal error (a rule that crashed included)
-"""
-FAIL_ON = ("error", "warning", "note", "never")
-
-
-def _terminal_columns() -> int:
-    """shutil.get_terminal_size().columns, without importing shutil (and bz2 and lzma with it) to ask."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """argparse's formatter at argparse's width: argparse builds one per argument, each importing shutil."""
-
-    def __init__(
-        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
-    ) -> None:
-        width = _terminal_columns() - 2 if width is None else width
-        super().__init__(prog, indent_increment, max_help_position, width)
-
-
-def _parser(command: str | None = None) -> argparse.ArgumentParser:
-    """entralint's command line; given the command about to run, with that command's subparser only.
-
-    argparse looks up message translations for every parser it builds, which costs a run more than
-    linting a small file: help and usage errors get every command, a run only its own.
-    """
-    parser = argparse.ArgumentParser(
-        prog="entralint",
-        description="Lint Entra ID Conditional Access, token lifetime and MFA settings kept as code.",
-        epilog=EXIT_CODES,
-        formatter_class=_HelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"entralint {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, add_parser in _SUBPARSERS.items():
-        if command is None or command == name:
-            add_parser(commands)
-    return parser
-
-
-def _add_check_parser(commands: Any) -> None:
-    check = commands.add_parser(
-        "check",
-        help="lint files and directories",
-        epilog=EXIT_CODES,
-        formatter_class=_HelpFormatter,
-    )
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files and directories (default: .)")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="default: text")
-    check.add_argument(
-        "--output", type=Path, metavar="FILE", help="write the report to FILE (atomically) instead of stdout"
-    )
-    check.add_argument(
-        "--select", type=_codes, metavar="CODES", help="comma-separated rule codes or prefixes to enable"
-    )
-    check.add_argument(
-        "--extend-select", type=_codes, metavar="CODES", help="codes or prefixes to enable on top of the selection"
-    )
-    check.add_argument("--ignore", type=_codes, metavar="CODES", help="codes or prefixes to disable")
-    check.add_argument("--fail-on", choices=FAIL_ON, help="lowest level that makes the exit code 1 (default: warning)")
-    check.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: the nearest one)")
-    check.add_argument("--isolated", action="store_true", help="ignore every configuration file")
-    check.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
-    check.add_argument(
-        "--jobs", type=_positive, metavar="N", help="worker processes (default: CPU count for many files, else 1)"
-    )
-    check.add_argument("--rules-dir", action="append", type=Path, metavar="DIR", help="load extra rules from DIR")
-    check.add_argument(
-        "--baseline", type=Path, metavar="FILE", help="hide findings whose fingerprint is in this SARIF or JSON report"
-    )
-    check.add_argument(
-        "--color",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="auto: colors on a terminal unless NO_COLOR is set; source excerpts on a terminal or with always",
-    )
-    check.add_argument("--quiet", action="store_true", help="print findings only, no summary")
-    check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
-    check.add_argument("--category", help="SARIF automationDetails.id, to upload several runs for one commit")
-    check.add_argument(
-        "--max-file-size", type=_positive, metavar="BYTES", help="largest file read, in bytes (default: 10 MiB)"
-    )
-
-
-def _add_rules_parser(commands: Any) -> None:
-    rules = commands.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    rules.add_argument("--rules-dir", action="append", type=Path, metavar="DIR")
-
-
-def _add_explain_parser(commands: Any) -> None:
-    explain = commands.add_parser("explain", help="print one rule's documentation")
-    explain.add_argument("code", metavar="ID")
-    explain.add_argument("--rules-dir", action="append", type=Path, metavar="DIR")
-
-
-def _add_inspect_parser(commands: Any) -> None:
-    inspect = commands.add_parser("inspect", help="print the documents entralint found, normalized")
-    inspect.add_argument("paths", nargs="+", metavar="PATH")
-    inspect.add_argument("--format", choices=("text", "json"), default="text")
-    inspect.add_argument("--exclude", action="append", metavar="GLOB")
-
-
-def _add_whatif_parser(commands: Any) -> None:
-    from linter.whatif.cli import add_parser
-
-    add_parser(commands)
-
-
-_SUBPARSERS: dict[str, Callable[[Any], None]] = {
-    "check": _add_check_parser,
-    "rules": _add_rules_parser,
-    "explain": _add_explain_parser,
-    "inspect": _add_inspect_parser,
-    "whatif": _add_whatif_parser,
-}
-
-
-def _codes(value: str) -> list[str]:
-    return [part.strip().upper() for part in value.split(",") if part.strip()]
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
 
 
 def _is_terminal(stream: IO[str]) -> bool:
@@ -329,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from linter.registry import RuleLoadError
 
     arguments = sys.argv[1:] if argv is None else list(argv)
-    parser = _parser(arguments[0] if arguments and arguments[0] in _SUBPARSERS else None)
+    parser = parser_for(arguments[0] if arguments and arguments[0] in COMMANDS else None)
     try:
         args = parser.parse_args(arguments)
     except SystemExit as exit:

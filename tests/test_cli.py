@@ -244,9 +244,9 @@ def test_help_lists_every_command() -> None:
     ],
 )
 def test_a_command_parser_built_alone_parses_as_the_whole_one(arguments: list[str]) -> None:
-    from linter.cli import _parser
+    from linter.arguments import parser_for
 
-    alone, whole = _parser(arguments[0]), _parser()
+    alone, whole = parser_for(arguments[0]), parser_for()
     assert alone.parse_args(arguments) == whole.parse_args(arguments)
     help_alone, help_whole = io.StringIO(), io.StringIO()
     with redirect_stdout(help_alone), pytest.raises(SystemExit):
