@@ -52,6 +52,24 @@ def entralint(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -
     )
 
 
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_the_command_writes_all_of_a_large_report_before_its_hard_exit(tmp_path: Path, output_format: str) -> None:
+    # `entralint` ends with os._exit (linter.cli.run): what it buffered must be out first.
+    broken = (TENANT / "broken.json").read_text(encoding="utf-8")
+    for index in range(400):
+        write(tmp_path, f"tenant/p{index:03}.json", broken)
+    arguments = ["check", *PINNED, "--format", output_format, "--jobs", "2", "tenant"]
+    process = entralint(*arguments, cwd=tmp_path, env={"PYTHONUNBUFFERED": ""})  # buffered, as usual
+    in_process = run_cli(arguments, cwd=tmp_path)
+    assert process.returncode == in_process.code == 1
+    assert process.stdout.count("IN001") == in_process.stdout.count("IN001") == 400
+    if output_format == "json":
+        assert process.stdout == in_process.stdout
+    else:  # the summary line ends with the run's duration
+        assert process.stdout.splitlines()[:-1] == in_process.stdout.splitlines()[:-1]
+    assert process.stderr == in_process.stderr
+
+
 def test_text_output_lines_then_summary() -> None:
     result = run_cli(["check", *PINNED, "tests/fixtures/cli/tenant"], cwd=REPO)
     lines = result.stdout.splitlines()
