@@ -49,6 +49,15 @@ def read_both(path: Path) -> tuple[ReadResources | None, ReadResources]:
     return read_fast(str(path), text), read_with_tree_sitter(str(path), text)
 
 
+def read_alike(path: Path, text: str) -> ReadResources:
+    """Writes text to path and reads it with both readers: the fast one must read it, as tree-sitter does."""
+    path.write_text(text, encoding="utf-8")
+    fast, tree_sitter = read_both(path)
+    assert fast is not None
+    assert answers(fast) == answers(tree_sitter)
+    return fast
+
+
 @pytest.mark.parametrize("path", TF_FILES, ids=lambda path: str(path.relative_to(REPO.parent)))
 def test_fast_reader_agrees_with_tree_sitter_or_declines(path: Path) -> None:
     fast, tree_sitter = read_both(path)
@@ -131,11 +140,7 @@ resource"azuread_conditional_access_policy""q"{
 
 
 def test_fast_reader_reads_plain_lines_in_one_match_alike(tmp_path: Path) -> None:
-    path = tmp_path / "main.tf"
-    path.write_text(PLAIN_LINES, encoding="utf-8")
-    fast, tree_sitter = read_both(path)
-    assert fast is not None
-    assert answers(fast) == answers(tree_sitter)
+    fast = read_alike(tmp_path / "main.tf", PLAIN_LINES)
     [(_, _, p, _), (_, _, q, _)] = fast.resources
     applications = p["conditions"][0]["applications"][0]
     assert applications == {
@@ -147,11 +152,7 @@ def test_fast_reader_reads_plain_lines_in_one_match_alike(tmp_path: Path) -> Non
 
 
 def test_fast_reader_reads_escapes_references_calls_and_dynamic_blocks(tmp_path: Path) -> None:
-    path = tmp_path / "main.tf"
-    path.write_text(PLAIN, encoding="utf-8")
-    fast, tree_sitter = read_both(path)
-    assert fast is not None
-    assert answers(fast) == answers(tree_sitter)
+    fast = read_alike(tmp_path / "main.tf", PLAIN)
     [(_, _, body, _)] = fast.resources
     assert body["display_name"] == 'A "quoted" name \u00e9'
     assert typed(body["state"]) == ("unresolved", "var.state")
@@ -186,25 +187,18 @@ def test_fast_reader_declines_what_it_does_not_read(tmp_path: Path, expression: 
 
 
 def test_a_variable_declared_after_the_resource_still_gives_its_default(tmp_path: Path) -> None:
-    path = tmp_path / "main.tf"
-    path.write_text(
+    fast = read_alike(
+        tmp_path / "main.tf",
         'resource "azuread_conditional_access_policy" "p" {\n  state = var.s\n}\n'
-        'variable "s" {\n  type = string\n  default = "enabled"\n}\n'
+        'variable "s" {\n  type = string\n  default = "enabled"\n}\n',
     )
-    fast, tree_sitter = read_both(path)
-    assert fast is not None
     assert fast.resources[0][2]["state"] == "enabled"
-    assert answers(fast) == answers(tree_sitter)
 
 
 def test_var_defaults_come_from_the_module_directory(tmp_path: Path) -> None:
     (tmp_path / "variables.tf").write_text('variable "s" {\n  default = "disabled"\n}\n')
-    path = tmp_path / "main.tf"
-    path.write_text('resource "azuread_conditional_access_policy" "p" {\n  state = var.s\n}\n')
-    fast, tree_sitter = read_both(path)
-    assert fast is not None
+    fast = read_alike(tmp_path / "main.tf", 'resource "azuread_conditional_access_policy" "p" {\n  state = var.s\n}\n')
     assert fast.resources[0][2]["state"] == "disabled"
-    assert answers(fast) == answers(tree_sitter)
 
 
 EDITS = st.lists(

@@ -187,11 +187,11 @@ class FastHclReader(ExpressionReader):
         extents: dict[str, tuple[int, int]] | None,
     ) -> None:
         """Records what `_value` and `_line_end` would have for a line `_PLAIN_ATTRIBUTE` matched."""
-        name, text, items = line.group(1, 2, 3)
+        name, string, items = line.group(1, 2, 3)
         if items is None:
             start, end = line.span(2)
             start, end = start - 1, end + 1
-            result[name] = text
+            result[name] = string
         else:
             start, end = line.span(3)
             values = result[name] = _PLAIN_ITEM.findall(self.text, start, end)
