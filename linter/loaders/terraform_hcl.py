@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from linter.loaders import LoadResult, parse_problem
-from linter.loaders.hcl_values import HclPositions, HclReader
+from linter.loaders.hcl_tree import HclReader
+from linter.loaders.hcl_values import HclPositions
 from linter.loaders.terraform_resources import RESOURCE_TYPES, documents_for
 from linter.model import LoadProblem
 from linter.source import Span, line_column
