@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.loaders.jsontext import ParseError
-from linter.loaders.yamltext import YamlPositions, _compose, _construct, parse_yaml, yaml_lines
+from linter.loaders.yamlcompose import compose, yaml_lines
+from linter.loaders.yamlpositions import YamlPositions
+from linter.loaders.yamltext import _construct, parse_yaml
 from linter.source import Span, decode_text
 from tests.conftest import CORPUS, FIXTURES, REPO
 
@@ -113,7 +115,7 @@ def test_texts_over_the_bound_are_still_scanned_for_depth() -> None:
 
 @pytest.mark.parametrize("budget", [1, 4, 7, 8])
 def test_an_overspent_budget_fails_at_the_same_node_on_both_paths(budget: int) -> None:
-    (root,) = _compose("a: [1, 2]\nb: {c: d}\n")
+    (root,) = compose("a: [1, 2]\nb: {c: d}\n")
     for anchors in (False, True):
         with pytest.raises(ParseError) as raised:
             _construct(root, [budget], anchors=anchors)
@@ -125,7 +127,7 @@ def test_an_overspent_budget_fails_at_the_same_node_on_both_paths(budget: int) -
 
 
 def test_a_budget_that_suffices_is_spent_as_the_stack_spends_it() -> None:
-    (root,) = _compose("a: [1, 2]\nb: {c: d}\n")
+    (root,) = compose("a: [1, 2]\nb: {c: d}\n")
     spent = {}
     for anchors in (False, True):
         budget = [100]
@@ -152,7 +154,7 @@ def yaml_files() -> list[Path]:
 
 
 def assert_walk_agrees(text: str) -> None:
-    walked = YamlPositions(text, _compose(yaml_lines(text)))
+    walked = YamlPositions(text, compose(yaml_lines(text)))
     built = YamlPositions(text)._build()
     for pointer, offsets in built.items():
         assert walked._offsets_of(pointer) == offsets, pointer

@@ -1,0 +1,84 @@
+"""libyaml's C composer, guarded: nesting measured first, errors as ParseErrors with a position."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from linter.loaders.jsontext import ParseError
+from linter.source import Span, line_column
+
+__all__ = ["MAX_DEPTH", "compose", "yaml_lines"]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 1_000
+
+
+def yaml_lines(text: str) -> str:
+    """YAML 1.1 also ends lines at NEL, LS and PS; libyaml's marks count them, so make them LF."""
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    return text
+
+
+def _check_depth(text: str) -> None:
+    """libyaml's composer recurses in C and crashes the process past ~50,000 levels: measure first.
+
+    Only flow collections and compact `- - -` sequences nest cheaply (block mappings need ever more
+    indentation), so a text with fewer openers than MAX_DEPTH cannot be too deep and skips the scan.
+    """
+    if text.count("[") + text.count("{") + text.count("- ") <= MAX_DEPTH:
+        return
+    if _nesting_bound(text) <= MAX_DEPTH:  # the scan would pass: skip it (it costs as much as the parse)
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                where = Span.point(mark.line + 1, mark.column + 1) if mark is not None else Span.point(1, 1)
+                raise ParseError(f"YAML nested more than {MAX_DEPTH} levels deep: entralint stops reading here", where)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
+# What may precede a block collection's start on its line: indentation and `-`, `?`, `:` indicators.
+_BLOCK_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of how deep the text's collections nest.
+
+    A block collection starts within its line's prefix of indentation and indicators, and a child
+    starts right of its parent except a sequence under a mapping key, so block nesting is at most twice
+    the longest prefix. Flow collections hold no block ones, and each but the innermost is not empty:
+    one level per bracket that is not `[]` or `{}`, plus one. Anchors, aliases and tags keep the scan
+    (properties may precede a collection on its line; an undefined alias fails before a later syntax
+    error would): the bound is then over the scan's threshold.
+    """
+    if "&" in text or "*" in text or "!" in text:
+        return MAX_DEPTH + 1
+    flow = text.count("[") + text.count("{") - text.count("[]") - text.count("{}")
+    return 2 * (max(map(len, _BLOCK_PREFIX.findall(text))) + 1) + flow + 1
+
+
+def compose(text: str) -> list[yaml.Node]:
+    """The nodes of every document in text, composed by libyaml."""
+    try:
+        _check_depth(text)
+        return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        # libyaml places an error at the end of the stream on the line after a last line that has
+        # no line end; point at the end of the text, which is inside the file.
+        index = min(mark.index, max(len(text) - 1, 0)) if mark else 0
+        raise ParseError(
+            f"invalid YAML: {error.problem or error.context}", Span.point(*line_column(text, index))
+        ) from None
+    except yaml.YAMLError as error:
+        raise ParseError(f"invalid YAML: {error}", Span.point(1, 1)) from None
+    except RecursionError:
+        raise ParseError("YAML nested too deeply to read", Span.point(1, 1)) from None
