@@ -31,28 +31,29 @@ from linter.source import escape_pointer
 
 __all__ = ["Decline", "FastHclReader"]
 
+# A block's or an attribute's name, captured (possessive: as far as IDENTIFIER matches).
+_NAME = r"([A-Za-z_][A-Za-z0-9_-]*+)"
 # SPACE, then a line end (or the end of the text), then BLANK: one match where _line_end made three steps.
 # Possessive, so each part matches as far as the step-by-step version did.
 _LINE_END = re.compile(SPACE_PART + r"*+(?:\n|\Z)" + BLANK_PART + "*", re.DOTALL)
 # A name, then `=` (not `==`) and the blanks after it (an attribute), or `{` (a block without labels):
 # one match where _header made three steps. Possessive, so each part matches as far as the step it
 # replaces did, and no further.
-_SIMPLE_HEADER = re.compile(
-    r"([A-Za-z_][A-Za-z0-9_-]*+)" + SPACE_PART + r"*+(?:(=)(?!=)" + SPACE_PART + r"*+|\{)", re.DOTALL
-)
+_SIMPLE_HEADER = re.compile(_NAME + SPACE_PART + r"*+(?:(=)(?!=)" + SPACE_PART + r"*+|\{)", re.DOTALL)
 # The commonest attributes, each read in one match: `name = "text"` or `name = ["text", ...]`, with plain
 # strings (no escapes, `$` or `%`) and nothing but white space around them, then the line's end and the
 # blanks after it. Anything else (comments, escapes, other values) takes the step-by-step way.
-_PLAIN_STRING = r'"[^"\\\n$%]*+"'
-_PLAIN_ITEM = re.compile(r'"([^"\\\n$%]*+)"')
+_PLAIN_TEXT = r'[^"\\\n$%]*+'
+_PLAIN_STRING = f'"{_PLAIN_TEXT}"'
+_PLAIN_ITEM = re.compile(f'"({_PLAIN_TEXT})"')
 _PLAIN_ATTRIBUTE = re.compile(
-    r'([A-Za-z_][A-Za-z0-9_-]*+)[ \t]*+=[ \t]*+(?:"([^"\\\n$%]*+)"'
+    rf'{_NAME}[ \t]*+=[ \t]*+(?:"({_PLAIN_TEXT})"'
     rf"|(\[[ \t\r\n]*+(?:{_PLAIN_STRING}[ \t\r\n]*+,[ \t\r\n]*+)*+(?:{_PLAIN_STRING}[ \t\r\n]*+)?\]))"
     rf"[ \t\r]*+(?:\n|\Z){BLANK_PART}*",
     re.DOTALL,
 )
 # A block's type and quoted plain labels, up to its `{`: `resource "type" "name" {`.
-_LABELLED_HEADER = re.compile(rf"([A-Za-z_][A-Za-z0-9_-]*+)((?:[ \t]*+{_PLAIN_STRING})++)[ \t]*+\{{")
+_LABELLED_HEADER = re.compile(rf"{_NAME}((?:[ \t]*+{_PLAIN_STRING})++)[ \t]*+\{{")
 _VARIABLE_BLOCK = re.compile(r"^[ \t]*variable\b", re.MULTILINE)
 _RESOURCE_LABELS = 2
 Resource = tuple[str, str, dict[str, Any], str]  # type, `type.name`, body, pointer of the body
