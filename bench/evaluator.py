@@ -17,9 +17,9 @@ from types import MappingProxyType
 from typing import Any
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, NAMED_LOCATION, Document, Tenant
-from linter.whatif.combine import outcome
-from linter.whatif.context import CLIENT_APP_TYPES, PLATFORMS, SignInContext
-from linter.whatif.evaluate import Evaluator
+from linter.policy.combine import outcome
+from linter.policy.context import CLIENT_APP_TYPES, PLATFORMS, SignInContext
+from linter.policy.evaluate import Evaluator
 
 MAX_POLICIES = 195
 GROUPS = [f"group-{n:02d}" for n in range(60)]
@@ -111,7 +111,7 @@ def sign_ins(count: int, seed: int = 11) -> list[SignInContext]:
 
 def measure(count: int) -> list[tuple[str, float, float]]:
     """(what, seconds, budget) for each measurement."""
-    from linter.registry import load_rules
+    from linter.engine.registry import load_rules
 
     gap_rule = load_rules(entry_points=False)["CA011"]()
     bench_tenant = tenant()

@@ -17,25 +17,14 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    import linter.jsonlocate
-    import linter.loaders.arm
-    import linter.loaders.graph
-    import linter.loaders.hcl_fast
-    import linter.loaders.powershell
-    import linter.loaders.terraform_hcl
-    import linter.loaders.terraform_json
-    import linter.normalize
-    import linter.schema
-    import linter.shape
-    import linter.single_pass  # noqa: F401  (instrumented here: the dispatcher imports loaders lazily)
-    from linter.config import Config
-    from linter.engine import check_tenant
-    from linter.file_check import check_document_rules
+    from linter.engine.config import Config
+    from linter.engine.file_check import check_document_rules
+    from linter.engine.ruleset import build_ruleset
+    from linter.engine.run import check_tenant
     from linter.loaders import load_text
-    from linter.loaders.yamltext import yaml_lines
+    from linter.loaders.yaml.parse import yaml_lines
     from linter.model import SourceFile, Tenant
-    from linter.ruleset import build_ruleset
-    from linter.source import DecodeError, decode_text
+    from linter.model.source import DecodeError, decode_text
 
 REPO = Path(__file__).resolve().parent.parent
 SUFFIXES = {

@@ -130,7 +130,7 @@ def _add_inspect_parser(commands: Any) -> None:
 
 
 def _add_whatif_parser(commands: Any) -> None:
-    from linter.whatif.cli import add_parser
+    from linter.commands.whatif import add_parser
 
     add_parser(commands)
 

@@ -13,8 +13,8 @@ from linter import __version__
 from linter.arguments import COMMANDS, parser_for
 
 if TYPE_CHECKING:
-    from linter.config import Config
-    from linter.engine import Report
+    from linter.engine.config import Config
+    from linter.model.findings import Report
 
 __all__ = ["main", "run"]
 
@@ -55,7 +55,7 @@ def _exit_code(report: Report, fail_on: str) -> int:
 
 
 def _check_config(args: argparse.Namespace) -> Config:
-    from linter.config import load_config
+    from linter.engine.config import load_config
 
     config = load_config(args.config, isolated=args.isolated)
     changes: dict[str, Any] = {}
@@ -108,15 +108,15 @@ def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
 def _command_check(args: argparse.Namespace) -> int:
     import functools
 
-    from linter.engine import lint
+    from linter.engine.ruleset import build_ruleset
+    from linter.engine.run import lint
     from linter.reporters import get_reporter
-    from linter.ruleset import build_ruleset
 
     config = _check_config(args)
     ruleset = build_ruleset(config)
     report = lint(args.paths, config, ruleset, functools.partial(build_ruleset, config), jobs=args.jobs)
     if args.baseline is not None:
-        from linter.baseline import BaselineError, apply_baseline
+        from linter.engine.baseline import BaselineError, apply_baseline
 
         try:
             report = apply_baseline(report, args.baseline)
@@ -150,7 +150,7 @@ def _command_check(args: argparse.Namespace) -> int:
 
 def _command_rules(args: argparse.Namespace) -> int:
     from linter.docs import rules_listing
-    from linter.registry import load_rules
+    from linter.engine.registry import load_rules
 
     sys.stdout.write(rules_listing(load_rules(args.rules_dir or ()), args.format))
     return 0
@@ -158,7 +158,7 @@ def _command_rules(args: argparse.Namespace) -> int:
 
 def _command_explain(args: argparse.Namespace) -> int:
     from linter.docs import rule_page
-    from linter.registry import load_rules
+    from linter.engine.registry import load_rules
 
     rules = load_rules(args.rules_dir or ())
     code = args.code.upper()
@@ -172,21 +172,21 @@ def _command_explain(args: argparse.Namespace) -> int:
 
 
 def _command_inspect(args: argparse.Namespace) -> int:
-    from linter.inspect import inspect_paths
+    from linter.commands.inspection import inspect_paths
 
     return inspect_paths(args.paths, args.format, args.exclude or (), sys.stdout)
 
 
 def _command_whatif(args: argparse.Namespace) -> int:
-    from linter.whatif.cli import run
+    from linter.commands.whatif import run
 
     return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run entralint; returns the exit code."""
-    from linter.config import ConfigError
-    from linter.registry import RuleLoadError
+    from linter.engine.config import ConfigError
+    from linter.engine.registry import RuleLoadError
 
     arguments = sys.argv[1:] if argv is None else list(argv)
     parser = parser_for(arguments[0] if arguments and arguments[0] in COMMANDS else None)

@@ -92,6 +92,6 @@ def write_rule_docs(rules: Mapping[str, type[Rule]], directory: Path) -> None:
 
 
 if __name__ == "__main__":
-    from linter.registry import load_rules
+    from linter.engine.registry import load_rules
 
     write_rule_docs(load_rules(entry_points=False), Path(__file__).resolve().parent.parent / "docs" / "rules")

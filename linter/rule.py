@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable, Iterator, Mapping
-from enum import Enum
 from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple
 
 from linter.model import SOURCE_FILE, Document, SourceFile, Tenant
-from linter.source import Location, Span
+from linter.model.findings import Finding, Level, Scope, Suppression, Violation
 
 __all__ = [
     "DocumentRule",
@@ -25,36 +23,6 @@ __all__ = [
 ]
 
 
-def _sha256_constructor() -> Any:
-    """The interpreter's built-in SHA-256: hashlib would load OpenSSL first, ~4 ms of every run's start."""
-    for module in ("_sha256", "_sha2"):  # Python 3.10 and 3.11; 3.12 and later
-        try:
-            return importlib.import_module(module).sha256
-        except (ImportError, AttributeError):
-            pass
-    import hashlib  # a build without the built-in modules
-
-    return hashlib.sha256
-
-
-_SHA256 = _sha256_constructor()
-
-
-class Level(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    NOTE = "note"
-
-    @property
-    def rank(self) -> int:
-        return {"error": 3, "warning": 2, "note": 1}[self.value]
-
-
-class Scope(str, Enum):
-    DOCUMENT = "document"
-    TENANT = "tenant"
-
-
 class RuleOption(NamedTuple):
     """A setting a user may give a rule under `[tool.entralint.rules.<ID>]`."""
 
@@ -62,49 +30,6 @@ class RuleOption(NamedTuple):
     type: str  # "string", "integer", "boolean", "string-list" or "timespan"
     default: Any
     description: str
-
-
-class Violation(NamedTuple):
-    """What a rule yields: a message about a document (or a file) at a model pointer."""
-
-    code: str
-    message: str
-    subject: Document | str
-    pointer: str = ""
-    related: tuple[tuple[Document, str], ...] = ()
-    span: Span | None = None  # for load problems, whose position the loader knows
-    identity: str = ""  # the policy a file-level violation concerns
-    string_offset: int | None = None  # a character inside the string at pointer
-
-
-class Suppression(NamedTuple):
-    """Why a finding is not counted: a comment in the source, or an entry in the configuration."""
-
-    kind: str  # "inSource" or "external"
-    justification: str
-
-
-class Finding(NamedTuple):
-    """A violation placed in a file: what reporters print."""
-
-    code: str
-    level: Level
-    message: str
-    path: str
-    span: Span
-    pointer: str = ""
-    identity: str = ""
-    related: tuple[Location, ...] = ()
-    suppression: Suppression | None = None
-
-    @property
-    def fingerprint(self) -> str:
-        """Stable across line moves: rule, file, policy identity and property path only."""
-        key = "\x1f".join((self.code, self.path, self.identity, self.pointer))
-        return str(_SHA256(key.encode("utf-8")).hexdigest()[:32])
-
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.path, self.span.start_line, self.span.start_column, self.code, self.message)
 
 
 class Rule:

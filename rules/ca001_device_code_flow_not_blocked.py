@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.applicability import transfer_methods
-from linter.blocking import blocks_flow_everywhere
 from linter.model import Document, Tenant
+from linter.policy.applicability import transfer_methods
+from linter.policy.blocking import blocks_flow_everywhere
 from linter.rule import Level, TenantRule, Violation
 
 

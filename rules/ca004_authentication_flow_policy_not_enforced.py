@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.applicability import blocks, state, transfer_methods
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.policy.applicability import blocks, state, transfer_methods
 from linter.rule import DocumentRule, Level, Violation
 
 _STATES = {

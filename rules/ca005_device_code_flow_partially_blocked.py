@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.applicability import (
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.policy.applicability import (
     DEVICE_REGISTRATION_SERVICE,
     blocks,
     excluded_applications,
@@ -12,8 +13,7 @@ from linter.applicability import (
     is_enforced_or_report_only,
     transfer_methods,
 )
-from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy_values import all_of, listed
+from linter.policy.values import all_of, listed
 from linter.rule import DocumentRule, Level, Violation
 
 _TRACKING = (

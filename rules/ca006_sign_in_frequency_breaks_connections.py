@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.applicability import (
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.policy.applicability import (
     MICROSOFT_FLOW_SERVICE,
     SignInFrequency,
     is_enabled,
@@ -12,7 +13,6 @@ from linter.applicability import (
     sign_in_frequency,
     targets_application,
 )
-from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.rule import DocumentRule, Level, RuleOption, Violation
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.applicability import LEGACY_CLIENT_APP_TYPES, client_app_types
-from linter.blocking import blocks_everyone
 from linter.model import Document, Tenant
+from linter.policy.applicability import LEGACY_CLIENT_APP_TYPES, client_app_types
+from linter.policy.blocking import blocks_everyone
 from linter.rule import Level, TenantRule, Violation
 
 _GRAPH_NAMES = {"exchangeactivesync": "exchangeActiveSync", "other": "other"}

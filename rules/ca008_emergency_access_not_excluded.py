@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.applicability import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy_values import all_of, present
+from linter.policy.applicability import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
+from linter.policy.values import all_of, present
 from linter.rule import DocumentRule, Level, RuleOption, Violation
 
 

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from linter.model import Tenant
+from linter.policy.combine import implies, requirement
 from linter.rule import Level, RuleOption, TenantRule, Violation
-from linter.whatif.combine import implies, requirement
 
 if TYPE_CHECKING:
-    from linter.whatif.policy import CompiledPolicy
+    from linter.policy.compiled import CompiledPolicy
 
 DIRECTORY_SYNCHRONIZATION_ACCOUNTS = "d29b2b05-8046-44ba-8758-1e26182fcf32"
 OTHER_DIMENSIONS = ("application", "clientApp", "platform", "location", "signInRisk", "userRisk", "authenticationFlow")
@@ -83,9 +83,9 @@ class ExclusionWithoutFallback(TenantRule):
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.
-        from linter.whatif.classes import atoms, gaps
-        from linter.whatif.context import SignInContext
-        from linter.whatif.evaluate import Evaluator, bits_of
+        from linter.policy.context import SignInContext
+        from linter.policy.evaluate import Evaluator, bits_of
+        from linter.policy.sign_in_classes import atoms, gaps
 
         evaluator = Evaluator(tenant.documents)
         exempt = {value.casefold() for value in self.settings["emergency-access"]}

@@ -86,9 +86,9 @@ class SignInsWithoutMfaOrBlock(TenantRule):
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.
-        from linter.whatif.classes import atoms, gaps
-        from linter.whatif.evaluate import Evaluator
-        from linter.whatif.strength import strong_bits
+        from linter.policy.evaluate import Evaluator
+        from linter.policy.sign_in_classes import atoms, gaps
+        from linter.policy.strength import strong_bits
 
         evaluator = Evaluator(tenant.documents)
         if not evaluator.policies:

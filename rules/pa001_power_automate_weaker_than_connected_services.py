@@ -7,8 +7,7 @@ from functools import reduce
 from operator import or_
 
 from linter.model import Document, Tenant
-from linter.rule import Level, TenantRule, Violation
-from linter.whatif.apps import (
+from linter.policy.apps import (
     DATAVERSE,
     EXCHANGE_ONLINE,
     OFFICE_365,
@@ -16,7 +15,8 @@ from linter.whatif.apps import (
     SHAREPOINT_ONLINE,
     app_label,
 )
-from linter.whatif.combine import implies, requirement
+from linter.policy.combine import implies, requirement
+from linter.rule import Level, TenantRule, Violation
 
 SERVICES = (EXCHANGE_ONLINE, SHAREPOINT_ONLINE, DATAVERSE, OFFICE_365, None)
 CLASS_DIMENSIONS = ("users", "clientApp", "platform", "location", "signInRisk", "userRisk", "authenticationFlow")
@@ -73,10 +73,10 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.
-        from linter.whatif.classes import LIMIT, atoms
-        from linter.whatif.context import SignInContext
-        from linter.whatif.evaluate import Evaluator, bits_of
-        from linter.whatif.strength import enforced_bits
+        from linter.policy.context import SignInContext
+        from linter.policy.evaluate import Evaluator, bits_of
+        from linter.policy.sign_in_classes import LIMIT, atoms
+        from linter.policy.strength import enforced_bits
 
         evaluator = Evaluator(tenant.documents)
         if not evaluator.policies:

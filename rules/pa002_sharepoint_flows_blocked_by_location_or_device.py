@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from linter.applicability import state, targets_application
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy_values import MISSING, lookup
+from linter.model.source import split_pointer
+from linter.policy.applicability import state, targets_application
+from linter.policy.apps import OFFICE_365, SHAREPOINT_ONLINE
+from linter.policy.combine import alternatives, read_grant
+from linter.policy.compiled import Values
+from linter.policy.values import MISSING, lookup
 from linter.rule import DocumentRule, Level, Violation
-from linter.source import split_pointer
-from linter.whatif.apps import OFFICE_365, SHAREPOINT_ONLINE
-from linter.whatif.combine import alternatives, read_grant
-from linter.whatif.policy import Values
 
 DEVICE_CONTROLS = {"compliantDevice", "domainJoinedDevice"}
 _LOCATIONS = split_pointer("/conditions/locations")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.applicability import state, targets_application
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.rule import DocumentRule, Level, RuleOption, Violation
-from linter.whatif.apps import (
+from linter.policy.applicability import state, targets_application
+from linter.policy.apps import (
     DATAVERSE,
     EXCHANGE_ONLINE,
     MICROSOFT_FLOW_PORTAL,
@@ -16,7 +15,8 @@ from linter.whatif.apps import (
     app_label,
     groups_of,
 )
-from linter.whatif.policy import Values
+from linter.policy.compiled import Values
+from linter.rule import DocumentRule, Level, RuleOption, Violation
 
 SERVICES = (MICROSOFT_FLOW_SERVICE, MICROSOFT_FLOW_PORTAL, EXCHANGE_ONLINE, SHAREPOINT_ONLINE, DATAVERSE)
 
@@ -86,9 +86,9 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
         owners = self.settings["connection-owners"]
         if owners:
             # Imported here: only a terms-of-use policy with configured owners needs the user condition.
-            from linter.whatif.conditions import users
-            from linter.whatif.context import SignInContext
-            from linter.whatif.policy import compile_policy
+            from linter.policy.compiled import compile_policy
+            from linter.policy.conditions import users
+            from linter.policy.context import SignInContext
 
             policy = compile_policy(document, 0)
             affected = [

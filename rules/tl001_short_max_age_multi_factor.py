@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from linter.model import TOKEN_LIFETIME_POLICY, Document
+from linter.policy.timespan import lifetime_settings, parse_lifetime
 from linter.rule import DocumentRule, Level, RuleOption, Violation
-from linter.timespan import lifetime_settings, parse_lifetime
 
 
 class ShortMaxAgeMultiFactor(DocumentRule):

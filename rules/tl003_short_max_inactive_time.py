@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from linter.model import TOKEN_LIFETIME_POLICY, Document
+from linter.policy.timespan import Lifetime, lifetime_settings
 from linter.rule import DocumentRule, Level, Violation
-from linter.timespan import Lifetime, lifetime_settings
 
 # The default, and the longest value the property takes.
 RECOMMENDED = Lifetime(timedelta(days=90))

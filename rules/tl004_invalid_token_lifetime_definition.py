@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from linter.jsonscan import json_string_offsets, scan_json
 from linter.model import TOKEN_LIFETIME_POLICY, Document, ParsedDefinition
+from linter.model.jsonscan import json_string_offsets, scan_json
+from linter.model.source import join_pointer
+from linter.policy.timespan import LIFETIME_RANGES, TimespanError, out_of_range, parse_lifetime
 from linter.rule import DocumentRule, Level, Violation
-from linter.source import join_pointer
-from linter.timespan import LIFETIME_RANGES, TimespanError, out_of_range, parse_lifetime
 
 POLICY_KEY = "TokenLifetimePolicy"
 KNOWN_PROPERTIES = ("Version", *LIFETIME_RANGES)

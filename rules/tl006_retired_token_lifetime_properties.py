@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from linter.model import TOKEN_LIFETIME_POLICY, Document
+from linter.policy.timespan import REFRESH_AND_SESSION_PROPERTIES
 from linter.rule import DocumentRule, Level, Violation
-from linter.timespan import REFRESH_AND_SESSION_PROPERTIES
 
 
 class RetiredTokenLifetimeProperties(DocumentRule):

@@ -15,10 +15,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from linter.files import read_text
+from linter.engine.files import read_text
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
-from linter.source import split_pointer
+from linter.model.source import split_pointer
 from tests.conftest import FIXTURES, REPO
 
 SHAREPOINT = "00000003-0000-0ff1-ce00-000000000000"

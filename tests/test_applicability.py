@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from linter import applicability as ap
-from linter import blocking
-from linter import policy_values as pv
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
+from linter.policy import applicability as ap
+from linter.policy import blocking
+from linter.policy import values as pv
 
 U = Unresolved
 FLOW = ap.MICROSOFT_FLOW_SERVICE

@@ -186,8 +186,8 @@ def test_missing_config_file_is_exit_2(project: Path) -> None:
 
 @pytest.mark.parametrize("timespan", ["90.00:00:00", "until-revoked", "01:00:00"])
 def test_timespan_options_accept_graph_timespans(timespan: str) -> None:
+    from linter.engine.ruleset import check_option
     from linter.rule import RuleOption
-    from linter.ruleset import check_option
 
     option = RuleOption("max_age", "timespan", "90.00:00:00", "")
     assert check_option("TL001", option, timespan) == timespan
@@ -207,9 +207,9 @@ def test_timespan_options_accept_graph_timespans(timespan: str) -> None:
     ],
 )
 def test_option_types_are_checked(kind: str, value: object, expected: str) -> None:
-    from linter.config import ConfigError
+    from linter.engine.config import ConfigError
+    from linter.engine.ruleset import check_option
     from linter.rule import RuleOption
-    from linter.ruleset import check_option
 
     with pytest.raises(ConfigError) as raised:
         check_option("TL001", RuleOption("x", kind, None, ""), value)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
-from linter.file_check import check_document_rules
+from linter.engine.file_check import check_document_rules
+from linter.engine.ruleset import RuleSet
 from linter.model import (
     CONDITIONAL_ACCESS_POLICY,
     SOURCE_FILE,
@@ -14,9 +15,8 @@ from linter.model import (
     LoadProblem,
     SourceFile,
 )
+from linter.model.source import FILE_START
 from linter.rule import DocumentRule, Level, Rule, Violation
-from linter.ruleset import RuleSet
-from linter.source import FILE_START
 
 
 class Names(DocumentRule):

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from linter import applicability as ap
-from linter import blocking
-from linter import policy_values as pv
+from linter.engine.registry import load_rules
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
-from linter.registry import load_rules
+from linter.policy import applicability as ap
+from linter.policy import blocking
+from linter.policy import values as pv
 from linter.rule import DocumentRule
 
 U = Unresolved

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.config import load_config
-from linter.ruleset import build_ruleset
+from linter.engine.config import load_config
+from linter.engine.ruleset import build_ruleset
 from tests.conftest import run_cli
 
 
@@ -140,7 +140,7 @@ def test_tenants_linted_in_parallel_give_the_same_report(tmp_path: Path) -> None
 
 @pytest.mark.parametrize(("count", "jobs"), [(0, 2), (1, 2), (7, 2), (1100, 2), (1100, 3), (50, 8), (100_000, 2)])
 def test_chunks_cover_every_item_and_shrink_to_one_at_the_end(count: int, jobs: int) -> None:
-    from linter.workers import MAX_CHUNKS, chunk_sizes
+    from linter.engine.workers import MAX_CHUNKS, chunk_sizes
 
     sizes = chunk_sizes(count, jobs, 16)
     assert sum(sizes) == count
@@ -180,7 +180,7 @@ def no_child_left() -> bool:
 
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_forked_workers_return_every_result_in_order(jobs: int) -> None:
-    from linter.workers import Workers
+    from linter.engine.workers import Workers
 
     ruleset = build_ruleset(load_config(None, isolated=True))
     linter = Workers(ruleset, lambda: ruleset, jobs)
@@ -191,7 +191,7 @@ def test_forked_workers_return_every_result_in_order(jobs: int) -> None:
 
 
 def test_a_worker_error_is_raised_here_and_every_worker_is_waited_for(tmp_path: Path) -> None:
-    from linter.workers import Workers
+    from linter.engine.workers import Workers
 
     ruleset = build_ruleset(load_config(None, isolated=True))
     linter = Workers(ruleset, lambda: ruleset, 2)
@@ -209,11 +209,12 @@ def test_results_reach_the_parent_unchanged() -> None:
     """Workers pickle what they send; the classes that travel pickle as calls with their fields."""
     import pickle
 
-    from linter.file_check import FileOutcome, Notification
+    from linter.engine.file_check import FileOutcome
+    from linter.engine.suppressions import SuppressionComment
     from linter.model import LoadProblem
+    from linter.model.findings import Notification
+    from linter.model.source import Location, Span
     from linter.rule import Finding, Level, Suppression
-    from linter.source import Location, Span
-    from linter.suppressions import SuppressionComment
 
     span = Span(3, 5, 4, 1)
     finding = Finding(

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.registry import ENTRY_POINT_GROUP, group_may_be_declared
+from linter.engine.registry import ENTRY_POINT_GROUP, group_may_be_declared
 from tests.conftest import chdir
 
 DECLARES = f"[{ENTRY_POINT_GROUP}]\nacme = acme_rules\n"

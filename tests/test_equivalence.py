@@ -8,7 +8,7 @@ import pytest
 
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY
-from linter.source import decode_text
+from linter.model.source import decode_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "equivalence"
 FORMATS = {

@@ -15,13 +15,13 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from linter import applicability as ap
-from linter import policy_values as pv
+from linter.engine.registry import load_rules
 from linter.model import Document, Unresolved
-from linter.registry import load_rules
+from linter.policy import applicability as ap
+from linter.policy import values as pv
+from linter.policy.combine import read_grant, requirement
+from linter.policy.compiled import Values, compile_policy
 from linter.rule import DocumentRule
-from linter.whatif.combine import read_grant, requirement
-from linter.whatif.policy import Values, compile_policy
 from tests.policy_strategies import (
     DEVICE_REGISTRATION,
     FLOW,

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.loaders.terraform_hcl import ReadResources, read_fast, read_with_tree_sitter
+from linter.loaders.hcl.terraform import ReadResources, read_fast, read_with_tree_sitter
 from linter.model import Unresolved
-from linter.source import decode_text
+from linter.model.source import decode_text
 from tests.conftest import CORPUS, FIXTURES, REPO
 
 sys.path.insert(0, str(REPO / "bench"))

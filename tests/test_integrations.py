@@ -205,7 +205,7 @@ def test_wheel_installs_and_runs_on_examples(tmp_path: Path) -> None:
         [
             str(python),
             "-c",
-            "import linter.cli, linter.registry as r; print(linter.cli.__file__, r.builtin_rules_dir())",
+            "import linter.cli, linter.engine.registry as r; print(linter.cli.__file__, r.builtin_rules_dir())",
         ],
         cwd=tmp_path,
         capture_output=True,

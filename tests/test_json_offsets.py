@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.jsonlocate import JsonLocator
-from linter.jsonscan import scan_json
 from linter.loaders import load_text
-from linter.loaders.jsontext import ParseError, parse_json, parse_json_located
-from linter.positions import JsonPositions
-from linter.source import decode_text
+from linter.loaders.json.locate import JsonLocator
+from linter.loaders.json.parse import ParseError, parse_json, parse_json_located
+from linter.loaders.positions import JsonPositions
+from linter.model.jsonscan import scan_json
+from linter.model.source import decode_text
 from tests.conftest import CORPUS, FIXTURES, REPO
 from tests.test_jsonlocate import VALUES, WHITESPACE, spaced
 
@@ -178,7 +178,7 @@ def test_loaded_documents_span_as_a_fresh_scan_does(path: Path) -> None:
     )
 )
 def test_surrogate_escapes_are_found_as_a_regex_search_finds_them(pieces: list[str]) -> None:
-    from linter.loaders.jsontext import _SURROGATE_ESCAPE, _has_surrogate_escape
+    from linter.loaders.json.parse import _SURROGATE_ESCAPE, _has_surrogate_escape
 
     text = "".join(pieces)
     assert _has_surrogate_escape(text) == (_SURROGATE_ESCAPE.search(text) is not None)
@@ -186,7 +186,7 @@ def test_surrogate_escapes_are_found_as_a_regex_search_finds_them(pieces: list[s
 
 @pytest.mark.parametrize("backslashes", [0, 1, 31, 32, 33, 100])
 def test_a_surrogate_escape_after_many_backslashes_is_found(backslashes: int) -> None:
-    from linter.loaders.jsontext import _has_surrogate_escape
+    from linter.loaders.json.parse import _has_surrogate_escape
 
     assert _has_surrogate_escape('"' + '\\"' * backslashes + '\\ud800"')
     assert not _has_surrogate_escape('"' + '\\"' * backslashes + '\\u0041"')

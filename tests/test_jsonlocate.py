@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.jsonlocate import InvalidJson, JsonLocator
-from linter.jsonscan import scan_json
-from linter.loaders.jsontext import ParseError, parse_json
-from linter.source import decode_text
+from linter.loaders.json.locate import InvalidJson, JsonLocator
+from linter.loaders.json.parse import ParseError, parse_json
+from linter.model.jsonscan import scan_json
+from linter.model.source import decode_text
 from tests.conftest import CORPUS, FIXTURES, REPO
 
 

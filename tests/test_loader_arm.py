@@ -8,7 +8,7 @@ import pytest
 
 from linter.loaders import LoadResult, load_text
 from linter.model import Document, Unresolved, to_plain
-from linter.source import Span, decode_text
+from linter.model.source import Span, decode_text
 from tests.conftest import CORPUS, FIXTURES
 
 ARM = FIXTURES / "arm"

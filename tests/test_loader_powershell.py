@@ -6,7 +6,7 @@ from pathlib import Path
 
 from linter.loaders import LoadResult, load_text
 from linter.model import Document, Unresolved, to_plain
-from linter.source import Span, decode_text
+from linter.model.source import Span, decode_text
 from tests.conftest import FIXTURES
 
 PS = FIXTURES / "powershell"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from linter.docs import rule_page, write_rule_docs
-from linter.registry import ENTRY_POINT_GROUP, builtin_rules_dir, group_may_be_declared, load_rules
+from linter.engine.registry import ENTRY_POINT_GROUP, builtin_rules_dir, group_may_be_declared, load_rules
 from linter.rule import Rule
 from tests.conftest import FIXTURES, REPO, run_cli
 
@@ -130,7 +130,7 @@ def test_every_in_fail_fixture_has_expectations() -> None:
 
 def test_importing_the_cli_stays_light() -> None:
     """`entralint --version` and argument errors must not pay for what a run may not need."""
-    heavy = ["jsonschema", "yaml", "tree_sitter", "tree_sitter_hcl", "ruamel", "linter.reporters", "linter.engine"]
+    heavy = ["jsonschema", "yaml", "tree_sitter", "tree_sitter_hcl", "ruamel", "linter.reporters", "linter.engine.run"]
     probe = (
         "import sys, json, linter.cli; "
         f"print(json.dumps(sorted(name for name in {heavy!r} "
@@ -150,7 +150,7 @@ def test_a_check_imports_only_what_it_uses(tmp_path: Path) -> None:
         "import sys, json\n"
         "from linter.cli import main\n"
         "main(['check', '--isolated', '--format', 'json', '--output', 'report.json', 'policy.json'])\n"
-        "unexpected = {'importlib.metadata', 'linter.whatif.devicefilter', 'hashlib', 'dataclasses', 'inspect'}\n"
+        "unexpected = {'importlib.metadata', 'linter.policy.devicefilter', 'hashlib', 'dataclasses', 'inspect'}\n"
         "print(json.dumps(sorted(unexpected & set(sys.modules))))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
@@ -174,13 +174,15 @@ def test_document_rules_alone_do_not_import_the_sign_in_evaluator(tmp_path: Path
         "from linter.cli import main\n"
         "main(['check', '--isolated', '--format', 'json', '--output', 'report.json', '--ignore', 'CA010,CA011,PA001',"
         " 'policy.json'])\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('linter.whatif.'))))\n"
+        "helpers = {'linter.policy.applicability', 'linter.policy.blocking', 'linter.policy.timespan',"
+        " 'linter.policy.values'}\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('linter.policy.') and m not in helpers)))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert json.loads(result.stdout.splitlines()[-1]) == [
-        "linter.whatif.apps",
-        "linter.whatif.combine",
-        "linter.whatif.policy",
+        "linter.policy.apps",
+        "linter.policy.combine",
+        "linter.policy.compiled",
     ]
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert "PA003" in {finding["code"] for finding in report["findings"]}

@@ -13,6 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linter.loaders.normalize.documents import ODATA_TYPES, build_document, classify, find_documents
+from linter.loaders.normalize.graph_shape import graph_shape, lower_first, shape_in_place
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
@@ -21,9 +23,7 @@ from linter.model import (
     TOKEN_LIFETIME_POLICY,
     Unresolved,
 )
-from linter.normalize import ODATA_TYPES, build_document, classify, find_documents
-from linter.shape import graph_shape, lower_first, shape_in_place
-from linter.source import join_pointer, split_pointer
+from linter.model.source import join_pointer, split_pointer
 
 
 def build(raw: dict[str, Any], *, clean: bool = True) -> tuple[Any, list[tuple[str, str]]]:

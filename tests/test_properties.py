@@ -13,11 +13,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.config import Config
-from linter.engine import lint
+from linter.engine.config import Config
+from linter.engine.ruleset import RuleSet, build_ruleset
+from linter.engine.run import lint
+from linter.model.source import DecodeError, decode_text
 from linter.reporters.sarif import build_log
-from linter.ruleset import RuleSet, build_ruleset
-from linter.source import DecodeError, decode_text
 from tests.conftest import CORPUS, REPO, chdir
 from tests.sarif_checks import assert_valid_sarif
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from linter.docs import rules_table
-from linter.registry import load_rules
+from linter.engine.registry import load_rules
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.registry import RuleLoadError, load_rules
+from linter.engine.registry import RuleLoadError, load_rules
 from tests.conftest import FIXTURES, run_cli
 
 POLICY = '{"displayName": "Block legacy auth", "state": "enabled", "conditions": {}, "grantControls": {}}\n'

@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from linter import __version__
-from linter.engine import Notification, Report
 from linter.model import Unresolved
+from linter.model.findings import Notification, Report
+from linter.model.source import Location, Span
 from linter.reporters.json import _entry, _finding_entry, finding_to_dict, write
 from linter.rule import Finding, Level, Suppression
-from linter.source import Location, Span
 
 
 def expected(report: Report) -> str:

@@ -90,7 +90,7 @@ def check(code: str, *paths: Path | str, config: Path | None = None, cwd: Path =
 
 def needs_loader(path: Path) -> None:
     if path.suffix == ".tf":
-        pytest.importorskip("linter.loaders.terraform_hcl", reason="the Terraform HCL loader is not merged yet")
+        pytest.importorskip("linter.loaders.hcl.terraform", reason="the Terraform HCL loader is not merged yet")
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda path: f"{path.parent.name}/{path.name}")
@@ -252,8 +252,8 @@ def test_without_tenants_a_partial_list_is_the_whole_tenant(tenants: Path) -> No
 
 @pytest.mark.parametrize("code", ["CA001", *LEVELS])
 def test_rule_metadata_and_help(code: str) -> None:
+    from linter.engine.registry import load_rules
     from linter.model import CONDITIONAL_ACCESS_POLICY
-    from linter.registry import load_rules
     from linter.rule import Scope
 
     rule = load_rules(entry_points=False)[code]

@@ -65,7 +65,7 @@ def check(code: str, path: Path | str, config: Path | None = None) -> dict[str, 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_fixture(path: Path) -> None:
     if path.suffix == ".tf":
-        pytest.importorskip("linter.loaders.terraform_hcl", reason="the Terraform HCL loader is not merged yet")
+        pytest.importorskip("linter.loaders.hcl.terraform", reason="the Terraform HCL loader is not merged yet")
     code = path.parent.name
     config = path.parent / "entralint.toml"
     report = check(code, path.relative_to(REPO), config if config.exists() else None)

@@ -17,8 +17,8 @@ import pytest
 from tests.conftest import FIXTURES, run_cli, write
 
 RULE_FIXTURES = FIXTURES / "rules"
-HAS_POWERSHELL_LOADER = importlib.util.find_spec("linter.loaders.powershell") is not None
-HAS_TERRAFORM_LOADER = importlib.util.find_spec("linter.loaders.terraform_hcl") is not None
+HAS_POWERSHELL_LOADER = importlib.util.find_spec("linter.loaders.powershell.script") is not None
+HAS_TERRAFORM_LOADER = importlib.util.find_spec("linter.loaders.hcl.terraform") is not None
 
 LEVELS = {
     "TL001": "warning",
@@ -131,9 +131,9 @@ def fixture_ids(codes: tuple[str, ...]) -> list[Any]:
         for path in sorted((RULE_FIXTURES / code).glob("*_*.*")):
             marks = []
             if path.suffix == ".ps1" and not HAS_POWERSHELL_LOADER:
-                marks.append(pytest.mark.skip(reason="linter/loaders/powershell.py does not exist yet"))
+                marks.append(pytest.mark.skip(reason="linter/loaders/powershell/script.py does not exist yet"))
             if path.suffix == ".tf" and not HAS_TERRAFORM_LOADER:
-                marks.append(pytest.mark.skip(reason="linter/loaders/terraform_hcl.py does not exist yet"))
+                marks.append(pytest.mark.skip(reason="linter/loaders/hcl/terraform.py does not exist yet"))
             name = f"{code}/{path.name}"
             params.append(pytest.param(name, marks=marks, id=name))
     return params
@@ -240,7 +240,7 @@ TENANT = RULE_FIXTURES / "TL005" / "tenant"
 )
 def test_second_default_in_another_file(given: list[str]) -> None:
     if not HAS_TERRAFORM_LOADER:
-        pytest.skip("linter/loaders/terraform_hcl.py does not exist yet")
+        pytest.skip("linter/loaders/hcl/terraform.py does not exist yet")
     result = run_cli(["check", "--format", "json", *given], cwd=TENANT)
     assert result.code == 1, result.stderr
     findings = result.json()["findings"]

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.model import Unresolved
-from linter.schema import (
+from linter.loaders.normalize.graph_shape import FLAG_POINTERS, graph_shape, split_flags
+from linter.loaders.normalize.schema import (
     SCHEMA_FILES,
     compile_check,
     explain,
@@ -20,7 +20,7 @@ from linter.schema import (
     validate,
     validate_definition,
 )
-from linter.shape import FLAG_POINTERS, graph_shape, split_flags
+from linter.model import Unresolved
 from tests.conftest import FIXTURES
 
 

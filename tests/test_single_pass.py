@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.generate import generate
-from linter.loaders.jsontext import ParseError, parse_json
+from linter.loaders.json.parse import ParseError, parse_json
+from linter.loaders.normalize.documents import build_document, find_documents
+from linter.loaders.normalize.graph_shape import split_flags
+from linter.loaders.normalize.single_pass import clean_and_check
 from linter.model import CONDITIONAL_ACCESS_POLICY, TOKEN_LIFETIME_POLICY, Unresolved
-from linter.normalize import build_document, find_documents
-from linter.shape import split_flags
-from linter.single_pass import clean_and_check
-from linter.source import decode_text
+from linter.model.source import decode_text
 from tests.conftest import CORPUS, FIXTURES, REPO
 
 POLICY: dict[str, Any] = {

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.jsonscan import json_string_offsets, scan_json
-from linter.positions import JsonPositions
-from linter.source import DecodeError, Span, decode_text, line_column
+from linter.loaders.positions import JsonPositions
+from linter.model.jsonscan import json_string_offsets, scan_json
+from linter.model.source import DecodeError, Span, decode_text, line_column
 from tests.test_jsonlocate import VALUES
 
 TEXT = '{\n  "a": [1, "x,y", {"b": "{\\"T\\": {\\"M\\": \\"1\\"}}"}],\n "c": null}'

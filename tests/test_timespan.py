@@ -1,4 +1,4 @@
-"""linter.timespan: parsing, ordering and describing token lifetime timespans."""
+"""linter.policy.timespan: parsing, ordering and describing token lifetime timespans."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from linter.timespan import UNTIL_REVOKED, Lifetime, TimespanError, describe, out_of_range, parse_lifetime
+from linter.policy.timespan import UNTIL_REVOKED, Lifetime, TimespanError, describe, out_of_range, parse_lifetime
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ import pytest
 
 from linter.loaders import load_text
 from linter.model import Document
-from linter.whatif.combine import outcome
-from linter.whatif.context import SignInContext
-from linter.whatif.devicefilter import DeviceFilterError, evaluate, parse
-from linter.whatif.evaluate import Evaluator
+from linter.policy.combine import outcome
+from linter.policy.context import SignInContext
+from linter.policy.devicefilter import DeviceFilterError, evaluate, parse
+from linter.policy.evaluate import Evaluator
 from tests.conftest import FIXTURES, REPO, run_cli
 
 CASES = sorted((FIXTURES / "whatif").glob("*.json"))

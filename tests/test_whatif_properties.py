@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.whatif.combine import Outcome, implies, outcome
-from linter.whatif.context import SignInContext
-from linter.whatif.evaluate import Evaluator
+from linter.policy.combine import Outcome, implies, outcome
+from linter.policy.context import SignInContext
+from linter.policy.evaluate import Evaluator
 
 IDS = ["u1", "u2", "g1", "g2"]
 APPS = ["All", "Office365", "00000002-0000-0ff1-ce00-000000000000", "7df0a125-d3be-4c96-aa54-591f83ff541c"]

@@ -10,11 +10,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.loaders.jsontext import ParseError
-from linter.loaders.yamlcompose import compose, yaml_lines
-from linter.loaders.yamlpositions import YamlPositions
-from linter.loaders.yamltext import _construct, parse_yaml
-from linter.source import Span, decode_text
+from linter.loaders.json.parse import ParseError
+from linter.loaders.yaml.compose import compose, yaml_lines
+from linter.loaders.yaml.parse import _construct, parse_yaml
+from linter.loaders.yaml.positions import YamlPositions
+from linter.model.source import Span, decode_text
 from tests.conftest import CORPUS, FIXTURES, REPO
 
 POLICY = """\

@@ -14,7 +14,7 @@ __all__ = ["inspect_paths"]
 
 
 def inspect_paths(paths: Sequence[str], format: str, exclude: Sequence[str], out: IO[str]) -> int:
-    from linter.loaders import load_paths
+    from linter.engine.documents import load_paths
 
     entries: list[dict[str, Any]] = []
     problems: list[str] = []

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from linter.whatif.context import CLIENT_APP_TYPES, GUEST_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS
+from linter.policy.context import CLIENT_APP_TYPES, GUEST_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS
 
 __all__ = ["add_parser", "run"]
 
@@ -55,7 +55,7 @@ def _device(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from linter.whatif.context import SignInContext
+    from linter.policy.context import SignInContext
 
     try:
         device = _device(args.device_attr)
@@ -81,14 +81,14 @@ def run(args: argparse.Namespace) -> int:
         original_transfer_method=args.protocol_tracked,
     )
     documents = _load(args.paths, args.exclude or ())
-    from linter.whatif.report import write_json, write_table
+    from linter.commands.whatif_report import write_json, write_table
 
     (write_json if args.format == "json" else write_table)(documents, context, sys.stdout)
     return 0
 
 
 def _load(paths: Sequence[str], exclude: Sequence[str]) -> list[Any]:
-    from linter.loaders import load_paths
+    from linter.engine.documents import load_paths
 
     documents: list[Any] = []
     for shown, result in load_paths(paths, exclude, Path.cwd()):

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from linter.model import Document
-from linter.whatif.apps import app_label
-from linter.whatif.combine import Outcome, outcome, requirement, session_of
-from linter.whatif.context import SignInContext
-from linter.whatif.evaluate import Evaluator, PolicyResult
+from linter.policy.apps import app_label
+from linter.policy.combine import Outcome, outcome, requirement, session_of
+from linter.policy.context import SignInContext
+from linter.policy.evaluate import Evaluator, PolicyResult
 
 __all__ = ["write_json", "write_table"]
 

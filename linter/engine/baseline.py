@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from linter.engine import Report
+from linter.model.findings import Report
 
 __all__ = ["BaselineError", "apply_baseline", "read_fingerprints"]
 

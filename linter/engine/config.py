@@ -58,8 +58,8 @@ def _read_section(path: Path) -> dict[str, Any] | None:
         return section if isinstance(section, dict) else None
     if path.suffix == ".toml":
         return _read_toml(path)
-    from linter.loaders.jsontext import ParseError
-    from linter.loaders.yamltext import parse_yaml
+    from linter.loaders.json.parse import ParseError
+    from linter.loaders.yaml.parse import parse_yaml
 
     try:
         documents = parse_yaml(path.read_text(encoding="utf-8"))
@@ -85,7 +85,7 @@ def find_config_file(start: Path) -> Path | None:
 def _validate(path: Path, section: Mapping[str, Any]) -> None:
     from jsonschema import Draft202012Validator
 
-    from linter.schema import load_schema
+    from linter.loaders.normalize.schema import load_schema
 
     validator = Draft202012Validator(load_schema("config"))
     errors = sorted(validator.iter_errors(section), key=lambda error: list(error.absolute_path))

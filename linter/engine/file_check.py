@@ -5,26 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from linter.files import ReadError, read_text
+from linter.engine.files import ReadError, read_text
+from linter.engine.ruleset import RuleSet
+from linter.engine.suppressions import PolicyIgnores, SuppressionComment, find_comments, has_comments, policy_ignores
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
+from linter.model.findings import Notification
+from linter.model.source import FILE_START, Location
 from linter.rule import Finding, Level, Rule, Violation
-from linter.ruleset import RuleSet
-from linter.source import FILE_START, Location
-from linter.suppressions import PolicyIgnores, SuppressionComment, find_comments, has_comments, policy_ignores
 
-__all__ = ["FileOutcome", "FileSettings", "Notification", "Task", "check_document_rules", "check_file", "resolve"]
-
-
-class Notification(NamedTuple):
-    """Something the tool itself could not do: a path it skipped, a rule that crashed."""
-
-    message: str
-    path: str = ""
-    line: int = 0
-    column: int = 0
-    level: str = "warning"
-    rule: str = ""
+__all__ = ["FileOutcome", "FileSettings", "Task", "check_document_rules", "check_file", "resolve"]
 
 
 class FileSettings(NamedTuple):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.loaders import is_candidate
-from linter.source import DecodeError, Span, decode_text
+from linter.model.source import DecodeError, Span, as_posix, decode_text, display_path
 
 __all__ = ["FileSkip", "ReadError", "discover", "display_path", "glob_matches", "read_text"]
 
@@ -60,20 +60,6 @@ def glob_matches(pattern: str, relative_path: str) -> bool:
     return _glob_regex(pattern.removeprefix("./")).match(relative_path) is not None
 
 
-def display_path(path: str, cwd: Path) -> str:
-    """Forward-slash path relative to cwd when below it, else absolute; path normalized as str(Path) gives it."""
-    base = str(cwd)
-    if os.sep == "/" and path[:1] == base[:1] == "/" and base[-1] != "/":
-        # Normalized absolute paths compared as strings: relative_to parses both again, for every file of a fleet.
-        if path.startswith(base + "/"):
-            return path[len(base) + 1 :]
-        return "." if path == base else path
-    try:
-        return Path(path).relative_to(cwd).as_posix()
-    except ValueError:
-        return _as_posix(path)
-
-
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.relative_to(root)
@@ -101,12 +87,7 @@ def discover(
             continue
         if _regular(start, os.path.dirname(start), skips):
             found.add(start)
-    return sorted(found, key=_as_posix)
-
-
-def _as_posix(text: str) -> str:
-    """Path(text).as_posix() of a normalized path."""
-    return text if os.sep == "/" else text.replace(os.sep, "/")
+    return sorted(found, key=as_posix)
 
 
 def _excluded(path: str, exclude: Sequence[str], cwd: Path) -> bool:
@@ -121,14 +102,14 @@ def _regular(path: str, root: str, skips: list[FileSkip]) -> bool:
         if os.path.islink(path):
             target = Path(path).resolve(strict=True)
             if not _inside(target, Path(root).resolve()):
-                skips.append(FileSkip(_as_posix(path), "symbolic link leaves the scanned directory; not followed"))
+                skips.append(FileSkip(as_posix(path), "symbolic link leaves the scanned directory; not followed"))
                 return False
         mode = os.stat(path).st_mode
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on older Pythons
-        skips.append(FileSkip(_as_posix(path), f"cannot be read: {getattr(error, 'strerror', None) or error}"))
+        skips.append(FileSkip(as_posix(path), f"cannot be read: {getattr(error, 'strerror', None) or error}"))
         return False
     if not stat.S_ISREG(mode):
-        skips.append(FileSkip(_as_posix(path), "not a regular file (FIFO, socket or device); never opened"))
+        skips.append(FileSkip(as_posix(path), "not a regular file (FIFO, socket or device); never opened"))
         return False
     return True
 

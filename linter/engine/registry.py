@@ -31,7 +31,7 @@ class RuleLoadError(Exception):
 
 def builtin_rules_dir() -> Path:
     """`linter/rules` in an installed wheel, `rules/` beside `linter/` in a source checkout."""
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parents[1]  # linter/, from linter/engine/
     installed = package_dir / "rules"
     return installed if installed.is_dir() else package_dir.parent / "rules"
 

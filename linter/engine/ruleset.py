@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from linter.config import Config, ConfigError
-from linter.registry import RuleLoadError, load_rules, select_codes
+from linter.engine.config import Config, ConfigError
+from linter.engine.registry import RuleLoadError, load_rules, select_codes
+from linter.policy.timespan import TimespanError, parse_lifetime
 from linter.rule import DocumentRule, Level, Rule, RuleOption
-from linter.timespan import TimespanError, parse_lifetime
 
 __all__ = ["RuleSet", "build_ruleset", "check_option"]
 

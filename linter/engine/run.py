@@ -4,37 +4,25 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.config import Config
-from linter.file_check import FileOutcome, FileSettings, Notification, Task, check_file, resolve, rule_failure
-from linter.files import FileSkip, discover, display_path, glob_matches
+from linter.engine.config import Config
+from linter.engine.file_check import FileOutcome, FileSettings, Task, check_file, resolve, rule_failure
+from linter.engine.files import FileSkip, discover, display_path, glob_matches
+from linter.engine.ruleset import RuleSet
+from linter.engine.workers import Workers, default_jobs, worker_ruleset
 from linter.model import Document, Tenant
+from linter.model.findings import Notification, Report
 from linter.rule import Finding, Rule, TenantRule
-from linter.ruleset import RuleSet
-from linter.workers import Workers, default_jobs, worker_ruleset
 
-__all__ = ["Notification", "Report", "lint"]
+__all__ = ["lint"]
 
 # Entra ID's limit on Conditional Access policies in one tenant. A "tenant" past it is several tenants
 # linted as one (no `tenants` configured): tenant rules would answer for a tenant that does not exist,
 # so they are skipped there, and its documents are not held.
 MAX_TENANT_POLICIES = 195
-
-
-class Report(NamedTuple):
-    """Everything reporters need about one run."""
-
-    findings: tuple[Finding, ...]
-    files: tuple[str, ...]
-    policies: int  # documents read from the files given
-    notifications: tuple[Notification, ...]
-    rules: Mapping[str, type[Rule]]
-    elapsed: float = 0.0
-    baseline_hidden: int = 0
-    tool_failed: bool = False  # a rule or a loader crashed: the report may be incomplete
 
 
 def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[Notification]]:
@@ -149,7 +137,7 @@ class _TenantDocuments:
 
 def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task]) -> TenantOutcome:
     """Check a tenant's files, run the tenant rules on the whole tenant, apply suppressions."""
-    from linter.suppressions import apply_suppressions
+    from linter.engine.suppressions import apply_suppressions
 
     ruleset = linter.ruleset
     tenant_rules = [rule for rule in ruleset.rules.values() if isinstance(rule, TenantRule)]

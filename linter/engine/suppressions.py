@@ -8,15 +8,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from linter.files import display_path, glob_matches
+from linter.engine.files import display_path, glob_matches
 from linter.model import Document
+from linter.model.source import Span
 from linter.rule import Finding, Suppression
-from linter.source import Span
 
 if TYPE_CHECKING:
-    from linter.config import Config
-    from linter.file_check import FileOutcome
-    from linter.ruleset import RuleSet
+    from linter.engine.config import Config
+    from linter.engine.file_check import FileOutcome
+    from linter.engine.ruleset import RuleSet
 
 __all__ = ["PolicyIgnores", "SuppressionComment", "apply_suppressions", "find_comments", "policy_ignores"]
 

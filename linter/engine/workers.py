@@ -16,8 +16,8 @@ import struct
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from linter.file_check import FileOutcome, Task, check_file
-from linter.ruleset import RuleSet
+from linter.engine.file_check import FileOutcome, Task, check_file
+from linter.engine.ruleset import RuleSet
 
 __all__ = ["PARALLEL_THRESHOLD", "Workers", "default_jobs", "worker_ruleset"]
 

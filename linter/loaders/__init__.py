@@ -6,47 +6,18 @@ tree-sitter, a run over HCL never pays for YAML.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any
 
-from linter.model import Document, LoadProblem
-from linter.source import Span
+from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
 
-__all__ = ["LoadResult", "is_candidate", "load_paths", "load_text", "looks_like_policy", "parse_problem"]
+__all__ = ["LoadResult", "is_candidate", "load_text"]
 
 SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".ps1")
-
-# A file that fails to parse is reported only if it looks like it meant to hold a policy:
-# a broken package.json is not ours to lint.
-# Compiled on first use (through re's cache), which only a file that fails to parse has.
-_POLICY_MARKERS = (
-    r"conditionalAccess|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
-    r"|mfaServiceSettings|azuread_conditional_access_policy|azuread_named_location"
-    r"|azuread_authentication_strength_policy|msgraph_resource|microsoft365_graph_beta"
-    r"|AzureADPolicy|MgPolicyTokenLifetimePolicy|namedLocation|ipRanges|countriesAndRegions"
-)
-
-
-class LoadResult(NamedTuple):
-    """What a loader found in one file."""
-
-    source_format: str
-    documents: tuple[Document, ...] = ()
-    problems: tuple[LoadProblem, ...] = ()
 
 
 def is_candidate(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
-
-
-def looks_like_policy(text: str) -> bool:
-    return re.search(_POLICY_MARKERS, text, re.IGNORECASE) is not None
-
-
-def parse_problem(source_format: str, message: str, span: Span) -> LoadResult:
-    return LoadResult(source_format, problems=(LoadProblem("IN001", message, span),))
 
 
 def _is_plan(data: Mapping[str, Any]) -> bool:
@@ -60,36 +31,17 @@ def _is_arm(data: Mapping[str, Any]) -> bool:
     return "resources" in data and ("contentVersion" in data or "languageVersion" in data)
 
 
-def load_paths(paths: Sequence[str], exclude: Sequence[str], cwd: Path) -> Iterator[tuple[str, LoadResult]]:
-    """(shown path, result) for every file under paths that holds documents or problems, rules aside.
-
-    For commands that show what was read (`inspect`, `whatif`); a file that cannot be read is an
-    IN001 problem, as in `check`.
-    """
-    from linter.config import DEFAULT_MAX_FILE_SIZE
-    from linter.files import ReadError, discover, display_path, read_text
-
-    for path in discover(paths, exclude, cwd):
-        shown = display_path(path, cwd)
-        try:
-            result = load_text(shown, read_text(path, DEFAULT_MAX_FILE_SIZE))
-        except ReadError as error:
-            result = parse_problem("", str(error), error.span)
-        if result is not None:
-            yield shown, result
-
-
 def load_text(path: str, text: str) -> LoadResult | None:
     """Documents and problems of one file; None for a file that holds no policy."""
     # Loaders are imported from their modules, not as `from linter.loaders import x`: importing from
     # a package runs importlib's Python code on every call, which a fleet's thousands of files feel.
     lower = path.lower()
     if lower.endswith(".tf"):
-        from linter.loaders.terraform_hcl import load as load_hcl
+        from linter.loaders.hcl.terraform import load as load_hcl
 
         return load_hcl(path, text)
     if lower.endswith(".ps1"):
-        from linter.loaders.powershell import load as load_powershell
+        from linter.loaders.powershell.script import load as load_powershell
 
         return load_powershell(path, text)
     if lower.endswith((".yaml", ".yml")):
@@ -98,7 +50,7 @@ def load_text(path: str, text: str) -> LoadResult | None:
         return load_yaml(path, text)
     if not lower.endswith(".json") or not text.strip():
         return None
-    from linter.loaders.jsontext import ParseError, parse_json, parse_json_located
+    from linter.loaders.json.parse import ParseError, parse_json, parse_json_located
 
     is_tf_json = lower.endswith(".tf.json")
     try:
@@ -108,11 +60,11 @@ def load_text(path: str, text: str) -> LoadResult | None:
             return parse_problem("terraform-json" if is_tf_json else "graph-json", str(error), error.span)
         return None
     if is_tf_json:
-        from linter.loaders.terraform_json import load_config
+        from linter.loaders.terraform.json_files import load_config
 
         return load_config(path, text, data)
     if isinstance(data, Mapping) and _is_plan(data):
-        from linter.loaders.terraform_json import load_plan
+        from linter.loaders.terraform.json_files import load_plan
 
         return load_plan(path, text, data)
     if isinstance(data, Mapping) and _is_arm(data):

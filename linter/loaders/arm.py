@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from linter.jsonscan import json_string_offsets
-from linter.loaders import LoadResult
+from linter.loaders.normalize.documents import build_document, find_documents
+from linter.loaders.positions import JsonPositions
+from linter.loaders.result import LoadResult
 from linter.model import Document, LoadProblem, Unresolved
-from linter.normalize import build_document, find_documents
-from linter.positions import JsonPositions
-from linter.source import Span, join_pointer
+from linter.model.jsonscan import json_string_offsets
+from linter.model.source import Span, join_pointer
 
 __all__ = ["ArmPositions", "load"]
 
@@ -241,7 +241,7 @@ class _TemplateWalker:
                 self._embedded_json(join_pointer(pointer, *tokens), text, string_label, tokens == ("scriptContent",))
 
     def _embedded_json(self, pointer: str, text: str, label: str, whole_only: bool) -> None:
-        from linter.loaders.jsontext import ParseError, parse_json
+        from linter.loaders.json.parse import ParseError, parse_json
 
         found = _json_slice(text)
         if found is None or (whole_only and text[found[0] : found[1]] != text.strip()):

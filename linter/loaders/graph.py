@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.jsonlocate import JsonLocator
-from linter.loaders import LoadResult, looks_like_policy, parse_problem
+from linter.loaders.json.locate import JsonLocator
+from linter.loaders.normalize.documents import build_document, find_documents
+from linter.loaders.positions import JsonPositions, PositionIndex
+from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
 from linter.model import MFA_SERVICE_SETTINGS, Document, LoadProblem
-from linter.normalize import build_document, find_documents
-from linter.positions import JsonPositions, PositionIndex
 
 __all__ = ["documents_in", "load_json", "load_yaml"]
 
@@ -59,8 +59,8 @@ def load_json(path: str, text: str, data: Any, locator: JsonLocator | None = Non
 
 
 def load_yaml(path: str, text: str) -> LoadResult | None:
-    from linter.loaders.jsontext import ParseError
-    from linter.loaders.yamltext import parse_yaml_with_positions
+    from linter.loaders.json.parse import ParseError
+    from linter.loaders.yaml.parse import parse_yaml_with_positions
 
     try:
         streams, positions = parse_yaml_with_positions(text)

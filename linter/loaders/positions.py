@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from linter.jsonlocate import InvalidJson, JsonLocator
-from linter.jsonscan import json_string_offsets, scan_json
-from linter.source import FILE_START, Span, parent_pointer, split_pointer
+from linter.loaders.json.locate import InvalidJson, JsonLocator
+from linter.model.jsonscan import json_string_offsets, scan_json
+from linter.model.source import FILE_START, Span, parent_pointer, split_pointer
 
 __all__ = ["JsonPositions", "PositionIndex", "TextPositions"]
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from linter.positions import PositionIndex
-from linter.source import FILE_START, Span, split_pointer
+from linter.model.source import FILE_START, Positions, Span, split_pointer
 
 __all__ = [
     "AUTHENTICATION_STRENGTH_POLICY",
@@ -74,7 +73,7 @@ class Document(NamedTuple):
     identity: str
     name: str
     pointer: str = ""
-    positions: PositionIndex | None = None
+    positions: Positions | None = None
     definitions: tuple[ParsedDefinition, ...] = ()
 
     def span(self, pointer: str = "") -> Span:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from linter.source import escape_pointer
+from linter.model.source import escape_pointer
 
 __all__ = ["json_string_offsets", "scan_json"]
 

@@ -1,17 +1,22 @@
-"""Source text: decoding, spans, locations and JSON pointers."""
+"""Source text: decoding, spans, locations, JSON pointers and how a path is shown."""
 
 from __future__ import annotations
 
 import codecs
 import functools
-from typing import NamedTuple
+import os
+from pathlib import Path
+from typing import NamedTuple, Protocol
 
 __all__ = [
     "FILE_START",
     "DecodeError",
     "Location",
+    "Positions",
     "Span",
+    "as_posix",
     "decode_text",
+    "display_path",
     "escape_pointer",
     "join_pointer",
     "line_column",
@@ -42,6 +47,22 @@ class Location(NamedTuple):
     path: str
     span: Span
     pointer: str = ""
+
+
+class Positions(Protocol):
+    """What a document asks of its file's position index; the loaders' PositionIndex implements it."""
+
+    def nearest_span(self, pointer: str) -> Span:
+        """The span of pointer, else of its closest ancestor that has one, else the file start."""
+        ...
+
+    def span_in_string(self, pointer: str, offset: int) -> Span | None:
+        """The span of one character inside the string at pointer, if it is a string."""
+        ...
+
+    def compact(self) -> None:
+        """Drop what the parser left for a first span lookup."""
+        ...
 
 
 class DecodeError(Exception):
@@ -112,3 +133,22 @@ def split_pointer(pointer: str) -> tuple[str, ...]:
 
 def parent_pointer(pointer: str) -> str:
     return pointer[: pointer.rfind("/")] if pointer else ""
+
+
+def display_path(path: str, cwd: Path) -> str:
+    """Forward-slash path relative to cwd when below it, else absolute; path normalized as str(Path) gives it."""
+    base = str(cwd)
+    if os.sep == "/" and path[:1] == base[:1] == "/" and base[-1] != "/":
+        # Normalized absolute paths compared as strings: relative_to parses both again, for every file of a fleet.
+        if path.startswith(base + "/"):
+            return path[len(base) + 1 :]
+        return "." if path == base else path
+    try:
+        return Path(path).relative_to(cwd).as_posix()
+    except ValueError:
+        return as_posix(path)
+
+
+def as_posix(text: str) -> str:
+    """Path(text).as_posix() of a normalized path."""
+    return text if os.sep == "/" else text.replace(os.sep, "/")

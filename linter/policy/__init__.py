@@ -1,1 +1,1 @@
-"""The offline what-if evaluator: which Conditional Access policies apply to a sign-in, and what they require."""
+"""How a policy reads: does it apply to a sign-in, what does it require (shared by `whatif` and the rules)."""

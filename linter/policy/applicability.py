@@ -3,7 +3,7 @@
 Answers about values a source computes (`var.x`) are three-valued: True, False, or None for
 "depends on a value entralint cannot see". Graph compares the special values (`All`, `None`,
 `Office365`, ...) case-insensitively; exports in the wild use `all` too. Reading the values
-themselves is `linter.policy_values`.
+themselves is `linter.policy.values`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from linter.model import Document, Unresolved
-from linter.policy_values import ALL, MISSING, Tri, any_special, literals_of, lookup, only_none, strings_of
-from linter.source import split_pointer
+from linter.model.source import split_pointer
+from linter.policy.values import ALL, MISSING, Tri, any_special, literals_of, lookup, only_none, strings_of
 
 __all__ = [
     "DEVICE_REGISTRATION_SERVICE",

@@ -1,15 +1,15 @@
 """Whether a policy blocks everyone: an enabled block for all users and all resources, not narrowed.
 
 Tenant rules ask it to find the one policy that does a tenant-wide job (block device code flow,
-block legacy authentication). Answers are three-valued, like those of `linter.applicability`.
+block legacy authentication). Answers are three-valued, like those of `linter.policy.applicability`.
 """
 
 from __future__ import annotations
 
-from linter.applicability import blocks, includes_all_resources, includes_all_users, is_enabled, transfer_methods
 from linter.model import Document, Unresolved
-from linter.policy_values import ALL, Tri, all_of, any_special, literals_of, lookup
-from linter.source import split_pointer
+from linter.model.source import split_pointer
+from linter.policy.applicability import blocks, includes_all_resources, includes_all_users, is_enabled, transfer_methods
+from linter.policy.values import ALL, Tri, all_of, any_special, literals_of, lookup
 
 __all__ = ["blocks_everyone", "blocks_flow_everywhere", "narrowed", "narrowed_by_location_or_platform"]
 

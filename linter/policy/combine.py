@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.model import Document, Unresolved
-from linter.policy_values import ONLY_STR
+from linter.policy.values import ONLY_STR
 
 if TYPE_CHECKING:  # document rules read grants with this module; the evaluator is for the tenant rules
-    from linter.whatif.context import SignInContext
-    from linter.whatif.evaluate import Evaluator
-    from linter.whatif.policy import CompiledPolicy
+    from linter.policy.compiled import CompiledPolicy
+    from linter.policy.context import SignInContext
+    from linter.policy.evaluate import Evaluator
 
 __all__ = [
     "Outcome",

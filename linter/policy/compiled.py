@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from linter.applicability import state
 from linter.model import Document, Unresolved
-from linter.policy_values import ONLY_STR
+from linter.policy.applicability import state
+from linter.policy.values import ONLY_STR
 
 __all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from linter.whatif.apps import groups_of
-from linter.whatif.context import SignInContext, is_authentication_context, is_user_action
-from linter.whatif.policy import CompiledPolicy, NamedLocation, Values
+from linter.policy.apps import groups_of
+from linter.policy.compiled import CompiledPolicy, NamedLocation, Values
+from linter.policy.context import SignInContext, is_authentication_context, is_user_action
 
 __all__ = ["CONDITIONS", "Match", "Tri", "include_exclude"]
 
@@ -241,7 +241,7 @@ def devices(policy: CompiledPolicy, context: SignInContext, _: Mapping[str, Name
             return ANY
         rule, mode = " -or ".join(rules), "exclude"
     # Imported here: rule modules import this one, and most runs never meet a device filter.
-    from linter.whatif.devicefilter import DeviceFilterError, evaluate, parse
+    from linter.policy.devicefilter import DeviceFilterError, evaluate, parse
 
     try:
         matches = evaluate(parse(rule), context.device)

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, NAMED_LOCATION, Document
-from linter.whatif.conditions import CONDITIONS, DIMENSION_KEYS, Match, Tri
-from linter.whatif.context import SignInContext
-from linter.whatif.policy import CompiledPolicy, compile_policy, named_locations
-from linter.whatif.usersindex import UsersIndex
+from linter.policy.compiled import CompiledPolicy, compile_policy, named_locations
+from linter.policy.conditions import CONDITIONS, DIMENSION_KEYS, Match, Tri
+from linter.policy.context import SignInContext
+from linter.policy.usersindex import UsersIndex
 
 __all__ = ["Evaluator", "PolicyResult", "bits_of"]
 

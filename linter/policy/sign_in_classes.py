@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from linter.whatif.context import CLIENT_APP_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
-from linter.whatif.evaluate import Evaluator
+from linter.policy.context import CLIENT_APP_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
+from linter.policy.evaluate import Evaluator
 
 __all__ = ["LIMIT", "Atom", "atoms", "gaps", "product"]
 

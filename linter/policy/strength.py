@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from linter.whatif.combine import requirement
-from linter.whatif.evaluate import Evaluator, bits_of
-from linter.whatif.policy import CompiledPolicy
+from linter.policy.combine import requirement
+from linter.policy.compiled import CompiledPolicy
+from linter.policy.evaluate import Evaluator, bits_of
 
 __all__ = ["enforced_bits", "strong", "strong_bits"]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from linter.whatif.conditions import users
-from linter.whatif.context import SignInContext
-from linter.whatif.policy import CompiledPolicy, NamedLocation
+from linter.policy.compiled import CompiledPolicy, NamedLocation
+from linter.policy.conditions import users
+from linter.policy.context import SignInContext
 
 __all__ = ["UsersIndex"]
 

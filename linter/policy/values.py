@@ -11,7 +11,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from linter.model import Document, Unresolved
-from linter.source import split_pointer
+from linter.model.source import split_pointer
 
 __all__ = [
     "ALL",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import IO, Protocol
 
-from linter.engine import Report
+from linter.model.findings import Report
 
 __all__ = ["FORMATS", "Reporter", "get_reporter"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from linter.engine import Report
+from linter.model.findings import Report
 
 _LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 

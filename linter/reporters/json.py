@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from linter import __version__
-from linter.engine import Report
-from linter.rule import Finding
+from linter.model.findings import Finding, Report
 
 # A JSON string literal, non-ASCII characters kept (ensure_ascii=False): the C encoder json.dumps uses.
 _STRING: Callable[[str], str] = json.encoder.encode_basestring

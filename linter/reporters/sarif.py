@@ -11,9 +11,8 @@ from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
 from linter import HOMEPAGE, __version__, rule_doc_url
-from linter.engine import Notification, Report
-from linter.rule import Finding, Rule
-from linter.source import Span
+from linter.model.findings import Finding, Notification, Report, RuleMetadata
+from linter.model.source import Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "entralint/v1"
@@ -63,7 +62,7 @@ def _first_paragraph(help_text: str, heading: str) -> str:
     return " ".join(match.group(1).split()) if match else ""
 
 
-def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+def rule_descriptor(rule: RuleMetadata) -> dict[str, Any]:
     help_text = rule.help()
     properties: dict[str, Any] = {"tags": list(rule.tags)[:20], "precision": rule.precision}
     if rule.security_severity is not None:

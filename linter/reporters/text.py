@@ -6,9 +6,8 @@ from collections import Counter
 from pathlib import Path
 from typing import IO
 
-from linter.engine import Notification, Report
-from linter.files import display_path
-from linter.rule import Finding
+from linter.model.findings import Finding, Notification, Report
+from linter.model.source import display_path
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -22,7 +21,7 @@ def _excerpt(finding: Finding, lines_of: dict[str, list[str] | None], color: boo
     """The finding's first source line and a caret under its span."""
     if finding.path not in lines_of:
         try:
-            from linter.source import decode_text
+            from linter.model.source import decode_text
 
             lines_of[finding.path] = decode_text(Path(finding.path).read_bytes()).splitlines()
         except (OSError, ValueError):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from linter.loaders.hcl_fast_expressions import (
+from linter.loaders.hcl.fast_expressions import (
     BLANK,
     BLANK_PART,
     IDENTIFIER,
@@ -25,9 +25,9 @@ from linter.loaders.hcl_fast_expressions import (
     Decline,
     ExpressionReader,
 )
-from linter.loaders.hcl_values import decode_quoted
+from linter.loaders.hcl.values import decode_quoted
 from linter.model import Unresolved
-from linter.source import escape_pointer
+from linter.model.source import escape_pointer
 
 __all__ = ["Decline", "FastHclReader"]
 

@@ -1,6 +1,6 @@
 """The fast HCL reader's expressions: literals, tuples, objects, references and function calls.
 
-Blocks are read in linter/loaders/hcl_fast.py, which says what this reader reads and why.
+Blocks are read in linter/loaders/hcl/fast.py, which says what this reader reads and why.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from linter.loaders.hcl_values import IDENTITY_FUNCTIONS, decode_quoted, number
+from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_quoted, number
 from linter.model import Unresolved
-from linter.source import escape_pointer
+from linter.model.source import escape_pointer
 
 __all__ = ["BLANK", "BLANK_PART", "IDENTIFIER", "SPACE", "SPACE_PART", "STRING", "Decline", "ExpressionReader"]
 

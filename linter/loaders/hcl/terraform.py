@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from linter.loaders import LoadResult, parse_problem
-from linter.loaders.hcl_tree import HclReader
-from linter.loaders.hcl_values import HclPositions
-from linter.loaders.terraform_resources import RESOURCE_TYPES, documents_for
+from linter.loaders.hcl.tree import HclReader
+from linter.loaders.hcl.values import HclPositions
+from linter.loaders.result import LoadResult, parse_problem
+from linter.loaders.terraform.resources import RESOURCE_TYPES, documents_for
 from linter.model import LoadProblem
-from linter.source import Span, line_column
+from linter.model.source import Span, line_column
 
 __all__ = ["ReadResources", "load", "read_fast", "read_with_tree_sitter"]
 
@@ -130,7 +130,7 @@ def _load(path: str, text: str) -> LoadResult | None:
 
 def read_fast(path: str, text: str) -> ReadResources | None:
     """The resources, read with regular expressions; None when the file needs tree-sitter."""
-    from linter.loaders.hcl_fast import Decline, FastHclReader
+    from linter.loaders.hcl.fast import Decline, FastHclReader
 
     try:
         reader = FastHclReader(text, lambda: _directory_defaults(_sibling_files(path)))

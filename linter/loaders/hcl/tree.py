@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from linter.loaders.hcl_values import IDENTITY_FUNCTIONS, decode_heredoc, decode_quoted, number
+from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_heredoc, decode_quoted, number
 from linter.model import Unresolved
-from linter.source import escape_pointer
+from linter.model.source import escape_pointer
 
 __all__ = ["HclReader"]
 

@@ -1,13 +1,13 @@
 """HCL string literals decoded with each character's offset, numbers, and the positions the readers record.
 
-Both readers (linter/loaders/hcl_fast.py and the tree-sitter one, linter/loaders/hcl_tree.py) use them.
+Both readers (linter/loaders/hcl/fast.py and the tree-sitter one, linter/loaders/hcl/tree.py) use them.
 """
 
 from __future__ import annotations
 
 import re
 
-from linter.positions import PositionIndex
+from linter.loaders.positions import PositionIndex
 
 __all__ = ["IDENTITY_FUNCTIONS", "HclPositions", "decode_heredoc", "decode_quoted", "number"]
 

@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from linter.jsonlocate import InvalidJson, JsonLocator, Scanner, parse_with_offsets
-from linter.jsonscan import scan_json
-from linter.positions import JsonPositions
-from linter.source import Span, line_column
+from linter.loaders.json.locate import InvalidJson, JsonLocator, Scanner, parse_with_offsets
+from linter.loaders.positions import JsonPositions
+from linter.model.jsonscan import scan_json
+from linter.model.source import Span, line_column
 
 __all__ = ["ParseError", "parse_json", "parse_json_located"]
 

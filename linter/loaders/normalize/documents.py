@@ -6,6 +6,17 @@ from collections.abc import Container, Mapping
 from operator import itemgetter
 from typing import Any
 
+from linter.loaders.normalize.graph_shape import (
+    graph_shape,
+    lower_first,
+    prune_empty,
+    prune_shaped,
+    shape_in_place,
+    split_flags,
+)
+from linter.loaders.normalize.schema import validate
+from linter.loaders.normalize.single_pass import clean_and_check
+from linter.loaders.positions import PositionIndex
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
@@ -17,11 +28,7 @@ from linter.model import (
     ParsedDefinition,
     Unresolved,
 )
-from linter.positions import PositionIndex
-from linter.schema import validate
-from linter.shape import graph_shape, lower_first, prune_empty, prune_shaped, shape_in_place, split_flags
-from linter.single_pass import clean_and_check
-from linter.source import FILE_START, escape_pointer, split_pointer
+from linter.model.source import FILE_START, escape_pointer, split_pointer
 
 __all__ = ["build_document", "classify", "find_documents"]
 
@@ -200,7 +207,7 @@ def _identity(kind: str, data: Mapping[str, Any], hint: str | None, pointer: str
 
 
 def _parse_definitions(data: Mapping[str, Any]) -> tuple[ParsedDefinition, ...]:
-    from linter.loaders.jsontext import ParseError, parse_json
+    from linter.loaders.json.parse import ParseError, parse_json
 
     definitions = data.get("definition")
     if not isinstance(definitions, list):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Unresolved
-from linter.source import split_pointer
+from linter.model.source import split_pointer
 
 __all__ = [
     "FLAG_POINTERS",

@@ -1,7 +1,7 @@
 """JSON Schema validation of normalized documents: a compiled pre-check, jsonschema only for the errors.
 
 jsonschema needs ~60 ms to import and is slow per document, and almost every document is valid.
-So each schema is compiled once (linter/schema_check.py) into plain closures that answer
+So each schema is compiled once (linter/loaders/normalize/schema_check.py) into plain closures that answer
 "certainly valid" for the subset of JSON Schema our schemas use; anything the compiler does not
 understand answers "maybe invalid", and only then does jsonschema run to say exactly what is
 wrong. The pre-check must never call valid what jsonschema rejects (tests/test_schema.py proves
@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from linter.loaders.normalize.schema_check import Check, compile_check
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
@@ -24,8 +25,7 @@ from linter.model import (
     TOKEN_LIFETIME_POLICY,
     Unresolved,
 )
-from linter.schema_check import Check, compile_check
-from linter.source import join_pointer
+from linter.model.source import join_pointer
 
 __all__ = [
     "SCHEMA_FILES",
@@ -52,7 +52,7 @@ SCHEMA_FILES = {
 
 def schemas_dir() -> Path:
     """`linter/schemas` in an installed wheel, `schemas/` beside `linter/` in a source checkout."""
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parents[2]  # linter/, from linter/loaders/normalize/
     installed = package_dir / "schemas"
     return installed if installed.is_dir() else package_dir.parent / "schemas"
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from linter.model import Unresolved
-from linter.source import split_pointer
+from linter.model.source import split_pointer
 
 __all__ = ["Check", "compile_check", "null_or"]
 

@@ -1,8 +1,8 @@
 """Shape, schema pre-check and pruning of a parsed Graph document in one walk.
 
 `build_document` cleans a loader's own parse in three walks over the same values: drop OData
-annotations (linter/shape.py), ask the compiled schema pre-check whether the document is certainly
-valid (linter/schema_check.py), then drop nulls and empty lists and objects. For the common
+annotations (graph_shape.py), ask the compiled schema pre-check whether the document is certainly
+valid (schema_check.py), then drop nulls and empty lists and objects. For the common
 document (camelCase keys, every value certainly valid) this module does all three in one walk
 guided by a plan compiled from the schema. It gives up, touching nothing, on anything else:
 PascalCase keys, a value the pre-check cannot vouch for, a shape the plan does not describe. The
@@ -15,10 +15,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from linter.schema import load_schema
-from linter.schema_check import Check, compile_check, null_or
-from linter.shape import FLAG_POINTERS, split_flag
-from linter.source import split_pointer
+from linter.loaders.normalize.graph_shape import FLAG_POINTERS, split_flag
+from linter.loaders.normalize.schema import load_schema
+from linter.loaders.normalize.schema_check import Check, compile_check, null_or
+from linter.model.source import split_pointer
 
 __all__ = ["clean_and_check"]
 

@@ -14,12 +14,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from linter.loaders import LoadResult
-from linter.loaders.powershell_tokens import Token, tokenize
+from linter.loaders.normalize.documents import build_document
+from linter.loaders.positions import TextPositions
+from linter.loaders.powershell.tokens import Token, tokenize
+from linter.loaders.result import LoadResult
 from linter.model import TOKEN_LIFETIME_POLICY, Document, LoadProblem, Unresolved
-from linter.normalize import build_document
-from linter.positions import TextPositions
-from linter.source import join_pointer
+from linter.model.source import join_pointer
 
 __all__ = ["load"]
 

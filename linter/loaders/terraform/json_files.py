@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from linter.loaders import LoadResult
-from linter.loaders.terraform_resources import RESOURCE_TYPES, documents_for
+from linter.loaders.positions import JsonPositions
+from linter.loaders.result import LoadResult
+from linter.loaders.terraform.resources import RESOURCE_TYPES, documents_for
 from linter.model import Document, LoadProblem, Unresolved
-from linter.positions import JsonPositions
-from linter.source import escape_pointer
+from linter.model.source import escape_pointer
 
 __all__ = ["load_config", "load_plan"]
 

@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from linter.loaders.azuread import (
+from linter.loaders.normalize.documents import build_document
+from linter.loaders.positions import PositionIndex
+from linter.loaders.terraform.azuread import (
     Translation,
     map_authentication_strength,
     map_conditional_access,
@@ -27,9 +29,7 @@ from linter.model import (
     LoadProblem,
     Unresolved,
 )
-from linter.normalize import build_document
-from linter.positions import PositionIndex
-from linter.source import Span
+from linter.model.source import Span
 
 __all__ = ["RESOURCE_TYPES", "TranslatedPositions", "documents_for"]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from linter.loaders.jsontext import ParseError
-from linter.source import Span, line_column
+from linter.loaders.json.parse import ParseError
+from linter.model.source import Span, line_column
 
 __all__ = ["MAX_DEPTH", "compose", "yaml_lines"]
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from linter.loaders.jsontext import ParseError
-from linter.loaders.yamlcompose import compose, yaml_lines
-from linter.loaders.yamlpositions import YamlPositions
-from linter.source import Span
+from linter.loaders.json.parse import ParseError
+from linter.loaders.yaml.compose import compose, yaml_lines
+from linter.loaders.yaml.positions import YamlPositions
+from linter.model.source import Span
 
 __all__ = ["parse_yaml", "parse_yaml_with_positions"]
 

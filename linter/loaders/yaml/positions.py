@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import yaml
 
-from linter.loaders.yamlcompose import compose, yaml_lines
-from linter.positions import PositionIndex
-from linter.source import escape_pointer
+from linter.loaders.positions import PositionIndex
+from linter.loaders.yaml.compose import compose, yaml_lines
+from linter.model.source import escape_pointer
 
 __all__ = ["YamlPositions", "align"]
 

@@ -1,0 +1,1 @@
+"""Terraform HCL: a fast reader for the common shapes, tree-sitter for the rest."""

@@ -1,0 +1,1 @@
+"""JSON: parsing with member offsets, and locating a pointer's value in the text."""

@@ -1,0 +1,1 @@
+"""PowerShell scripts that create or update policies (Microsoft Graph and AzureAD cmdlets)."""

@@ -1,0 +1,37 @@
+"""What a loader returns, and the helpers every loader shares to say a file could not be read."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from linter.model import Document, LoadProblem
+from linter.model.source import Span
+
+__all__ = ["LoadResult", "looks_like_policy", "parse_problem"]
+
+# A file that fails to parse is reported only if it looks like it meant to hold a policy:
+# a broken package.json is not ours to lint.
+# Compiled on first use (through re's cache), which only a file that fails to parse has.
+_POLICY_MARKERS = (
+    r"conditionalAccess|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
+    r"|mfaServiceSettings|azuread_conditional_access_policy|azuread_named_location"
+    r"|azuread_authentication_strength_policy|msgraph_resource|microsoft365_graph_beta"
+    r"|AzureADPolicy|MgPolicyTokenLifetimePolicy|namedLocation|ipRanges|countriesAndRegions"
+)
+
+
+class LoadResult(NamedTuple):
+    """What a loader found in one file."""
+
+    source_format: str
+    documents: tuple[Document, ...] = ()
+    problems: tuple[LoadProblem, ...] = ()
+
+
+def looks_like_policy(text: str) -> bool:
+    return re.search(_POLICY_MARKERS, text, re.IGNORECASE) is not None
+
+
+def parse_problem(source_format: str, message: str, span: Span) -> LoadResult:
+    return LoadResult(source_format, problems=(LoadProblem("IN001", message, span),))

@@ -1,0 +1,1 @@
+"""Terraform resources (azuread, msgraph, microsoft365) in Graph vocabulary, from HCL or JSON."""
