@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.engine.files import SKIPPED_DIRECTORIES, FileSkip, discover, display_path
 from linter.engine import files
+from linter.engine.files import SKIPPED_DIRECTORIES, FileSkip, discover, display_path
 from linter.loaders import is_candidate
 
 

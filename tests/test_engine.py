@@ -210,7 +210,7 @@ def test_results_reach_the_parent_unchanged() -> None:
     import pickle
 
     from linter.engine.file_check import FileOutcome
-    from linter.engine.suppressions import SuppressionComment
+    from linter.engine.suppression_sources import SuppressionComment
     from linter.model import LoadProblem
     from linter.model.findings import Notification
     from linter.model.source import Location, Span

@@ -7,7 +7,13 @@ from typing import NamedTuple
 
 from linter.engine.files import ReadError, read_text
 from linter.engine.ruleset import RuleSet
-from linter.engine.suppressions import PolicyIgnores, SuppressionComment, find_comments, has_comments, policy_ignores
+from linter.engine.suppression_sources import (
+    PolicyIgnores,
+    SuppressionComment,
+    find_comments,
+    has_comments,
+    policy_ignores,
+)
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.model.findings import Notification
