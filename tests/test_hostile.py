@@ -249,7 +249,7 @@ def test_unreadable_file_is_in001(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             raise PermissionError(13, "Permission denied")
         return real_open(path, flags, *args)
 
-    monkeypatch.setattr("linter.files.os.open", refusing_open)
+    monkeypatch.setattr("linter.engine.files.os.open", refusing_open)
     _, log = lint(tmp_path)
     [(rule, line, _, message)] = results(log, "locked.json")
     assert (rule, line) == ("IN001", 1)

@@ -41,7 +41,7 @@ def decode_quoted(text: str, start: int, end: int) -> tuple[str, list[int]]:
         position = match.end()
     chars.extend(text[position:end])
     offsets.extend(range(position, end))
-    offsets.append(end)  # just past the last character, as linter.jsonscan.json_string_offsets does
+    offsets.append(end)  # just past the last character, as linter.model.jsonscan.json_string_offsets does
     return "".join(chars), offsets
 
 
