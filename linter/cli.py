@@ -77,6 +77,21 @@ def _check_config(args: argparse.Namespace) -> Config:
     return config._replace(**changes)
 
 
+def _missing_paths(paths: Sequence[str]) -> list[str]:
+    """The given paths that do not exist (`-`, standard input, aside): a typo must not lint nothing and pass."""
+    return [path for path in paths if path != "-" and not os.path.lexists(path)]
+
+
+def _output_problem(path: Path) -> str | None:
+    """Why a report cannot be written to path, said before any work is done; None when it can."""
+    directory = path.resolve().parent
+    if not directory.exists():
+        return f"--output {path}: directory {directory} does not exist"
+    if not directory.is_dir():
+        return f"--output {path}: {directory} is not a directory"
+    return None
+
+
 def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
     """Write to stdout, or to a temporary file renamed over path so no reader sees half a report."""
     if path is None:
@@ -89,9 +104,15 @@ def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
         return
     import tempfile
 
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    ) as handle:
+    directory = path.resolve().parent
+    try:
+        temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - entered just below, once it exists
+            "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as error:
+        # The temporary file's name means nothing to the person who asked for path: name its directory.
+        raise OSError(error.errno, error.strerror, str(directory)) from None
+    with temporary as handle:
         try:
             writer(handle)
         except BaseException:
@@ -112,6 +133,8 @@ def _command_check(args: argparse.Namespace) -> int:
     from linter.reporters import get_reporter
     from linter.ruleset import build_ruleset
 
+    if args.output is not None and (problem := _output_problem(args.output)) is not None:
+        return _fail(problem)
     config = _check_config(args)
     ruleset = build_ruleset(config)
     report = lint(args.paths, config, ruleset, functools.partial(build_ruleset, config), jobs=args.jobs)
@@ -145,6 +168,10 @@ def _command_check(args: argparse.Namespace) -> int:
         for note in report.notifications:
             where = f"{note.path}: " if note.path else ""
             sys.stderr.write(f"{where}entralint {note.level}: {note.message}\n")
+    if not report.policies and not report.findings:
+        from linter.files import NO_POLICY_FOUND
+
+        sys.stderr.write(NO_POLICY_FOUND)
     return _exit_code(report, config.fail_on)
 
 
@@ -196,6 +223,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if exit.code in (0, None) else 2
     if args.command is None:
         parser.print_help(sys.stderr)
+        return 2
+    missing = _missing_paths(getattr(args, "paths", ()))
+    if missing:
+        # Nothing is read: a report on the other paths would look like a complete one.
+        for path in missing:
+            _fail(f"{path}: no such file or directory")
         return 2
     handlers = {
         "check": _command_check,

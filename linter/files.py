@@ -13,7 +13,10 @@ from typing import NamedTuple
 from linter.loaders import is_candidate
 from linter.source import DecodeError, Span, decode_text
 
-__all__ = ["FileSkip", "ReadError", "discover", "display_path", "glob_matches", "read_text"]
+__all__ = ["NO_POLICY_FOUND", "FileSkip", "ReadError", "discover", "display_path", "glob_matches", "read_text"]
+
+# On stderr when a run read no policy at all, as ruff's "No Python files found": the exit code stays 0.
+NO_POLICY_FOUND = "entralint warning: no policy file found under the given paths\n"
 
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", "__pycache__", ".venv"})
 

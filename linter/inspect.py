@@ -45,4 +45,8 @@ def inspect_paths(paths: Sequence[str], format: str, exclude: Sequence[str], out
         out.write(f"{len(entries)} document{'s' if len(entries) != 1 else ''}\n")
     for problem in problems:
         sys.stderr.write(problem + "\n")
+    if not entries and not problems:
+        from linter.files import NO_POLICY_FOUND
+
+        sys.stderr.write(NO_POLICY_FOUND)
     return 0

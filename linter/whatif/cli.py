@@ -91,9 +91,15 @@ def _load(paths: Sequence[str], exclude: Sequence[str]) -> list[Any]:
     from linter.loaders import load_paths
 
     documents: list[Any] = []
+    problems = 0
     for shown, result in load_paths(paths, exclude, Path.cwd()):
         for problem in result.problems:
             line, column = problem.span.start_line, problem.span.start_column
             sys.stderr.write(f"{shown}:{line}:{column}: {problem.code} {problem.message}\n")
+        problems += len(result.problems)
         documents.extend(result.documents)
+    if not documents and not problems:
+        from linter.files import NO_POLICY_FOUND
+
+        sys.stderr.write(NO_POLICY_FOUND)
     return documents
