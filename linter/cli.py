@@ -15,6 +15,7 @@ from linter.arguments import COMMANDS, parser_for
 if TYPE_CHECKING:
     from linter.config import Config
     from linter.engine import Report
+    from linter.files import StandardInput
 
 __all__ = ["main", "run"]
 
@@ -137,7 +138,10 @@ def _command_check(args: argparse.Namespace) -> int:
         return _fail(problem)
     config = _check_config(args)
     ruleset = build_ruleset(config)
-    report = lint(args.paths, config, ruleset, functools.partial(build_ruleset, config), jobs=args.jobs)
+    stdin = _standard_input(args, config.max_file_size)
+    paths = [] if stdin is not None else args.paths
+    build = functools.partial(build_ruleset, config)
+    report = lint(paths, config, ruleset, build, jobs=args.jobs, stdin=stdin)
     if args.baseline is not None:
         from linter.baseline import BaselineError, apply_baseline
 
@@ -175,6 +179,23 @@ def _command_check(args: argparse.Namespace) -> int:
     return _exit_code(report, config.fail_on)
 
 
+class _UsageError(Exception):
+    """A command line whose parts do not go together; the message says why (exit 2)."""
+
+
+def _standard_input(args: argparse.Namespace, max_size: int) -> StandardInput | None:
+    """Standard input when `-` is the path, as ruff reads it; None when the paths are files."""
+    from linter.files import STDIN, read_standard_input
+
+    if STDIN not in args.paths:
+        if args.stdin_filename is not None:
+            raise _UsageError("--stdin-filename names standard input: give `-` as the path")
+        return None
+    if len(args.paths) > 1:
+        raise _UsageError("`-` (standard input) cannot be combined with other paths")
+    return read_standard_input(args.stdin_filename, max_size)
+
+
 def _command_rules(args: argparse.Namespace) -> int:
     from linter.docs import rules_listing
     from linter.registry import load_rules
@@ -199,15 +220,39 @@ def _command_explain(args: argparse.Namespace) -> int:
 
 
 def _command_inspect(args: argparse.Namespace) -> int:
+    from linter.config import DEFAULT_MAX_FILE_SIZE
     from linter.inspect import inspect_paths
 
-    return inspect_paths(args.paths, args.format, args.exclude or (), sys.stdout)
+    stdin = _standard_input(args, DEFAULT_MAX_FILE_SIZE)
+    paths = [] if stdin is not None else args.paths
+    return inspect_paths(paths, args.format, args.exclude or (), sys.stdout, stdin)
 
 
 def _command_whatif(args: argparse.Namespace) -> int:
+    from linter.config import DEFAULT_MAX_FILE_SIZE
     from linter.whatif.cli import run
 
-    return run(args)
+    stdin = _standard_input(args, DEFAULT_MAX_FILE_SIZE)
+    return run(args, stdin)
+
+
+def _command_init(args: argparse.Namespace) -> int:
+    from linter.config import find_config_file
+    from linter.init_config import InitError, init_config
+
+    try:
+        written, layout = init_config(args.directory)
+    except InitError as error:
+        return _fail(str(error))
+    if layout.tenant_folders:
+        tenants = f"{len(layout.tenant_folders)} tenants, one per folder of {layout.folder or '.'}"
+    else:
+        tenants = "one tenant" if layout.files else "no policy file found; tenants left commented"
+    sys.stdout.write(f"entralint: wrote a starter configuration to {written} ({tenants})\n")
+    outer = find_config_file(args.directory.resolve().parent)
+    if outer is not None:
+        sys.stdout.write(f"entralint: note: it takes precedence over {outer} for the files below it\n")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -236,10 +281,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "explain": _command_explain,
         "inspect": _command_inspect,
         "whatif": _command_whatif,
+        "init": _command_init,
     }
     try:
         return handlers[args.command](args)
-    except (ConfigError, RuleLoadError) as error:
+    except (ConfigError, RuleLoadError, _UsageError) as error:
         return _fail(str(error))
     except BrokenPipeError:
         sys.stderr.close()

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from linter.config import Config
 from linter.file_check import FileOutcome, FileSettings, Notification, Task, check_file, resolve, rule_failure
-from linter.files import FileSkip, discover, display_path, glob_matches
+from linter.files import STDIN, FileSkip, StandardInput, discover, display_path, glob_matches, place_standard_input
 from linter.model import Document, Tenant
 from linter.rule import Finding, Rule, TenantRule
 from linter.ruleset import RuleSet
@@ -96,7 +96,9 @@ def _settings(config: Config) -> FileSettings:
     return FileSettings(config.max_file_size, config.per_policy_ignores)
 
 
-def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: list[FileSkip]) -> dict[str, list[Task]]:
+def _tasks_by_tenant(
+    paths: Sequence[str], config: Config, cwd: Path, skips: list[FileSkip], stdin: StandardInput | None = None
+) -> dict[str, list[Task]]:
     """The files to read, grouped by tenant: given files, plus the unnamed files of their tenants."""
     given_paths = discover(paths, config.exclude, cwd, skips=skips)
     settings = _settings(config)
@@ -104,6 +106,13 @@ def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: lis
     for path in given_paths:
         shown = display_path(path, cwd)
         tasks.setdefault(_tenant_of(shown, config, cwd), []).append((path, shown, True, settings))
+    placed = place_standard_input(stdin, config.exclude, cwd) if stdin is not None else None
+    if stdin is not None and placed is not None:
+        path, shown = placed
+        tenant = "default" if path == STDIN else _tenant_of(shown, config, cwd)
+        tasks.setdefault(tenant, []).append((path, shown, True, settings._replace(stdin=stdin.data)))
+        # Standard input stands in for the file it names: the copy on disk is not the tenant's too.
+        given_paths.append(path)
     for path, shown, tenant in _tenant_context(config, given_paths, set(tasks), cwd):
         tasks[tenant].append((path, shown, False, settings))
     return tasks
@@ -193,6 +202,7 @@ def lint(
     *,
     jobs: int | None = None,
     cwd: Path | None = None,
+    stdin: StandardInput | None = None,
 ) -> Report:
     """A whole run, tenant by tenant: memory holds at most one tenant's documents, never the fleet's.
 
@@ -202,7 +212,7 @@ def lint(
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
-    tasks = _tasks_by_tenant(paths, config, cwd, skips)
+    tasks = _tasks_by_tenant(paths, config, cwd, skips, stdin)
     notifications = [Notification(skip.reason, skip.path) for skip in skips]
     findings: list[Finding] = []
     files: list[str] = []

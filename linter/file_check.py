@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from linter.files import ReadError, read_text
+from linter.files import ReadError, decode_limited, read_text
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.rule import Finding, Level, Rule, Violation
@@ -32,6 +32,7 @@ class FileSettings(NamedTuple):
 
     max_size: int
     per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
+    stdin: bytes | None = None  # the file's bytes when it came from standard input: its path is only a name
 
 
 Task = tuple[str, str, bool, FileSettings]  # path, shown path, given on the command line, settings
@@ -114,7 +115,10 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
     problems: tuple[LoadProblem, ...]
     documents: tuple[Document, ...]
     try:
-        text = read_text(path, settings.max_size)
+        if settings.stdin is None:
+            text = read_text(path, settings.max_size)
+        else:
+            text = decode_limited(settings.stdin, settings.max_size)
     except ReadError as error:
         result_format, documents, problems, text = "", (), (LoadProblem("IN001", str(error), error.span),), ""
     else:

@@ -250,11 +250,11 @@ def test_help_lists_every_command() -> None:
             "whatif",
             "p.json",
             "--user",
-            "u",
+            "11111111-2222-4333-8444-555555555555",
             "--group",
-            "g1",
+            "azuread_group.g1.object_id",
             "--group",
-            "g2",
+            "22222222-2222-4333-8444-555555555555",
             "--no-trusted",
             "--flow",
             "deviceCodeFlow",
@@ -544,6 +544,7 @@ def test_inspect_json_shape() -> None:
 def test_inspect_text_table() -> None:
     result = run_cli(["inspect", "tests/fixtures/cli/tenant/report-only.json"], cwd=REPO)
     assert result.stdout.splitlines() == [
+        "file:line                                     kind                           format          name",
         "tests/fixtures/cli/tenant/report-only.json:1  conditionalAccessPolicy        graph-json      "
         "Block device code flow",
         "1 document",

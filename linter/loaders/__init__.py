@@ -9,12 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.model import Document, LoadProblem
 from linter.source import Span
 
-__all__ = ["LoadResult", "is_candidate", "load_paths", "load_text", "looks_like_policy", "parse_problem"]
+if TYPE_CHECKING:
+    from linter.files import StandardInput
+
+__all__ = [
+    "LoadResult",
+    "format_name",
+    "is_candidate",
+    "load_paths",
+    "load_text",
+    "looks_like_policy",
+    "parse_problem",
+]
 
 SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".ps1")
 
@@ -41,6 +52,26 @@ def is_candidate(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
 
 
+# Text without a telling name (standard input without --stdin-filename): the first line a format starts with.
+_HCL_BLOCK = re.compile(r"^[ \t]*(?:resource|data|variable|locals|module|provider|terraform|output)\b[^\n]*\{", re.M)
+_POWERSHELL = re.compile(
+    r"^[ \t]*(?:\$[\w:]+\s*=|(?:New|Set|Update|Get|Remove|Connect|Import)-\w+|param\s*\(|#requires\b)",
+    re.IGNORECASE | re.M,
+)
+
+
+def format_name(text: str) -> str:
+    """A file name whose suffix picks the loader for text that comes without one: JSON, HCL, PowerShell or YAML."""
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    if start in ("{", "["):
+        return "stdin.json"
+    if _HCL_BLOCK.search(text):
+        return "stdin.tf"
+    if _POWERSHELL.search(text):
+        return "stdin.ps1"
+    return "stdin.yaml"
+
+
 def looks_like_policy(text: str) -> bool:
     return re.search(_POLICY_MARKERS, text, re.IGNORECASE) is not None
 
@@ -60,19 +91,30 @@ def _is_arm(data: Mapping[str, Any]) -> bool:
     return "resources" in data and ("contentVersion" in data or "languageVersion" in data)
 
 
-def load_paths(paths: Sequence[str], exclude: Sequence[str], cwd: Path) -> Iterator[tuple[str, LoadResult]]:
-    """(shown path, result) for every file under paths that holds documents or problems, rules aside.
+def load_paths(
+    paths: Sequence[str], exclude: Sequence[str], cwd: Path, stdin: StandardInput | None = None
+) -> Iterator[tuple[str, LoadResult]]:
+    """(shown path, result) for every file under paths, then standard input, that holds documents or problems.
 
     For commands that show what was read (`inspect`, `whatif`); a file that cannot be read is an
     IN001 problem, as in `check`.
     """
     from linter.config import DEFAULT_MAX_FILE_SIZE
-    from linter.files import ReadError, discover, display_path, read_text
+    from linter.files import ReadError, decode_limited, discover, display_path, place_standard_input, read_text
 
     for path in discover(paths, exclude, cwd):
         shown = display_path(path, cwd)
         try:
             result = load_text(shown, read_text(path, DEFAULT_MAX_FILE_SIZE))
+        except ReadError as error:
+            result = parse_problem("", str(error), error.span)
+        if result is not None:
+            yield shown, result
+    placed = place_standard_input(stdin, exclude, cwd) if stdin is not None else None
+    if stdin is not None and placed is not None:
+        shown = placed[1]
+        try:
+            result = load_text(shown, decode_limited(stdin.data, DEFAULT_MAX_FILE_SIZE))
         except ReadError as error:
             result = parse_problem("", str(error), error.span)
         if result is not None:
@@ -83,7 +125,8 @@ def load_text(path: str, text: str) -> LoadResult | None:
     """Documents and problems of one file; None for a file that holds no policy."""
     # Loaders are imported from their modules, not as `from linter.loaders import x`: importing from
     # a package runs importlib's Python code on every call, which a fleet's thousands of files feel.
-    lower = path.lower()
+    # `-` is standard input without --stdin-filename (linter.files.STDIN): its content picks the loader.
+    lower = path.lower() if path != "-" else format_name(text)
     if lower.endswith(".tf"):
         from linter.loaders.terraform_hcl import load as load_hcl
 
