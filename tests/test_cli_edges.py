@@ -341,3 +341,37 @@ def test_whatif_refuses_values_that_are_not_ids(option: list[str], message: str)
     result = run_cli(["whatif", "examples/graph", *option], cwd=REPO)
     assert (result.code, result.stdout) == (2, "")
     assert f"entralint whatif: error: {message}" in result.stderr
+
+
+def _every_option() -> dict[str, list[str]]:
+    """Each command's option strings, as argparse knows them."""
+    import argparse
+
+    from linter.arguments import parser_for
+
+    [commands] = [action for action in parser_for()._actions if isinstance(action, argparse._SubParsersAction)]
+    return {
+        name: [option for action in sub._actions for option in action.option_strings if option not in ("-h", "--help")]
+        for name, sub in commands.choices.items()
+    }
+
+
+def test_docs_cli_lists_every_command_and_option() -> None:
+    text = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    for command, options in _every_option().items():
+        assert f"\nentralint {command} " in text, command  # in the synopsis
+        for option in options:
+            assert f"`{option}" in text or f"`{command} {option}" in text or f"/`{option}" in text, (command, option)
+
+
+def test_docs_promise_no_release_that_does_not_exist() -> None:
+    import re
+
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert not re.search(r"^fix\s*=", pyproject, re.M), "no --fix exists: no fix extra"
+    for path in [REPO / "README.md", REPO / "action.yml", *sorted((REPO / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"pip install entralint\b(?!\S)", text), path
+        assert "[fix]" not in text and "--fix" not in text, path
+        assert not re.search(r"rev: v\d", text) and not re.search(r"entralint/entralint@v\d", text), path
+        assert "PyPI" not in text, path
