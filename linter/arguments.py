@@ -59,7 +59,7 @@ def parser_for(command: str | None = None) -> argparse.ArgumentParser:
         formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"entralint {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", help="one of:")
     for name, add_parser in COMMANDS.items():
         if command is None or command == name:
             add_parser(commands)
@@ -73,7 +73,10 @@ def _add_check_parser(commands: Any) -> None:
         epilog=EXIT_CODES,
         formatter_class=_HelpFormatter,
     )
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files and directories (default: .)")
+    check.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files and directories, or - for stdin (default: .)"
+    )
+    add_stdin_filename(check)
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="default: text")
     check.add_argument(
         "--output", type=Path, metavar="FILE", help="write the report to FILE (atomically) instead of stdout"
@@ -110,29 +113,65 @@ def _add_check_parser(commands: Any) -> None:
     )
 
 
+def add_stdin_filename(parser: argparse.ArgumentParser) -> None:
+    """--stdin-filename, for every command that reads paths: the name of what `-` reads, as in ruff."""
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="with the path -: the name standard input is shown under and whose format and config it takes",
+    )
+
+
 def _add_rules_parser(commands: Any) -> None:
     rules = commands.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    rules.add_argument("--rules-dir", action="append", type=Path, metavar="DIR")
+    rules.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text: one line per rule; json: with tags and options; markdown: the README's table (default: text)",
+    )
+    rules.add_argument(
+        "--rules-dir", action="append", type=Path, metavar="DIR", help="list the rules in DIR too (repeatable)"
+    )
 
 
 def _add_explain_parser(commands: Any) -> None:
     explain = commands.add_parser("explain", help="print one rule's documentation")
-    explain.add_argument("code", metavar="ID")
-    explain.add_argument("--rules-dir", action="append", type=Path, metavar="DIR")
+    explain.add_argument("code", metavar="ID", help="a rule code (CA002) or kebab-case name")
+    explain.add_argument(
+        "--rules-dir", action="append", type=Path, metavar="DIR", help="look for the rule in DIR too (repeatable)"
+    )
 
 
 def _add_inspect_parser(commands: Any) -> None:
     inspect = commands.add_parser("inspect", help="print the documents entralint found, normalized")
-    inspect.add_argument("paths", nargs="+", metavar="PATH")
-    inspect.add_argument("--format", choices=("text", "json"), default="text")
-    inspect.add_argument("--exclude", action="append", metavar="GLOB")
+    inspect.add_argument("paths", nargs="+", metavar="PATH", help="files and directories, or - for stdin")
+    add_stdin_filename(inspect)
+    inspect.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: a table of documents; json: each document normalized (default: text)",
+    )
+    inspect.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
+
+
+def _add_init_parser(commands: Any) -> None:
+    init = commands.add_parser("init", help="write a starter configuration; never overwrites one")
+    init.add_argument(
+        "directory",
+        nargs="?",
+        default=".",
+        type=Path,
+        metavar="DIR",
+        help="the repository's policy directory; the configuration is written there (default: .)",
+    )
 
 
 def _add_whatif_parser(commands: Any) -> None:
     from linter.commands.whatif import add_parser
 
-    add_parser(commands)
+    add_stdin_filename(add_parser(commands))
 
 
 COMMANDS: dict[str, Callable[[Any], None]] = {
@@ -141,6 +180,7 @@ COMMANDS: dict[str, Callable[[Any], None]] = {
     "explain": _add_explain_parser,
     "inspect": _add_inspect_parser,
     "whatif": _add_whatif_parser,
+    "init": _add_init_parser,
 }
 
 

@@ -14,6 +14,7 @@ from linter.arguments import COMMANDS, parser_for
 
 if TYPE_CHECKING:
     from linter.engine.config import Config
+    from linter.engine.files import StandardInput
     from linter.model.findings import Report
 
 __all__ = ["main", "run"]
@@ -77,6 +78,21 @@ def _check_config(args: argparse.Namespace) -> Config:
     return config._replace(**changes)
 
 
+def _missing_paths(paths: Sequence[str]) -> list[str]:
+    """The given paths that do not exist (`-`, standard input, aside): a typo must not lint nothing and pass."""
+    return [path for path in paths if path != "-" and not os.path.lexists(path)]
+
+
+def _output_problem(path: Path) -> str | None:
+    """Why a report cannot be written to path, said before any work is done; None when it can."""
+    directory = path.resolve().parent
+    if not directory.exists():
+        return f"--output {path}: directory {directory} does not exist"
+    if not directory.is_dir():
+        return f"--output {path}: {directory} is not a directory"
+    return None
+
+
 def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
     """Write to stdout, or to a temporary file renamed over path so no reader sees half a report."""
     if path is None:
@@ -89,9 +105,15 @@ def _write_output(path: Path | None, writer: Callable[[IO[str]], None]) -> None:
         return
     import tempfile
 
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    ) as handle:
+    directory = path.resolve().parent
+    try:
+        temporary = tempfile.NamedTemporaryFile(  # noqa: SIM115 - entered just below, once it exists
+            "w", encoding="utf-8", dir=directory, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as error:
+        # The temporary file's name means nothing to the person who asked for path: name its directory.
+        raise OSError(error.errno, error.strerror, str(directory)) from None
+    with temporary as handle:
         try:
             writer(handle)
         except BaseException:
@@ -112,9 +134,14 @@ def _command_check(args: argparse.Namespace) -> int:
     from linter.engine.run import lint
     from linter.reporters import get_reporter
 
+    if args.output is not None and (problem := _output_problem(args.output)) is not None:
+        return _fail(problem)
     config = _check_config(args)
     ruleset = build_ruleset(config)
-    report = lint(args.paths, config, ruleset, functools.partial(build_ruleset, config), jobs=args.jobs)
+    stdin = _standard_input(args, config.max_file_size)
+    paths = [] if stdin is not None else args.paths
+    build = functools.partial(build_ruleset, config)
+    report = lint(paths, config, ruleset, build, jobs=args.jobs, stdin=stdin)
     if args.baseline is not None:
         from linter.engine.baseline import BaselineError, apply_baseline
 
@@ -145,7 +172,28 @@ def _command_check(args: argparse.Namespace) -> int:
         for note in report.notifications:
             where = f"{note.path}: " if note.path else ""
             sys.stderr.write(f"{where}entralint {note.level}: {note.message}\n")
+    if not report.policies and not report.findings:
+        from linter.engine.files import NO_POLICY_FOUND
+
+        sys.stderr.write(NO_POLICY_FOUND)
     return _exit_code(report, config.fail_on)
+
+
+class _UsageError(Exception):
+    """A command line whose parts do not go together; the message says why (exit 2)."""
+
+
+def _standard_input(args: argparse.Namespace, max_size: int) -> StandardInput | None:
+    """Standard input when `-` is the path, as ruff reads it; None when the paths are files."""
+    from linter.engine.files import STDIN, read_standard_input
+
+    if STDIN not in args.paths:
+        if args.stdin_filename is not None:
+            raise _UsageError("--stdin-filename names standard input: give `-` as the path")
+        return None
+    if len(args.paths) > 1:
+        raise _UsageError("`-` (standard input) cannot be combined with other paths")
+    return read_standard_input(args.stdin_filename, max_size)
 
 
 def _command_rules(args: argparse.Namespace) -> int:
@@ -173,14 +221,38 @@ def _command_explain(args: argparse.Namespace) -> int:
 
 def _command_inspect(args: argparse.Namespace) -> int:
     from linter.commands.inspection import inspect_paths
+    from linter.engine.config import DEFAULT_MAX_FILE_SIZE
 
-    return inspect_paths(args.paths, args.format, args.exclude or (), sys.stdout)
+    stdin = _standard_input(args, DEFAULT_MAX_FILE_SIZE)
+    paths = [] if stdin is not None else args.paths
+    return inspect_paths(paths, args.format, args.exclude or (), sys.stdout, stdin)
 
 
 def _command_whatif(args: argparse.Namespace) -> int:
     from linter.commands.whatif import run
+    from linter.engine.config import DEFAULT_MAX_FILE_SIZE
 
-    return run(args)
+    stdin = _standard_input(args, DEFAULT_MAX_FILE_SIZE)
+    return run(args, stdin)
+
+
+def _command_init(args: argparse.Namespace) -> int:
+    from linter.commands.init import InitError, init_config
+    from linter.engine.config import find_config_file
+
+    try:
+        written, layout = init_config(args.directory)
+    except InitError as error:
+        return _fail(str(error))
+    if layout.tenant_folders:
+        tenants = f"{len(layout.tenant_folders)} tenants, one per folder of {layout.folder or '.'}"
+    else:
+        tenants = "one tenant" if layout.files else "no policy file found; tenants left commented"
+    sys.stdout.write(f"entralint: wrote a starter configuration to {written} ({tenants})\n")
+    outer = find_config_file(args.directory.resolve().parent)
+    if outer is not None:
+        sys.stdout.write(f"entralint: note: it takes precedence over {outer} for the files below it\n")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,16 +269,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    missing = _missing_paths(getattr(args, "paths", ()))
+    if missing:
+        # Nothing is read: a report on the other paths would look like a complete one.
+        for path in missing:
+            _fail(f"{path}: no such file or directory")
+        return 2
     handlers = {
         "check": _command_check,
         "rules": _command_rules,
         "explain": _command_explain,
         "inspect": _command_inspect,
         "whatif": _command_whatif,
+        "init": _command_init,
     }
     try:
         return handlers[args.command](args)
-    except (ConfigError, RuleLoadError) as error:
+    except (ConfigError, RuleLoadError, _UsageError) as error:
         return _fail(str(error))
     except BrokenPipeError:
         sys.stderr.close()

@@ -233,7 +233,8 @@ def test_related_locations_for_findings_about_several_policies(tmp_path: Path) -
 def test_unreadable_paths_are_notifications(tmp_path: Path) -> None:
     write(tmp_path, "policy.json", (TENANT / "report-only.json").read_text(encoding="utf-8"))
     os.mkfifo(tmp_path / "pipe.json")
-    _, log = sarif(["--isolated", "--select", "CA001,IN", ".", "missing.yaml"], cwd=tmp_path)
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "gone.json")
+    _, log = sarif(["--isolated", "--select", "CA001,IN", "."], cwd=tmp_path)
     run = check_log(log)
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is True
@@ -242,7 +243,7 @@ def test_unreadable_paths_are_notifications(tmp_path: Path) -> None:
         for note in invocation["toolExecutionNotifications"]
     ]
     assert sorted(notes) == [
-        ("warning", "no such file or directory", "missing.yaml"),
+        ("warning", "cannot be read: No such file or directory", "dangling.json"),
         ("warning", "not a regular file (FIFO, socket or device); never opened", "pipe.json"),
     ]
     assert located(run) == [("CA001", "policy.json", 8, 48)]

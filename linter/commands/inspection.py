@@ -6,19 +6,24 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from linter.model import to_plain
+
+if TYPE_CHECKING:
+    from linter.engine.files import StandardInput
 
 __all__ = ["inspect_paths"]
 
 
-def inspect_paths(paths: Sequence[str], format: str, exclude: Sequence[str], out: IO[str]) -> int:
+def inspect_paths(
+    paths: Sequence[str], format: str, exclude: Sequence[str], out: IO[str], stdin: StandardInput | None = None
+) -> int:
     from linter.engine.documents import load_paths
 
     entries: list[dict[str, Any]] = []
     problems: list[str] = []
-    for shown, result in load_paths(paths, exclude, Path.cwd()):
+    for shown, result in load_paths(paths, exclude, Path.cwd(), stdin):
         problems.extend(
             f"{shown}:{problem.span.start_line}:{problem.span.start_column}: {problem.code} {problem.message}"
             for problem in result.problems
@@ -38,11 +43,17 @@ def inspect_paths(paths: Sequence[str], format: str, exclude: Sequence[str], out
         json.dump(entries, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
-        width = max((len(f"{entry['file']}:{entry['line']}") for entry in entries), default=0)
+        header = "file:line"
+        width = max([len(header), *(len(f"{entry['file']}:{entry['line']}") for entry in entries)])
+        out.write(f"{header:<{width}}  {'kind':<29}  {'format':<14}  name\n")
         for entry in entries:
             where = f"{entry['file']}:{entry['line']}"
             out.write(f"{where:<{width}}  {entry['kind']:<29}  {entry['source_format']:<14}  {entry['name']}\n")
         out.write(f"{len(entries)} document{'s' if len(entries) != 1 else ''}\n")
     for problem in problems:
         sys.stderr.write(problem + "\n")
+    if not entries and not problems:
+        from linter.engine.files import NO_POLICY_FOUND
+
+        sys.stderr.write(NO_POLICY_FOUND)
     return 0

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["Config", "ConfigError", "find_config_file", "load_config"]
+__all__ = ["Config", "ConfigError", "config_file_in", "find_config_file", "load_config"]
 
 # In one directory a file of entralint's own wins over pyproject.toml, as ruff.toml does over it for ruff.
 CONFIG_FILES = (".entralint.toml", ".entralint.yaml", ".entralint.yml", "pyproject.toml")
@@ -72,13 +72,21 @@ def _read_section(path: Path) -> dict[str, Any] | None:
     return documents[0]
 
 
+def config_file_in(directory: Path) -> Path | None:
+    """The file of this directory that holds entralint settings (an empty .entralint.toml counts), if any."""
+    for name in CONFIG_FILES:
+        candidate = directory / name
+        if candidate.is_file() and _read_section(candidate) is not None:
+            return candidate
+    return None
+
+
 def find_config_file(start: Path) -> Path | None:
     """The nearest config file holding entralint settings, walking up from start."""
     for directory in (start, *start.parents):
-        for name in CONFIG_FILES:
-            candidate = directory / name
-            if candidate.is_file() and _read_section(candidate) is not None:
-                return candidate
+        found = config_file_in(directory)
+        if found is not None:
+            return found
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from linter.engine.files import ReadError, read_text
+from linter.engine.files import ReadError, decode_limited, read_text
 from linter.engine.ruleset import RuleSet
 from linter.engine.suppression_sources import (
     PolicyIgnores,
@@ -28,6 +28,7 @@ class FileSettings(NamedTuple):
 
     max_size: int
     per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
+    stdin: bytes | None = None  # the file's bytes when it came from standard input: its path is only a name
 
 
 Task = tuple[str, str, bool, FileSettings]  # path, shown path, given on the command line, settings
@@ -110,7 +111,10 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
     problems: tuple[LoadProblem, ...]
     documents: tuple[Document, ...]
     try:
-        text = read_text(path, settings.max_size)
+        if settings.stdin is None:
+            text = read_text(path, settings.max_size)
+        else:
+            text = decode_limited(settings.stdin, settings.max_size)
     except ReadError as error:
         result_format, documents, problems, text = "", (), (LoadProblem("IN001", str(error), error.span),), ""
     else:

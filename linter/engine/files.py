@@ -13,7 +13,26 @@ from typing import NamedTuple
 from linter.loaders import is_candidate
 from linter.model.source import DecodeError, Span, as_posix, decode_text, display_path
 
-__all__ = ["FileSkip", "ReadError", "discover", "display_path", "glob_matches", "read_text"]
+__all__ = [
+    "NO_POLICY_FOUND",
+    "STDIN",
+    "FileSkip",
+    "ReadError",
+    "StandardInput",
+    "decode_limited",
+    "discover",
+    "display_path",
+    "glob_matches",
+    "place_standard_input",
+    "read_standard_input",
+    "read_text",
+]
+
+# `-` among the paths: the file comes from standard input, and without --stdin-filename this is its name.
+STDIN = "-"
+
+# On stderr when a run read no policy at all, as ruff's "No Python files found": the exit code stays 0.
+NO_POLICY_FOUND = "entralint warning: no policy file found under the given paths\n"
 
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn", "node_modules", ".terraform", "__pycache__", ".venv"})
 
@@ -23,6 +42,13 @@ class FileSkip(NamedTuple):
 
     path: str
     reason: str
+
+
+class StandardInput(NamedTuple):
+    """A file read from standard input, and the name --stdin-filename gives it (display, format, configuration)."""
+
+    data: bytes
+    name: str | None = None
 
 
 class ReadError(Exception):
@@ -163,6 +189,38 @@ def _plain_file(entry: os.DirEntry[str]) -> bool:
         return entry.is_file(follow_symlinks=False)
     except OSError:
         return False
+
+
+def read_standard_input(name: str | None, max_size: int) -> StandardInput:
+    """Standard input's bytes, at most one past max_size: enough to report it too large without holding more."""
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        data: bytes = stream.read(max_size + 1)
+    else:  # a text stream without bytes underneath (a test's StringIO)
+        data = sys.stdin.read(max_size + 1).encode("utf-8")
+    return StandardInput(data, name)
+
+
+def place_standard_input(stdin: StandardInput, exclude: Sequence[str], cwd: Path) -> tuple[str, str] | None:
+    """(path, shown path) of standard input: `-` without a name; None when its name is excluded, as ruff does."""
+    if stdin.name is None:
+        return STDIN, STDIN
+    path = os.path.normpath(Path(stdin.name) if Path(stdin.name).is_absolute() else cwd / stdin.name)
+    if _excluded(path, exclude, cwd):
+        return None
+    return path, display_path(path, cwd)
+
+
+def decode_limited(data: bytes, max_size: int) -> str:
+    """The decoded text of a file's bytes read whole (standard input), under the same limit as a file's."""
+    if len(data) > max_size:
+        raise ReadError(f"standard input is over the {max_size:,}-byte limit (--max-file-size)")
+    try:
+        return decode_text(data)
+    except DecodeError as error:
+        raise ReadError(str(error), Span.point(error.line, error.column)) from None
 
 
 def read_text(path: str, max_size: int) -> str:

@@ -10,7 +10,15 @@ from typing import NamedTuple
 
 from linter.engine.config import Config
 from linter.engine.file_check import FileOutcome, FileSettings, Task, check_file, resolve, rule_failure
-from linter.engine.files import FileSkip, discover, display_path, glob_matches
+from linter.engine.files import (
+    STDIN,
+    FileSkip,
+    StandardInput,
+    discover,
+    display_path,
+    glob_matches,
+    place_standard_input,
+)
 from linter.engine.ruleset import RuleSet
 from linter.engine.workers import Workers, default_jobs, worker_ruleset
 from linter.model import Document, Tenant
@@ -84,7 +92,9 @@ def _settings(config: Config) -> FileSettings:
     return FileSettings(config.max_file_size, config.per_policy_ignores)
 
 
-def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: list[FileSkip]) -> dict[str, list[Task]]:
+def _tasks_by_tenant(
+    paths: Sequence[str], config: Config, cwd: Path, skips: list[FileSkip], stdin: StandardInput | None = None
+) -> dict[str, list[Task]]:
     """The files to read, grouped by tenant: given files, plus the unnamed files of their tenants."""
     given_paths = discover(paths, config.exclude, cwd, skips=skips)
     settings = _settings(config)
@@ -92,6 +102,13 @@ def _tasks_by_tenant(paths: Sequence[str], config: Config, cwd: Path, skips: lis
     for path in given_paths:
         shown = display_path(path, cwd)
         tasks.setdefault(_tenant_of(shown, config, cwd), []).append((path, shown, True, settings))
+    placed = place_standard_input(stdin, config.exclude, cwd) if stdin is not None else None
+    if stdin is not None and placed is not None:
+        path, shown = placed
+        tenant = "default" if path == STDIN else _tenant_of(shown, config, cwd)
+        tasks.setdefault(tenant, []).append((path, shown, True, settings._replace(stdin=stdin.data)))
+        # Standard input stands in for the file it names: the copy on disk is not the tenant's too.
+        given_paths.append(path)
     for path, shown, tenant in _tenant_context(config, given_paths, set(tasks), cwd):
         tasks[tenant].append((path, shown, False, settings))
     return tasks
@@ -181,6 +198,7 @@ def lint(
     *,
     jobs: int | None = None,
     cwd: Path | None = None,
+    stdin: StandardInput | None = None,
 ) -> Report:
     """A whole run, tenant by tenant: memory holds at most one tenant's documents, never the fleet's.
 
@@ -190,7 +208,7 @@ def lint(
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
-    tasks = _tasks_by_tenant(paths, config, cwd, skips)
+    tasks = _tasks_by_tenant(paths, config, cwd, skips, stdin)
     notifications = [Notification(skip.reason, skip.path) for skip in skips]
     findings: list[Finding] = []
     files: list[str] = []

@@ -6,18 +6,39 @@ tree-sitter, a run over HCL never pays for YAML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
 
-__all__ = ["LoadResult", "is_candidate", "load_text"]
+__all__ = ["LoadResult", "format_name", "is_candidate", "load_text"]
 
 SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".ps1")
 
 
 def is_candidate(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
+
+
+# Text without a telling name (standard input without --stdin-filename): the first line a format starts with.
+_HCL_BLOCK = re.compile(r"^[ \t]*(?:resource|data|variable|locals|module|provider|terraform|output)\b[^\n]*\{", re.M)
+_POWERSHELL = re.compile(
+    r"^[ \t]*(?:\$[\w:]+\s*=|(?:New|Set|Update|Get|Remove|Connect|Import)-\w+|param\s*\(|#requires\b)",
+    re.IGNORECASE | re.M,
+)
+
+
+def format_name(text: str) -> str:
+    """A file name whose suffix picks the loader for text that comes without one: JSON, HCL, PowerShell or YAML."""
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    if start in ("{", "["):
+        return "stdin.json"
+    if _HCL_BLOCK.search(text):
+        return "stdin.tf"
+    if _POWERSHELL.search(text):
+        return "stdin.ps1"
+    return "stdin.yaml"
 
 
 def _is_plan(data: Mapping[str, Any]) -> bool:
@@ -35,7 +56,8 @@ def load_text(path: str, text: str) -> LoadResult | None:
     """Documents and problems of one file; None for a file that holds no policy."""
     # Loaders are imported from their modules, not as `from linter.loaders import x`: importing from
     # a package runs importlib's Python code on every call, which a fleet's thousands of files feel.
-    lower = path.lower()
+    # `-` is standard input without --stdin-filename (linter.engine.files.STDIN): its content picks the loader.
+    lower = path.lower() if path != "-" else format_name(text)
     if lower.endswith(".tf"):
         from linter.loaders.hcl.terraform import load as load_hcl
 

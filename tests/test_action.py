@@ -1,0 +1,128 @@
+"""The GitHub Action's shell steps, run as a runner would run them: the venv layout of each OS, and exit code 2."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+
+ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+STEPS = ACTION["runs"]["steps"]
+BASH = shutil.which("bash")
+pytestmark = pytest.mark.skipif(BASH is None, reason="bash is not installed")
+
+
+def _step(key: str, value: str) -> dict[str, Any]:
+    return next(step for step in STEPS if step.get(key) == value)
+
+
+def _executable(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n" + text, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def _run_step(
+    step: dict[str, Any], tmp_path: Path, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    output = tmp_path / "github_output"
+    output.unlink(missing_ok=True)
+    process = subprocess.run(
+        [str(BASH), "-e", "-c", step["run"]],  # GitHub runs `shell: bash` as bash --noprofile --norc -eo pipefail
+        env={**os.environ, "RUNNER_TEMP": str(tmp_path), "GITHUB_OUTPUT": str(output), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    return process, _outputs(output)
+
+
+@pytest.mark.parametrize(
+    ("runner_os", "python", "program"),
+    [
+        ("Linux", "python3", "entralint-venv/bin/entralint"),
+        ("macOS", "python3", "entralint-venv/bin/entralint"),
+        ("Windows", "python", "entralint-venv/Scripts/entralint.exe"),
+    ],
+)
+def test_install_uses_the_venv_layout_of_each_runner(tmp_path: Path, runner_os: str, python: str, program: str) -> None:
+    # Stand-ins for the runner's Python and the venv's: they record how they were called.
+    shims = tmp_path / "shims"
+    venv_bin, venv_python = ("Scripts", "Scripts/python.exe") if runner_os == "Windows" else ("bin", "bin/python")
+    _executable(
+        shims / python,
+        f'echo "{python} $*" >> "$RUNNER_TEMP/calls"\n'
+        f'mkdir -p "$3/{venv_bin}"\n'
+        f'printf \'#!/bin/sh\\necho "venv-python $*" >> "$RUNNER_TEMP/calls"\\n\' > "$3/{venv_python}"\n'
+        f'chmod +x "$3/{venv_python}"\n',
+    )
+    env = {"RUNNER_OS": runner_os, "PATH": f"{shims}{os.pathsep}{os.environ['PATH']}", "ACTION_PATH": "/action"}
+    process, outputs = _run_step(_step("id", "install"), tmp_path, {**env, "INSTALL": ""})
+    assert process.returncode == 0, process.stderr
+    assert outputs == {"entralint": f"{tmp_path}/{program}"}
+    assert (tmp_path / "calls").read_text(encoding="utf-8").splitlines() == [
+        f"{python} -m venv {tmp_path}/entralint-venv",
+        "venv-python -m pip install --quiet /action",
+    ]
+    pinned = "entralint @ git+https://github.com/entralint/entralint@0123456789abcdef0123456789abcdef01234567"
+    (tmp_path / "calls").unlink()
+    shutil.rmtree(tmp_path / "entralint-venv")
+    process, _ = _run_step(_step("id", "install"), tmp_path, {**env, "INSTALL": pinned})
+    assert process.returncode == 0, process.stderr
+    assert (tmp_path / "calls").read_text(encoding="utf-8").splitlines()[
+        -1
+    ] == f"venv-python -m pip install --quiet {pinned}"
+
+
+def _run_entralint(tmp_path: Path, paths: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    entralint = _executable(tmp_path / "bin" / "entralint", f'cd "{REPO}" && exec "{sys.executable}" -m linter "$@"\n')
+    env = {"ENTRALINT": str(entralint), "PATHS": paths, "CONFIG": "", "CATEGORY": "entralint", "FAIL_ON": "warning"}
+    return _run_step(_step("id", "run"), tmp_path, env)
+
+
+@pytest.mark.parametrize(("paths", "code"), [("tests/fixtures/cli/tenant/package.json", "0"), ("examples", "1")])
+def test_a_run_that_worked_hands_its_log_to_the_upload(tmp_path: Path, paths: str, code: str) -> None:
+    process, outputs = _run_entralint(tmp_path, paths)
+    assert process.returncode == 0, process.stderr
+    assert outputs == {"exit-code": code, "sarif-file": f"{tmp_path}/entralint.sarif"}
+    assert (tmp_path / "entralint.sarif").stat().st_size > 0
+    assert "::error" not in process.stdout
+
+
+def test_exit_2_fails_the_step_with_one_message_and_no_log_to_upload(tmp_path: Path) -> None:
+    process, outputs = _run_entralint(tmp_path, "polices")
+    assert process.returncode == 2
+    assert outputs == {"exit-code": "2"}
+    assert process.stderr == "entralint: error: polices: no such file or directory\n"
+    assert process.stdout.count("::error") == 1
+    assert "no SARIF was uploaded" in process.stdout
+
+
+def test_the_steps_after_a_failed_run_are_skipped() -> None:
+    # A step without always() or failure() in its condition is skipped once a step before it failed.
+    upload = next(step for step in STEPS if step.get("uses", "").startswith("github/codeql-action/upload-sarif"))
+    fail_on_findings = _step("name", "Fail on findings")
+    for step in (upload, fail_on_findings):
+        assert not any(word in step["if"] for word in ("always()", "failure()", "cancelled()")), step["name"]
+    assert fail_on_findings["if"] == "${{ steps.run.outputs.exit-code == '1' }}"
+
+
+def test_every_shell_step_uses_bash_which_every_hosted_runner_has() -> None:
+    assert {step["shell"] for step in STEPS if "run" in step} == {"bash"}

@@ -1,0 +1,173 @@
+"""`entralint init`: a starter configuration that loads, records the tenant layout, and never overwrites."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from linter.engine.config import Config, load_config
+from tests.conftest import REPO, run_cli, write
+
+EXAMPLES = REPO / "examples"
+GUID = "11111111-2222-4333-8444-555555555555"
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+def _validate_against_schema(section: dict[str, Any]) -> None:
+    import jsonschema
+
+    from linter.loaders.normalize.schema import load_schema
+
+    jsonschema.Draft202012Validator(load_schema("config")).validate(section)
+
+
+def _tenant_copies(root: Path, *names: str) -> None:
+    for name in names:
+        shutil.copytree(EXAMPLES / "graph", root / "tenants" / name)
+
+
+def test_one_tenant_in_several_formats_is_one_tenant(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    result = run_cli(["init"], cwd=tmp_path)
+    assert (result.code, result.stderr) == (0, "")
+    written = tmp_path / ".entralint.toml"
+    assert (
+        result.stdout == f"entralint: wrote a starter configuration to {Path('.') / '.entralint.toml'} (one tenant)\n"
+    )
+    section = tomllib.loads(written.read_text(encoding="utf-8"))
+    assert section == {"tenants": {tmp_path.name: ["examples/**"]}}
+    _validate_against_schema(section)
+    config = load_config(None, cwd=tmp_path)
+    assert (config.source, config.tenants) == (written, {tmp_path.name: ("examples/**",)})
+
+
+def test_sub_folders_holding_one_tenant_each_become_tenant_directories(tmp_path: Path) -> None:
+    _tenant_copies(tmp_path, "contoso", "fabrikam")
+    result = run_cli(["init"], cwd=tmp_path)
+    assert result.code == 0
+    assert result.stdout.endswith("(2 tenants, one per folder of tenants)\n")
+    text = (tmp_path / ".entralint.toml").read_text(encoding="utf-8")
+    assert "(contoso, fabrikam)" in text
+    assert load_config(None, cwd=tmp_path).tenant_directories == ("tenants/*",)
+    # The tenants it recorded are the tenants a check sees.
+    report = run_cli(["check", "--select", "CA001", "--format", "json", "."], cwd=tmp_path).json()
+    assert report["files"] > 0
+
+
+def test_sub_folders_of_one_tenant_split_by_subject_stay_one_tenant(tmp_path: Path) -> None:
+    graph = EXAMPLES / "graph"
+    shutil.copytree(graph / "Identity", tmp_path / "policies" / "conditional-access")
+    shutil.copytree(graph / "Policies", tmp_path / "policies" / "token-lifetime")
+    assert run_cli(["init"], cwd=tmp_path).code == 0
+    assert load_config(None, cwd=tmp_path).tenants == {tmp_path.name: ("policies/**",)}
+
+
+def test_a_policy_file_beside_the_sub_folders_keeps_one_tenant(tmp_path: Path) -> None:
+    _tenant_copies(tmp_path, "contoso", "fabrikam")
+    shutil.copy(EXAMPLES / "mfa" / "mfa-service-settings.yaml", tmp_path / "tenants" / "mfa.yaml")
+    assert run_cli(["init"], cwd=tmp_path).code == 0
+    config = load_config(None, cwd=tmp_path)
+    assert (config.tenants, config.tenant_directories) == ({tmp_path.name: ("tenants/**",)}, ())
+
+
+def test_pyproject_gets_the_section_appended_and_keeps_every_byte_it_had(tmp_path: Path) -> None:
+    before = '[project]\nname = "policies"\n\n[tool.ruff]\nline-length = 100'  # no final newline
+    write(tmp_path, "pyproject.toml", before)
+    _tenant_copies(tmp_path, "contoso", "fabrikam")
+    result = run_cli(["init"], cwd=tmp_path)
+    assert result.code == 0
+    assert not (tmp_path / ".entralint.toml").exists()
+    after = (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
+    assert after.startswith(before + "\n\n")
+    document = tomllib.loads(after)
+    assert document["tool"]["ruff"] == {"line-length": 100}
+    section = document["tool"]["entralint"]
+    assert section == {"tenant-directories": ["tenants/*"]}
+    _validate_against_schema(section)
+    config = load_config(None, cwd=tmp_path)
+    assert (config.source, config.tenant_directories) == (tmp_path / "pyproject.toml", ("tenants/*",))
+
+
+def test_the_emergency_access_section_is_commented_and_loads_once_filled_in(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "graph", tmp_path / "graph")
+    assert run_cli(["init"], cwd=tmp_path).code == 0
+    text = (tmp_path / ".entralint.toml").read_text(encoding="utf-8")
+    assert "emergency-access" not in tomllib.loads(text).get("rules", {}).get("CA008", {})
+    commented = [line for line in text.splitlines() if "emergency-access = [" in line]
+    assert commented and all(line.startswith("# ") for line in commented)
+    assert "entralint cannot tell which accounts they are" in text
+    # What the comment tells a person to do gives a valid configuration.
+    break_glass = "7a1d2c3b-4e5f-4a6b-9c8d-2e3f4a5b6c7d"
+    filled_in = "\n".join(
+        line.removeprefix("# ").replace("00000000-0000-0000-0000-000000000000", break_glass)
+        if line.startswith(("# [rules.", "# emergency-access"))
+        else line
+        for line in text.splitlines()
+    )
+    (tmp_path / ".entralint.toml").write_text(filled_in, encoding="utf-8")
+    config = load_config(None, cwd=tmp_path)
+    assert config.rule_options == {code: {"emergency-access": [break_glass]} for code in ("CA008", "CA010", "CA011")}
+    # The sample tenant's blocks exclude its break-glass group: CA008 is now on, and satisfied.
+    assert run_cli(["check", "--select", "CA008", "."], cwd=tmp_path).code == 0
+    (tmp_path / ".entralint.toml").write_text(filled_in.replace(break_glass, GUID), encoding="utf-8")
+    other = run_cli(["check", "--select", "CA008", "--format", "json", "."], cwd=tmp_path)
+    assert other.code == 1
+    assert {finding["code"] for finding in other.json()["findings"]} == {"CA008"}
+
+
+def test_no_policy_file_leaves_the_tenants_commented(tmp_path: Path) -> None:
+    result = run_cli(["init"], cwd=tmp_path)
+    assert result.code == 0
+    assert result.stdout.endswith("(no policy file found; tenants left commented)\n")
+    text = (tmp_path / ".entralint.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(text) == {}
+    assert load_config(None, cwd=tmp_path) == Config(root=tmp_path.resolve(), source=tmp_path / ".entralint.toml")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (".entralint.toml", ""),
+        (".entralint.yaml", "select: [CA]\n"),
+        ("pyproject.toml", '[project]\nname = "x"\n\n[tool.entralint]\nfail-on = "error"\n'),
+    ],
+)
+def test_an_existing_configuration_is_never_overwritten(tmp_path: Path, name: str, text: str) -> None:
+    existing = write(tmp_path, name, text)
+    shutil.copytree(EXAMPLES / "graph", tmp_path / "graph")
+    result = run_cli(["init"], cwd=tmp_path)
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"entralint: error: {Path('.') / name} already configures entralint; `entralint init` never overwrites it\n"
+    )
+    assert existing.read_text(encoding="utf-8") == text
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([name, "graph"])
+
+
+def test_a_pyproject_without_entralint_settings_is_not_a_configuration(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n')
+    assert run_cli(["init"], cwd=tmp_path).code == 0
+
+
+def test_init_in_a_named_directory_and_a_missing_one(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "graph", tmp_path / "repo" / "graph")
+    assert run_cli(["init", "repo"], cwd=tmp_path).code == 0
+    assert load_config(None, cwd=tmp_path / "repo").tenants == {"repo": ("graph/**",)}
+    missing = run_cli(["init", "nowhere"], cwd=tmp_path)
+    assert (missing.code, missing.stderr) == (2, "entralint: error: nowhere: no such directory\n")
+
+
+def test_a_configuration_further_up_is_mentioned(tmp_path: Path) -> None:
+    outer = write(tmp_path, ".entralint.toml", 'fail-on = "error"\n')
+    (tmp_path / "inner").mkdir()
+    result = run_cli(["init", "inner"], cwd=tmp_path)
+    assert result.code == 0
+    assert f"it takes precedence over {outer} for the files below it" in result.stdout
