@@ -1,0 +1,189 @@
+"""Every warning and error on ../shared/corpus has a verdict in tests/corpus_judgments.yaml (issue 18).
+
+The corpus is linted through the command line only, the three ways it was judged: the whole corpus as one run,
+each sub-folder as one run, and each file alone (as pre-commit passes files). A judged false positive is an
+xfail until the fix that issue 18 asks for lands; then it turns into a strict XPASS failure, and its row goes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import CORPUS, run_cli
+
+JUDGMENTS_FILE = Path(__file__).resolve().parent / "corpus_judgments.yaml"
+RUN_MODES = ("corpus", "folder", "file")
+VERDICTS = ("true-positive", "false-positive", "debatable")
+# Files of the corpus that only describe it.
+CORPUS_METADATA = frozenset({"MANIFEST.tsv", "README.md"})
+
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One finding of one run, reduced to what a judgment is keyed by."""
+
+    mode: str
+    file: str
+    code: str
+    level: str
+    policy: str
+    pointer: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Judgment:
+    file: str
+    code: str
+    level: str
+    policy: str
+    pointer: str
+    message: str | None
+    runs: tuple[str, ...]
+    verdict: str
+    reason: str
+    fix: str | None
+
+    def matches(self, finding: Reported) -> bool:
+        return (
+            finding.mode in self.runs
+            and (finding.file, finding.code, finding.level, finding.policy, finding.pointer)
+            == (self.file, self.code, self.level, self.policy, self.pointer)
+            and (self.message is None or re.search(self.message, finding.message) is not None)
+        )
+
+    def describe(self) -> str:
+        subject = f" {self.message!r}" if self.message else ""
+        return f"{self.code} {self.level} {self.file} policy={self.policy!r} pointer={self.pointer!r}{subject}"
+
+
+def load_judgments() -> tuple[dict[str, Any], list[Judgment]]:
+    document = yaml.safe_load(JUDGMENTS_FILE.read_text(encoding="utf-8"))
+    reasons: dict[str, Any] = document["reasons"]
+    judgments = [
+        Judgment(
+            file=row["file"],
+            code=row["code"],
+            level=row["level"],
+            policy=row["policy"],
+            pointer=row["pointer"],
+            message=row.get("message"),
+            runs=tuple(row["runs"]),
+            verdict=row["verdict"],
+            reason=row["reason"],
+            fix=reasons.get(row["reason"], {}).get("fix"),
+        )
+        for row in document["findings"]
+    ]
+    return reasons, judgments
+
+
+def corpus_runs() -> Iterator[tuple[str, Path]]:
+    """The runs the judgments were made on: the corpus, each sub-folder, each file."""
+    yield "corpus", CORPUS
+    folders = sorted(path for path in CORPUS.iterdir() if path.is_dir())
+    for folder in folders:
+        yield "folder", folder
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.name not in CORPUS_METADATA:
+                yield "file", path
+
+
+@cache
+def reported_findings() -> tuple[Reported, ...]:
+    root = CORPUS.resolve()
+    findings: list[Reported] = []
+    for mode, target in corpus_runs():
+        result = run_cli(["check", str(target), "--isolated", "--format", "json", "--fail-on", "never"])
+        assert result.code == 0, f"entralint check {target} exited {result.code}: {result.stderr}"
+        for finding in result.json()["findings"]:
+            findings.append(
+                Reported(
+                    mode=mode,
+                    file=Path(finding["path"]).resolve().relative_to(root).as_posix(),
+                    code=finding["code"],
+                    level=finding["level"],
+                    policy=finding["policy"],
+                    pointer=finding["pointer"],
+                    message=finding["message"],
+                )
+            )
+    return tuple(findings)
+
+
+REASONS, JUDGMENTS = load_judgments()
+
+
+def test_judgments_file_is_well_formed() -> None:
+    for name, reason in REASONS.items():
+        assert reason["verdict"] in VERDICTS, name
+        assert reason["reason"].strip(), name
+        is_false_positive = reason["verdict"] == "false-positive"
+        assert is_false_positive == bool(reason.get("fix")), (
+            f"{name}: what must change is given for false positives only"
+        )
+    keys = [(j.file, j.code, j.level, j.policy, j.pointer, j.message) for j in JUDGMENTS]
+    assert len(keys) == len(set(keys)), "a finding is judged twice"
+    in_order = sorted(keys, key=lambda key: (key[0], key[1], key[3], key[4], key[2], key[5] or ""))
+    assert keys == in_order, "keep the rows sorted by file, code, policy, pointer"
+    for judgment in JUDGMENTS:
+        assert judgment.reason in REASONS, judgment.describe()
+        assert judgment.verdict == REASONS[judgment.reason]["verdict"], judgment.describe()
+        assert judgment.runs and set(judgment.runs) <= set(RUN_MODES), judgment.describe()
+
+
+@needs_corpus
+def test_every_warning_and_error_is_judged() -> None:
+    unjudged = sorted(
+        {
+            f"[{finding.mode}] {finding.code} {finding.level} {finding.file} policy={finding.policy!r} "
+            f"pointer={finding.pointer!r}: {finding.message}"
+            for finding in reported_findings()
+            if finding.level in ("warning", "error") and not any(j.matches(finding) for j in JUDGMENTS)
+        }
+    )
+    assert not unjudged, "judge these in tests/corpus_judgments.yaml:\n" + "\n".join(unjudged)
+
+
+@needs_corpus
+def test_no_judgment_is_stale() -> None:
+    findings = reported_findings()
+    stale = [
+        f"[{mode}] {judgment.describe()}"
+        for judgment in JUDGMENTS
+        for mode in judgment.runs
+        if not any(judgment.matches(finding) and finding.mode == mode for finding in findings)
+    ]
+    assert not stale, "no longer reported; update tests/corpus_judgments.yaml:\n" + "\n".join(stale)
+
+
+def false_positive_cases() -> list[Any]:
+    cases = []
+    for judgment in JUDGMENTS:
+        if judgment.verdict == "false-positive":
+            cases.append(
+                pytest.param(
+                    judgment,
+                    id=f"{judgment.code}:{','.join(judgment.runs)}:{judgment.file[:60]}:{judgment.policy[:40]}:{judgment.pointer}",
+                    marks=pytest.mark.xfail(strict=True, reason=f"issue 18: {judgment.fix}"),
+                )
+            )
+    return cases
+
+
+@needs_corpus
+@pytest.mark.parametrize("judgment", false_positive_cases())
+def test_judged_false_positive_is_not_reported(judgment: Judgment) -> None:
+    still_reported = [finding for finding in reported_findings() if judgment.matches(finding)]
+    assert not still_reported, f"{judgment.describe()}: {still_reported[0].message}"
