@@ -414,8 +414,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for _, path in sources:
         read_csdl(path, model)
     for enum_name, members in ENTRALINT_BETA_ENUM_MEMBERS.items():
-        enum = model.enums[enum_name]
-        for member in members:
+        enum = model.enums.get(enum_name)
+        for member in members if enum is not None else ():
             if member in enum.members:
                 _note(f"the metadata now has {enum_name} {member}: drop it from ENTRALINT_BETA_ENUM_MEMBERS")
             else:
