@@ -361,7 +361,7 @@ def test_corpus_problems_are_real_mistakes_with_plain_messages() -> None:
     assert found == {
         ("AlexFilipin__Conditional", "IN001", ""),  # 209: "sessionControls" written twice
         ("AlexFilipin__Conditional", "IN002", "/conditions/locations"),  # [] where Graph has an object
-        ("AlexFilipin__Conditional", "IN002", "/conditions/clientAppTypes/0"),  # "All" for "all"
+        ("AlexFilipin__Conditional", "IN005", "/conditions/clientAppTypes/0"),  # "All" for "all"
         ("Clutch2View__nis2-condit", "IN002", "/grantControls/builtInControls/0"),  # "compliantNetwork"
         ("topazyo__conditional-acc", "IN002", "/name"),  # `name:` instead of `displayName:`
     }

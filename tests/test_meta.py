@@ -26,6 +26,11 @@ IN_EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     "IN001/fail_yaml_indentation.yaml": [(6, 4, "invalid YAML")],
     "IN002/fail_state_enable.json": [(3, 12, "'enable' at /state is not one of 'enabled'")],
     "IN002/fail_wrong_type.yaml": [(5, 19, "/conditions/users/includeUsers must be an array or null, not a string")],
+    "IN005/fail_letter_case.json": [
+        (3, 12, "'Enabled' at /state is Graph's 'enabled'"),
+        (7, 46, "'Other' at /conditions/clientAppTypes/1 is Graph's 'other'"),
+        (9, 59, "'Block' at /grantControls/builtInControls/0 is Graph's 'block'"),
+    ],
     "IN003/fail_no_reason.yaml": [(1, 27, "suppression of CA009 gives no reason")],
     "IN003/fail_no_reason.tf": [(1, 54, "suppression of CA009 gives no reason")],
     "IN004/fail_unused.yaml": [(2, 17, "suppression of CA004 matches no finding")],

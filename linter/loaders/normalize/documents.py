@@ -14,7 +14,7 @@ from linter.loaders.normalize.graph_shape import (
     shape_in_place,
     split_flags,
 )
-from linter.loaders.normalize.schema import validate
+from linter.loaders.normalize.schema import validate_values
 from linter.loaders.normalize.single_pass import clean_and_check
 from linter.loaders.positions import PositionIndex
 from linter.model import (
@@ -193,6 +193,46 @@ def _remove(data: dict[str, Any], pointer: str) -> bool:
     return True
 
 
+def _as_written(positions: PositionIndex, base: str, pointer: str) -> str:
+    """The source's pointer for a normalized one: `/REF` where normalization made `/rEF` (PascalCase sources).
+
+    Only for problems, so a full look at the source's pointers is affordable; a token the source does
+    not hold (or a format whose pointers are not Graph's) is kept as it is.
+    """
+    written = base
+    for token in split_pointer(pointer):
+        candidate = f"{written}/{escape_pointer(token)}"
+        if positions.span(candidate) is None:
+            prefix = f"{written}/"
+            for key in positions.offsets():
+                rest = key[len(prefix) :] if key.startswith(prefix) else ""
+                if rest and "/" not in rest and lower_first(rest.replace("~1", "/").replace("~0", "~")) == token:
+                    candidate = key
+                    break
+        written = candidate
+    return written
+
+
+def _name_as_written(message: str, pointer: str, written: str) -> str:
+    """The message naming the property as the source wrote it, when normalization respelled it."""
+    tokens, written_tokens = split_pointer(pointer), split_pointer(written)
+    if not tokens or len(written_tokens) < len(tokens) or written_tokens[-1] == tokens[-1]:
+        return message
+    return message.replace(f"property {tokens[-1]!r}", f"property {written_tokens[-1]!r}", 1)
+
+
+def _replace(data: dict[str, Any], pointer: str, value: str) -> None:
+    """Put value at pointer (which validation found, so it exists) in place of what is there."""
+    *parents, last = split_pointer(pointer)
+    holder: Any = data
+    for token in parents:
+        holder = holder[int(token)] if isinstance(holder, list) else holder[token]
+    if isinstance(holder, list):
+        holder[int(last)] = value
+    else:
+        holder[last] = value
+
+
 def _identity(kind: str, data: Mapping[str, Any], hint: str | None, pointer: str) -> tuple[str, str]:
     name = data.get("displayName")
     name = str(name) if isinstance(name, str) and name else None
@@ -259,10 +299,17 @@ def build_document(
         split_flags(kind, data)
     identity_key, name = _identity(kind, data if _is_mapping(data) else {}, identity, pointer)
     keep = isinstance(data, dict)
-    for error_pointer, message in validate(kind, data):
-        span = positions.nearest_span(pointer + error_pointer) if positions is not None else None
-        problems.append(LoadProblem("IN002", f"{name}: {message}", span or FILE_START, error_pointer, identity_key))
-        if keep and not _remove(data, error_pointer):
+    for error_pointer, message, canonical in validate_values(kind, data):
+        span = None
+        if positions is not None:
+            written = _as_written(positions, pointer, error_pointer)
+            span = positions.nearest_span(written)
+            message = _name_as_written(message, error_pointer, written)
+        code = "IN002" if canonical is None else "IN005"
+        problems.append(LoadProblem(code, f"{name}: {message}", span or FILE_START, error_pointer, identity_key))
+        if canonical is not None:
+            _replace(data, error_pointer, canonical)  # rules read the member Graph reads
+        elif keep and not _remove(data, error_pointer):
             keep = False
     if not keep:
         return None, problems

@@ -14,7 +14,7 @@ import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter.loaders.normalize.schema_check import Check, compile_check
 from linter.model import (
@@ -30,12 +30,14 @@ from linter.model.source import join_pointer
 __all__ = [
     "SCHEMA_FILES",
     "TOKEN_LIFETIME_DEFINITION",
+    "SchemaProblem",
     "compile_check",
     "explain",
     "load_schema",
     "schemas_dir",
     "validate",
     "validate_definition",
+    "validate_values",
 ]
 
 TOKEN_LIFETIME_DEFINITION = "tokenLifetimeDefinition"
@@ -77,20 +79,37 @@ def _fast_check(kind: str) -> Check:
     return compile_check(load_schema(kind))
 
 
+class SchemaProblem(NamedTuple):
+    """A value the schema rejects; `canonical` is the enumeration member it spells with other letter case."""
+
+    pointer: str
+    message: str
+    canonical: str | None = None
+
+
 def validate(kind: str, data: Any) -> list[tuple[str, str]]:
     """(pointer, message) for every value that breaks the kind's schema, deepest first.
 
     Unresolved references (`var.x`) are never schema errors: their value is unknown.
     """
-    return [] if _fast_check(kind)(data) else explain(kind, data)
+    return [(problem.pointer, problem.message) for problem in validate_values(kind, data)]
+
+
+def validate_values(kind: str, data: Any) -> list[SchemaProblem]:
+    """`validate`'s problems, telling a member spelled in another letter case (IN005) from the rest (IN002)."""
+    return [] if _fast_check(kind)(data) else _explain(kind, data)
 
 
 def explain(kind: str, data: Any) -> list[tuple[str, str]]:
     """What `validate` reports, always computed with jsonschema (the slow, exact path)."""
-    problems: set[tuple[str, str]] = set()
+    return [(problem.pointer, problem.message) for problem in _explain(kind, data)]
+
+
+def _explain(kind: str, data: Any) -> list[SchemaProblem]:
+    problems: set[SchemaProblem] = set()
     for error in _validator(kind).iter_errors(data):
         problems.update(_problems(error, nullable=False))
-    return sorted(problems, key=lambda problem: (-problem[0].count("/"), problem[0], problem[1]))
+    return sorted(problems, key=lambda problem: (-problem.pointer.count("/"), problem.pointer, problem.message))
 
 
 def validate_definition(value: Any) -> list[tuple[str, str]]:
@@ -101,7 +120,7 @@ def validate_definition(value: Any) -> list[tuple[str, str]]:
 # ---- plain-language messages (IN002) ------------------------------------------------------
 
 
-def _problems(error: Any, *, nullable: bool) -> Iterator[tuple[str, str]]:
+def _problems(error: Any, *, nullable: bool) -> Iterator[SchemaProblem]:
     """(pointer, message) for one jsonschema error, looking inside `anyOf` for the branch that was meant."""
     if isinstance(error.instance, Unresolved):
         return
@@ -125,9 +144,26 @@ def _problems(error: Any, *, nullable: bool) -> Iterator[tuple[str, str]]:
         known = error.schema.get("properties", {})
         for name in error.instance:
             if name not in known:
-                yield join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{_suggest(name, known)}"
+                yield SchemaProblem(
+                    join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{_suggest(name, known)}"
+                )
         return
-    yield pointer, _message(error, where, nullable=nullable)
+    canonical = _same_but_case(error.instance, error.validator_value) if error.validator == "enum" else None
+    if canonical is not None:
+        # Graph reads enumeration members without regard to case; the repository should still say it Graph's way.
+        message = f"{error.instance!r} at {where} is Graph's {canonical!r} written in other letter case"
+        yield SchemaProblem(pointer, message, canonical)
+        return
+    yield SchemaProblem(pointer, _message(error, where, nullable=nullable))
+
+
+def _same_but_case(value: Any, members: Any) -> str | None:
+    """The one member that `value` spells with other letter case (`Enabled`, `MFA`), else None."""
+    if not isinstance(value, str) or isinstance(value, Unresolved) or not isinstance(members, list):
+        return None
+    folded = value.casefold()
+    matches = [member for member in members if isinstance(member, str) and member.casefold() == folded]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _message(error: Any, where: str, *, nullable: bool = False) -> str:
