@@ -64,6 +64,20 @@ def test_rule_help_has_every_section_in_order(code: str) -> None:
     assert re.search(r"https://\S+", references), f"{code}: References needs a link"
 
 
+@pytest.mark.parametrize("code", rule_ids())
+def test_rule_is_not_a_scaffold_left_as_written(code: str) -> None:
+    """scripts/new_rule.py marks the help it writes; a rule whose help still says so is not ready to ship."""
+    assert "Scaffolded by scripts/new_rule.py" not in RULES[code].help(), f"{code}: rewrite the scaffold's help"
+
+
+def test_built_in_rules_are_the_rule_modules_in_file_order() -> None:
+    """Adding a rule needs its module only: the registry lists what rules/*.py define, in file-name order."""
+    modules = sorted(path.stem for path in builtin_rules_dir().glob("*.py") if not path.name.startswith("_"))
+    listed = [rule.__module__.removeprefix("linter.rules.") for rule in RULES.values()]
+    assert listed == modules
+    assert (builtin_rules_dir() / "__init__.py").read_text(encoding="utf-8").count("\n") <= 1, "no list of rules there"
+
+
 def test_rule_docs_are_current(tmp_path: Path) -> None:
     write_rule_docs(RULES, tmp_path)
     expected = {path.name: path.read_text(encoding="utf-8") for path in tmp_path.iterdir()}
