@@ -415,7 +415,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         read_csdl(path, model)
     for enum_name, members in ENTRALINT_BETA_ENUM_MEMBERS.items():
         enum = model.enums.get(enum_name)
-        for member in members if enum is not None else ():
+        if enum is None:
+            continue
+        for member in members:
             if member in enum.members:
                 _note(f"the metadata now has {enum_name} {member}: drop it from ENTRALINT_BETA_ENUM_MEMBERS")
             else:

@@ -58,3 +58,11 @@ def write(directory: Path, name: str, text: str, encoding: str = "utf-8") -> Pat
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-expected",
+        action="store_true",
+        help="rewrite tests/rules/**/*.expected.json from what entralint prints now (review the diff)",
+    )

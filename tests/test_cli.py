@@ -53,8 +53,8 @@ def entralint(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -
 
 
 @pytest.mark.parametrize("output_format", ["json", "text"])
-def test_the_command_writes_all_of_a_large_report_before_its_hard_exit(tmp_path: Path, output_format: str) -> None:
-    # `entralint` ends with os._exit (linter.cli.run): what it buffered must be out first.
+def test_the_command_writes_all_of_a_large_report_before_it_exits(tmp_path: Path, output_format: str) -> None:
+    # What `entralint` (linter.cli.run) buffered must all be out when the process ends.
     broken = (TENANT / "broken.json").read_text(encoding="utf-8")
     for index in range(400):
         write(tmp_path, f"tenant/p{index:03}.json", broken)
@@ -68,6 +68,25 @@ def test_the_command_writes_all_of_a_large_report_before_its_hard_exit(tmp_path:
     else:  # the summary line ends with the run's duration
         assert process.stdout.splitlines()[:-1] == in_process.stdout.splitlines()[:-1]
     assert process.stderr == in_process.stderr
+
+
+def test_atexit_handlers_registered_during_a_run_fire(tmp_path: Path) -> None:
+    """Coverage of subprocesses, logging and plug-ins rely on atexit: the command must not skip it."""
+    write(tmp_path, "policy.json", '{"displayName": "p", "state": "enabled"}\n')
+    probe = (
+        "import atexit, sys\n"
+        "import linter.cli\n"
+        "main = linter.cli.main\n"
+        "def main_registering(argv=None):\n"
+        "    atexit.register(lambda: print('atexit handler ran', file=sys.stderr))\n"
+        "    return main(argv)\n"
+        "linter.cli.main = main_registering\n"
+        "sys.argv = ['entralint', 'check', '--isolated', 'policy.json']\n"
+        "linter.cli.run()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.endswith("atexit handler ran\n")
 
 
 def test_text_output_lines_then_summary() -> None:
