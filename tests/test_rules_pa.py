@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -63,12 +64,18 @@ def check(code: str, path: Path | str, config: Path | None = None) -> dict[str, 
 
 
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda path: f"{path.parent.name}/{path.name}")
-def test_fixture(path: Path) -> None:
+def test_fixture(path: Path, tmp_path: Path) -> None:
     if path.suffix == ".tf":
         pytest.importorskip("linter.loaders.terraform_hcl", reason="the Terraform HCL loader is not merged yet")
     code = path.parent.name
     config = path.parent / "entralint.toml"
-    report = check(code, path.relative_to(REPO), config if config.exists() else None)
+    if config.exists():
+        # Beside a configuration file, a file given alone brings its directory's files into its tenant:
+        # each fixture is a tenant of its own, so it goes alone into a directory with the configuration.
+        shutil.copy(config, tmp_path / config.name)
+        path = Path(shutil.copy(path, tmp_path / path.name))
+        config = tmp_path / config.name
+    report = check(code, path, config if config.exists() else None)
     assert report["notifications"] == []
     findings = report["findings"]
     expected = EXPECTED.get(f"{code}/{path.name}", [])
