@@ -75,7 +75,8 @@ def resolve(rule_level: Level, violation: Violation) -> Finding:
         if violation.related
         else ()
     )
-    return Finding(violation.code, rule_level, violation.message, path, span, violation.pointer, identity, related)
+    level = violation.level or rule_level
+    return Finding(violation.code, level, violation.message, path, span, violation.pointer, identity, related)
 
 
 def rule_failure(rule: Rule, path: str, error: BaseException) -> Notification:

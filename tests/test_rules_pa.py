@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +40,13 @@ EXPECTED: dict[str, list[tuple[int, int, tuple[str, ...]]]] = {
     "PA003/fail_terms_for_office365.json": [(23, 23, ("terms of use", "Microsoft Flow Portal", "background token"))],
     "PA003/fail_terms_for_flows.tf": [(19, 20, ("Microsoft Flow Service", "connection-owners"))],
     "CA010/fail_group_without_fallback.json": [
-        (12, 13, ("group migration", "'MFA for everyone'", "mfa (or stronger)"))
+        (12, 13, ("Group migration, excluded from 'MFA for everyone', has no fallback.", "mfa (or stronger)"))
     ],
-    "CA010/fail_group_without_fallback.tf": [(14, 26, ("group azuread_group.migration.object_id", "everything"))],
-    "CA011/fail_exchange_only.json": [(1, 1, ("all other users", "all other resources", "no enabled policy"))],
-    "CA011/fail_exchange_only.tf": [(1, 1, ("all other users", "all other resources", "authentication strength"))],
+    "CA010/fail_group_without_fallback.tf": [(14, 26, ("Group azuread_group.migration.object_id", "everything"))],
+    "CA011/fail_exchange_only.json": [
+        (1, 1, ("All other users can sign in without MFA.", "No enabled policy", "for: all other resources"))
+    ],
+    "CA011/fail_exchange_only.tf": [(1, 1, ("All other users can sign in without MFA.", "authentication strength"))],
 }
 
 
@@ -120,7 +124,35 @@ def test_pa003_connection_owners_option(tmp_path: Path) -> None:
     assert "connection owners contractors" in finding["message"]
 
 
-def test_ca011_fingerprints_differ_per_class() -> None:
-    report = check("CA011", "examples/graph")
-    prints = [finding["fingerprint"] for finding in report["findings"]]
-    assert len(prints) == len(set(prints)) >= 2
+def mfa_policy(
+    name: str, apps: list[str], exclude_users: Sequence[str] = (), exclude_groups: Sequence[str] = ()
+) -> Any:
+    return {
+        "displayName": name,
+        "state": "enabled",
+        "conditions": {
+            "users": {
+                "includeUsers": ["All"],
+                "excludeUsers": list(exclude_users),
+                "excludeGroups": list(exclude_groups),
+            },
+            "applications": {"includeApplications": apps},
+            "clientAppTypes": ["all"],
+        },
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+    }
+
+
+def test_ca011_one_finding_per_class_of_users(tmp_path: Path) -> None:
+    exchange = "00000002-0000-0ff1-ce00-000000000000"
+    policies = [
+        mfa_policy("MFA for everyone", ["All"], exclude_users=["vendor"], exclude_groups=["contractors"]),
+        mfa_policy("MFA for mail", [exchange], exclude_users=["vendor"]),
+    ]
+    (tmp_path / "policies.json").write_text(json.dumps(policies), encoding="utf-8")
+    report = check("CA011", tmp_path)
+    messages = sorted(finding["message"] for finding in report["findings"])
+    assert len(messages) == 2
+    assert messages[0].startswith("Members of group contractors can sign in without MFA. ")
+    assert messages[1].startswith("User vendor can sign in without MFA. ")
+    assert len({finding["fingerprint"] for finding in report["findings"]}) == 2
