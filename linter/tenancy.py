@@ -42,10 +42,14 @@ def tenant_of(path: str, config: Config, cwd: Path) -> str:
 
 
 def project_root(files: Sequence[str], config: Config) -> tuple[str, bool]:
-    """(the project root of files given one by one, whether the directories below it belong to it)."""
-    if config.source is not None:
-        return str(config.root), True
+    """(the project root of files given one by one, whether the directories below it belong to it).
+
+    The configuration file's directory when the files are below it (a configuration found from the
+    working directory says nothing about files elsewhere).
+    """
     start = os.path.commonpath([os.path.dirname(path) for path in files])
+    if config.source is not None and _inside(start, str(config.root)):
+        return str(config.root), True
     directory = start
     while True:
         if os.path.lexists(os.path.join(directory, ".git")):  # a directory, or a worktree's file
@@ -54,6 +58,10 @@ def project_root(files: Sequence[str], config: Config) -> tuple[str, bool]:
         if parent == directory:
             return start, False
         directory = parent
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _directory_files(directory: str, config: Config, cwd: Path) -> list[str]:

@@ -30,6 +30,7 @@ IN_EXPECTED: dict[str, list[tuple[int, int, str]]] = {
     "IN003/fail_no_reason.tf": [(1, 54, "suppression of CA009 gives no reason")],
     "IN004/fail_unused.yaml": [(2, 17, "suppression of CA004 matches no finding")],
     "IN004/fail_unused.ps1": [(1, 1, "suppression of TL001 matches no finding")],
+    "IN006/fail_two_policies_one_id.json": [(1, 1, "two Conditional Access policies have the id 5f3c0000-")],
 }
 
 
