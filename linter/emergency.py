@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from linter.model import Unresolved
+
 if TYPE_CHECKING:
     from linter.model import Document, Tenant
 
@@ -30,6 +32,9 @@ __all__ = [
 MIN_EXCLUDING_POLICIES = 3
 NEARLY_EVERY = 0.8
 BREAK_GLASS_NAME = re.compile(r"break[\s_.-]*glass|emergency[\s_.-]*access", re.IGNORECASE)
+# A reference a source computes (`var.break_glass_user_id`, `azuread_group.emergency_admins.object_id`) names
+# what it holds; an object id names nothing, so this only ever matches Terraform, Bicep or ARM expressions.
+BREAK_GLASS_REFERENCE = re.compile(r"break[\s_.-]*glass|emergency", re.IGNORECASE)
 # Graph's special values are not accounts.
 _SPECIAL = frozenset({"all", "none", "guestsorexternalusers"})
 _EXCLUDED = (("excludeUsers", "user"), ("excludeGroups", "group"))
@@ -82,7 +87,8 @@ def _strings(document: Document, key: str) -> list[str]:
     users = document.get("/conditions/users")
     value = users.get(key) if isinstance(users, dict) else None
     items: list[Any] = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return [item.strip() for item in items if isinstance(item, str) and item.strip().casefold() not in _SPECIAL]
+    # Kept as they are (an Unresolved reference stays one): the source text is what other policies match.
+    return [item for item in items if isinstance(item, str) and item.strip().casefold() not in _SPECIAL]
 
 
 def _targets_users(document: Document) -> bool:
@@ -113,11 +119,16 @@ def infer(policies: Sequence[Document]) -> tuple[InferredAccount, ...]:
 
     Nearly every: at least MIN_EXCLUDING_POLICIES enabled policies that target users, and at least
     NEARLY_EVERY (80%) of them. Report-only and disabled policies are not counted: a break-glass
-    exclusion matters where a policy is enforced.
+    exclusion matters where a policy is enforced. A third sign: an excluded reference (not an object
+    id) whose name says break glass or emergency (`var.break_glass_user_id`).
     """
     enabled = [p for p in policies if p.get("/state") == "enabled" and _targets_users(p)]
     found: dict[str, InferredAccount] = {}
     excluded_from: dict[str, tuple[str, str, int]] = {}
+    counted = {id(policy) for policy in enabled}
+    for policy in [p for p in policies if p.get("/state") != "disabled" and id(p) not in counted]:
+        for folded, value, kind in _subjects(policy, _EXCLUDED):
+            excluded_from.setdefault(folded, (value, kind, 0))
     for policy in enabled:
         for folded, value, kind in dict.fromkeys(_subjects(policy, _EXCLUDED)):
             _, _, count = excluded_from.get(folded, (value, kind, 0))
@@ -135,4 +146,7 @@ def infer(policies: Sequence[Document]) -> tuple[InferredAccount, ...]:
     for folded, (value, kind, names) in included_by.items():
         if folded not in found and all(BREAK_GLASS_NAME.search(name) for name in names):
             found[folded] = InferredAccount(value, kind, f"included only by {', '.join(map(repr, names))}")
+    for folded, (value, kind, _) in excluded_from.items():
+        if folded not in found and isinstance(value, Unresolved) and BREAK_GLASS_REFERENCE.search(value):
+            found[folded] = InferredAccount(value, kind, "a reference whose name says break glass or emergency")
     return tuple(sorted(found.values(), key=lambda account: (account.kind, account.value.casefold())))

@@ -158,7 +158,7 @@ def _inferred_emergency_access(name: str, tenant: Tenant, ruleset: RuleSet) -> l
     inferred = tenant.emergency_access().inferred
     if not inferred:
         return []
-    accounts = "; ".join(f"{account.kind} {account.value} ({account.reason})" for account in inferred)
+    accounts = "; ".join(f"{account.kind} {' '.join(account.value.split())} ({account.reason})" for account in inferred)
     return [
         Notification(
             f"tenant {name!r}: taken for emergency access accounts, as no `emergency-access` is configured: "

@@ -23,8 +23,9 @@ class EmergencyAccessNotExcluded(TenantRule):
     `emergency-access` (an override), the `emergency-access` setting of the tenant (under
     `tenants`) or of the configuration; without either, the accounts entralint infers from the
     tenant's policies: a user or group excluded from nearly every enabled policy for users (at
-    least 3 of them and at least 80%), or included only by policies whose display name says break
-    glass or emergency access. Inferred accounts are announced once per run, as a note-level
+    least 3 of them and at least 80%), included only by policies whose display name says break
+    glass or emergency access, or an excluded reference named for them (`var.break_glass_user_id`;
+    see docs/configuration.md). Inferred accounts are announced once per run, as a note-level
     notification naming them and why; confirm them in configuration. With no account configured
     or inferred the rule is silent.
 
