@@ -147,11 +147,13 @@ def _anchor_file(outcomes: Sequence[FileOutcome]) -> str:
 
 
 def _inferred_emergency_access(name: str, tenant: Tenant, ruleset: RuleSet) -> list[Notification]:
-    """Announce once per tenant the emergency access accounts inferred, when a selected rule reads them."""
+    """Announce once per tenant the emergency access accounts inferred, when a selected rule relies on them."""
     readers = [
         rule
         for rule in ruleset.rules.values()
-        if isinstance(rule, TenantRule) and any(option.name == "emergency-access" for option in rule.options)
+        if isinstance(rule, TenantRule)
+        and any(option.name == "emergency-access" for option in rule.options)
+        and not rule.settings["emergency-access"]  # the rule's own option overrides the tenant's accounts
     ]
     if not readers or tenant.emergency_access_setting is not None:
         return []

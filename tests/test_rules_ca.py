@@ -154,7 +154,9 @@ def test_ca008_is_silent_without_emergency_access() -> None:
 def test_ca008_all_grants_checks_policies_that_require_controls(tmp_path: Path) -> None:
     config = tmp_path / "entralint.toml"
     config.write_text('[rules.CA008]\nemergency-access = ["8d6b3c0e-0000-4000-8000-000000000001"]\nall-grants = true\n')
-    report = check("CA008", "tests/fixtures/rules/CA008/pass_not_a_lockout.json", config=config)
+    # Beside its configuration: given alone elsewhere in this repository, the repository would be its tenant.
+    shutil.copy(RULE_FIXTURES / "CA008" / "pass_not_a_lockout.json", tmp_path)
+    report = check("CA008", "pass_not_a_lockout.json", config=config, cwd=tmp_path)
     assert [(f["line"], f["column"], f["policy"]) for f in report["findings"]] == [(6, 33, "Require MFA for all users")]
     assert "requires a grant control for all users" in report["findings"][0]["message"]
 
