@@ -37,6 +37,7 @@ TARGET_YAML = 1.5
 TARGET_HCL_PER_SECOND = 5_000
 TARGET_JOBS_SPEEDUP = 1.7
 TARGET_MEMORY_MB = 150
+TARGET_PRE_COMMIT_SECONDS = 1.0
 MEMORY_TARGET_POLICIES = 100_000
 Lint = Callable[..., list[str]]
 COLUMNS = ("benchmark", "entralint", "floor", "ratio", "target", "met")
@@ -182,6 +183,42 @@ def scaling(work: Path, sizes: Sizes, runs: int, check: Lint) -> list[Row]:
     return rows
 
 
+def _bench_module(name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pre_commit(work: Path, runs: int) -> list[Row]:
+    """pre-commit gives one file: the repository around it is the tenant, read and judged on every commit.
+
+    The repository is bench/evaluator.py's tenant (195 policies, Entra's limit, over 60 groups, 40
+    apps, 8 named locations), one policy per file. bench/generate.py's files are each a tenant of
+    their own (their own break-glass accounts and named location): 195 of them as one tenant give
+    the sign-in analyses 195 break-glass groups and locations to tell apart, a tenant no one has.
+    """
+    import json
+
+    repository = work / "pre-commit-repository"
+    (repository / ".git").mkdir(parents=True)  # the project root is found by walking up to `.git`, never by git
+    documents = _bench_module("evaluator").tenant().documents
+    for number, document in enumerate(documents):
+        (repository / f"{document.kind}-{number:03d}.json").write_text(json.dumps(document.data, indent=2), "utf-8")
+    given = repository / "conditionalAccessPolicy-000.json"
+    lint = measure([*entralint_command(), "check", "--format", "json", str(given)], runs)
+    return [
+        Row(
+            f"pre-commit: `check` one file of a {len(documents)}-file, 195-policy repository (no configuration)",
+            _seconds(lint.seconds),
+            target=f"< {TARGET_PRE_COMMIT_SECONDS:g} s",
+            met=lint.seconds < TARGET_PRE_COMMIT_SECONDS,
+        )
+    ]
+
+
 def checkov(fleet: Fleet) -> list[Row]:
     name = f"checkov on the Terraform HCL fleet ({fleet.policies:,} resources)"
     executable = shutil.which("checkov")
@@ -193,14 +230,9 @@ def checkov(fleet: Fleet) -> list[Row]:
 
 def evaluator(smoke: bool) -> list[Row]:
     """Rows from bench/evaluator.py, the what-if evaluator's benchmark, when it exists."""
-    path = BENCH / "evaluator.py"
-    if not path.exists():
+    if not (BENCH / "evaluator.py").exists():
         return []
-    spec = importlib.util.spec_from_file_location("bench_evaluator", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _bench_module("evaluator")
     if not hasattr(module, "run"):
         return [Row("what-if evaluator", "bench/evaluator.py has no run(smoke) yet: see docs/performance.md")]
     rows: list[dict[str, Any]] = module.run(smoke)
@@ -240,6 +272,7 @@ def run(sizes: Sizes, smoke: bool) -> list[Row]:
         rows += throughput(fleets, sizes.runs, lint)
         rows += parallel(fleets, work, sizes.runs, lint)
         rows += scaling(work, sizes, max(1, sizes.runs // 2), lint)
+        rows += pre_commit(work, sizes.runs)
         rows += checkov(fleets["hcl"])
         rows += evaluator(smoke)
     return rows

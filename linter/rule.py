@@ -103,11 +103,13 @@ class LoadProblemRule(DocumentRule):
 class TenantRule(Rule):
     """A rule that looks at everything one tenant holds.
 
-    The engine skips tenant rules, with a notification, for a "tenant" holding more Conditional Access
-    policies than Entra allows one tenant: that is several tenants linted as one.
+    The engine skips tenant rules for a "tenant" that is clearly several linted as one (two policies
+    with one `id`, more Conditional Access policies than Entra allows one tenant); IN006 says so.
+    Rules with `needs_documents = False` run on such a tenant too, given its name and files only.
     """
 
     scope: ClassVar[Scope] = Scope.TENANT
+    needs_documents: ClassVar[bool] = True
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         raise NotImplementedError

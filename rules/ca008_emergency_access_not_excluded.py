@@ -2,28 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 
-from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.model import Tenant
 from linter.policy.applicability import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
+from linter.policy.emergency import emergency_access
 from linter.policy.values import all_of, present
-from linter.rule import DocumentRule, Level, RuleOption, Violation
+from linter.rule import Level, RuleOption, TenantRule, Violation
 
 
-class EmergencyAccessNotExcluded(DocumentRule):
+class EmergencyAccessNotExcluded(TenantRule):
     """
     ## What it checks
-    Only when option `emergency-access` lists the tenant's emergency access ("break-glass")
-    accounts: an enabled policy that targets all users (`includeUsers: ["All"]`) and blocks access
-    (or, with option `all-grants = true`, requires anything: MFA, a compliant device, an
-    authentication strength, terms of use) must exclude every listed account in `excludeUsers` or
-    `excludeGroups`. Accounts are object ids or Terraform references such as
-    `azuread_user.breakglass.object_id`, compared with the reference text the policy uses. Without
-    the option the rule is silent: entralint cannot know which accounts are for emergencies.
+    An enabled policy that targets all users (`includeUsers: ["All"]`) and blocks access (or, with
+    option `all-grants = true`, requires anything: MFA, a compliant device, an authentication
+    strength, terms of use) must exclude every emergency access ("break-glass") account of its
+    tenant in `excludeUsers` or `excludeGroups`. Accounts are object ids or Terraform references
+    such as `azuread_user.breakglass.object_id`, compared with the reference text the policy uses.
+
+    Emergency access is a fact about the tenant. The accounts are, in order: this rule's option
+    `emergency-access` (an override), the `emergency-access` setting of the tenant (under
+    `tenants`) or of the configuration; without either, the accounts entralint infers from the
+    tenant's policies: a user or group excluded from nearly every enabled policy for users (at
+    least 3 of them and at least 80%), included only by policies whose display name says break
+    glass or emergency access, or an excluded reference named for them (`var.break_glass_user_id`;
+    see docs/configuration.md). Inferred accounts are announced once per run, as a note-level
+    notification naming them and why; confirm them in configuration. With no account configured
+    or inferred the rule is silent.
 
     ```toml
-    [tool.entralint.rules.CA008]
+    [tool.entralint]
     emergency-access = ["8d6b3c0e-0000-4000-8000-000000000001", "azuread_group.breakglass.object_id"]
+    [tool.entralint.rules.CA008]
     all-grants = false
     ```
 
@@ -57,7 +67,6 @@ class EmergencyAccessNotExcluded(DocumentRule):
     name = "emergency-access-not-excluded"
     summary = "A policy for all users that blocks does not exclude the emergency access accounts"
     level = Level.WARNING
-    kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("security", "availability")
     security_severity = 5.0
     options = (
@@ -65,8 +74,8 @@ class EmergencyAccessNotExcluded(DocumentRule):
             "emergency-access",
             "string-list",
             (),
-            "object ids or Terraform references of the emergency access accounts or their group; the rule is "
-            "silent while this is empty",
+            "object ids or Terraform references of the emergency access accounts or their group; overrides the "
+            "`emergency-access` setting of the tenant and the accounts inferred",
         ),
         RuleOption(
             "all-grants",
@@ -76,27 +85,36 @@ class EmergencyAccessNotExcluded(DocumentRule):
         ),
     )
 
-    def check(self, document: Document) -> Iterable[Violation]:
-        accounts: tuple[str, ...] = tuple(self.settings["emergency-access"])
+    def check(self, tenant: Tenant) -> Iterator[Violation]:
+        access = emergency_access(tenant, self.settings["emergency-access"])
+        accounts = access.accounts()
         if not accounts:
-            return ()
-        grant = requires_grant(document) if self.settings["all-grants"] else blocks(document)
-        if all_of(is_enabled(document), includes_all_users(document), grant) is not True:
-            return ()
-        missing = missing_exclusions(document, accounts)
-        if not missing:
-            return ()
-        action = "blocks" if blocks(document) else "requires a grant control for"
-        return (
-            self.violation(
+            return
+        for document in tenant.conditional_access_policies:
+            grant = requires_grant(document) if self.settings["all-grants"] else blocks(document)
+            if all_of(is_enabled(document), includes_all_users(document), grant) is not True:
+                continue
+            missing = missing_exclusions(document, accounts)
+            if not missing:
+                continue
+            action = "blocks" if blocks(document) else "requires a grant control for"
+            inferred = [f"{account} ({access.reason(account)})" for account in missing if access.reason(account)]
+            how = (
+                f" Taken for emergency access from the tenant's policies: {'; '.join(inferred)}; confirm with "
+                "`emergency-access` in configuration."
+                if inferred
+                else ""
+            )
+            yield Violation(
+                self.code,
+                f"Policy {document.name!r} {action} all users without excluding emergency access account(s) "
+                f"{', '.join(missing)}: a mistake in it locks every administrator out.{how}",
                 document,
-                f"policy {document.name!r} {action} all users but does not exclude emergency access account(s) "
-                f"{', '.join(missing)}: a mistake in it locks every administrator out",
                 present(
                     document,
                     "/conditions/users/excludeUsers",
                     "/conditions/users/excludeGroups",
                     "/conditions/users/includeUsers",
                 ),
-            ),
-        )
+                key=f"{document.identity}\x1f{','.join(sorted(map(str.casefold, missing)))}",
+            )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.model import Tenant
+from linter.policy.emergency import EmergencyAccess, emergency_access
 from linter.rule import Level, RuleOption, TenantRule, Violation
 
 DIMENSIONS = (
@@ -18,6 +19,7 @@ DIMENSIONS = (
     "userRisk",
     "authenticationFlow",
 )
+MAX_LISTED = 5  # resources listed in one finding; the rest are counted
 ANY = {
     "clientApp": "any client app",
     "platform": "any platform",
@@ -40,6 +42,12 @@ class SignInsWithoutMfaOrBlock(TenantRule):
     every way to satisfy its grant includes MFA or an authentication strength (`mfa OR
     compliantDevice` does not). Policies that apply only to some devices (device filters) or depend
     on unresolved values count as covering, so the rule never guesses a gap.
+
+    One finding per class of users (a user, a group, a role, guests, "all other users"), listing
+    the resources they reach without MFA and under which conditions. Emergency access accounts
+    are not reported: their gaps are deliberate. They are the tenant's `emergency-access` (this
+    rule's option `emergency-access` overrides it) or, when none is configured, the accounts
+    entralint infers (see CA008).
 
     ## Why it matters
     A sign-in no policy asks for a second factor is a password-only sign-in: one phished or sprayed
@@ -80,7 +88,8 @@ class SignInsWithoutMfaOrBlock(TenantRule):
             "string-list",
             [],
             "object ids or Terraform references of the emergency access accounts or their group: their gaps are "
-            "deliberate and not reported",
+            "deliberate and not reported; overrides the `emergency-access` setting of the tenant and the accounts "
+            "inferred",
         ),
     )
 
@@ -93,36 +102,42 @@ class SignInsWithoutMfaOrBlock(TenantRule):
         evaluator = Evaluator(tenant.documents)
         if not evaluator.policies:
             return
-        exempt = {value.casefold() for value in self.settings["emergency-access"]}
+        access = emergency_access(tenant, self.settings["emergency-access"])
         cover = strong_bits(evaluator)
         dimensions = [atoms(evaluator, name, cover) for name in DIMENSIONS]
-        # One finding per who x what: the condition combinations are detail, listed by count and example.
-        grouped: dict[tuple[str, str], list[list[str]]] = {}
+        # One finding per class of users: what they reach without MFA is its detail, resource by resource.
+        grouped: dict[str, dict[str, list[list[str]]]] = {}
         for box in gaps(dimensions, cover):
-            if box[0] is not None and _names_exempt(box[0].fields, exempt):
+            if box[0] is not None and _names_exempt(box[0].fields, access):
                 continue
             users = box[0].label if box[0] is not None else "all users"
             resource = box[1].label if box[1] is not None else "all resources"
-            grouped.setdefault((users, resource), []).append([atom.label for atom in box[2:] if atom is not None])
-        for (users, resource), combinations in grouped.items():
-            example = ", ".join(combinations[0])
-            detail = (
-                f" in {len(combinations)} combinations of conditions, for example ({example})"
-                if len(combinations) > 1
-                else (f" ({example})" if example else "")
-            )
+            conditions = [atom.label for atom in box[2:] if atom is not None]
+            grouped.setdefault(users, {}).setdefault(resource, []).append(conditions)
+        for users, resources in grouped.items():
+            uncovered = [_uncovered(resource, combinations) for resource, combinations in resources.items()]
+            shown = "; ".join(uncovered[:MAX_LISTED])
+            more = f"; and {len(uncovered) - MAX_LISTED} more" if len(uncovered) > MAX_LISTED else ""
             yield Violation(
                 self.code,
-                f"{users} signing in to {resource}{detail}: no enabled policy requires MFA, "
-                "an authentication strength or a block",
+                f"{users[:1].upper()}{users[1:]} can sign in without MFA. No enabled policy requires MFA, an "
+                f"authentication strength or a block for: {shown}{more}",
                 tenant.anchor,
-                identity=f"{users}|{resource}",
+                key=users,
             )
 
 
-def _names_exempt(fields: tuple[tuple[str, Any], ...], exempt: set[str]) -> bool:
+def _uncovered(resource: str, combinations: list[list[str]]) -> str:
+    """A resource and the conditions under which it is reached without MFA, with one example when there are many."""
+    example = ", ".join(combinations[0])
+    if len(combinations) > 1:
+        return f"{resource} (in {len(combinations)} combinations of conditions, for example {example})"
+    return f"{resource} ({example})" if example else resource
+
+
+def _names_exempt(fields: tuple[tuple[str, Any], ...], access: EmergencyAccess) -> bool:
     for _, value in fields:
         values = value if isinstance(value, frozenset) else {value}
-        if any(isinstance(item, str) and item.casefold() in exempt for item in values):
+        if any(isinstance(item, str) and access.exempts(item) for item in values):
             return True
     return False

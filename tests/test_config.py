@@ -132,8 +132,9 @@ def test_rules_dirs_are_relative_to_the_config_file(project: Path) -> None:
     [
         (
             'selct = ["CA"]\n',
-            "unknown key selct in (top level); allowed: exclude, extend-select, fail-on, ignore, max-file-size, "
-            "per-file-ignores, per-policy-ignores, rules, rules-dirs, select, tenant-directories, tenants",
+            "unknown key selct in (top level); allowed: emergency-access, exclude, extend-select, fail-on, ignore, "
+            "max-file-size, per-file-ignores, per-policy-ignores, rules, rules-dirs, select, tenant-directories, "
+            "tenants",
         ),
         ('fail-on = "warn"\n', "fail-on: 'warn' is not one of ['error', 'warning', 'note', 'never']"),
         ('select = "CA"\n', "select: 'CA' is not of type 'array'"),
@@ -231,7 +232,25 @@ def test_schema_names_every_documented_key() -> None:
         "rules-dirs",
         "rules",
         "max-file-size",
+        "emergency-access",
     }
     documented = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
     for key in schema["properties"]:
         assert f"`{key}`" in documented, key
+
+
+def test_emergency_access_at_the_top_and_per_tenant(tmp_path: Path) -> None:
+    from linter.engine.config import load_config
+
+    write(
+        tmp_path,
+        ".entralint.toml",
+        'emergency-access = ["bg-top"]\n'
+        '[tenants]\ncontoso = {files = ["contoso/**"], emergency-access = ["bg-contoso"]}\n'
+        'fabrikam = ["fabrikam/**"]\n',
+    )
+    config = load_config(None, cwd=tmp_path)
+    assert config.tenants == {"contoso": ("contoso/**",), "fabrikam": ("fabrikam/**",)}
+    assert config.emergency_access_of("contoso") == ("bg-contoso",)
+    assert config.emergency_access_of("fabrikam") == ("bg-top",)
+    assert load_config(None, cwd=tmp_path, isolated=True).emergency_access_of("default") is None

@@ -35,19 +35,43 @@ TENANT_RULES = ["CA001", "CA007", "CA010", "CA011", "PA001", "TL005"]
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_tenant_rules_skip_a_tenant_larger_than_entra_allows(tmp_path: Path, jobs: str) -> None:
+def test_a_tenant_larger_than_entra_allows_is_one_in006_error(tmp_path: Path, jobs: str) -> None:
     # 196 policies in two files: the limit is passed only by the second file, whichever runs first.
     (tmp_path / "a.json").write_text(json.dumps(policies(98, "A")), encoding="utf-8")
     (tmp_path / "b.json").write_text(json.dumps(policies(98, "B")), encoding="utf-8")
-    args = ["check", "--isolated", "--select", ",".join(TENANT_RULES), "--format", "json", "--jobs", jobs, "."]
+    codes = ",".join([*TENANT_RULES, "IN006"])
+    args = ["check", "--isolated", "--select", codes, "--format", "json", "--jobs", jobs, "."]
     result = run_cli(args, cwd=tmp_path)
-    assert result.code == 0, result.stderr
+    assert result.code == 1, result.stderr
     report = result.json()
-    assert report["findings"] == []
-    notes = report["notifications"]
-    assert sorted(note["rule"] for note in notes) == TENANT_RULES
-    assert {(note["level"], note["path"]) for note in notes} == {("warning", "a.json")}
-    assert "196 Conditional Access policies, more than one Entra tenant can (195)" in notes[0]["message"]
+    assert report["notifications"] == []
+    [finding] = report["findings"]
+    assert (finding["code"], finding["level"], finding["path"], finding["line"]) == ("IN006", "error", "a.json", 1)
+    assert finding["message"].startswith("Tenant rules were skipped for tenant 'default': it holds 196 ")
+    assert "`tenants` or `tenant-directories`" in finding["message"]
+
+
+def test_two_policies_with_one_id_are_two_tenants(tmp_path: Path) -> None:
+    twin = {**policies(1, "A")[0], "id": "5f3c0000-0000-4000-8000-000000000001"}
+    (tmp_path / "contoso").mkdir()
+    (tmp_path / "fabrikam").mkdir()
+    (tmp_path / "contoso" / "mfa.json").write_text(json.dumps(twin), encoding="utf-8")
+    (tmp_path / "fabrikam" / "mfa.json").write_text(json.dumps(twin), encoding="utf-8")
+    args = ["check", "--isolated", "--format", "json", "."]
+    result = run_cli(args, cwd=tmp_path)
+    assert result.code == 1
+    [finding] = result.json()["findings"]
+    assert finding["code"] == "IN006"
+    assert (
+        "the id 5f3c0000-0000-4000-8000-000000000001 (in contoso/mfa.json and fabrikam/mfa.json)"
+        in (finding["message"])
+    )
+    # Configured as two tenants, each is linted on its own.
+    (tmp_path / ".entralint.toml").write_text('tenant-directories = ["*"]\n', encoding="utf-8")
+    report = run_cli(["check", "--format", "json", "."], cwd=tmp_path).json()
+    codes = {finding["code"] for finding in report["findings"]}
+    assert "IN006" not in codes
+    assert "CA001" in codes
 
 
 def test_a_tenant_at_the_limit_is_linted(tmp_path: Path) -> None:

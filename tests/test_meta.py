@@ -145,7 +145,7 @@ def test_document_rules_alone_do_not_import_the_sign_in_evaluator(tmp_path: Path
         "main(['check', '--isolated', '--format', 'json', '--output', 'report.json', '--ignore', 'CA010,CA011,PA001',"
         " 'policy.json'])\n"
         "helpers = {'linter.policy.applicability', 'linter.policy.blocking', 'linter.policy.timespan',"
-        " 'linter.policy.values'}\n"
+        " 'linter.policy.values', 'linter.policy.emergency'}\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('linter.policy.') and m not in helpers)))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)

@@ -17,19 +17,15 @@ review the diff before committing it. See CONTRIBUTING.md, "Adding a rule".
 from __future__ import annotations
 
 import json
-import sys
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
 
 from linter.engine.registry import load_rules
 from tests.conftest import run_cli
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 RULE_FIXTURES = Path(__file__).resolve().parent / "rules"
 EXPECTED_SUFFIX = ".expected.json"
@@ -53,8 +49,12 @@ def _selects(config: Path) -> bool:
     return "select" in tomllib.loads(config.read_text(encoding="utf-8"))
 
 
-def lint_fixture(fixture: Path) -> list[dict[str, Any]]:
-    """The findings entralint's JSON report gives for one fixture input, fingerprints left out."""
+def lint_fixture(fixture: Path, scratch: Path) -> list[dict[str, Any]]:
+    """The findings entralint's JSON report gives for one fixture input, fingerprints left out.
+
+    A file input with the folder's configuration is linted from a scratch folder holding only the two:
+    beside a configuration file, a file given alone brings its folder's other files into its tenant.
+    """
     code = fixture.parent.name
     if fixture.is_dir():
         cwd, targets = fixture, ["."]
@@ -63,7 +63,12 @@ def lint_fixture(fixture: Path) -> list[dict[str, Any]]:
     else:
         cwd, targets = fixture.parent, [fixture.name]
         config = fixture.parent / CONFIG_NAME
-        settings = ["--config", CONFIG_NAME] if config.is_file() else ["--isolated"]
+        settings = ["--isolated"]
+        if config.is_file():
+            cwd = scratch
+            shutil.copy(config, scratch / CONFIG_NAME)
+            shutil.copy(fixture, scratch / fixture.name)
+            settings = ["--config", CONFIG_NAME]
     selection = [] if config.is_file() and _selects(config) else ["--select", code]
     result = run_cli(["check", *settings, *selection, "--format", "json", *targets], cwd=cwd)
     assert result.code in (0, 1), result.stderr
@@ -88,8 +93,8 @@ def read_expected(fixture: Path) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("fixture", fixture_inputs(), ids=lambda path: f"{path.parent.name}/{path.name}")
-def test_fixture(fixture: Path, request: pytest.FixtureRequest) -> None:
-    findings = lint_fixture(fixture)
+def test_fixture(fixture: Path, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    findings = lint_fixture(fixture, tmp_path)
     if request.config.getoption("--update-expected"):
         write_expected(fixture, findings)
     assert findings == read_expected(fixture)

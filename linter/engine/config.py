@@ -35,6 +35,14 @@ class Config(NamedTuple):
     rules_dirs: tuple[Path, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = {}
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    emergency_access: tuple[str, ...] | None = None  # top-level `emergency-access`; None when not set
+    tenant_emergency_access: Mapping[str, tuple[str, ...]] = {}  # `tenants.<name>.emergency-access`
+    # `--isolated`: the files given are the whole tenant; neither configuration nor the repository adds to it.
+    isolated: bool = False
+
+    def emergency_access_of(self, tenant: str) -> tuple[str, ...] | None:
+        """The emergency access accounts configuration names for a tenant (its own, else the top level)."""
+        return self.tenant_emergency_access.get(tenant, self.emergency_access)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -115,7 +123,7 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
     """The config from an explicit file, or the nearest one, or defaults."""
     cwd = cwd or Path.cwd()
     if isolated:
-        return Config(root=cwd)
+        return Config(root=cwd, isolated=True)
     if path is None:
         path = find_config_file(cwd)
         if path is None:
@@ -135,9 +143,20 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
         exclude=_strings(section.get("exclude")),
         per_file_ignores={glob: _strings(codes) for glob, codes in section.get("per-file-ignores", {}).items()},
         per_policy_ignores=dict(section.get("per-policy-ignores", {})),
-        tenants={name: _strings(globs) for name, globs in section.get("tenants", {}).items()},
+        tenants={name: _tenant_files(entry) for name, entry in section.get("tenants", {}).items()},
         tenant_directories=_strings(section.get("tenant-directories")),
         rules_dirs=tuple((root / directory) for directory in _strings(section.get("rules-dirs"))),
         rule_options=dict(section.get("rules", {})),
         max_file_size=int(section.get("max-file-size", DEFAULT_MAX_FILE_SIZE)),
+        emergency_access=_strings(section["emergency-access"]) if "emergency-access" in section else None,
+        tenant_emergency_access={
+            name: _strings(entry["emergency-access"])
+            for name, entry in section.get("tenants", {}).items()
+            if isinstance(entry, dict) and "emergency-access" in entry
+        },
     )
+
+
+def _tenant_files(entry: Any) -> tuple[str, ...]:
+    """A `tenants` entry's globs: the entry itself, or its `files` when it is a table."""
+    return _strings(entry.get("files")) if isinstance(entry, dict) else _strings(entry)

@@ -46,6 +46,7 @@ class FileOutcome(NamedTuple):
     notifications: tuple[Notification, ...] = ()
     policies: int = 0
     conditional_access: int = 0  # how many of the documents are Conditional Access policies
+    policy_ids: tuple[str, ...] = ()  # the Graph `id` of each Conditional Access policy that has one
     # For suppressions, computed here so that documents need not travel: each policy's lines (files with
     # suppression comments only) and the per-policy-ignores entries that name it.
     policy_lines: Mapping[str, tuple[int, ...]] = {}
@@ -71,7 +72,8 @@ def resolve(rule_level: Level, violation: Violation) -> Finding:
         if violation.related
         else ()
     )
-    return Finding(violation.code, rule_level, violation.message, path, span, violation.pointer, identity, related)
+    level = violation.level or rule_level
+    return Finding(violation.code, level, violation.message, path, span, violation.pointer, identity, related)
 
 
 def rule_failure(rule: Rule, path: str, error: BaseException) -> Notification:
@@ -132,9 +134,12 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
             result_format, documents, problems = result.source_format, result.documents, result.problems
     policies = len(documents)
     conditional_access = sum(1 for document in documents if document.kind == CONDITIONAL_ACCESS_POLICY)
+    ids = _policy_ids(documents) if conditional_access else ()
     if not given:
         kept = _kept(documents, keep_documents)
-        return FileOutcome(shown, given, result_format, kept, policies=policies, conditional_access=conditional_access)
+        return FileOutcome(
+            shown, given, result_format, kept, policies=policies, conditional_access=conditional_access, policy_ids=ids
+        )
     source = SourceFile(shown, result_format, problems)
     findings, notifications = check_document_rules(ruleset, source, documents)
     # Formats without comments (JSON) cannot hold one: a `# entralint:` there is string content.
@@ -153,9 +158,22 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
         tuple(notifications),
         policies,
         conditional_access,
+        ids,
         lines,
         policy_ignores(settings.per_policy_ignores, documents),
     )
+
+
+def _policy_ids(documents: tuple[Document, ...]) -> tuple[str, ...]:
+    """The literal `id` of each Conditional Access policy: two policies with one id are two tenants' (IN006)."""
+    found = []
+    for document in documents:
+        if document.kind == CONDITIONAL_ACCESS_POLICY:
+            data = document.data
+            policy_id = data.get("id") if type(data) is dict else document.get("/id")
+            if type(policy_id) is str and policy_id.strip():
+                found.append(policy_id.strip().casefold())
+    return tuple(found)
 
 
 def _kept(documents: tuple[Document, ...], keep: bool) -> tuple[Document, ...]:

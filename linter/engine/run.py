@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
+import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,76 +16,39 @@ from linter.engine.files import (
     StandardInput,
     discover,
     display_path,
-    glob_matches,
     place_standard_input,
 )
 from linter.engine.ruleset import RuleSet
+from linter.engine.tenancy import context_files, tenant_of
 from linter.engine.workers import Workers, default_jobs, worker_ruleset
 from linter.model import Document, Tenant
 from linter.model.findings import Notification, Report
-from linter.rule import Finding, Rule, TenantRule
+from linter.policy.emergency import emergency_access
+from linter.rule import Finding, TenantRule
 
 __all__ = ["lint"]
 
 # Entra ID's limit on Conditional Access policies in one tenant. A "tenant" past it is several tenants
 # linted as one (no `tenants` configured): tenant rules would answer for a tenant that does not exist,
-# so they are skipped there, and its documents are not held.
+# so they are skipped there (IN006 says so), and its documents are not held.
 MAX_TENANT_POLICIES = 195
 
 
 def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[Notification]]:
+    """Run the tenant rules; on a tenant that is several (`tenant.several`), only those that need no documents."""
     findings: list[Finding] = []
     notifications: list[Notification] = []
     for rule in ruleset.rules.values():
-        if not isinstance(rule, TenantRule):
+        if not isinstance(rule, TenantRule) or (tenant.several and rule.needs_documents):
             continue
         try:
-            findings.extend(resolve(ruleset.levels[rule.code], violation) for violation in rule.check(tenant))
+            for violation in rule.check(tenant):
+                finding = resolve(ruleset.levels[rule.code], violation)
+                subject = violation.key or f"{finding.identity}\x1f{finding.pointer}"
+                findings.append(finding._replace(tenant_subject=(tenant.name, subject)))
         except Exception as error:  # a rule's bug must not take the run down
             notifications.append(rule_failure(rule, f"tenant {tenant.name}", error))
     return findings, notifications
-
-
-def _too_large(rule: Rule, name: str, anchor: str, policy_count: int) -> Notification:
-    return Notification(
-        f"rule {rule.code} ({rule.name}) skipped for tenant {name!r}: it holds {policy_count:,} Conditional "
-        f"Access policies, more than one Entra tenant can ({MAX_TENANT_POLICIES}); configure `tenants` or "
-        "`tenant-directories` so that each tenant's files are linted as one",
-        anchor,
-        rule=rule.code,
-    )
-
-
-def _tenant_of(path: str, config: Config, cwd: Path) -> str:
-    if not (config.tenants or config.tenant_directories):
-        return "default"
-    relative = display_path(os.path.realpath(os.path.join(cwd, path)), config.root)
-    for name, globs in config.tenants.items():
-        if any(glob_matches(glob, relative) for glob in globs):
-            return name
-    if config.tenant_directories:
-        # The shallowest directory a pattern names is the tenant, named by its path.
-        parts = relative.split("/")
-        for depth in range(1, len(parts)):
-            directory = "/".join(parts[:depth])
-            if any(glob_matches(pattern, directory) for pattern in config.tenant_directories):
-                return directory
-    return "default"
-
-
-def _tenant_context(
-    config: Config, given_paths: list[str], tenants: set[str], cwd: Path
-) -> Iterator[tuple[str, str, str]]:
-    """(path, shown path, tenant) of the named tenants' files that were not given: tenant rules need them."""
-    if not (config.tenants or config.tenant_directories) or tenants == {"default"}:
-        return
-    given = set(given_paths)
-    for path in discover([str(config.root)], config.exclude, cwd):
-        if path not in given:
-            shown = display_path(path, cwd)
-            tenant = _tenant_of(shown, config, cwd)
-            if tenant in tenants:
-                yield path, shown, tenant
 
 
 def _settings(config: Config) -> FileSettings:
@@ -95,21 +58,21 @@ def _settings(config: Config) -> FileSettings:
 def _tasks_by_tenant(
     paths: Sequence[str], config: Config, cwd: Path, skips: list[FileSkip], stdin: StandardInput | None = None
 ) -> dict[str, list[Task]]:
-    """The files to read, grouped by tenant: given files, plus the unnamed files of their tenants."""
+    """The files to read, grouped by tenant: given files, plus the files of their tenants that were not given."""
     given_paths = discover(paths, config.exclude, cwd, skips=skips)
     settings = _settings(config)
     tasks: dict[str, list[Task]] = {}
     for path in given_paths:
         shown = display_path(path, cwd)
-        tasks.setdefault(_tenant_of(shown, config, cwd), []).append((path, shown, True, settings))
+        tasks.setdefault(tenant_of(shown, config, cwd), []).append((path, shown, True, settings))
     placed = place_standard_input(stdin, config.exclude, cwd) if stdin is not None else None
     if stdin is not None and placed is not None:
         path, shown = placed
-        tenant = "default" if path == STDIN else _tenant_of(shown, config, cwd)
+        tenant = "default" if path == STDIN else tenant_of(shown, config, cwd)
         tasks.setdefault(tenant, []).append((path, shown, True, settings._replace(stdin=stdin.data)))
         # Standard input stands in for the file it names: the copy on disk is not the tenant's too.
         given_paths.append(path)
-    for path, shown, tenant in _tenant_context(config, given_paths, set(tasks), cwd):
+    for path, shown, tenant in context_files(config, paths, given_paths, set(tasks), cwd):
         tasks[tenant].append((path, shown, False, settings))
     return tasks
 
@@ -124,15 +87,27 @@ class TenantOutcome(NamedTuple):
 
 
 class _TenantDocuments:
-    """A tenant's documents, held only while the tenant is one Entra could hold and tenant rules want them."""
+    """A tenant's documents, held only while the tenant is one Entra could hold and tenant rules want them.
+
+    It also notices when the "tenant" is clearly several: more Conditional Access policies than one
+    tenant can hold, or two policies with one `id` (only the ids are kept, never a fleet's documents).
+    """
 
     def __init__(self, wanted: bool) -> None:
         self.wanted = wanted
         self.conditional_access_policies = 0
         self.by_path: dict[str, tuple[Document, ...]] = {}
+        self.ids: dict[str, str] = {}  # policy id -> the first file holding it
+        self.duplicate: tuple[str, str, str] | None = None  # (id, first file, second file)
 
     def add(self, outcome: FileOutcome) -> None:
         self.conditional_access_policies += outcome.conditional_access
+        for policy_id in outcome.policy_ids if self.duplicate is None and not self.too_large() else ():
+            first = self.ids.setdefault(policy_id, outcome.path)
+            if first != outcome.path or outcome.policy_ids.count(policy_id) > 1:
+                self.duplicate = (policy_id, first, outcome.path)
+        if self.too_large() or self.duplicate is not None:
+            self.ids.clear()
         if not self.keeping():
             self.by_path.clear()
         elif outcome.documents:
@@ -145,11 +120,61 @@ class _TenantDocuments:
             if outcome.documents:
                 self.by_path[outcome.path] = outcome.documents
 
+    def too_large(self) -> bool:
+        return self.conditional_access_policies > MAX_TENANT_POLICIES
+
+    def several(self) -> str:
+        """Why this "tenant" is several tenants linted as one, or ""."""
+        if self.duplicate is not None:
+            policy_id, first, second = self.duplicate
+            where = f"in {first}" if first == second else f"in {first} and {second}"
+            return f"two Conditional Access policies have the id {policy_id} ({where})"
+        if self.too_large():
+            return (
+                f"it holds {self.conditional_access_policies:,} Conditional Access policies, more than one "
+                f"Entra tenant can ({MAX_TENANT_POLICIES})"
+            )
+        return ""
+
     def keeping(self) -> bool:
-        return self.wanted and self.conditional_access_policies <= MAX_TENANT_POLICIES
+        return self.wanted and not self.several()
 
     def documents(self) -> tuple[Document, ...]:
         return tuple(document for path in sorted(self.by_path) for document in self.by_path[path])
+
+
+def _anchor_file(outcomes: Sequence[FileOutcome]) -> str:
+    """The first file in path order holding a Conditional Access policy, else any policy: never settings."""
+    for outcome in outcomes:
+        if outcome.conditional_access:
+            return outcome.path
+    return next((outcome.path for outcome in outcomes if outcome.policies), "")
+
+
+def _inferred_emergency_access(name: str, tenant: Tenant, ruleset: RuleSet) -> list[Notification]:
+    """Announce once per tenant the emergency access accounts inferred, when a selected rule relies on them."""
+    readers = [
+        rule
+        for rule in ruleset.rules.values()
+        if isinstance(rule, TenantRule)
+        and any(option.name == "emergency-access" for option in rule.options)
+        and not rule.settings["emergency-access"]  # the rule's own option overrides the tenant's accounts
+    ]
+    if not readers or tenant.emergency_access_setting is not None:
+        return []
+    inferred = emergency_access(tenant).inferred
+    if not inferred:
+        return []
+    accounts = "; ".join(f"{account.kind} {' '.join(account.value.split())} ({account.reason})" for account in inferred)
+    return [
+        Notification(
+            f"tenant {name!r}: taken for emergency access accounts, as no `emergency-access` is configured: "
+            f"{accounts}. Confirm with `emergency-access = [...]` in configuration (or under the tenant in "
+            "`tenants`); rules CA008, CA010 and CA011 read it",
+            tenant.anchor,
+            level="note",
+        )
+    ]
 
 
 def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task]) -> TenantOutcome:
@@ -158,26 +183,35 @@ def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task
 
     ruleset = linter.ruleset
     tenant_rules = [rule for rule in ruleset.rules.values() if isinstance(rule, TenantRule)]
-    held = _TenantDocuments(wanted=bool(tenant_rules))
+    held = _TenantDocuments(wanted=any(rule.needs_documents for rule in tenant_rules))
+    given = [task for task in tasks if task[2]]
     outcomes: list[FileOutcome] = []
-    for outcome in linter.outcomes(tasks, held.keeping):
+    # Files not given are only read: in workers they would be read twice (documents are not sent back).
+    context = (check_file(ruleset, task, keep_documents=held.keeping()) for task in tasks if not task[2])
+    for outcome in itertools.chain(linter.outcomes(given, held.keeping), context):
         held.add(outcome)
         outcomes.append(outcome._replace(documents=()) if outcome.documents else outcome)
     outcomes.sort(key=lambda outcome: outcome.path)
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     notifications = [note for outcome in outcomes for note in outcome.notifications]
     members = tuple(outcome.path for outcome in outcomes if outcome.source_format)
-    anchor = members[0] if members else ""
-    if tenant_rules and not held.keeping():
-        count = held.conditional_access_policies
-        notifications.extend(_too_large(rule, name, anchor, count) for rule in tenant_rules)
-    elif tenant_rules:
-        if linter.in_workers(tasks):
-            with_documents = {outcome.path for outcome in outcomes if outcome.policies}
-            held.reload(ruleset, [task for task in tasks if task[1] in with_documents])
-        rule_findings, rule_notifications = check_tenant(ruleset, Tenant(name, held.documents(), members))
+    if tenant_rules and held.keeping() and linter.in_workers(given):
+        with_documents = {outcome.path for outcome in outcomes if outcome.policies and outcome.given}
+        held.reload(ruleset, [task for task in given if task[1] in with_documents])
+    if tenant_rules:
+        tenant = Tenant(
+            name,
+            held.documents(),
+            members,
+            _anchor_file(outcomes),
+            config.emergency_access_of(name),
+            held.several(),
+        )
+        rule_findings, rule_notifications = check_tenant(ruleset, tenant)
         findings.extend(rule_findings)
         notifications.extend(rule_notifications)
+        if not tenant.several:
+            notifications.extend(_inferred_emergency_access(name, tenant, ruleset))
     return TenantOutcome(
         tuple(apply_suppressions(findings, outcomes, config, ruleset)),
         tuple(notifications),
@@ -214,7 +248,8 @@ def lint(
     files: list[str] = []
     policies = 0
     names = sorted(tasks)
-    linter = Workers(ruleset, build, jobs or default_jobs(sum(len(batch) for batch in tasks.values())))
+    given = sum(1 for batch in tasks.values() for task in batch if task[2])  # files not given are read in-process
+    linter = Workers(ruleset, build, jobs or default_jobs(given))
     try:
         results: Iterable[TenantOutcome]
         if linter.parallel and len(names) > 1:

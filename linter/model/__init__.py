@@ -122,6 +122,9 @@ class Tenant(NamedTuple):
     name: str
     documents: tuple[Document, ...]
     files: tuple[str, ...]
+    anchor_file: str = ""  # the first file in path order holding a Conditional Access policy (else any policy)
+    emergency_access_setting: tuple[str, ...] | None = None  # `emergency-access` in configuration; None: not set
+    several: str = ""  # why this "tenant" is several tenants linted as one (IN006); "" when it is one
 
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (document for document in self.documents if document.kind == kind)
@@ -136,8 +139,10 @@ class Tenant(NamedTuple):
 
     @property
     def anchor(self) -> str:
-        """The file a tenant finding falls back to when no policy carries the fix."""
-        return self.files[0] if self.files else ""
+        """The file a tenant finding goes to when no policy carries its fix: the tenant's first file holding a
+        Conditional Access policy (else any policy) in path order, never an MFA settings or named location file,
+        so that adding such a file does not move the finding."""
+        return self.anchor_file or (self.files[0] if self.files else "")
 
 
 def value_at(data: Any, pointer: str, default: Any = None) -> Any:

@@ -54,6 +54,9 @@ class Violation(NamedTuple):
     span: Span | None = None  # for load problems, whose position the loader knows
     identity: str = ""  # the policy a file-level violation concerns
     string_offset: int | None = None  # a character inside the string at pointer
+    # What a tenant finding is about (`deviceCodeFlow`, a user class): with the tenant, its fingerprint.
+    key: str = ""
+    level: Level | None = None  # a finding less severe than the rule's level (CA010 on a block's carve-out)
 
 
 class Suppression(NamedTuple):
@@ -75,11 +78,18 @@ class Finding(NamedTuple):
     identity: str = ""
     related: tuple[Location, ...] = ()
     suppression: Suppression | None = None
+    # A tenant rule's finding: (tenant, what it is about). Its fingerprint is those and the rule, so a
+    # file added, renamed or moving the anchor never makes it look new.
+    tenant_subject: tuple[str, str] | None = None
 
     @property
     def fingerprint(self) -> str:
-        """Stable across line moves: rule, file, policy identity and property path only."""
-        key = "\x1f".join((self.code, self.path, self.identity, self.pointer))
+        """Stable across line moves: rule, file, policy identity and property path; for a tenant finding,
+        rule, tenant and subject only."""
+        if self.tenant_subject is not None:
+            key = "\x1f".join((self.code, "tenant", *self.tenant_subject))
+        else:
+            key = "\x1f".join((self.code, self.path, self.identity, self.pointer))
         return str(_SHA256(key.encode("utf-8")).hexdigest()[:32])
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
