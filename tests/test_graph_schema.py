@@ -223,7 +223,7 @@ def test_what_graph_rejects_stays_in002(tmp_path: Path) -> None:
 
 
 def test_in005_names_graphs_spelling_and_is_not_also_in002(tmp_path: Path) -> None:
-    findings = lint(tmp_path, "case.json", (FIXTURES / "rules" / "IN005" / "fail_letter_case.json").read_text())
+    findings = lint(tmp_path, "case.json", (REPO / "tests" / "rules" / "IN005" / "fail_letter_case.json").read_text())
     reported = [
         (f["code"], f["level"], f["line"], f["column"], f["message"]) for f in findings if f["code"][:2] == "IN"
     ]
@@ -256,7 +256,7 @@ def test_in005_names_graphs_spelling_and_is_not_also_in002(tmp_path: Path) -> No
 
 
 def test_in005_pass_fixture_has_no_finding(tmp_path: Path) -> None:
-    findings = lint(tmp_path, "ok.json", (FIXTURES / "rules" / "IN005" / "pass_canonical.json").read_text())
+    findings = lint(tmp_path, "ok.json", (REPO / "tests" / "rules" / "IN005" / "pass_canonical.json").read_text())
     assert codes(findings, "IN002", "IN005") == []
 
 
