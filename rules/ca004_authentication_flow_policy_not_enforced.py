@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.applicability import blocks, state, transfer_methods
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.rule import DocumentRule, Level, Violation
+from linter.whatif.context import TRANSFER_METHODS
+from linter.whatif.policy import state
+from linter.whatif.questions import blocks, transfer_methods
 
+_METHOD_NAMES = {method.casefold(): method for method in TRANSFER_METHODS}
 _STATES = {
     "disabled": "is disabled, so it blocks nothing and logs nothing",
     "enabledForReportingButNotEnforced": "is report-only (enabledForReportingButNotEnforced), so it only logs",
@@ -60,7 +63,7 @@ class AuthenticationFlowPolicyNotEnforced(DocumentRule):
         flows = transfer_methods(document)
         if not flows:  # the usual policy: no authentication flows condition, no set arithmetic
             return ()
-        methods = sorted(flows - {"none"})
+        methods = sorted(_METHOD_NAMES.get(method, method) for method in flows - {"none"})
         if not methods or blocks(document) is not True:
             return ()
         next_step = (

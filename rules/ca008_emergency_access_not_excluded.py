@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.applicability import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy_values import all_of, present
 from linter.rule import DocumentRule, Level, RuleOption, Violation
+from linter.whatif.questions import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
+from linter.whatif.values import all_of, present
 
 
 class EmergencyAccessNotExcluded(DocumentRule):

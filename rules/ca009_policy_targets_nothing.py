@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from linter.applicability import includes_no_resources, includes_no_users
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy_values import present
 from linter.rule import DocumentRule, Level, Violation
+from linter.whatif.questions import includes_no_resources, includes_no_users
+from linter.whatif.values import present
 
 
 class PolicyTargetsNothing(DocumentRule):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from linter.applicability import state, targets_application
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.rule import DocumentRule, Level, RuleOption, Violation
 from linter.whatif.apps import (
@@ -14,9 +13,11 @@ from linter.whatif.apps import (
     MICROSOFT_FLOW_SERVICE,
     SHAREPOINT_ONLINE,
     app_label,
-    groups_of,
 )
-from linter.whatif.policy import Values
+from linter.whatif.conditions import users
+from linter.whatif.context import SignInContext
+from linter.whatif.policy import Values, state
+from linter.whatif.questions import applies, policy_of
 
 SERVICES = (MICROSOFT_FLOW_SERVICE, MICROSOFT_FLOW_PORTAL, EXCHANGE_ONLINE, SHAREPOINT_ONLINE, DATAVERSE)
 
@@ -80,17 +81,12 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
         terms = grant.get("termsOfUse") if type(grant) is dict else document.get("/grantControls/termsOfUse")
         if terms is None or not Values.of(terms):
             return ()
-        services = [app for app in SERVICES if targets_application(document, app, groups_of(app)) is True]
+        services = [app for app in SERVICES if applies(document, SignInContext(target=app), ("application",)) is True]
         if not services:
             return ()
         owners = self.settings["connection-owners"]
         if owners:
-            # Imported here: only a terms-of-use policy with configured owners needs the user condition.
-            from linter.whatif.conditions import users
-            from linter.whatif.context import SignInContext
-            from linter.whatif.policy import compile_policy
-
-            policy = compile_policy(document, 0)
+            policy = policy_of(document)
             affected = [
                 owner
                 for owner in owners

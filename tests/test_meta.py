@@ -161,7 +161,7 @@ def test_a_check_imports_only_what_it_uses(tmp_path: Path) -> None:
 
 
 def test_document_rules_alone_do_not_import_the_sign_in_evaluator(tmp_path: Path) -> None:
-    """The what-if evaluator is for the tenant rules: a run without them (or skipping them) never loads it."""
+    """Document rules ask one policy through the evaluator's conditions; the tenant machinery is never loaded."""
     policy = {
         "displayName": "terms",
         "state": "enabled",
@@ -172,15 +172,20 @@ def test_document_rules_alone_do_not_import_the_sign_in_evaluator(tmp_path: Path
     probe = (
         "import sys, json\n"
         "from linter.cli import main\n"
-        "main(['check', '--isolated', '--format', 'json', '--output', 'report.json', '--ignore', 'CA010,CA011,PA001',"
-        " 'policy.json'])\n"
+        "main(['check', '--isolated', '--format', 'json', '--output', 'report.json', '--ignore',"
+        " 'CA001,CA003,CA007,CA010,CA011,PA001', 'policy.json'])\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('linter.whatif.'))))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert json.loads(result.stdout.splitlines()[-1]) == [
         "linter.whatif.apps",
         "linter.whatif.combine",
+        "linter.whatif.conditions",
+        "linter.whatif.context",
         "linter.whatif.policy",
+        "linter.whatif.questions",
+        "linter.whatif.session",
+        "linter.whatif.values",
     ]
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert "PA003" in {finding["code"] for finding in report["findings"]}

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.model import Document, Unresolved
-from linter.policy_values import ONLY_STR
+from linter.whatif.values import ONLY_STR
 
 if TYPE_CHECKING:  # document rules read grants with this module; the evaluator is for the tenant rules
     from linter.whatif.context import SignInContext
@@ -119,7 +119,7 @@ def read_grant(document: Document) -> tuple[str, tuple[str, ...], bool]:
         controls.append(f"termsOfUse:{terms}")
     for factor in _items(grant.get("customAuthenticationFactors")):
         controls.append(f"custom:{factor}")
-    blocks = "block" in map(str.casefold, controls)
+    blocks = "block" in [control.strip().casefold() for control in controls]
     return str(operator).upper(), tuple(controls), blocks
 
 
