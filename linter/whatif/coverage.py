@@ -241,5 +241,7 @@ def uncovered(
     found = []
     for box in gaps(dimensions, cover):
         filled = tuple(atom if atom is not None else dimensions[index][0] for index, atom in enumerate(box))
-        found.append(Gap(filled, tuple(atom is None for atom in box), described))
+        # A dimension the policies do not split (one class) is "any value", named as such.
+        unbounded = tuple(atom is None or len(dimensions[index]) == 1 for index, atom in enumerate(box))
+        found.append(Gap(filled, unbounded, described))
     return Coverage(evaluator, cover, tuple(found))
