@@ -11,9 +11,11 @@ from linter.rule import Level, TenantRule, Violation
 if TYPE_CHECKING:
     from linter.whatif.coverage import Coverage
     from linter.whatif.evaluate import Evaluator
+    from linter.whatif.policy import Values
 
 # An authentication flow is modern authentication: legacy clients (Exchange ActiveSync, "other") cannot use it.
 MODERN_CLIENT_APPS = ("browser", "mobileAppsAndDesktopClients")
+TRANSFER_METHODS = "/conditions/authenticationFlows/transferMethods"
 SHOWN_GAPS = 3
 
 
@@ -23,23 +25,31 @@ def flow_coverage(evaluator: Evaluator, method: str) -> Coverage:
     For device code flow the Device Registration Service is exempt: Microsoft recommends excluding it
     (https://learn.microsoft.com/entra/identity/conditional-access/policy-block-authentication-flows).
     """
-    from linter.whatif.combine import requirement
     from linter.whatif.coverage import uncovered
-    from linter.whatif.questions import DEVICE_REGISTRATION_SERVICE
+    from linter.whatif.questions import DEVICE_REGISTRATION_SERVICE, grant_blocks
 
     return uncovered(
         evaluator,
-        lambda policy: requirement(policy).blocks,
+        grant_blocks,
         fixed={"clientApp": MODERN_CLIENT_APPS, "authenticationFlow": (method,)},
         exempt={"application": (DEVICE_REGISTRATION_SERVICE,)} if method == "deviceCodeFlow" else {},
         exclusions_allowed=True,
+        # Only the exclusions of a block that names the flow are the allowed kind: a block of everything
+        # "except licensed users" leaves those users' device code sign-ins open.
+        excluding=lambda policy: names_or_may_name(policy.values(TRANSFER_METHODS), (method,)),
     )
+
+
+def names_or_may_name(values: Values, names: tuple[str, ...]) -> bool:
+    """Does the list name one of these values, or may it (a computed list)?"""
+    return bool(values.unresolved) or any(values.has(name) for name in names)
 
 
 def open_classes(coverage: Coverage) -> str:
     """The uncovered classes a message names, the first few of them."""
-    named = [gap.describe() for gap in coverage.gaps[:SHOWN_GAPS]]
-    more = len(coverage.gaps) - len(named)
+    described = list(dict.fromkeys(gap.describe() for gap in coverage.gaps))
+    named = described[:SHOWN_GAPS]
+    more = len(described) - len(named)
     return "; ".join(named) + (f"; and {more} more" if more > 0 else "")
 
 

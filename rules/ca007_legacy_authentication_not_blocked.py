@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from linter.model import Document, Tenant
 from linter.rule import Level, TenantRule, Violation
 
-from .ca001_device_code_flow_not_blocked import open_classes
+from .ca001_device_code_flow_not_blocked import names_or_may_name, open_classes
 
 if TYPE_CHECKING:
     from linter.whatif.coverage import Coverage
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # Legacy authentication as Conditional Access names it: Exchange ActiveSync and "other clients".
 LEGACY_CLIENT_APPS = ("exchangeActiveSync", "other")
+CLIENT_APP_TYPES = "/conditions/clientAppTypes"
 
 
 def legacy_coverage(evaluator: Evaluator) -> Coverage:
@@ -24,14 +25,16 @@ def legacy_coverage(evaluator: Evaluator) -> Coverage:
     Legacy clients cannot use an authentication flow (device code flow and authentication transfer
     are OAuth), so their sign-ins carry no transfer method: a flow block does not cover them.
     """
-    from linter.whatif.combine import requirement
     from linter.whatif.coverage import uncovered
+    from linter.whatif.questions import grant_blocks
 
     return uncovered(
         evaluator,
-        lambda policy: requirement(policy).blocks,
+        grant_blocks,
         fixed={"clientApp": LEGACY_CLIENT_APPS, "authenticationFlow": (None,)},
         exclusions_allowed=True,
+        # Only the exclusions of a block that names a legacy client app type are the allowed kind.
+        excluding=lambda policy: names_or_may_name(policy.values(CLIENT_APP_TYPES), LEGACY_CLIENT_APPS),
     )
 
 

@@ -147,6 +147,24 @@ def exclusions(evaluator: Evaluator, policies: int) -> dict[str, frozenset[str]]
     return {dimension: frozenset(values) for dimension, values in found.items()}
 
 
+_INCLUDE_LISTS = tuple(
+    pointer.replace("/exclude", "/include") for lists in _EXCLUDE_LISTS.values() for pointer in lists
+)
+
+
+def _computed_includes(evaluator: Evaluator) -> set[str]:
+    """References (casefolded source text) any policy includes: a class named by one is not known to exist apart.
+
+    A reference on an include list (or a computed block read under every pointer) may be anyone: asking
+    whether "the users `var.x` names" are covered would guess a gap.
+    """
+    found: set[str] = set()
+    for policy in evaluator.policies:
+        for pointer in _INCLUDE_LISTS:
+            found.update(item.casefold() for item in policy.values(pointer).unresolved)
+    return found
+
+
 def _names(fields: Mapping[str, Any]) -> set[str]:
     """The casefolded ids a class is known by: its user, groups, roles, guest type, app, location, platform."""
     names: set[str] = set()
@@ -204,25 +222,38 @@ def _insider_atom(evaluator: Evaluator, mask: int) -> Atom:
 
 def uncovered(
     evaluator: Evaluator,
-    meets: Callable[[CompiledPolicy], bool],
+    meets: Callable[[CompiledPolicy], bool | None],
     *,
     fixed: Mapping[str, Sequence[Any]] | None = None,
     exempt: Mapping[str, Iterable[str]] | None = None,
     exclusions_allowed: bool = False,
+    excluding: Callable[[CompiledPolicy], bool] | None = None,
 ) -> Coverage:
     """The sign-ins fixed on `fixed` (dimension -> allowed values) that no enforced policy meeting `meets` covers.
 
+    `meets` answers None when a computed value decides (a Terraform `dynamic "grant_controls"`): such a
+    policy counts as meeting it.
+
     `exempt` names classes not asked about (dimension -> ids: `{"users": emergency accounts}`); with
     `exclusions_allowed`, whatever a covering policy excludes (users, resources, platforms,
-    locations, devices by filter) is exempt too.
+    locations, devices by filter) is exempt too: of the covering policies `excluding` picks (those
+    about the question, say), or of all of them.
     """
     fixed = fixed or {}
     exempt = exempt or {}
-    cover = enforced_bits(evaluator) & bits_of(policy.index for policy in evaluator.policies if meets(policy))
+    meeting = bits_of(policy.index for policy in evaluator.policies if meets(policy) is not False)
+    cover = enforced_bits(evaluator) & meeting
     skipped: dict[str, set[str]] = {name: {value.casefold() for value in exempt.get(name, ())} for name in DIMENSIONS}
     if exclusions_allowed:
-        for dimension, values in exclusions(evaluator, cover).items():
+        chosen = (
+            cover if excluding is None else cover & bits_of(p.index for p in evaluator.results(cover) if excluding(p))
+        )
+        for dimension, values in exclusions(evaluator, chosen).items():
             skipped[dimension].update(values)
+    computed = _computed_includes(evaluator)
+    if computed:
+        for name in DIMENSIONS:
+            skipped[name] |= computed
     dimensions: list[list[Atom]] = []
     for name in DIMENSIONS:
         choices = [

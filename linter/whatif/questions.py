@@ -23,6 +23,7 @@ __all__ = [
     "REPORT_ONLY",
     "applies",
     "blocks",
+    "grant_blocks",
     "includes_all_users",
     "includes_no_resources",
     "includes_no_users",
@@ -104,7 +105,11 @@ def _state_computed(document: Document) -> bool:
 
 def blocks(document: Document) -> Tri:
     """Does the grant block? None when the built-in controls are computed."""
-    policy = policy_of(document)
+    return grant_blocks(policy_of(document))
+
+
+def grant_blocks(policy: CompiledPolicy) -> Tri:
+    """Does the compiled policy's grant block? None when the built-in controls (or the whole grant) are computed."""
     if requirement(policy).blocks:
         return True
     return None if policy.values("/grantControls/builtInControls").unresolved else False
