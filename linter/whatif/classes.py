@@ -108,8 +108,8 @@ def atoms(
     """
     merged: dict[tuple[int, int], tuple[list[str], dict[str, Any]]] = {}
     for label, fields in candidates(evaluator, dimension) if choices is None else choices:
-        bits = evaluator.dimension(dimension, base._replace(**fields))
-        signature = (bits.true_bits & mask, bits.maybe_bits & mask)
+        true_bits, maybe_bits = evaluator.bits(dimension, base._replace(**fields))
+        signature = (true_bits & mask, maybe_bits & mask)
         merged.setdefault(signature, ([], fields))[0].append(label)
     return [
         Atom(dimension, _joined(labels), tuple(fields.items()), *signature)
