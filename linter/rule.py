@@ -8,6 +8,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from linter.model import SOURCE_FILE, Document, SourceFile, Tenant
 from linter.model.findings import Finding, Level, Scope, Suppression, Violation
+from linter.model.source import Span
 
 __all__ = [
     "DocumentRule",
@@ -64,8 +65,18 @@ class Rule:
         message: str,
         pointer: str = "",
         related: tuple[tuple[Document, str], ...] = (),
+        *,
+        span: Span | None = None,
+        identity: str = "",
+        string_offset: int | None = None,
+        key: str = "",
+        level: Level | None = None,
     ) -> Violation:
-        return Violation(self.code, message, subject, pointer, related)
+        """The one way a rule reports: `key` names what a tenant finding is about (its fingerprint with the
+        tenant), `string_offset` a character inside the string at pointer, `level` a finding milder than the
+        rule's level, `span` a position only the loader knows, `identity` the policy a file-level finding
+        concerns."""
+        return Violation(self.code, message, subject, pointer, related, span, identity, string_offset, key, level)
 
 
 class DocumentRule(Rule):
@@ -90,10 +101,9 @@ class LoadProblemRule(DocumentRule):
     def check_file(self, source: SourceFile) -> Iterator[Violation]:
         for problem in source.problems:
             if problem.code == self.code:
-                yield Violation(
-                    self.code,
-                    problem.message,
+                yield self.violation(
                     source.path,
+                    problem.message,
                     problem.pointer,
                     span=problem.span,
                     identity=problem.identity,

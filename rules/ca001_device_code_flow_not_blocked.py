@@ -3,11 +3,54 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from linter.model import Document, Tenant
-from linter.policy.applicability import transfer_methods
-from linter.policy.blocking import blocks_flow_everywhere
 from linter.rule import Level, TenantRule, Violation
+
+if TYPE_CHECKING:
+    from linter.policy.compiled import Values
+    from linter.policy.coverage import Coverage
+    from linter.policy.evaluate import Evaluator
+
+# An authentication flow is modern authentication: legacy clients (Exchange ActiveSync, "other") cannot use it.
+MODERN_CLIENT_APPS = ("browser", "mobileAppsAndDesktopClients")
+TRANSFER_METHODS = "/conditions/authenticationFlows/transferMethods"
+SHOWN_GAPS = 3
+
+
+def flow_coverage(evaluator: Evaluator, method: str) -> Coverage:
+    """The sign-ins by the transfer method that no enforced block covers; exclusions of the blocks are allowed.
+
+    For device code flow the Device Registration Service is exempt: Microsoft recommends excluding it
+    (https://learn.microsoft.com/entra/identity/conditional-access/policy-block-authentication-flows).
+    """
+    from linter.policy.coverage import uncovered
+    from linter.policy.questions import DEVICE_REGISTRATION_SERVICE, grant_blocks
+
+    return uncovered(
+        evaluator,
+        grant_blocks,
+        fixed={"clientApp": MODERN_CLIENT_APPS, "authenticationFlow": (method,)},
+        exempt={"application": (DEVICE_REGISTRATION_SERVICE,)} if method == "deviceCodeFlow" else {},
+        exclusions_allowed=True,
+        # Only the exclusions of a block that names the flow are the allowed kind: a block of everything
+        # "except licensed users" leaves those users' device code sign-ins open.
+        excluding=lambda policy: names_or_may_name(policy.values(TRANSFER_METHODS), (method,)),
+    )
+
+
+def names_or_may_name(values: Values, names: tuple[str, ...]) -> bool:
+    """Does the list name one of these values, or may it (a computed list)?"""
+    return bool(values.unresolved) or any(values.has(name) for name in names)
+
+
+def open_classes(coverage: Coverage) -> str:
+    """The uncovered classes a message names, the first few of them."""
+    described = list(dict.fromkeys(gap.describe() for gap in coverage.gaps))
+    named = described[:SHOWN_GAPS]
+    more = len(described) - len(named)
+    return "; ".join(named) + (f"; and {more} more" if more > 0 else "")
 
 
 class DeviceCodeFlowNotBlocked(TenantRule):
@@ -17,7 +60,9 @@ class DeviceCodeFlowNotBlocked(TenantRule):
     for all users (`includeUsers: ["All"]`) and all resources (`includeApplications: ["All"]`).
     Exclusions (break-glass accounts, the Device Registration Service, a kiosk group) are allowed;
     include lists on platforms or locations are not, and disabled or report-only policies do not
-    count, nor does a policy that grants rather than blocks.
+    count, nor does a policy that grants rather than blocks. Several policies may share the job
+    (one per platform, say): the rule asks whether every device code sign-in the tenant's policies
+    tell apart is blocked, and names the classes of sign-in left open.
 
     ## Why it matters
     Device code flow lets a user sign in on one device by typing a code shown on another. Attackers
@@ -57,18 +102,25 @@ class DeviceCodeFlowNotBlocked(TenantRule):
     method = "deviceCodeFlow"
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
-        policies = tenant.conditional_access_policies
-        if not policies:
+        # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.
+        from linter.policy.evaluate import Evaluator
+
+        evaluator = Evaluator(tenant.documents)
+        if not evaluator.policies:
             return
-        answers = [blocks_flow_everywhere(policy, self.method) for policy in policies]
-        if any(answer is not False for answer in answers):
+        coverage = flow_coverage(evaluator, self.method)
+        if coverage.complete:
             return
         # Point at the policy closest to doing the job: one that already names the flow.
-        candidates = [policy for policy in policies if self.method in (transfer_methods(policy) or ())]
+        key = self.method.casefold()
+        candidates = [
+            policy.document
+            for policy in evaluator.policies
+            if policy.values("/conditions/authenticationFlows/transferMethods").has(key)
+        ]
         anchor: Document | str = candidates[0] if candidates else tenant.anchor
         pointer = "/conditions/authenticationFlows/transferMethods" if candidates else ""
-        yield self.violation(
-            anchor,
-            f"no enabled policy of tenant {tenant.name!r} blocks {self.method} for all users and all resources",
-            pointer,
-        )
+        message = f"no enabled policy of tenant {tenant.name!r} blocks {self.method} for all users and all resources"
+        if not coverage.gaps_are_whole:  # some sign-ins are blocked: say which ones are not
+            message += f"; open: {open_classes(coverage)}"
+        yield self.violation(anchor, message, pointer, key=self.method)

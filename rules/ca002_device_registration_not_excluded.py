@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy.applicability import (
+from linter.policy.context import SignInContext
+from linter.policy.questions import (
     DEVICE_REGISTRATION_SERVICE,
+    applies,
     blocks,
-    excluded_applications,
-    includes_all_resources,
     is_enforced_or_report_only,
+    policy_of,
     transfer_methods,
 )
 from linter.policy.values import all_of, present
 from linter.rule import DocumentRule, Level, Violation
+
+# A device registration by device code: the sign-in the rule asks the policy about.
+_REGISTRATION = SignInContext(target=DEVICE_REGISTRATION_SERVICE, transfer_method="deviceCodeFlow")
+_ASKED = ("application", "authenticationFlow")
 
 
 class DeviceRegistrationNotExcluded(DocumentRule):
@@ -66,21 +71,24 @@ class DeviceRegistrationNotExcluded(DocumentRule):
 
     def check(self, document: Document) -> Iterable[Violation]:
         methods = transfer_methods(document)
-        if methods is None or "deviceCodeFlow" not in methods:
+        if not methods or "devicecodeflow" not in methods:  # the usual policy: no authentication flows condition
             return ()
-        excluded = excluded_applications(document)
-        # An excluded DRS decides first: most device code flow blocks have it, and need no more reading.
-        if excluded is None or any(app.strip().casefold() == DEVICE_REGISTRATION_SERVICE for app in excluded):
+        # Does the policy apply to a device code sign-in to DRS (all resources, DRS not excluded), and block it?
+        if applies(document, _REGISTRATION, _ASKED) is not True:
             return ()
-        if all_of(is_enforced_or_report_only(document), blocks(document), includes_all_resources(document)) is not True:
+        if all_of(is_enforced_or_report_only(document), blocks(document)) is not True:
             return ()
+        scope = (
+            "for all resources without excluding the Device Registration Service"
+            if policy_of(document).values("/conditions/applications/includeApplications").has("All")
+            else "for the Device Registration Service"
+        )
         return (
             self.violation(
                 document,
-                f"policy {document.name!r} blocks device code flow for all resources without excluding the Device "
-                f"Registration Service ({DEVICE_REGISTRATION_SERVICE}): since September 2024 this blocks device "
-                "registration by device code; exclude it (ScubaGear users: also allow-list it in "
-                "CapExclusions.Applications)",
+                f"policy {document.name!r} blocks device code flow {scope} ({DEVICE_REGISTRATION_SERVICE}): since "
+                "September 2024 this blocks device registration by device code; exclude it (ScubaGear users: "
+                "also allow-list it in CapExclusions.Applications)",
                 present(
                     document,
                     "/conditions/applications/excludeApplications",

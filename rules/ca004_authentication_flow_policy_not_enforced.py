@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy.applicability import blocks, state, transfer_methods
+from linter.policy.compiled import state
+from linter.policy.context import TRANSFER_METHODS
+from linter.policy.questions import blocks, transfer_methods
 from linter.rule import DocumentRule, Level, Violation
 
+_METHOD_NAMES = {method.casefold(): method for method in TRANSFER_METHODS}
 _STATES = {
     "disabled": "is disabled, so it blocks nothing and logs nothing",
     "enabledForReportingButNotEnforced": "is report-only (enabledForReportingButNotEnforced), so it only logs",
@@ -60,7 +63,7 @@ class AuthenticationFlowPolicyNotEnforced(DocumentRule):
         flows = transfer_methods(document)
         if not flows:  # the usual policy: no authentication flows condition, no set arithmetic
             return ()
-        methods = sorted(flows - {"none"})
+        methods = sorted(_METHOD_NAMES.get(method, method) for method in flows - {"none"})
         if not methods or blocks(document) is not True:
             return ()
         next_step = (

@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy.applicability import (
+from linter.policy.context import SignInContext
+from linter.policy.questions import (
     DEVICE_REGISTRATION_SERVICE,
+    applies,
     blocks,
-    excluded_applications,
-    includes_all_resources,
     is_enforced_or_report_only,
-    transfer_methods,
+    policy_of,
 )
 from linter.policy.values import all_of, listed
 from linter.rule import DocumentRule, Level, Violation
 
+_DEVICE_CODE = SignInContext(transfer_method="deviceCodeFlow")
+_INCLUDED = "/conditions/applications/includeApplications"
+_EXCLUDED = "/conditions/applications/excludeApplications"
 _TRACKING = (
     "a session that used device code flow is protocol-tracked, so later sign-ins in that session to the "
     "resources the policy covers are blocked too, even by other flows"
@@ -68,24 +71,28 @@ class DeviceCodeFlowPartiallyBlocked(DocumentRule):
     tags = ("authentication-flows",)
 
     def check(self, document: Document) -> Iterable[Violation]:
-        methods = transfer_methods(document)
-        if methods is None or "deviceCodeFlow" not in methods:
+        policy = policy_of(document)
+        if not policy.values("/conditions/authenticationFlows/transferMethods"):
+            return ()  # the usual policy: no authentication flows condition
+        if applies(document, _DEVICE_CODE, ("authenticationFlow",)) is not True:
             return ()
-        included = listed(document, "/conditions/applications/includeApplications")
-        excluded = excluded_applications(document)
-        if included is None or excluded is None or not included:
+        included, excluded = policy.values(_INCLUDED), policy.values(_EXCLUDED)
+        if included.unresolved or excluded.unresolved or not included.known - {"none"}:
             return ()
         # What the block leaves out decides first: most blocks leave out nothing but DRS, and need no more reading.
-        if includes_all_resources(document) is False:
-            if all(app.strip().casefold() == "none" for app in included):
-                return ()
-            pointer = "/conditions/applications/includeApplications"
-            message = f"policy {document.name!r} blocks device code flow only for {', '.join(included)}: {_TRACKING}"
+        if not included.has("All"):
+            pointer = _INCLUDED
+            names = ", ".join(listed(document, _INCLUDED) or ())
+            message = f"policy {document.name!r} blocks device code flow only for {names}: {_TRACKING}"
         else:
-            others = [app for app in excluded if app.strip().casefold() != DEVICE_REGISTRATION_SERVICE]
+            others = [
+                app
+                for app in listed(document, _EXCLUDED) or ()
+                if app.strip().casefold() != DEVICE_REGISTRATION_SERVICE
+            ]
             if not others:
                 return ()
-            pointer = "/conditions/applications/excludeApplications"
+            pointer = _EXCLUDED
             message = f"policy {document.name!r} blocks device code flow except for {', '.join(others)}: {_TRACKING}"
         if all_of(is_enforced_or_report_only(document), blocks(document)) is not True:
             return ()

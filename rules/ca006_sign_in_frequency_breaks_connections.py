@@ -5,15 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy.applicability import (
-    MICROSOFT_FLOW_SERVICE,
-    SignInFrequency,
-    is_enabled,
-    missing_exclusions,
-    sign_in_frequency,
-    targets_application,
-)
+from linter.policy.apps import MICROSOFT_FLOW_PORTAL, MICROSOFT_FLOW_SERVICE
+from linter.policy.conditions import Tri, application
+from linter.policy.context import SignInContext
+from linter.policy.questions import ENABLED, missing_exclusions, policy_of
+from linter.policy.session import SignInFrequency, sign_in_frequency
 from linter.rule import DocumentRule, Level, RuleOption, Violation
+
+_FLOW_SERVICE = SignInContext(target=MICROSOFT_FLOW_SERVICE)
+# The Flow portal is in the `Office365` app group, the Flow service is not: a policy on Office365 reaches
+# Power Automate through the portal (https://learn.microsoft.com/entra/identity/conditional-access/
+# reference-office-365-application-contents).
+_FLOW_PORTAL = SignInContext(target=MICROSOFT_FLOW_PORTAL)
+
+
+def targets_power_automate(document: Document) -> Tri:
+    """Does the policy apply to Power Automate: the Flow service, or the portal unless the service is excluded?"""
+    policy = policy_of(document)
+    service = application(policy, _FLOW_SERVICE, {})
+    if service.value is not False or service.reason.startswith("excluded"):
+        return service.value
+    return application(policy, _FLOW_PORTAL, {}).value
 
 
 class SignInFrequencyBreaksConnections(DocumentRule):
@@ -76,9 +88,9 @@ class SignInFrequencyBreaksConnections(DocumentRule):
 
     def check(self, document: Document) -> Iterable[Violation]:
         frequency = sign_in_frequency(document)
-        if not isinstance(frequency, SignInFrequency) or is_enabled(document) is not True:
+        if not isinstance(frequency, SignInFrequency) or policy_of(document).state != ENABLED:
             return ()
-        if targets_application(document, MICROSOFT_FLOW_SERVICE, groups=("Office365",)) is not True:
+        if targets_power_automate(document) is not True:
             return ()
         owners: tuple[str, ...] = self.settings["connection-owners"]
         if owners and missing_exclusions(document, owners) in (None, ()):

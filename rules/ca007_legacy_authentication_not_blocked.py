@@ -3,27 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from linter.model import Document, Tenant
-from linter.policy.applicability import LEGACY_CLIENT_APP_TYPES, client_app_types
-from linter.policy.blocking import blocks_everyone
 from linter.rule import Level, TenantRule, Violation
 
-_GRAPH_NAMES = {"exchangeactivesync": "exchangeActiveSync", "other": "other"}
+from .ca001_device_code_flow_not_blocked import names_or_may_name, open_classes
+
+if TYPE_CHECKING:
+    from linter.policy.coverage import Coverage
+    from linter.policy.evaluate import Evaluator
+
+# Legacy authentication as Conditional Access names it: Exchange ActiveSync and "other clients".
+LEGACY_CLIENT_APPS = ("exchangeActiveSync", "other")
+CLIENT_APP_TYPES = "/conditions/clientAppTypes"
 
 
-def legacy_types_blocked(policy: Document) -> frozenset[str] | None:
-    """The legacy client app types the policy blocks for everyone; None when a computed value decides it."""
-    everyone = blocks_everyone(policy)
-    if everyone is False:
-        return frozenset()
-    types = client_app_types(policy)
-    if types is None:
-        return None
-    covered = LEGACY_CLIENT_APP_TYPES if "all" in types else types & LEGACY_CLIENT_APP_TYPES
-    if everyone is None and covered:
-        return None
-    return covered
+def legacy_coverage(evaluator: Evaluator) -> Coverage:
+    """The legacy sign-ins no enforced block covers; exclusions of the blocks are allowed.
+
+    Legacy clients cannot use an authentication flow (device code flow and authentication transfer
+    are OAuth), so their sign-ins carry no transfer method: a flow block does not cover them.
+    """
+    from linter.policy.coverage import uncovered
+    from linter.policy.questions import grant_blocks
+
+    return uncovered(
+        evaluator,
+        grant_blocks,
+        fixed={"clientApp": LEGACY_CLIENT_APPS, "authenticationFlow": (None,)},
+        exclusions_allowed=True,
+        # Only the exclusions of a block that names a legacy client app type are the allowed kind.
+        excluding=lambda policy: names_or_may_name(policy.values(CLIENT_APP_TYPES), LEGACY_CLIENT_APPS),
+    )
 
 
 class LegacyAuthenticationNotBlocked(TenantRule):
@@ -34,7 +46,9 @@ class LegacyAuthenticationNotBlocked(TenantRule):
     (`includeApplications: ["All"]`), in one policy (`"clientAppTypes": ["exchangeActiveSync",
     "other"]`) or in several that together cover both. Exclusions are allowed; disabled and
     report-only policies, policies that grant rather than block, and policies narrowed by platform,
-    location or risk do not count.
+    location or risk do not count, nor does a policy limited to an authentication flow (a device
+    code flow block with `clientAppTypes: ["all"]` blocks no legacy sign-in). The rule asks whether
+    every legacy sign-in the tenant's policies tell apart is blocked, and names the classes left open.
 
     ## Why it matters
     Legacy authentication (IMAP, POP, SMTP AUTH, older Office clients, Exchange ActiveSync with
@@ -71,24 +85,29 @@ class LegacyAuthenticationNotBlocked(TenantRule):
     security_severity = 7.5
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
-        policies = tenant.conditional_access_policies
-        if not policies:
+        # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.
+        from linter.policy.evaluate import Evaluator
+
+        evaluator = Evaluator(tenant.documents)
+        if not evaluator.policies:
             return
-        blocked: set[str] = set()
-        for policy in policies:
-            types = legacy_types_blocked(policy)
-            if types is None:  # a computed value may make this policy the block
-                return
-            blocked |= types
-        missing = sorted(_GRAPH_NAMES[name] for name in LEGACY_CLIENT_APP_TYPES - blocked)
-        if not missing:
+        coverage = legacy_coverage(evaluator)
+        if coverage.complete:
             return
+        missing = [name for name in LEGACY_CLIENT_APPS if coverage.leaves_open("clientApp", client_app=name)]
         # Point at the policy closest to doing the job: one that already names a legacy client type.
-        candidates = [policy for policy in policies if (client_app_types(policy) or set()) & LEGACY_CLIENT_APP_TYPES]
+        candidates = [
+            policy.document
+            for policy in evaluator.policies
+            if any(policy.values("/conditions/clientAppTypes").has(name) for name in LEGACY_CLIENT_APPS)
+        ]
         anchor: Document | str = candidates[0] if candidates else tenant.anchor
-        yield self.violation(
-            anchor,
+        message = (
             f"no enabled policy of tenant {tenant.name!r} blocks legacy authentication client app type(s) "
-            f"{' and '.join(missing)} for all users and all resources",
-            "/conditions/clientAppTypes" if candidates else "",
+            f"{' and '.join(missing)} for all users and all resources"
+        )
+        if not coverage.gaps_are_whole:
+            message += f"; open: {open_classes(coverage)}"
+        yield self.violation(
+            anchor, message, "/conditions/clientAppTypes" if candidates else "", key="legacyAuthentication"
         )

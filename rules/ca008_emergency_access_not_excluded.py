@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.model import Tenant
-from linter.policy.applicability import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
 from linter.policy.emergency import emergency_access
+from linter.policy.questions import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
 from linter.policy.values import all_of, present
 from linter.rule import Level, RuleOption, TenantRule, Violation
 
@@ -105,11 +105,10 @@ class EmergencyAccessNotExcluded(TenantRule):
                 if inferred
                 else ""
             )
-            yield Violation(
-                self.code,
+            yield self.violation(
+                document,
                 f"Policy {document.name!r} {action} all users without excluding emergency access account(s) "
                 f"{', '.join(missing)}: a mistake in it locks every administrator out.{how}",
-                document,
                 present(
                     document,
                     "/conditions/users/excludeUsers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy.applicability import includes_no_resources, includes_no_users
+from linter.policy.questions import includes_no_resources, includes_no_users
 from linter.policy.values import present
 from linter.rule import DocumentRule, Level, Violation
 

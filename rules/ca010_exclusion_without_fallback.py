@@ -186,10 +186,9 @@ class ExclusionWithoutFallback(TenantRule):
                         f"{kind.capitalize()} {value}, excluded from {policy.name!r}, has no fallback. No other "
                         f"enabled policy requires {grant.describe()} (or stronger) of it for {where}"
                     )
-                yield Violation(
-                    self.code,
-                    message,
+                yield self.violation(
                     policy.document,
+                    message,
                     pointer,
                     key=f"{policy.document.identity}\x1f{kind}\x1f{value.casefold()}",
                     level=Level.NOTE if grant.blocks else None,

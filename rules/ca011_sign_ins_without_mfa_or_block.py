@@ -118,11 +118,10 @@ class SignInsWithoutMfaOrBlock(TenantRule):
             uncovered = [_uncovered(resource, combinations) for resource, combinations in resources.items()]
             shown = "; ".join(uncovered[:MAX_LISTED])
             more = f"; and {len(uncovered) - MAX_LISTED} more" if len(uncovered) > MAX_LISTED else ""
-            yield Violation(
-                self.code,
+            yield self.violation(
+                tenant.anchor,
                 f"{users[:1].upper()}{users[1:]} can sign in without MFA. No enabled policy requires MFA, an "
                 f"authentication strength or a block for: {shown}{more}",
-                tenant.anchor,
                 key=users,
             )
 

@@ -65,11 +65,10 @@ class TenantRulesSkipped(TenantRule):
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         if not tenant.several:
             return
-        yield Violation(
-            self.code,
+        yield self.violation(
+            tenant.anchor_file or (tenant.files[0] if tenant.files else ""),
             f"Tenant rules were skipped for tenant {tenant.name!r}: {tenant.several}, so it is several tenants "
             "linted as one. Configure `tenants` or `tenant-directories` so that each tenant's files are linted "
             "as one",
-            tenant.anchor_file or (tenant.files[0] if tenant.files else ""),
             key="several tenants",
         )

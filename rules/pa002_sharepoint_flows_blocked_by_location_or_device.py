@@ -7,16 +7,18 @@ from typing import Any
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.model.source import split_pointer
-from linter.policy.applicability import state, targets_application
-from linter.policy.apps import OFFICE_365, SHAREPOINT_ONLINE
+from linter.policy.apps import SHAREPOINT_ONLINE
 from linter.policy.combine import alternatives, read_grant
-from linter.policy.compiled import Values
+from linter.policy.compiled import Values, state
+from linter.policy.context import SignInContext
+from linter.policy.questions import applies
 from linter.policy.values import MISSING, lookup
 from linter.rule import DocumentRule, Level, Violation
 
 DEVICE_CONTROLS = {"compliantDevice", "domainJoinedDevice"}
 _LOCATIONS = split_pointer("/conditions/locations")
 _GRANT = split_pointer("/grantControls")
+_SHAREPOINT = SignInContext(target=SHAREPOINT_ONLINE)
 _APP_ENFORCED_RESTRICTIONS = split_pointer("/sessionControls/applicationEnforcedRestrictions/isEnabled")
 
 
@@ -59,7 +61,7 @@ def _limits(policy: Document) -> list[tuple[str, str]]:
     grant_matters = locations is not None or _may_require_device(grant)
     # Most policies limit nothing: only those that do are asked whether they cover SharePoint, and
     # only those with a location or a device control get their grant read (the expensive part).
-    if not (grant_matters or restricted) or targets_application(policy, SHAREPOINT_ONLINE, (OFFICE_365,)) is not True:
+    if not (grant_matters or restricted) or applies(policy, _SHAREPOINT, ("application",)) is not True:
         return []
     found = []
     if grant_matters:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
-from linter.policy.applicability import state, targets_application
 from linter.policy.apps import (
     DATAVERSE,
     EXCHANGE_ONLINE,
@@ -13,9 +12,11 @@ from linter.policy.apps import (
     MICROSOFT_FLOW_SERVICE,
     SHAREPOINT_ONLINE,
     app_label,
-    groups_of,
 )
-from linter.policy.compiled import Values
+from linter.policy.compiled import Values, state
+from linter.policy.conditions import users
+from linter.policy.context import SignInContext
+from linter.policy.questions import applies, policy_of
 from linter.rule import DocumentRule, Level, RuleOption, Violation
 
 SERVICES = (MICROSOFT_FLOW_SERVICE, MICROSOFT_FLOW_PORTAL, EXCHANGE_ONLINE, SHAREPOINT_ONLINE, DATAVERSE)
@@ -80,17 +81,12 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
         terms = grant.get("termsOfUse") if type(grant) is dict else document.get("/grantControls/termsOfUse")
         if terms is None or not Values.of(terms):
             return ()
-        services = [app for app in SERVICES if targets_application(document, app, groups_of(app)) is True]
+        services = [app for app in SERVICES if applies(document, SignInContext(target=app), ("application",)) is True]
         if not services:
             return ()
         owners = self.settings["connection-owners"]
         if owners:
-            # Imported here: only a terms-of-use policy with configured owners needs the user condition.
-            from linter.policy.compiled import compile_policy
-            from linter.policy.conditions import users
-            from linter.policy.context import SignInContext
-
-            policy = compile_policy(document, 0)
+            policy = policy_of(document)
             affected = [
                 owner
                 for owner in owners

@@ -90,9 +90,7 @@ class InvalidTokenLifetimeDefinition(DocumentRule):
                 yield self._unknown(document, index, join_pointer(base, key), key, (POLICY_KEY,))
         policy = value.get(POLICY_KEY)
         if policy is None and not any(key.lower() == POLICY_KEY.lower() for key in value):
-            yield Violation(
-                self.code, f"definition {index} has no {POLICY_KEY} object", document, base, string_offset=0
-            )
+            yield self.violation(document, f"definition {index} has no {POLICY_KEY} object", base, string_offset=0)
             return
         pointer = join_pointer(base, POLICY_KEY)
         if policy is None:
@@ -137,10 +135,9 @@ class InvalidTokenLifetimeDefinition(DocumentRule):
         try:
             lifetime = parse_lifetime(setting)
         except TimespanError as error:
-            yield Violation(
-                self.code,
-                f"definition {index}: {key} {error}",
+            yield self.violation(
                 document,
+                f"definition {index}: {key} {error}",
                 base,
                 string_offset=_offset_in_definition(document.get(base), inner_pointer, error.offset),
             )

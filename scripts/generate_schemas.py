@@ -122,7 +122,7 @@ ENTRALINT_BETA_SUPPLEMENT: dict[str, dict[str, Schema]] = {
         "/conditions/agents": {"type": "object"},
         # Deprecated time condition, still in old beta exports.
         "/conditions/times": {"type": "object"},
-        # Global Secure Access traffic profiles (includeTrafficProfiles), read by linter/policy/applicability.py.
+        # Global Secure Access traffic profiles (includeTrafficProfiles), read by linter/policy/questions.py.
         "/conditions/applications/globalSecureAccess": {"type": "object"},
         "/conditions/applications/networkAccess": {"type": "object"},
         "/sessionControls/globalSecureAccessFilteringProfile": {"type": "object"},

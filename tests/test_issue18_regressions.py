@@ -56,7 +56,6 @@ def test_one_file_of_a_repository_with_device_code_flow_open_still_fails(tmp_pat
     assert [finding["level"] for finding in findings(report, "CA001")] == ["warning"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: one reading of a policy; a device code flow block leaves EAS open")
 def test_legacy_authentication_open_when_the_only_block_is_for_device_code_flow() -> None:
     report = check(str(CASES / "repository" / "block-device-code-flow.json"), "--isolated")
     assert [finding["level"] for finding in findings(report, "CA007")] == ["warning"]

@@ -119,7 +119,7 @@ def read_grant(document: Document) -> tuple[str, tuple[str, ...], bool]:
         controls.append(f"termsOfUse:{terms}")
     for factor in _items(grant.get("customAuthenticationFactors")):
         controls.append(f"custom:{factor}")
-    blocks = "block" in map(str.casefold, controls)
+    blocks = "block" in [control.strip().casefold() for control in controls]
     return str(operator).upper(), tuple(controls), blocks
 
 

@@ -6,16 +6,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from linter.model import Document, Unresolved
-from linter.policy.applicability import state
-from linter.policy.values import ONLY_STR
+from linter.model.source import split_pointer
+from linter.policy.values import MISSING, ONLY_STR, lookup
 
-__all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations"]
+__all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations", "state"]
 
 Tri = bool | None
 
 
 class Values(NamedTuple):
-    """A list condition: its literal values (casefolded) and the references it holds unresolved."""
+    """A list condition: its literal values (trimmed and casefolded) and the references it holds unresolved.
+
+    Graph compares ids and its special values (`All`, `None`) without case, and hand-edited files pad them.
+    """
 
     known: frozenset[str] = frozenset()
     unresolved: tuple[str, ...] = ()
@@ -23,17 +26,17 @@ class Values(NamedTuple):
     @classmethod
     def of(cls, value: Any) -> Values:
         if type(value) is list and ONLY_STR.issuperset(map(type, value)):
-            return cls(frozenset([item.casefold() for item in value]))  # the usual list: nothing computed
+            return cls(frozenset([item.strip().casefold() for item in value]))  # the usual list: nothing computed
         if isinstance(value, Unresolved):
             return cls(unresolved=(str(value),))
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, (list, tuple)):
             return cls()
-        known = frozenset([item.casefold() for item in value if isinstance(item, str)])
+        known = frozenset([item.strip().casefold() for item in value if isinstance(item, str)])
         unresolved = tuple([str(item) for item in value if isinstance(item, Unresolved)])
         if unresolved:
-            known -= {item.casefold() for item in unresolved}
+            known -= {item.strip().casefold() for item in unresolved}
         return cls(known, unresolved)
 
     def __bool__(self) -> bool:
@@ -90,8 +93,17 @@ class CompiledPolicy:
         """The list at pointer, read once: the evaluator asks for it once per distinct sign-in part."""
         found = self._values.get(pointer)
         if found is None:
-            found = self._values[pointer] = Values.of(self.document.get(pointer))
+            # Read with `lookup`: a computed block on the way (a Terraform `dynamic` block) is an
+            # unresolved value here, never an empty list.
+            value = lookup(self.document.data, split_pointer(pointer))
+            found = self._values[pointer] = Values.of(None if value is MISSING else value)
         return found
+
+
+def state(document: Document) -> str | None:
+    """The policy's state as written; None when it is computed or not a string."""
+    found = document.data.get("state") if type(document.data) is dict else document.get("/state")
+    return found if isinstance(found, str) and not isinstance(found, Unresolved) else None
 
 
 def compile_policy(document: Document, index: int) -> CompiledPolicy:

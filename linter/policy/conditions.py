@@ -75,7 +75,8 @@ def _guests(policy: CompiledPolicy, side: str, context: SignInContext) -> tuple[
 
 
 def users(policy: CompiledPolicy, context: SignInContext, _: Mapping[str, NamedLocation]) -> Match:
-    if policy.values("/conditions/clientApplications/includeServicePrincipals"):
+    principals = policy.values("/conditions/clientApplications/includeServicePrincipals")
+    if principals.known:
         return Match(False, "targets workload identities, not users")
 
     def side(name: str) -> tuple[Tri, str, tuple[str, ...]]:
@@ -93,7 +94,10 @@ def users(policy: CompiledPolicy, context: SignInContext, _: Mapping[str, NamedL
             answers.append((True, f"{name}Users GuestsOrExternalUsers", ()))
         return _any_of(*answers)
 
-    return include_exclude(side("include"), side("exclude"))
+    match = include_exclude(side("include"), side("exclude"))
+    if principals.unresolved and match.value is True:  # a computed block may make it a workload identity policy
+        return Match(None, "depends on unresolved values", principals.unresolved)
+    return match
 
 
 def application(policy: CompiledPolicy, context: SignInContext, _: Mapping[str, NamedLocation]) -> Match:

@@ -71,7 +71,8 @@ class Evaluator:
         self._users = UsersIndex(self.policies, self.locations)
         self._users_bits: dict[object, tuple[int, int]] = {}
 
-    def _bits(self, name: str, context: SignInContext) -> tuple[int, int]:
+    def bits(self, name: str, context: SignInContext) -> tuple[int, int]:
+        """(policies whose condition holds, policies whose condition may hold), the users condition by its index."""
         if name != "users":
             dimension = self.dimension(name, context)
             return dimension.true_bits, dimension.maybe_bits
@@ -96,7 +97,7 @@ class Evaluator:
         """(policies whose conditions all hold, policies whose conditions may all hold); state aside."""
         true_bits = maybe_bits = self.all_bits
         for name in names if names is not None else DIMENSION_KEYS:
-            true_part, maybe_part = self._bits(name, context)
+            true_part, maybe_part = self.bits(name, context)
             true_bits &= true_part
             maybe_bits &= maybe_part
         return true_bits, maybe_bits

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from linter.policy.context import CLIENT_APP_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
 from linter.policy.evaluate import Evaluator
 
-__all__ = ["LIMIT", "Atom", "atoms", "gaps", "product"]
+__all__ = ["LIMIT", "Atom", "atoms", "candidates", "gaps", "product"]
 
 LIMIT = 200_000
 _SPECIAL = {"all", "none", "guestsorexternalusers", "office365", "microsoftadminportals", "alltrusted"}
@@ -47,7 +47,8 @@ def _has_special(evaluator: Evaluator, pointers: Sequence[str], special: str) ->
     return any(policy.values(pointer).has(special) for policy in evaluator.policies for pointer in pointers)
 
 
-def _candidates(evaluator: Evaluator, dimension: str) -> list[tuple[str, dict[str, Any]]]:
+def candidates(evaluator: Evaluator, dimension: str) -> list[tuple[str, dict[str, Any]]]:
+    """(label, sign-in fields) for each value of the dimension the policies name, and for the rest."""
     users = "/conditions/users/"
     apps = "/conditions/applications/"
     if dimension == "users":
@@ -94,12 +95,21 @@ def _candidates(evaluator: Evaluator, dimension: str) -> list[tuple[str, dict[st
     raise ValueError(dimension)
 
 
-def atoms(evaluator: Evaluator, dimension: str, mask: int, base: SignInContext = BASE) -> list[Atom]:
-    """One atom per class of this dimension that the policies in mask tell apart, first label kept."""
+def atoms(
+    evaluator: Evaluator,
+    dimension: str,
+    mask: int,
+    base: SignInContext = BASE,
+    choices: Sequence[tuple[str, dict[str, Any]]] | None = None,
+) -> list[Atom]:
+    """One atom per class of this dimension that the policies in mask tell apart, first label kept.
+
+    `choices` replaces the classes the policies name (`candidates`) with given ones.
+    """
     merged: dict[tuple[int, int], tuple[list[str], dict[str, Any]]] = {}
-    for label, fields in _candidates(evaluator, dimension):
-        bits = evaluator.dimension(dimension, base._replace(**fields))
-        signature = (bits.true_bits & mask, bits.maybe_bits & mask)
+    for label, fields in candidates(evaluator, dimension) if choices is None else choices:
+        true_bits, maybe_bits = evaluator.bits(dimension, base._replace(**fields))
+        signature = (true_bits & mask, maybe_bits & mask)
         merged.setdefault(signature, ([], fields))[0].append(label)
     return [
         Atom(dimension, _joined(labels), tuple(fields.items()), *signature)
