@@ -39,7 +39,9 @@ def _use_excerpts(choice: str, stream: IO[str]) -> bool:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"entralint: error: {message}\n")
+    from linter.model.display import neutral
+
+    sys.stderr.write(f"entralint: error: {neutral(message)}\n")
     return 2
 
 
@@ -169,9 +171,11 @@ def _command_check(args: argparse.Namespace) -> int:
         stream.write(statistics(report))
     if args.output is not None or args.format != "text" or args.quiet:
         # The report itself may be a file or a format nobody reads in a terminal: say what went wrong.
+        from linter.model.display import neutral, neutral_line_start
+
         for note in report.notifications:
-            where = f"{note.path}: " if note.path else ""
-            sys.stderr.write(f"{where}entralint {note.level}: {note.message}\n")
+            where = f"{neutral_line_start(note.path)}: " if note.path else ""
+            sys.stderr.write(f"{where}entralint {note.level}: {neutral(note.message)}\n")
     if not report.policies and not report.findings:
         from linter.engine.files import NO_POLICY_FOUND
 
@@ -295,11 +299,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{where}{error.strerror or error}")
     except KeyboardInterrupt:
         return _fail("interrupted")
-    except Exception:  # a bug in entralint: exit 2 as documented, with what a bug report needs
-        import traceback
-
-        traceback.print_exc()
+    except Exception as error:  # a bug in entralint: exit 2 as documented, with what a bug report needs
+        _write_traceback(error)
         return _fail(f"internal error in entralint {__version__}; please report it with the traceback above")
+
+
+def _write_traceback(error: BaseException) -> None:
+    """The traceback on stderr, each line neutral: an exception's message may quote the input."""
+    import traceback
+
+    from linter.model.display import neutral_line_start
+
+    for chunk in traceback.format_exception(error):
+        for line in chunk.splitlines():
+            sys.stderr.write(neutral_line_start(line) + "\n")
 
 
 def run() -> NoReturn:

@@ -10,7 +10,9 @@ class ParseError(LoadProblemRule):
     ## What it checks
     A file that should hold a policy but cannot be read: invalid JSON, YAML or HCL, text in an
     encoding other than UTF-8 or UTF-16 with a byte-order mark, duplicate keys, a file over the
-    size limit, or a YAML tag that would construct an object.
+    size limit, or a YAML tag that would construct an object. Also a path the run was asked to
+    check and could not open: a dangling link, a FIFO, socket or device (never opened), a file the
+    system refuses, a directory that cannot be listed.
 
     ## Why it matters
     Whatever reads the file next — Terraform, a deployment pipeline, Graph — fails or, worse,

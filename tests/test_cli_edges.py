@@ -43,11 +43,11 @@ def test_every_missing_path_is_named_on_its_own_line() -> None:
     ]
 
 
-def test_a_dangling_symbolic_link_exists_and_is_reported_as_before(tmp_path: Path) -> None:
+def test_a_dangling_symbolic_link_exists_and_fails_the_run(tmp_path: Path) -> None:
     (tmp_path / "dangling.json").symlink_to(tmp_path / "gone.json")
     result = run_cli(["check", *PINNED, "dangling.json"], cwd=tmp_path)
-    assert result.code == 0
-    assert "dangling.json: entralint warning: cannot be read" in result.stdout
+    assert result.code == 1  # a file the run could not read was not checked (issue 19 case 3)
+    assert "dangling.json:1:1: IN001 [error] cannot be read: No such file or directory" in result.stdout
 
 
 @pytest.mark.parametrize("command", ["check", "inspect", "whatif"])

@@ -213,9 +213,12 @@ def test_fifo_socket_and_device_are_never_opened(tmp_path: Path) -> None:
         note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: note["message"]["text"]
         for note in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     }
-    assert "never opened" in notes["pipe.json"]
-    assert "never opened" in notes["sock.json"]
-    assert "null.json" in notes
+    # Asked to check them and could not: IN001, so the run fails (issue 19 case 3).
+    assert [(code, text) for code, _, _, text in results(log, "pipe.json")] == [
+        ("IN001", "not a regular file (FIFO, socket or device); never opened")
+    ]
+    assert [code for code, _, _, _ in results(log, "sock.json")] == ["IN001"]
+    assert "leaves the scanned directory" in notes["null.json"]
     assert_witness(log)
 
 
@@ -233,7 +236,8 @@ def test_symlinks_out_of_root_and_loops_are_not_followed(tmp_path: Path) -> None
     uris = {
         result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for result in log["runs"][0]["results"]
     }
-    assert uris == {"witness.json"}
+    assert uris == {"witness.json", "a.json", "b.json"}  # the loop: IN001, not followed
+    assert [code for code, _, _, text in results(log, "a.json") if "cannot be read" in text] == ["IN001"]
     notes = [note["message"]["text"] for note in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
     assert any("leaves the scanned directory" in note for note in notes)
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from linter import __version__
 from linter.model import Unresolved
+from linter.model.display import neutral
 from linter.model.findings import Notification, Report
 from linter.model.source import Location, Span
 from linter.reporters.json import _entry, _finding_entry, finding_to_dict, write
@@ -25,7 +26,7 @@ def expected(report: Report) -> str:
         "policies": report.policies,
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "notifications": [
-            {"level": note.level, "message": note.message, "path": note.path, "rule": note.rule}
+            {"level": note.level, "message": neutral(note.message), "path": neutral(note.path), "rule": note.rule}
             for note in report.notifications
         ],
     }
@@ -62,7 +63,8 @@ def test_findings_and_notifications_are_written_as_json_dumps_would() -> None:
         rules={},
     )
     assert written(report) == expected(report)
-    assert json.loads(written(report))["findings"][0]["message"] == 'no "block"\n\tfor Zoë ☃ \\ / \x01'
+    # The same neutral text as every format prints (docs/security.md), then JSON's own escaping.
+    assert json.loads(written(report))["findings"][0]["message"] == 'no "block"\\n\\tfor Zoë ☃ \\ / \\x01'
 
 
 def test_an_empty_report_is_written_as_json_dumps_would() -> None:

@@ -230,7 +230,7 @@ def test_related_locations_for_findings_about_several_policies(tmp_path: Path) -
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_unreadable_paths_are_notifications(tmp_path: Path) -> None:
+def test_unreadable_paths_are_in001_results(tmp_path: Path) -> None:
     write(tmp_path, "policy.json", (TENANT / "report-only.json").read_text(encoding="utf-8"))
     os.mkfifo(tmp_path / "pipe.json")
     (tmp_path / "dangling.json").symlink_to(tmp_path / "gone.json")
@@ -238,15 +238,14 @@ def test_unreadable_paths_are_notifications(tmp_path: Path) -> None:
     run = check_log(log)
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is True
-    notes = [
-        (note["level"], note["message"]["text"], note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
-        for note in invocation["toolExecutionNotifications"]
-    ]
-    assert sorted(notes) == [
-        ("warning", "cannot be read: No such file or directory", "dangling.json"),
-        ("warning", "not a regular file (FIFO, socket or device); never opened", "pipe.json"),
-    ]
-    assert located(run) == [("CA001", "policy.json", 8, 48)]
+    assert invocation["toolExecutionNotifications"] == []
+    expected = [("IN001", "dangling.json", 1, 1), ("IN001", "pipe.json", 1, 1), ("CA001", "policy.json", 8, 48)]
+    assert located(run) == expected
+    messages = {result["message"]["text"] for result in run["results"] if result["ruleId"] == "IN001"}
+    assert messages == {
+        "cannot be read: No such file or directory",
+        "not a regular file (FIFO, socket or device); never opened",
+    }
 
 
 def test_a_crashed_rule_is_a_notification_and_an_unsuccessful_execution() -> None:

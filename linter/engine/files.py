@@ -42,6 +42,9 @@ class FileSkip(NamedTuple):
 
     path: str
     reason: str
+    # The run was asked to check it and could not read it (IN001, so the run fails); otherwise a
+    # path entralint declines by design (a link leaving the tree), which is only a notification.
+    unreadable: bool = False
 
 
 class StandardInput(NamedTuple):
@@ -132,10 +135,11 @@ def _regular(path: str, root: str, skips: list[FileSkip]) -> bool:
                 return False
         mode = os.stat(path).st_mode
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop on older Pythons
-        skips.append(FileSkip(as_posix(path), f"cannot be read: {getattr(error, 'strerror', None) or error}"))
+        reason = f"cannot be read: {getattr(error, 'strerror', None) or error}"
+        skips.append(FileSkip(as_posix(path), reason, unreadable=True))
         return False
     if not stat.S_ISREG(mode):
-        skips.append(FileSkip(as_posix(path), "not a regular file (FIFO, socket or device); never opened"))
+        skips.append(FileSkip(as_posix(path), "not a regular file (FIFO, socket or device); never opened", True))
         return False
     return True
 
@@ -152,7 +156,9 @@ def _walk(root: str, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -
         try:
             with os.scandir(directory) as listing:
                 entries = list(listing)
-        except OSError:  # as os.walk without onerror: a directory that cannot be listed is passed over
+        except OSError as error:  # its files cannot be checked: the run must not pass as if they were
+            reason = f"directory cannot be listed: {error.strerror or error}"
+            skips.append(FileSkip(as_posix(directory), reason, unreadable=True))
             continue
         subdirectories = []
         files = []

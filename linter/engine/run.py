@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.engine.config import Config
-from linter.engine.file_check import FileOutcome, FileSettings, Task, check_file, resolve, rule_failure
+from linter.engine.file_check import (
+    FileOutcome,
+    FileSettings,
+    Task,
+    check_document_rules,
+    check_file,
+    resolve,
+    rule_failure,
+)
 from linter.engine.files import (
     STDIN,
     FileSkip,
@@ -21,8 +29,9 @@ from linter.engine.files import (
 from linter.engine.ruleset import RuleSet
 from linter.engine.tenancy import context_files, tenant_of
 from linter.engine.workers import Workers, default_jobs, worker_ruleset
-from linter.model import Document, Tenant
+from linter.model import Document, LoadProblem, SourceFile, Tenant
 from linter.model.findings import Notification, Report
+from linter.model.source import FILE_START
 from linter.policy.emergency import emergency_access
 from linter.rule import Finding, TenantRule
 
@@ -220,6 +229,17 @@ def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task
     )
 
 
+def _unreadable_findings(ruleset: RuleSet, skips: Sequence[FileSkip], cwd: Path) -> list[Finding]:
+    """A path the run was asked to check and could not read is an IN001, as an unreadable file's content is."""
+    findings: list[Finding] = []
+    for skip in skips:
+        if skip.unreadable:
+            problem = LoadProblem("IN001", skip.reason, FILE_START)
+            source = SourceFile(display_path(skip.path, cwd), "", (problem,))
+            findings.extend(check_document_rules(ruleset, source, ())[0])
+    return findings
+
+
 def _worker_tenant(job: tuple[Config, str, Sequence[Task]]) -> TenantOutcome:
     return lint_tenant(Workers(worker_ruleset()), *job)
 
@@ -243,8 +263,8 @@ def lint(
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
     tasks = _tasks_by_tenant(paths, config, cwd, skips, stdin)
-    notifications = [Notification(skip.reason, skip.path) for skip in skips]
-    findings: list[Finding] = []
+    notifications = [Notification(skip.reason, skip.path) for skip in skips if not skip.unreadable]
+    findings = _unreadable_findings(ruleset, skips, cwd)
     files: list[str] = []
     policies = 0
     names = sorted(tasks)

@@ -1,16 +1,21 @@
-"""GitHub Actions workflow commands: annotations on the pull request diff."""
+"""GitHub Actions workflow commands: annotations on the pull request diff.
+
+Input text is made neutral first (control characters as escapes, so no newline reaches the runner),
+then escaped as the runner unescapes it: https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts
+"""
 
 from __future__ import annotations
 
 from typing import IO
 
+from linter.model.display import neutral
 from linter.model.findings import Report
 
 _LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return neutral(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

@@ -1,4 +1,9 @@
-"""JSON output: one object with the findings and what the run saw, for tools and baselines."""
+"""JSON output: one object with the findings and what the run saw, for tools and baselines.
+
+Strings from input carry the same neutral text as the other formats (`linter.model.display.neutral`),
+then JSON's own escaping: a tool printing a message shows what `--format text` shows. Fingerprints are
+computed from the raw text, so a baseline matches whatever the text looked like.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,16 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from linter import __version__
+from linter.model.display import neutral
 from linter.model.findings import Finding, Report
 
 # A JSON string literal, non-ASCII characters kept (ensure_ascii=False): the C encoder json.dumps uses.
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _shown(value: Any) -> Any:
+    """neutral(value) for text; a plug-in's rule may put something else where text belongs."""
+    return neutral(value) if isinstance(value, str) else value
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -18,23 +29,26 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "code": finding.code,
         "level": finding.level.value,
-        "message": finding.message,
-        "path": finding.path,
+        "message": _shown(finding.message),
+        "path": _shown(finding.path),
         "line": span.start_line,
         "column": span.start_column,
         "end_line": span.end_line,
         "end_column": span.end_column,
-        "pointer": finding.pointer,
-        "policy": finding.identity,
+        "pointer": _shown(finding.pointer),
+        "policy": _shown(finding.identity),
         "fingerprint": finding.fingerprint,
     }
     if finding.related:
         entry["related"] = [
-            {"path": location.path, "line": location.span.start_line, "column": location.span.start_column}
+            {"path": neutral(location.path), "line": location.span.start_line, "column": location.span.start_column}
             for location in finding.related
         ]
     if finding.suppression is not None:
-        entry["suppression"] = {"kind": finding.suppression.kind, "justification": finding.suppression.justification}
+        entry["suppression"] = {
+            "kind": finding.suppression.kind,
+            "justification": neutral(finding.suppression.justification),
+        }
     return entry
 
 
@@ -50,7 +64,7 @@ def write(
     out.write(_dumps(head)[:-2] + f',\n  "policies": {report.policies},\n')
     _write_list(out, "findings", map(_finding_entry, report.findings), last=False)
     notifications = (
-        _entry({"level": note.level, "message": note.message, "path": note.path, "rule": note.rule})
+        _entry({"level": note.level, "message": _shown(note.message), "path": _shown(note.path), "rule": note.rule})
         for note in report.notifications
     )
     _write_list(out, "notifications", notifications, last=True)
@@ -108,10 +122,10 @@ def _finding_entry(finding: Finding) -> str:
         return _entry(finding_to_dict(finding))
     return (
         f'    {{\n      "code": {_STRING(code)},\n      "level": {_STRING(level)},\n'
-        f'      "message": {_STRING(message)},\n      "path": {_STRING(path)},\n'
+        f'      "message": {_STRING(neutral(message))},\n      "path": {_STRING(neutral(path))},\n'
         f'      "line": {line},\n      "column": {column},\n      "end_line": {end_line},\n'
-        f'      "end_column": {end_column},\n      "pointer": {_STRING(pointer)},\n'
-        f'      "policy": {_STRING(identity)},\n      "fingerprint": {_STRING(finding.fingerprint)}\n    }}'
+        f'      "end_column": {end_column},\n      "pointer": {_STRING(neutral(pointer))},\n'
+        f'      "policy": {_STRING(neutral(identity))},\n      "fingerprint": {_STRING(finding.fingerprint)}\n    }}'
     )
 
 

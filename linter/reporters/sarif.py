@@ -11,6 +11,7 @@ from typing import IO, Any, NamedTuple
 from urllib.parse import quote
 
 from linter import HOMEPAGE, __version__, rule_doc_url
+from linter.model.display import neutral, sarif_text
 from linter.model.findings import Finding, Notification, Report, RuleMetadata
 from linter.model.source import Span
 
@@ -89,7 +90,7 @@ def _result(finding: Finding, index: int, places: _Places) -> dict[str, Any]:
         "ruleId": finding.code,
         "ruleIndex": index,
         "level": finding.level.value,
-        "message": {"text": finding.message},
+        "message": {"text": sarif_text(finding.message)},
         "locations": [places.location(finding.path, finding.span)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
@@ -98,19 +99,19 @@ def _result(finding: Finding, index: int, places: _Places) -> dict[str, Any]:
             {
                 "id": number,
                 **places.location(location.path, location.span),
-                "message": {"text": location.pointer or "policy"},
+                "message": {"text": sarif_text(location.pointer) or "policy"},
             }
             for number, location in enumerate(finding.related, start=1)
         ]
     if finding.suppression is not None:
         result["suppressions"] = [
-            {"kind": finding.suppression.kind, "justification": finding.suppression.justification}
+            {"kind": finding.suppression.kind, "justification": neutral(finding.suppression.justification)}
         ]
     return result
 
 
 def _notification(note: Notification, index: dict[str, int], places: _Places) -> dict[str, Any]:
-    entry: dict[str, Any] = {"level": note.level, "message": {"text": note.message}}
+    entry: dict[str, Any] = {"level": note.level, "message": {"text": sarif_text(note.message)}}
     if note.path and not note.path.startswith("tenant "):
         entry["locations"] = [places.location(note.path, Span.point(max(note.line, 1), max(note.column, 1)))]
     if note.rule:

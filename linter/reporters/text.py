@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO
 
+from linter.model.display import neutral, neutral_line_start
 from linter.model.findings import Finding, Notification, Report
 from linter.model.source import display_path
 
@@ -32,9 +33,14 @@ def _excerpt(finding: Finding, lines_of: dict[str, list[str] | None], color: boo
         return ""
     text = lines[span.start_line - 1].rstrip("\r").expandtabs(1)
     width = max(1, (span.end_column if span.end_line == span.start_line else len(text) + 1) - span.start_column)
+    width = min(width, max(1, len(text) - span.start_column + 1))
+    # The caret stays under the span when a character before or inside it is shown as an escape.
+    start = span.start_column - 1
+    before, marked = neutral(text[:start]), neutral(text[start : start + width])
     gutter = f"{span.start_line:>5} | "
-    caret = " " * (len(gutter) + span.start_column - 1) + "^" * min(width, max(1, len(text) - span.start_column + 1))
-    return f"{_paint(gutter, _DIM, color)}{text}\n{_paint(caret, _COLORS[finding.level.value], color)}\n"
+    caret = " " * (len(gutter) + len(before)) + "^" * max(1, len(marked))
+    shown = before + marked + neutral(text[start + width :])
+    return f"{_paint(gutter, _DIM, color)}{shown}\n{_paint(caret, _COLORS[finding.level.value], color)}\n"
 
 
 def summary(report: Report) -> str:
@@ -61,11 +67,11 @@ def statistics(report: Report) -> str:
 
 def _notification_line(note: Notification) -> str:
     where = (
-        display_path(str(Path(note.path)), Path.cwd()) + ": "
+        neutral_line_start(display_path(str(Path(note.path)), Path.cwd())) + ": "
         if note.path and not note.path.startswith("tenant ")
         else ""
     )
-    return f"{where}entralint {note.level}: {note.message}\n"
+    return f"{where}entralint {note.level}: {neutral(note.message)}\n"
 
 
 def write(
@@ -86,6 +92,7 @@ def write_findings(report: Report, out: IO[str], *, color: bool = False, excerpt
         span = finding.span
         code = _paint(finding.code, _BOLD, color)
         level = _paint(finding.level.value, _COLORS[finding.level.value], color)
-        out.write(f"{finding.path}:{span.start_line}:{span.start_column}: {code} [{level}] {finding.message}\n")
+        where = neutral_line_start(finding.path)
+        out.write(f"{where}:{span.start_line}:{span.start_column}: {code} [{level}] {neutral(finding.message)}\n")
         if excerpts:
             out.write(_excerpt(finding, lines_of, color))
