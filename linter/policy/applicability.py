@@ -35,6 +35,7 @@ __all__ = [
     "requires_grant",
     "sign_in_frequency",
     "state",
+    "state_value",
     "targets_application",
     "transfer_methods",
 ]
@@ -93,24 +94,33 @@ _RESOURCE_INCLUDES = _by_block(
 )
 
 
-def state(policy: Document) -> str | None:
+def state_value(policy: Document) -> Any:
+    """The state as written, except that a policy that may not exist (a computed `count`) is as good as one
+    whose state is computed, unless it is disabled, which it is whether it exists or not."""
     data = policy.data
     found = data.get("state") if type(data) is dict else lookup(data, _STATE)
+    if policy.existence and found != "disabled" and policy.may_not_exist:
+        return policy.existence
+    return found
+
+
+def state(policy: Document) -> str | None:
+    found = state_value(policy)
     if type(found) is str:  # asked of every policy by several rules: the usual answer without isinstance
         return found
     return found if isinstance(found, str) and not isinstance(found, Unresolved) else None
 
 
 def is_enabled(policy: Document) -> Tri:
-    """True for `enabled`; None when the state is a reference."""
-    found = lookup(policy.data, _STATE)
+    """True for `enabled`; None when the state is a reference or the policy may not exist."""
+    found = state_value(policy)
     if isinstance(found, Unresolved):
         return None
     return bool(found == "enabled")
 
 
 def is_enforced_or_report_only(policy: Document) -> Tri:
-    found = lookup(policy.data, _STATE)
+    found = state_value(policy)
     if isinstance(found, Unresolved):
         return None
     return bool(found in ("enabled", "enabledForReportingButNotEnforced"))

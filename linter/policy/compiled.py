@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from linter.model import Document, Unresolved
-from linter.policy.applicability import state
+from linter.policy.applicability import state, state_value
 from linter.policy.values import ONLY_STR
 
 __all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations"]
@@ -95,7 +95,7 @@ class CompiledPolicy:
 
 
 def compile_policy(document: Document, index: int) -> CompiledPolicy:
-    raw_state = document.get("/state")
+    raw_state = state_value(document)
     return CompiledPolicy(
         document=document,
         index=index,

@@ -17,7 +17,7 @@ from linter.loaders.hcl.tree import HclReader
 from linter.loaders.hcl.values import HclPositions
 from linter.loaders.result import LoadResult, parse_problem
 from linter.loaders.terraform.resources import RESOURCE_TYPES, documents_for
-from linter.model import LoadProblem
+from linter.model import Document, LoadProblem
 from linter.model.source import Span, line_column
 
 __all__ = ["ReadResources", "load", "read_fast", "read_with_tree_sitter"]
@@ -120,12 +120,18 @@ class ReadResources:
 def _load(path: str, text: str) -> LoadResult | None:
     found = read_fast(path, text) or read_with_tree_sitter(path, text)
     problems = found.problems
+    absent: list[Document] = []
     documents = documents_for(
-        found.resources, path=path, source_format=SOURCE_FORMAT, positions=found.positions, problems=problems
+        found.resources,
+        path=path,
+        source_format=SOURCE_FORMAT,
+        positions=found.positions,
+        problems=problems,
+        absent=absent,
     )
-    if not documents and not problems:
+    if not documents and not problems and not absent:
         return None
-    return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems))
+    return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems), tuple(absent))
 
 
 def read_fast(path: str, text: str) -> ReadResources | None:
