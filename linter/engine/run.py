@@ -52,7 +52,7 @@ def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[
 
 
 def _settings(config: Config) -> FileSettings:
-    return FileSettings(config.max_file_size, config.per_policy_ignores)
+    return FileSettings(config.max_file_size, config.per_policy_ignores, var_files=config.var_files)
 
 
 def _tasks_by_tenant(
