@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from linter.loaders import load_text
+from linter.loaders import forget_directories, load_text
 from linter.model import Unresolved
 from linter.policy.applicability import is_enabled, state
 from tests.conftest import run_cli, write
@@ -226,6 +226,7 @@ def test_undeclared_null_and_unreadable_assignments_are_not_guessed(tmp_path: Pa
     # null, or a file Terraform could not read: the state is unknown, neither enabled nor disabled.
     for text in ("dcf_state = null\n", 'dcf_state = "disabled"\nbroken = [\n'):
         write(tmp_path, "terraform.tfvars", text)
+        forget_directories()  # what `check` does at the start of each run
         result = load_text(str(tmp_path / "dcf.tf"), block_device_code_flow(state="var.dcf_state"))
         assert result is not None
         assert result.documents[0].data["state"] == Unresolved("var.dcf_state")

@@ -21,6 +21,7 @@ from linter.engine.files import (
 from linter.engine.ruleset import RuleSet
 from linter.engine.tenancy import context_files, tenant_of
 from linter.engine.workers import Workers, default_jobs, worker_ruleset
+from linter.loaders import forget_directories
 from linter.model import Document, Tenant
 from linter.model.findings import Notification, Report
 from linter.policy.emergency import emergency_access
@@ -240,6 +241,7 @@ def lint(
     with one tenant, workers share its files and the tenant rules run here.
     """
     started = time.perf_counter()
+    forget_directories()
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
     tasks = _tasks_by_tenant(paths, config, cwd, skips, stdin)

@@ -7,12 +7,13 @@ tree-sitter, a run over HCL never pays for YAML.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
 
-__all__ = ["LoadResult", "format_name", "is_candidate", "load_text", "opentofu_override"]
+__all__ = ["LoadResult", "forget_directories", "format_name", "is_candidate", "load_text", "opentofu_override"]
 
 # `.tofu` and `.tofu.json` are OpenTofu's names for Terraform HCL and Terraform JSON.
 SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".tofu", ".ps1")
@@ -20,6 +21,13 @@ SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".tofu", ".ps1")
 
 def is_candidate(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
+
+
+def forget_directories() -> None:
+    """Forget what loaders read beside the files (Terraform variables): a new run reads it again."""
+    variables = sys.modules.get("linter.loaders.hcl.tfvars")
+    if variables is not None:
+        variables.forget()
 
 
 def opentofu_override(name: str) -> str | None:

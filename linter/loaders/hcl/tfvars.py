@@ -14,7 +14,14 @@ from linter.loaders.hcl.variables import NO_VARIABLES, ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
 
-__all__ = ["MAX_VARIABLE_FILE_SIZE", "declared_variables", "module_variables", "read_assignments", "variable_files"]
+__all__ = [
+    "MAX_VARIABLE_FILE_SIZE",
+    "declared_variables",
+    "forget",
+    "module_variables",
+    "read_assignments",
+    "variable_files",
+]
 
 _CONFIGURATION_SUFFIXES = (".tf", ".tofu")
 _DEFINITION_FILES = ("terraform.tfvars", "terraform.tfvars.json")
@@ -109,25 +116,15 @@ def variable_files(names: set[str]) -> list[str]:
     return found
 
 
-def _signature(directory: str) -> tuple[tuple[str, int, int], ...]:
-    """The directory's files that give variables a value, with their modification times and sizes."""
+def _listing(directory: str) -> tuple[set[str], set[str]]:
+    """(every file name, the names that may be read): a link is never read, wherever it points."""
     try:
         with os.scandir(directory) as listing:
-            entries = {entry.name: entry for entry in listing if entry.is_file()}
+            entries = [entry for entry in listing if entry.is_file()]
     except OSError:
-        return ()
-    names = set(entries)
-    relevant = [*_configuration_files(names), *variable_files(names)]
-    signature = []
-    for name in relevant:
-        try:
-            # A link is never read, wherever it points (a link may leave the checked tree): size -1.
-            stat = entries[name].stat(follow_symlinks=False)
-            size = -1 if entries[name].is_symlink() else stat.st_size
-        except OSError:
-            size, stat = -1, None
-        signature.append((name, stat.st_mtime_ns if stat is not None else 0, size))
-    return tuple(signature)
+        return set(), set()
+    every = {entry.name for entry in entries}
+    return every, {entry.name for entry in entries if not entry.is_symlink()}
 
 
 def module_variables(path: str, var_files: tuple[str, ...] = ()) -> ModuleVariables:
@@ -136,15 +133,18 @@ def module_variables(path: str, var_files: tuple[str, ...] = ()) -> ModuleVariab
         directory = str(Path(path).resolve().parent)
     except (OSError, RuntimeError):
         return NO_VARIABLES
-    return _module_variables(directory, var_files, _signature(directory))
+    return _module_variables(directory, var_files)
 
 
-@functools.lru_cache(maxsize=64)
-def _module_variables(
-    directory: str, var_files: tuple[str, ...], signature: tuple[tuple[str, int, int], ...]
-) -> ModuleVariables:
-    every = {name for name, _, _ in signature}
-    readable = {name for name, _, size in signature if size >= 0}
+def forget() -> None:
+    """Forget the directories read: files do not change during a run, but may between two in one process."""
+    _module_variables.cache_clear()
+
+
+# Once per directory and run: each file of a directory asks, and listing it per file made 800 files 640,000 stats.
+@functools.lru_cache(maxsize=256)
+def _module_variables(directory: str, var_files: tuple[str, ...]) -> ModuleVariables:
+    every, readable = _listing(directory)
     defaults: dict[str, Any] = {}
     declared: set[str] = set()
     for name in _configuration_files(every):
