@@ -111,6 +111,14 @@ def _add_check_parser(commands: Any) -> None:
     check.add_argument(
         "--max-file-size", type=_positive, metavar="BYTES", help="largest file read, in bytes (default: 10 MiB)"
     )
+    check.add_argument(
+        "--var-file",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="Terraform variable values (.tfvars or .tfvars.json), after the module's own; repeatable, in order",
+    )
 
 
 def add_stdin_filename(parser: argparse.ArgumentParser) -> None:

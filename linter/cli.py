@@ -77,6 +77,8 @@ def _check_config(args: argparse.Namespace) -> Config:
         changes["rules_dirs"] = tuple(dict.fromkeys((*config.rules_dirs, *(path.resolve() for path in args.rules_dir))))
     if args.max_file_size:
         changes["max_file_size"] = args.max_file_size
+    if args.var_file:
+        changes["var_files"] = tuple(str(path.resolve()) for path in args.var_file)
     return config._replace(**changes)
 
 
@@ -139,6 +141,9 @@ def _command_check(args: argparse.Namespace) -> int:
     if args.output is not None and (problem := _output_problem(args.output)) is not None:
         return _fail(problem)
     config = _check_config(args)
+    for var_file in config.var_files:
+        if not os.path.isfile(var_file):
+            return _fail(f"--var-file {var_file}: no such file")
     ruleset = build_ruleset(config)
     stdin = _standard_input(args, config.max_file_size)
     paths = [] if stdin is not None else args.paths

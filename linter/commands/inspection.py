@@ -28,17 +28,20 @@ def inspect_paths(
             f"{shown}:{problem.span.start_line}:{problem.span.start_column}: {problem.code} {problem.message}"
             for problem in result.problems
         )
-        for document in result.documents:
-            entries.append(
-                {
-                    "file": shown,
-                    "line": document.line,
-                    "kind": document.kind,
-                    "name": document.name,
-                    "source_format": document.source_format,
-                    "document": to_plain(document.data),
-                }
-            )
+        for document in sorted((*result.documents, *result.absent), key=lambda document: document.line):
+            entry = {
+                "file": shown,
+                "line": document.line,
+                "kind": document.kind,
+                "name": document.name,
+                "source_format": document.source_format,
+                "document": to_plain(document.data),
+            }
+            if document.existence:
+                # false: never created (`count = 0`); {"unresolved": ...}: the plan decides.
+                entry["exists"] = to_plain(document.existence) if document.may_not_exist else False
+                entry["existence"] = str(document.existence)
+            entries.append(entry)
     if format == "json":
         json.dump(entries, out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -48,8 +51,11 @@ def inspect_paths(
         out.write(f"{header:<{width}}  {'kind':<29}  {'format':<14}  name\n")
         for entry in entries:
             where = f"{entry['file']}:{entry['line']}"
-            out.write(f"{where:<{width}}  {entry['kind']:<29}  {entry['source_format']:<14}  {entry['name']}\n")
-        out.write(f"{len(entries)} document{'s' if len(entries) != 1 else ''}\n")
+            name = f"{entry['name']}{_existence(entry)}"
+            out.write(f"{where:<{width}}  {entry['kind']:<29}  {entry['source_format']:<14}  {name}\n")
+        absent = sum(1 for entry in entries if entry.get("exists") is False)
+        out.write(f"{len(entries)} document{'s' if len(entries) != 1 else ''}")
+        out.write(f" ({absent} not created)\n" if absent else "\n")
     for problem in problems:
         sys.stderr.write(problem + "\n")
     if not entries and not problems:
@@ -57,3 +63,11 @@ def inspect_paths(
 
         sys.stderr.write(NO_POLICY_FOUND)
     return 0
+
+
+def _existence(entry: dict[str, Any]) -> str:
+    if "existence" not in entry:
+        return ""
+    if entry["exists"] is False:
+        return f"  (not created: {entry['existence']})"
+    return f"  (may not exist: {entry['existence']})"

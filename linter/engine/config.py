@@ -39,6 +39,9 @@ class Config(NamedTuple):
     tenant_emergency_access: Mapping[str, tuple[str, ...]] = {}  # `tenants.<name>.emergency-access`
     # `--isolated`: the files given are the whole tenant; neither configuration nor the repository adds to it.
     isolated: bool = False
+    # `--var-file`, command line only: a path in the checked repository's configuration could name a file
+    # outside it. Absolute, in the order given.
+    var_files: tuple[str, ...] = ()
 
     def emergency_access_of(self, tenant: str) -> tuple[str, ...] | None:
         """The emergency access accounts configuration names for a tenant (its own, else the top level)."""

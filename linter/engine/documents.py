@@ -7,7 +7,7 @@ from pathlib import Path
 
 from linter.engine.config import DEFAULT_MAX_FILE_SIZE
 from linter.engine.files import ReadError, StandardInput, decode_limited, discover, place_standard_input, read_text
-from linter.loaders import load_text
+from linter.loaders import forget_directories, load_text
 from linter.loaders.result import LoadResult, parse_problem
 from linter.model.source import display_path
 
@@ -21,6 +21,7 @@ def load_paths(
 
     Rules aside; a file that cannot be read is an IN001 problem, as in `check`.
     """
+    forget_directories()
     for path in discover(paths, exclude, cwd):
         shown = display_path(path, cwd)
         try:

@@ -29,6 +29,7 @@ class FileSettings(NamedTuple):
     max_size: int
     per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
     stdin: bytes | None = None  # the file's bytes when it came from standard input: its path is only a name
+    var_files: tuple[str, ...] = ()  # `--var-file`s, absolute, in the order given
 
 
 Task = tuple[str, str, bool, FileSettings]  # path, shown path, given on the command line, settings
@@ -121,7 +122,7 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
         result_format, documents, problems, text = "", (), (LoadProblem("IN001", str(error), error.span),), ""
     else:
         try:
-            result = load_text(shown, text)
+            result = load_text(shown, text, settings.var_files)
         except RecursionError:
             problems = (LoadProblem("IN001", "input nested too deeply to read", FILE_START),)
             documents, result_format = (), ""

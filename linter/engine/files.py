@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from linter.loaders import is_candidate
+from linter.loaders import is_candidate, opentofu_override
 from linter.model.source import DecodeError, Span, as_posix, decode_text, display_path
 
 __all__ = [
@@ -114,6 +114,10 @@ def discover(
             continue
         if _excluded(start, exclude, cwd):
             continue
+        override = opentofu_override(os.path.basename(start))
+        if override is not None and os.path.lexists(os.path.join(os.path.dirname(start), override)):
+            skips.append(FileSkip(as_posix(start), f"OpenTofu reads {override} beside it instead; not read"))
+            continue
         if _regular(start, os.path.dirname(start), skips):
             found.add(start)
     return sorted(found, key=as_posix)
@@ -172,8 +176,9 @@ def _walk(root: str, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -
             ):
                 subdirectories.append(entry.path)
         files.sort(key=lambda entry: entry.name)
+        names = {entry.name for entry in files}
         for entry in files:
-            if not is_candidate(entry.name):
+            if not is_candidate(entry.name) or opentofu_override(entry.name) in names:
                 continue
             if not _excluded(entry.path, exclude, cwd) and (_plain_file(entry) or _regular(entry.path, root, skips)):
                 yield entry.path

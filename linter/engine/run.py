@@ -29,6 +29,7 @@ from linter.engine.files import (
 from linter.engine.ruleset import RuleSet
 from linter.engine.tenancy import context_files, tenant_of
 from linter.engine.workers import Workers, default_jobs, worker_ruleset
+from linter.loaders import forget_directories
 from linter.model import Document, LoadProblem, SourceFile, Tenant
 from linter.model.findings import Notification, Report
 from linter.model.source import FILE_START
@@ -61,7 +62,7 @@ def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[
 
 
 def _settings(config: Config) -> FileSettings:
-    return FileSettings(config.max_file_size, config.per_policy_ignores)
+    return FileSettings(config.max_file_size, config.per_policy_ignores, var_files=config.var_files)
 
 
 def _tasks_by_tenant(
@@ -260,6 +261,7 @@ def lint(
     with one tenant, workers share its files and the tenant rules run here.
     """
     started = time.perf_counter()
+    forget_directories()
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
     tasks = _tasks_by_tenant(paths, config, cwd, skips, stdin)

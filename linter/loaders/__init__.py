@@ -7,18 +7,37 @@ tree-sitter, a run over HCL never pays for YAML.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from typing import Any
 
 from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
 
-__all__ = ["LoadResult", "format_name", "is_candidate", "load_text"]
+__all__ = ["LoadResult", "forget_directories", "format_name", "is_candidate", "load_text", "opentofu_override"]
 
-SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".ps1")
+# `.tofu` and `.tofu.json` are OpenTofu's names for Terraform HCL and Terraform JSON.
+SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".tofu", ".ps1")
 
 
 def is_candidate(name: str) -> bool:
     return name.lower().endswith(SUFFIXES)
+
+
+def forget_directories() -> None:
+    """Forget what loaders read beside the files (Terraform variables): a new run reads it again."""
+    variables = sys.modules.get("linter.loaders.hcl.tfvars")
+    if variables is not None:
+        variables.forget()
+
+
+def opentofu_override(name: str) -> str | None:
+    """The name of the file that replaces this one when it is beside it: `x.tofu` for `x.tf`, `x.tofu.json` for
+    `x.tf.json`. OpenTofu then reads only the `.tofu` file (https://opentofu.org/docs/language/files/)."""
+    if name.endswith(".tf"):
+        return name[: -len(".tf")] + ".tofu"
+    if name.endswith(".tf.json"):
+        return name[: -len(".tf.json")] + ".tofu.json"
+    return None
 
 
 # Text without a telling name (standard input without --stdin-filename): the first line a format starts with.
@@ -52,16 +71,19 @@ def _is_arm(data: Mapping[str, Any]) -> bool:
     return "resources" in data and ("contentVersion" in data or "languageVersion" in data)
 
 
-def load_text(path: str, text: str) -> LoadResult | None:
-    """Documents and problems of one file; None for a file that holds no policy."""
+def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResult | None:
+    """Documents and problems of one file; None for a file that holds no policy.
+
+    `var_files`: Terraform variable definition files given on the command line (`--var-file`), in order.
+    """
     # Loaders are imported from their modules, not as `from linter.loaders import x`: importing from
     # a package runs importlib's Python code on every call, which a fleet's thousands of files feel.
     # `-` is standard input without --stdin-filename (linter.engine.files.STDIN): its content picks the loader.
     lower = path.lower() if path != "-" else format_name(text)
-    if lower.endswith(".tf"):
+    if lower.endswith((".tf", ".tofu")):
         from linter.loaders.hcl.terraform import load as load_hcl
 
-        return load_hcl(path, text)
+        return load_hcl(path, text, var_files)
     if lower.endswith(".ps1"):
         from linter.loaders.powershell.script import load as load_powershell
 
@@ -74,7 +96,7 @@ def load_text(path: str, text: str) -> LoadResult | None:
         return None
     from linter.loaders.json.parse import ParseError, parse_json, parse_json_located
 
-    is_tf_json = lower.endswith(".tf.json")
+    is_tf_json = lower.endswith((".tf.json", ".tofu.json"))
     try:
         data, locator = (parse_json(text), None) if is_tf_json else parse_json_located(text)
     except ParseError as error:

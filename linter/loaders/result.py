@@ -27,6 +27,8 @@ class LoadResult(NamedTuple):
     source_format: str
     documents: tuple[Document, ...] = ()
     problems: tuple[LoadProblem, ...] = ()
+    # Objects the source declares but never creates (Terraform `count = 0`): shown by `inspect`, seen by no rule.
+    absent: tuple[Document, ...] = ()
 
 
 def looks_like_policy(text: str) -> bool:

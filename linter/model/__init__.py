@@ -64,6 +64,10 @@ class Document(NamedTuple):
 
     `data` is plain JSON-like data (plus `Unresolved` strings). `pointer` says where the
     document sits in its file; `positions` turns document pointers into spans on demand.
+    `existence` is "" when the source always creates the object, an `Unresolved` holding what
+    decides it (`count = var.enabled ? 1 : 0`) when it may not exist, and the literal that
+    rules it out (`count = 0`) for one the source never creates; loaders keep those apart
+    (`LoadResult.absent`), so no rule ever sees them.
     """
 
     kind: str
@@ -75,6 +79,12 @@ class Document(NamedTuple):
     pointer: str = ""
     positions: Positions | None = None
     definitions: tuple[ParsedDefinition, ...] = ()
+    existence: str = ""
+
+    @property
+    def may_not_exist(self) -> bool:
+        """Whether the source decides at plan time if the object exists (a computed `count` or `for_each`)."""
+        return isinstance(self.existence, Unresolved)
 
     def span(self, pointer: str = "") -> Span:
         """Where the value at a document pointer is written, or its nearest written ancestor."""

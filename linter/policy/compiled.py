@@ -9,7 +9,7 @@ from linter.model import Document, Unresolved
 from linter.model.source import split_pointer
 from linter.policy.values import MISSING, ONLY_STR, lookup
 
-__all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations", "state"]
+__all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations", "state", "state_value"]
 
 Tri = bool | None
 
@@ -100,14 +100,23 @@ class CompiledPolicy:
         return found
 
 
-def state(document: Document) -> str | None:
-    """The policy's state as written; None when it is computed or not a string."""
+def state_value(document: Document) -> Any:
+    """The state as written, except that a policy that may not exist (a computed `count`) is as good as one
+    whose state is computed, unless it is disabled, which it is whether it exists or not."""
     found = document.data.get("state") if type(document.data) is dict else document.get("/state")
+    if document.existence and found != "disabled" and document.may_not_exist:
+        return document.existence
+    return found
+
+
+def state(document: Document) -> str | None:
+    """The policy's state; None when it is computed, not a string, or the policy may not exist."""
+    found = state_value(document)
     return found if isinstance(found, str) and not isinstance(found, Unresolved) else None
 
 
 def compile_policy(document: Document, index: int) -> CompiledPolicy:
-    raw_state = document.get("/state")
+    raw_state = state_value(document)
     return CompiledPolicy(
         document=document,
         index=index,

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.model import Unresolved
+from linter.policy.compiled import state
 
 if TYPE_CHECKING:
     from linter.model import Document, Tenant
@@ -122,11 +123,11 @@ def infer(policies: Sequence[Document]) -> tuple[InferredAccount, ...]:
     exclusion matters where a policy is enforced. A third sign: an excluded reference (not an object
     id) whose name says break glass or emergency (`var.break_glass_user_id`).
     """
-    enabled = [p for p in policies if p.get("/state") == "enabled" and _targets_users(p)]
+    enabled = [p for p in policies if state(p) == "enabled" and _targets_users(p)]
     found: dict[str, InferredAccount] = {}
     excluded_from: dict[str, tuple[str, str, int]] = {}
     counted = {id(policy) for policy in enabled}
-    for policy in [p for p in policies if p.get("/state") != "disabled" and id(p) not in counted]:
+    for policy in [p for p in policies if state(p) != "disabled" and id(p) not in counted]:
         for folded, value, kind in _subjects(policy, _EXCLUDED):
             excluded_from.setdefault(folded, (value, kind, 0))
     for policy in enabled:
@@ -139,7 +140,7 @@ def infer(policies: Sequence[Document]) -> tuple[InferredAccount, ...]:
             found[folded] = InferredAccount(value, kind, reason)
     included_by: dict[str, tuple[str, str, list[str]]] = {}
     for policy in policies:
-        if policy.get("/state") == "disabled":
+        if state(policy) == "disabled":
             continue
         for folded, value, kind in _subjects(policy, _INCLUDED):
             included_by.setdefault(folded, (value, kind, []))[2].append(policy.name)

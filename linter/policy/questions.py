@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from linter.model import Document, Unresolved
 from linter.model.source import split_pointer
 from linter.policy.combine import requirement
-from linter.policy.compiled import CompiledPolicy, NamedLocation, compile_policy
+from linter.policy.compiled import CompiledPolicy, NamedLocation, compile_policy, state_value
 from linter.policy.conditions import CONDITIONS, Tri
 from linter.policy.context import SignInContext
 from linter.policy.values import lookup
@@ -100,7 +100,7 @@ def is_enforced_or_report_only(document: Document) -> Tri:
 
 
 def _state_computed(document: Document) -> bool:
-    return isinstance(document.get("/state"), Unresolved)
+    return isinstance(state_value(document), Unresolved)
 
 
 def blocks(document: Document) -> Tri:

@@ -12,7 +12,7 @@ reads the file with tree-sitter. tests/test_hcl_fast.py holds the two readers to
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from linter.loaders.hcl.fast_expressions import (
@@ -26,6 +26,7 @@ from linter.loaders.hcl.fast_expressions import (
     ExpressionReader,
 )
 from linter.loaders.hcl.values import decode_quoted
+from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
 
@@ -62,8 +63,8 @@ Resource = tuple[str, str, dict[str, Any], str]  # type, `type.name`, body, poin
 class FastHclReader(ExpressionReader):
     """Reads one file's resource blocks, recording offsets and string spans keyed by JSON pointer."""
 
-    def __init__(self, text: str, more_defaults: Callable[[], Mapping[str, Any]] | None = None) -> None:
-        super().__init__(text, more_defaults)
+    def __init__(self, text: str, module: Callable[[], ModuleVariables] | None = None) -> None:
+        super().__init__(text, module)
         if "variable" in text and _VARIABLE_BLOCK.search(text):
             # A default may be declared after the resource that reads it: read the variables first.
             for _ in self._top_blocks(self._variable):

@@ -6,10 +6,11 @@ Blocks are read in linter/loaders/hcl/fast.py, which says what this reader reads
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_quoted, number
+from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
 
@@ -38,9 +39,10 @@ class Decline(Exception):
 class ExpressionReader:
     """Reads expressions of one file's text, recording offsets and string spans keyed by JSON pointer."""
 
-    def __init__(self, text: str, more_defaults: Callable[[], Mapping[str, Any]] | None = None) -> None:
+    def __init__(self, text: str, module: Callable[[], ModuleVariables] | None = None) -> None:
         self.text = text
-        self._more_defaults = more_defaults
+        self._module = module
+        self._variables: ModuleVariables | None = None
         self.defaults: dict[str, Any] = {}
         self.offsets: dict[str, tuple[int, int]] = {}
         # pointer -> (0 quoted, content start, content end), as HclReader records them
@@ -86,7 +88,7 @@ class ExpressionReader:
         return value, end
 
     def _reference(self, start: int, name: str, end: int) -> tuple[Any, int]:
-        """`var.x` is its default when the module directory declares one; other references stay unresolved."""
+        """`var.x` is its value when the module directory declares it; other references stay unresolved."""
         text = self.text
         accessors = []
         while (match := _ACCESSOR.match(text, end)) is not None:
@@ -99,12 +101,13 @@ class ExpressionReader:
         return Unresolved(text[start:end]), end
 
     def _default(self, name: str) -> tuple[bool, Any]:
-        """(declared, default) of `var.name`: this file's variables first, then the module directory's."""
-        if name not in self.defaults and self._more_defaults is not None:
-            for key, value in self._more_defaults().items():
-                self.defaults.setdefault(key, value)
-            self._more_defaults = None
-        return name in self.defaults, self.defaults.get(name)
+        """(known, value) of `var.name`: what the variable files assign, else this file's default, else the
+        module directory's."""
+        if self._module is None:
+            return name in self.defaults, self.defaults.get(name)
+        if self._variables is None:
+            self._variables = self._module()
+        return self._variables.value(name, self.defaults)
 
     def _tuple(self, start: int, pointer: str | None) -> tuple[list[Any], int]:
         text = self.text

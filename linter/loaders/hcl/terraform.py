@@ -1,7 +1,8 @@
 """Terraform HCL (`*.tf`): resource bodies in Terraform JSON form, with positions.
 
 Only literals are read: any other expression becomes `Unresolved(<source text>)`, except
-`var.x`, which is the variable's `default` when this file or its directory declares one.
+`var.x`, which is the value Terraform gives the variable its module directory declares
+(`linter.loaders.hcl.variables`: its default, or what the variable files assign).
 Plain files are read by `hcl_fast` (several times faster); tree-sitter reads the rest.
 """
 
@@ -9,15 +10,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
+from linter.loaders.hcl.tfvars import module_variables
 from linter.loaders.hcl.tree import HclReader
 from linter.loaders.hcl.values import HclPositions
 from linter.loaders.result import LoadResult, parse_problem
 from linter.loaders.terraform.resources import RESOURCE_TYPES, documents_for
-from linter.model import LoadProblem
+from linter.model import Document, LoadProblem
 from linter.model.source import Span, line_column
 
 __all__ = ["ReadResources", "load", "read_fast", "read_with_tree_sitter"]
@@ -60,45 +60,15 @@ def _error_problem(reader: HclReader, node: Any) -> tuple[str, Span]:
     return f"syntax error: unexpected {snippet!r}", Span.point(line, column)
 
 
-def _sibling_files(path: str) -> tuple[tuple[str, int, int], ...]:
-    try:
-        here = Path(path).resolve()
-        return tuple(
-            sorted(
-                (str(entry), stat.st_mtime_ns, stat.st_size)
-                for entry in here.parent.glob("*.tf")
-                if entry != here and entry.is_file() and (stat := entry.stat())
-            )
-        )
-    except OSError:
-        return ()
+def load(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResult | None:
+    """Documents for the policy resources of one .tf or .tofu file; None when it declares none.
 
-
-@functools.lru_cache(maxsize=64)
-def _directory_defaults(files: tuple[tuple[str, int, int], ...]) -> Mapping[str, Any]:
-    """`variable` defaults declared in the other .tf files of a module directory."""
-    defaults: dict[str, Any] = {}
-    for name, _, _ in files:
-        try:
-            text = Path(name).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if "variable" not in text:
-            continue
-        reader = HclReader(text, _parser().parse(text.encode("utf-8")).root_node, {})
-        try:
-            defaults.update(reader.variable_defaults())
-        except RecursionError:
-            continue
-    return defaults
-
-
-def load(path: str, text: str) -> LoadResult | None:
-    """Documents for the policy resources of one .tf file; None when it declares none."""
+    `var_files` are the `--var-file`s given, which set variables after the module's own variable files.
+    """
     if _RELEVANT.search(text) is None:
         return None
     try:
-        return _load(path, text)
+        return _load(path, text, var_files)
     except RecursionError:
         return parse_problem(SOURCE_FORMAT, "syntax error: expressions nested too deeply to read", Span.point(1, 1))
 
@@ -117,33 +87,39 @@ class ReadResources:
         self.problems = problems  # `_load` adds the schema problems
 
 
-def _load(path: str, text: str) -> LoadResult | None:
-    found = read_fast(path, text) or read_with_tree_sitter(path, text)
+def _load(path: str, text: str, var_files: tuple[str, ...]) -> LoadResult | None:
+    found = read_fast(path, text, var_files) or read_with_tree_sitter(path, text, var_files)
     problems = found.problems
+    absent: list[Document] = []
     documents = documents_for(
-        found.resources, path=path, source_format=SOURCE_FORMAT, positions=found.positions, problems=problems
+        found.resources,
+        path=path,
+        source_format=SOURCE_FORMAT,
+        positions=found.positions,
+        problems=problems,
+        absent=absent,
     )
-    if not documents and not problems:
+    if not documents and not problems and not absent:
         return None
-    return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems))
+    return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems), tuple(absent))
 
 
-def read_fast(path: str, text: str) -> ReadResources | None:
+def read_fast(path: str, text: str, var_files: tuple[str, ...] = ()) -> ReadResources | None:
     """The resources, read with regular expressions; None when the file needs tree-sitter."""
     from linter.loaders.hcl.fast import Decline, FastHclReader
 
     try:
-        reader = FastHclReader(text, lambda: _directory_defaults(_sibling_files(path)))
+        reader = FastHclReader(text, lambda: module_variables(path, var_files))
         resources = list(reader.resources(RESOURCE_TYPES))
     except Decline:
         return None
     return ReadResources(resources, HclPositions(text, reader.offsets, reader.strings), [])
 
 
-def read_with_tree_sitter(path: str, text: str) -> ReadResources:
+def read_with_tree_sitter(path: str, text: str, var_files: tuple[str, ...] = ()) -> ReadResources:
     tree = _parser().parse(text.encode("utf-8"))
     root = tree.root_node
-    reader = HclReader(text, root, {}, lambda: _directory_defaults(_sibling_files(path)))
+    reader = HclReader(text, root, {}, lambda: module_variables(path, var_files))
     problems: list[LoadProblem] = []
     if root.has_error:
         message, span = _error_problem(reader, _first_error(root))

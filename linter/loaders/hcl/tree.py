@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_heredoc, decode_quoted, number
+from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
 
@@ -24,12 +25,13 @@ class HclReader:
         text: str,
         root: Any,
         defaults: dict[str, Any],
-        more_defaults: Callable[[], Mapping[str, Any]] | None = None,
+        module: Callable[[], ModuleVariables] | None = None,
     ) -> None:
         self.text = text
         self.root = root
         self.defaults = defaults
-        self._more_defaults = more_defaults
+        self._module = module
+        self._variables: ModuleVariables | None = None
         self.offsets: dict[str, tuple[int, int]] = {}
         # pointer -> (0 quoted | 1 heredoc | 2 indented heredoc, content start, content end)
         self.strings: dict[str, tuple[int, int, int]] = {}
@@ -235,7 +237,7 @@ class HclReader:
         return Unresolved(source)
 
     def _reference(self, node: Any, named: list[Any]) -> Any:
-        """`var.x` is its default when one is declared; any other reference stays unresolved."""
+        """`var.x` is its value when the module declares it (`ModuleVariables`); other references stay unresolved."""
         source = self.source(node)
         if (
             len(named) == 2
@@ -244,10 +246,12 @@ class HclReader:
             and self.source(named[0]) == "var"
         ):
             name = self.source(named[1].children[-1])
-            if name not in self.defaults and self._more_defaults is not None:
-                for key, value in self._more_defaults().items():
-                    self.defaults.setdefault(key, value)
-                self._more_defaults = None
-            if name in self.defaults:
-                return self.defaults[name]
+            if self._module is None:
+                known, value = name in self.defaults, self.defaults.get(name)
+            else:
+                if self._variables is None:
+                    self._variables = self._module()
+                known, value = self._variables.value(name, self.defaults)
+            if known:
+                return value
         return Unresolved(source)

@@ -63,23 +63,27 @@ def _config_resources(data: Any) -> Iterator[Resource]:
                     yield resource_type, f"{resource_type}.{name}", _config_value(body), pointer
 
 
-def _result(source_format: str, documents: list[Document], problems: list[LoadProblem]) -> LoadResult | None:
-    if not documents and not problems:
+def _result(
+    source_format: str, documents: list[Document], problems: list[LoadProblem], absent: list[Document] | None = None
+) -> LoadResult | None:
+    if not documents and not problems and not absent:
         return None
-    return LoadResult(source_format, tuple(documents), tuple(problems))
+    return LoadResult(source_format, tuple(documents), tuple(problems), tuple(absent or ()))
 
 
 def load_config(path: str, text: str, data: Any) -> LoadResult | None:
     """Policy resources of a `*.tf.json` file."""
     problems: list[LoadProblem] = []
+    absent: list[Document] = []
     documents = documents_for(
         _config_resources(data),
         path=path,
         source_format="terraform-json",
         positions=JsonPositions(text),
         problems=problems,
+        absent=absent,
     )
-    return _result("terraform-json", documents, problems)
+    return _result("terraform-json", documents, problems, absent)
 
 
 def _with_unknowns(value: Any, unknown: Any) -> Any:

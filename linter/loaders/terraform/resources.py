@@ -31,7 +31,7 @@ from linter.model import (
 )
 from linter.model.source import Span
 
-__all__ = ["RESOURCE_TYPES", "TranslatedPositions", "documents_for"]
+__all__ = ["RESOURCE_TYPES", "TranslatedPositions", "documents_for", "existence"]
 
 MICROSOFT365_CA = "microsoft365_graph_beta_identity_and_access_conditional_access_policy"
 MICROSOFT365_TOKEN_LIFETIME = "microsoft365_graph_beta_applications_token_lifetime_policy"
@@ -191,6 +191,42 @@ RESOURCE_TYPES = frozenset(
 )
 
 
+def _written(value: Any) -> str:
+    return str(value) if isinstance(value, Unresolved) else json.dumps(value, ensure_ascii=False)
+
+
+def _count(value: Any) -> int | None:
+    """A literal whole number, as Terraform converts it for `count` (a string of digits too); None otherwise."""
+    if isinstance(value, str) and not isinstance(value, Unresolved) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 and value == int(value):
+        return int(value)
+    return None
+
+
+def existence(body: Mapping[str, Any]) -> str:
+    """Whether a resource block creates its object: "" when it does, the literal `count = 0` or empty
+    `for_each` when it never does, an `Unresolved` of the meta-argument when the plan decides.
+
+    A value Terraform refuses (a negative or fractional count, a for_each of a string) is left
+    undecided rather than guessed. Terraform takes an empty tuple for for_each (no instances):
+    https://developer.hashicorp.com/terraform/language/meta-arguments/count
+    https://developer.hashicorp.com/terraform/language/meta-arguments/for_each
+    """
+    if "count" in body:
+        value = body["count"]
+        count = _count(value)
+        if count is None:
+            return Unresolved(f"count = {_written(value)}")
+        return "" if count else f"count = {_written(value)}"
+    if "for_each" in body:
+        value = body["for_each"]
+        if isinstance(value, (Mapping, list)) and not isinstance(value, Unresolved):
+            return "" if value else f"for_each = {_written(value)}"
+        return Unresolved(f"for_each = {_written(value)}")
+    return ""
+
+
 def documents_for(
     resources: Iterable[tuple[str, str, Mapping[str, Any], str]],
     *,
@@ -198,8 +234,13 @@ def documents_for(
     source_format: str,
     positions: PositionIndex,
     problems: list[LoadProblem],
+    absent: list[Document] | None = None,
 ) -> list[Document]:
-    """Documents for (resource type, identity, body, body pointer) entries; schema problems go to `problems`."""
+    """Documents for (resource type, identity, body, body pointer) entries; schema problems go to `problems`.
+
+    With `absent` (configuration, not plans: a plan has expanded `count` already), `count` and
+    `for_each` decide whether each object exists, and those never created go to `absent`.
+    """
     documents = []
     for resource_type, identity, body, pointer in resources:
         mapped = map_resource(resource_type, body, pointer)
@@ -217,6 +258,13 @@ def documents_for(
             clean=clean,
         )
         problems.extend(found)
-        if document is not None:
-            documents.append(document)
+        if document is None:
+            continue
+        exists = existence(body) if absent is not None else ""
+        if isinstance(exists, Unresolved):
+            document = document._replace(existence=exists)
+        elif exists and absent is not None:
+            absent.append(document._replace(existence=exists))
+            continue
+        documents.append(document)
     return documents
