@@ -96,6 +96,7 @@ def _add_check_parser(commands: Any) -> None:
         "--jobs", type=_positive, metavar="N", help="worker processes (default: CPU count for many files, else 1)"
     )
     check.add_argument("--rules-dir", action="append", type=Path, metavar="DIR", help="load extra rules from DIR")
+    add_allow_custom_rules(check)
     check.add_argument(
         "--baseline", type=Path, metavar="FILE", help="hide findings whose fingerprint is in this SARIF or JSON report"
     )
@@ -110,6 +111,16 @@ def _add_check_parser(commands: Any) -> None:
     check.add_argument("--category", help="SARIF automationDetails.id, to upload several runs for one commit")
     check.add_argument(
         "--max-file-size", type=_positive, metavar="BYTES", help="largest file read, in bytes (default: 10 MiB)"
+    )
+
+
+def add_allow_custom_rules(parser: argparse.ArgumentParser) -> None:
+    """--allow-custom-rules: the configuration's rules-dirs and installed entry points are code; only this runs it."""
+    parser.add_argument(
+        "--allow-custom-rules",
+        action="store_true",
+        help="load the rules-dirs the configuration names and installed entralint.rules packages "
+        "(also ENTRALINT_ALLOW_CUSTOM_RULES=1); never on an untrusted checkout",
     )
 
 
@@ -133,6 +144,7 @@ def _add_rules_parser(commands: Any) -> None:
     rules.add_argument(
         "--rules-dir", action="append", type=Path, metavar="DIR", help="list the rules in DIR too (repeatable)"
     )
+    add_allow_custom_rules(rules)
 
 
 def _add_explain_parser(commands: Any) -> None:
@@ -141,6 +153,7 @@ def _add_explain_parser(commands: Any) -> None:
     explain.add_argument(
         "--rules-dir", action="append", type=Path, metavar="DIR", help="look for the rule in DIR too (repeatable)"
     )
+    add_allow_custom_rules(explain)
 
 
 def _add_inspect_parser(commands: Any) -> None:

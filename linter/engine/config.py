@@ -7,11 +7,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["Config", "ConfigError", "config_file_in", "find_config_file", "load_config"]
+__all__ = [
+    "ALLOW_CUSTOM_RULES_VARIABLE",
+    "Config",
+    "ConfigError",
+    "config_file_in",
+    "custom_rules_allowed",
+    "find_config_file",
+    "load_config",
+]
 
 # In one directory a file of entralint's own wins over pyproject.toml, as ruff.toml does over it for ruff.
 CONFIG_FILES = (".entralint.toml", ".entralint.yaml", ".entralint.yml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+# Custom rules are code: a checked-out pull request may name them, only the person running entralint may allow them.
+ALLOW_CUSTOM_RULES_VARIABLE = "ENTRALINT_ALLOW_CUSTOM_RULES"
 
 
 class ConfigError(Exception):
@@ -32,7 +42,10 @@ class Config(NamedTuple):
     per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
     tenants: Mapping[str, tuple[str, ...]] = {}
     tenant_directories: tuple[str, ...] = ()
-    rules_dirs: tuple[Path, ...] = ()
+    rules_dirs: tuple[Path, ...] = ()  # `rules-dirs` of the configuration file: load only when allowed
+    command_line_rules_dirs: tuple[Path, ...] = ()  # `--rules-dir`: named by the person running entralint
+    # `--allow-custom-rules` or ENTRALINT_ALLOW_CUSTOM_RULES: configuration's rules-dirs and entry points may load.
+    allow_custom_rules: bool = False
     rule_options: Mapping[str, Mapping[str, Any]] = {}
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     emergency_access: tuple[str, ...] | None = None  # top-level `emergency-access`; None when not set
@@ -43,6 +56,11 @@ class Config(NamedTuple):
     def emergency_access_of(self, tenant: str) -> tuple[str, ...] | None:
         """The emergency access accounts configuration names for a tenant (its own, else the top level)."""
         return self.tenant_emergency_access.get(tenant, self.emergency_access)
+
+
+def custom_rules_allowed(flag: bool, environment: Mapping[str, str]) -> bool:
+    """Whether custom rules may load: the flag, or the environment variable set to 1, true or yes."""
+    return flag or environment.get(ALLOW_CUSTOM_RULES_VARIABLE, "").strip().lower() in ("1", "true", "yes")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -243,7 +243,7 @@ def lint(
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
     tasks = _tasks_by_tenant(paths, config, cwd, skips, stdin)
-    notifications = [Notification(skip.reason, skip.path) for skip in skips]
+    notifications = [*ruleset.notifications, *(Notification(skip.reason, skip.path) for skip in skips)]
     findings: list[Finding] = []
     files: list[str] = []
     policies = 0
