@@ -224,6 +224,21 @@ def _worker_tenant(job: tuple[Config, str, Sequence[Task]]) -> TenantOutcome:
     return lint_tenant(Workers(worker_ruleset()), *job)
 
 
+def _number_occurrences(findings: list[Finding]) -> list[Finding]:
+    """Each document finding with the occurrence of its fingerprint key in file order (findings come sorted)."""
+    seen: dict[tuple[str, str, str, str], int] = {}
+    numbered = []
+    for finding in findings:
+        if finding.tenant_subject is None:
+            key = (finding.code, finding.path, finding.identity, finding.pointer)
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            if occurrence:
+                finding = finding._replace(occurrence=occurrence)
+        numbered.append(finding)
+    return numbered
+
+
 def lint(
     paths: Sequence[str],
     config: Config,
@@ -265,6 +280,7 @@ def lint(
     finally:
         linter.close()
     findings.sort(key=Finding.sort_key)
+    findings = _number_occurrences(findings)
     notifications.sort(key=lambda note: (note.path, note.line, note.message))
     return Report(
         findings=tuple(findings),

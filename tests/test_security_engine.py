@@ -1,0 +1,58 @@
+"""Issue 19 cases 9, 10 and 12: fingerprints of duplicate policies, links out of the tree, JSON with comments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import CliResult, run_cli, write
+
+# A policy without an id, so its display name is its identity; CA002 fires on it.
+POLICY: dict[str, Any] = {
+    "displayName": "Block device code flow",
+    "state": "enabled",
+    "conditions": {
+        "clientAppTypes": ["all"],
+        "users": {"includeUsers": ["All"]},
+        "applications": {"includeApplications": ["All"]},
+        "authenticationFlows": {"transferMethods": "deviceCodeFlow"},
+    },
+    "grantControls": {"operator": "OR", "builtInControls": ["block"]},
+}
+
+
+def check(root: Path, *args: str) -> CliResult:
+    return run_cli(["check", "--isolated", "--format", "json", "--select", "CA002", *args], cwd=root)
+
+
+def test_baseline_does_not_hide_a_second_policy_with_the_same_name(tmp_path: Path) -> None:
+    """Case 9: the copy's finding has a fingerprint of its own; the first keeps the one it always had."""
+    write(tmp_path, "policies.json", json.dumps({"value": [POLICY]}, indent=2))
+    before = check(tmp_path, "policies.json")
+    write(tmp_path, "baseline.json", before.stdout)
+    [known] = before.json()["findings"]
+
+    write(tmp_path, "policies.json", json.dumps({"value": [POLICY, POLICY]}, indent=2))
+    both = check(tmp_path, "policies.json").json()["findings"]
+    assert [finding["code"] for finding in both] == ["CA002", "CA002"]
+    assert both[0]["fingerprint"] == known["fingerprint"]
+    assert both[1]["fingerprint"] != known["fingerprint"]
+
+    result = check(tmp_path, "--baseline", "baseline.json", "policies.json")
+    [new] = result.json()["findings"]
+    assert (new["line"], new["fingerprint"]) == (both[1]["line"], both[1]["fingerprint"])
+    assert result.code == 1
+
+
+def test_tenant_findings_keep_tenant_rule_and_subject_fingerprints(tmp_path: Path) -> None:
+    """Case 9 leaves tenant findings alone: the same tenant finding from any file keeps its fingerprint."""
+    report_only = {**POLICY, "state": "enabledForReportingButNotEnforced"}
+    write(tmp_path / "a", "one.json", json.dumps(report_only))
+    write(tmp_path / "b", "one.json", json.dumps(report_only))
+    write(tmp_path / "b", "two.json", json.dumps(report_only))
+    first = run_cli(["check", "--isolated", "--format", "json", "--select", "CA001", "one.json"], cwd=tmp_path / "a")
+    second = run_cli(["check", "--isolated", "--format", "json", "--select", "CA001", "."], cwd=tmp_path / "b")
+    [before] = first.json()["findings"]
+    [after] = second.json()["findings"]
+    assert before["fingerprint"] == after["fingerprint"]
