@@ -56,3 +56,46 @@ def test_tenant_findings_keep_tenant_rule_and_subject_fingerprints(tmp_path: Pat
     [before] = first.json()["findings"]
     [after] = second.json()["findings"]
     assert before["fingerprint"] == after["fingerprint"]
+
+
+JSONC = """// Exported with Graph Explorer; reviewed in CHG-4711
+{
+  /* the id is left out on purpose; "quotes" and // inside a comment are comment text */
+  "displayName": "Block device code flow", // see https://aka.ms/dcf
+  "description": "https://example.com/a//b /* not a comment */",
+  "state": "enabled",
+  "conditions": {
+    "clientAppTypes": ["all"],
+    "users": {"includeUsers": ["All"]},
+    "applications": {"includeApplications": ["All"]},
+    "authenticationFlows": {"transferMethods": "deviceCodeFlow"}
+  },
+  "grantControls": {"operator": "OR", "builtInControls": ["block"]}
+}
+"""
+
+
+def test_jsonc_is_read_with_positions_of_the_file_as_written(tmp_path: Path) -> None:
+    """Case 12: a .jsonc file is found and read; comments move no line or column."""
+    write(tmp_path, "policy.jsonc", JSONC)
+    result = check(tmp_path, ".")
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["path"], finding["line"], finding["column"]) == ("CA002", "policy.jsonc", 10, 45)
+    inspected = run_cli(["inspect", "--format", "json", "policy.jsonc"], cwd=tmp_path)
+    assert "https://example.com/a//b /* not a comment */" in inspected.stdout
+
+
+def test_jsonc_that_does_not_parse_is_in001(tmp_path: Path) -> None:
+    write(tmp_path, "policy.jsonc", JSONC.replace('"state": "enabled",', '"state": "enabled",,'))
+    result = run_cli(["check", "--isolated", "--format", "json", "."], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["path"], finding["line"]) == ("IN001", "policy.jsonc", 6)
+
+
+def test_broken_json_naming_only_conditions_is_in001(tmp_path: Path) -> None:
+    """Case 12: `conditions` is policy vocabulary (docs/reliability.md): a file that fails to parse is reported."""
+    write(tmp_path, "policy.json", '{"displayName": "x", "conditions": {"users": }}\n')
+    write(tmp_path, "package.json", '{"name": "x", "version": }\n')
+    result = run_cli(["check", "--isolated", "--format", "json", "."], cwd=tmp_path)
+    assert [(finding["code"], finding["path"]) for finding in result.json()["findings"]] == [("IN001", "policy.json")]
+    assert result.code == 1

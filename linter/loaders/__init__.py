@@ -14,7 +14,7 @@ from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
 
 __all__ = ["LoadResult", "format_name", "is_candidate", "load_text"]
 
-SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".ps1")
+SUFFIXES = (".json", ".jsonc", ".yaml", ".yml", ".tf", ".ps1")
 
 
 def is_candidate(name: str) -> bool:
@@ -70,7 +70,13 @@ def load_text(path: str, text: str) -> LoadResult | None:
         from linter.loaders.graph import load_yaml
 
         return load_yaml(path, text)
-    if not lower.endswith(".json") or not text.strip():
+    if lower.endswith(".jsonc"):
+        from linter.loaders.json.comments import blank_comments
+
+        text = blank_comments(text)
+    elif not lower.endswith(".json"):
+        return None
+    if not text.strip():
         return None
     from linter.loaders.json.parse import ParseError, parse_json, parse_json_located
 

@@ -14,7 +14,7 @@ __all__ = ["LoadResult", "looks_like_policy", "parse_problem"]
 # a broken package.json is not ours to lint.
 # Compiled on first use (through re's cache), which only a file that fails to parse has.
 _POLICY_MARKERS = (
-    r"conditionalAccess|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
+    r"conditionalAccess|conditions|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
     r"|mfaServiceSettings|azuread_conditional_access_policy|azuread_named_location"
     r"|azuread_authentication_strength_policy|msgraph_resource|microsoft365_graph_beta"
     r"|AzureADPolicy|MgPolicyTokenLifetimePolicy|namedLocation|ipRanges|countriesAndRegions"
