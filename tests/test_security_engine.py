@@ -99,3 +99,87 @@ def test_broken_json_naming_only_conditions_is_in001(tmp_path: Path) -> None:
     result = run_cli(["check", "--isolated", "--format", "json", "."], cwd=tmp_path)
     assert [(finding["code"], finding["path"]) for finding in result.json()["findings"]] == [("IN001", "policy.json")]
     assert result.code == 1
+
+
+TERRAFORM = """resource "azuread_conditional_access_policy" "block_device_code" {
+  display_name = var.policy_name
+  state        = "enabled"
+
+  conditions {
+    client_app_types                     = ["all"]
+    authentication_flow_transfer_methods = ["deviceCodeFlow"]
+
+    applications {
+      included_applications = ["All"]
+    }
+
+    users {
+      included_users = ["All"]
+    }
+  }
+
+  grant_controls {
+    operator          = "OR"
+    built_in_controls = ["block"]
+  }
+}
+"""
+OUTSIDE_NAME = "Outside the tree 7f3a"
+OUTSIDE_VARIABLES = f'variable "policy_name" {{\n  default = "{OUTSIDE_NAME}"\n}}\n'
+
+
+def sarif(root: Path, *args: str) -> tuple[CliResult, dict[str, Any]]:
+    result = run_cli(["check", "--format", "sarif", "--select", "CA002", *args], cwd=root)
+    return result, json.loads(result.stdout)
+
+
+def notifications_of(log: dict[str, Any]) -> list[str]:
+    invocation = log["runs"][0]["invocations"][0]
+    return [note["message"]["text"] for note in invocation.get("toolExecutionNotifications", [])]
+
+
+def test_variable_defaults_are_never_read_through_a_link_out_of_the_tree(tmp_path: Path) -> None:
+    """Case 10: the outside policy name never reaches the SARIF; the link is named in a notification."""
+    outside = write(tmp_path / "outside", "secret.tf", OUTSIDE_VARIABLES)
+    tree = tmp_path / "tree"
+    write(tree, "main.tf", TERRAFORM)
+    (tree / "variables.tf").symlink_to(outside)
+    result, log = sarif(tree, "--isolated", ".")
+    assert OUTSIDE_NAME not in result.stdout
+    assert OUTSIDE_NAME not in result.stderr
+    assert [entry["ruleId"] for entry in log["runs"][0]["results"]] == ["CA002"]
+    assert any("symbolic link leaves the module directory" in text for text in notifications_of(log))
+    assert "variables.tf: entralint warning: symbolic link leaves the module directory" in run_cli(
+        ["check", "--isolated", "--select", "CA002", "--format", "json", "."], cwd=tree
+    ).stderr
+
+
+def test_a_link_inside_the_module_directory_is_still_read(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    write(tree, "main.tf", TERRAFORM)
+    write(tree, "defaults.tf.txt", OUTSIDE_VARIABLES)
+    (tree / "variables.tf").symlink_to("defaults.tf.txt")
+    result, _ = sarif(tree, "--isolated", ".")
+    assert OUTSIDE_NAME in result.stdout
+    assert "symbolic link" not in result.stderr
+
+
+def test_a_policy_linked_from_outside_the_tree_is_not_read(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside", "policy.json", json.dumps({**POLICY, "displayName": OUTSIDE_NAME}))
+    tree = tmp_path / "tree"
+    write(tree, "own.json", json.dumps(POLICY))
+    (tree / "linked.json").symlink_to(outside)
+    result, log = sarif(tree, "--isolated", ".")
+    assert OUTSIDE_NAME not in result.stdout
+    assert [entry["ruleId"] for entry in log["runs"][0]["results"]] == ["CA002"]
+    assert any("symbolic link leaves the scanned directory" in text for text in notifications_of(log))
+
+
+def test_a_configuration_linked_from_outside_the_tree_is_not_read(tmp_path: Path) -> None:
+    outside = write(tmp_path / "outside", "config.toml", 'select = ["IN"]\n')
+    tree = tmp_path / "tree"
+    write(tree, "policy.json", json.dumps(POLICY))
+    (tree / ".entralint.toml").symlink_to(outside)
+    result = run_cli(["check", "--format", "json", "."], cwd=tree)
+    assert "CA002" in [finding["code"] for finding in result.json()["findings"]]
+    assert ".entralint.toml: symbolic link leaves its directory; not read as configuration" in result.stderr

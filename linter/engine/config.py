@@ -46,6 +46,8 @@ class Config(NamedTuple):
     command_line_rules_dirs: tuple[Path, ...] = ()  # `--rules-dir`: named by the person running entralint
     # `--allow-custom-rules` or ENTRALINT_ALLOW_CUSTOM_RULES: configuration's rules-dirs and entry points may load.
     allow_custom_rules: bool = False
+    # Configuration files passed over (a link out of their directory), said as notifications by the run.
+    notices: tuple[str, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = {}
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     emergency_access: tuple[str, ...] | None = None  # top-level `emergency-access`; None when not set
@@ -98,19 +100,34 @@ def _read_section(path: Path) -> dict[str, Any] | None:
     return documents[0]
 
 
-def config_file_in(directory: Path) -> Path | None:
-    """The file of this directory that holds entralint settings (an empty .entralint.toml counts), if any."""
+def _leaves_directory(candidate: Path) -> bool:
+    """A symbolic link whose target is not in the link's own directory: a checkout's link may point anywhere."""
+    try:
+        return candidate.is_symlink() and candidate.resolve().parent != candidate.parent.resolve()
+    except (OSError, RuntimeError):
+        return True
+
+
+def config_file_in(directory: Path, refused: list[Path] | None = None) -> Path | None:
+    """The file of this directory that holds entralint settings (an empty .entralint.toml counts), if any.
+
+    A link out of the directory is never read; it is added to refused.
+    """
     for name in CONFIG_FILES:
         candidate = directory / name
+        if _leaves_directory(candidate):
+            if refused is not None:
+                refused.append(candidate)
+            continue
         if candidate.is_file() and _read_section(candidate) is not None:
             return candidate
     return None
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest config file holding entralint settings, walking up from start."""
+def find_config_file(start: Path, refused: list[Path] | None = None) -> Path | None:
+    """The nearest config file holding entralint settings, walking up from start; links passed over go to refused."""
     for directory in (start, *start.parents):
-        found = config_file_in(directory)
+        found = config_file_in(directory, refused)
         if found is not None:
             return found
     return None
@@ -142,10 +159,13 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
     cwd = cwd or Path.cwd()
     if isolated:
         return Config(root=cwd, isolated=True)
+    notices: tuple[str, ...] = ()
     if path is None:
-        path = find_config_file(cwd)
+        refused: list[Path] = []
+        path = find_config_file(cwd, refused)
+        notices = tuple(f"{link}: symbolic link leaves its directory; not read as configuration" for link in refused)
         if path is None:
-            return Config(root=cwd)
+            return Config(root=cwd, notices=notices)
     elif not path.is_file():
         raise ConfigError(f"{path}: configuration file not found")
     section = _read_section(path) or {}
@@ -154,6 +174,7 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
     return Config(
         root=root,
         source=path,
+        notices=notices,
         select=_strings(section["select"]) if "select" in section else None,
         extend_select=_strings(section.get("extend-select")),
         ignore=_strings(section.get("ignore")),

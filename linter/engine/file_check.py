@@ -112,6 +112,7 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
     path, shown, given, settings = task
     problems: tuple[LoadProblem, ...]
     documents: tuple[Document, ...]
+    notices: tuple[Notification, ...] = ()
     try:
         if settings.stdin is None:
             text = read_text(path, settings.max_size)
@@ -132,13 +133,21 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
             if result is None:
                 return FileOutcome(shown, given)
             result_format, documents, problems = result.source_format, result.documents, result.problems
+            notices = tuple(Notification(message, where) for where, message in result.notices)
     policies = len(documents)
     conditional_access = sum(1 for document in documents if document.kind == CONDITIONAL_ACCESS_POLICY)
     ids = _policy_ids(documents) if conditional_access else ()
     if not given:
         kept = _kept(documents, keep_documents)
         return FileOutcome(
-            shown, given, result_format, kept, policies=policies, conditional_access=conditional_access, policy_ids=ids
+            shown,
+            given,
+            result_format,
+            kept,
+            notifications=notices,
+            policies=policies,
+            conditional_access=conditional_access,
+            policy_ids=ids,
         )
     source = SourceFile(shown, result_format, problems)
     findings, notifications = check_document_rules(ruleset, source, documents)
@@ -155,7 +164,7 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
         _kept(documents, keep_documents),
         tuple(findings),
         comments,
-        tuple(notifications),
+        (*notices, *notifications),
         policies,
         conditional_access,
         ids,

@@ -258,7 +258,11 @@ def lint(
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
     tasks = _tasks_by_tenant(paths, config, cwd, skips, stdin)
-    notifications = [*ruleset.notifications, *(Notification(skip.reason, skip.path) for skip in skips)]
+    notifications = [
+        *(Notification(notice) for notice in config.notices),
+        *ruleset.notifications,
+        *(Notification(skip.reason, skip.path) for skip in skips),
+    ]
     findings: list[Finding] = []
     files: list[str] = []
     policies = 0
@@ -281,7 +285,8 @@ def lint(
         linter.close()
     findings.sort(key=Finding.sort_key)
     findings = _number_occurrences(findings)
-    notifications.sort(key=lambda note: (note.path, note.line, note.message))
+    # dict.fromkeys: every .tf file of a module directory may say that it did not read the same link.
+    notifications = sorted(dict.fromkeys(notifications), key=lambda note: (note.path, note.line, note.message))
     return Report(
         findings=tuple(findings),
         files=tuple(sorted(files)),

@@ -27,6 +27,8 @@ class LoadResult(NamedTuple):
     source_format: str
     documents: tuple[Document, ...] = ()
     problems: tuple[LoadProblem, ...] = ()
+    # (shown path, why) of files the loader chose not to read beside this one (a link out of the tree).
+    notices: tuple[tuple[str, str], ...] = ()
 
 
 def looks_like_policy(text: str) -> bool:

@@ -8,6 +8,7 @@ Plain files are read by `hcl_fast` (several times faster); tree-sitter reads the
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -60,22 +61,56 @@ def _error_problem(reader: HclReader, node: Any) -> tuple[str, Span]:
     return f"syntax error: unexpected {snippet!r}", Span.point(line, column)
 
 
-def _sibling_files(path: str) -> tuple[tuple[str, int, int], ...]:
+# As the engine's default --max-file-size: a variables file is read whole, so it is bounded like any other.
+MAX_SIBLING_SIZE = 10 * 1024 * 1024
+Siblings = tuple[tuple[str, int, int], ...]
+
+
+def _sibling_files(path: str) -> tuple[Siblings, tuple[tuple[str, str], ...]]:
+    """The other .tf files of path's directory (name, mtime, size), and (shown path, why) of each one left out.
+
+    A symbolic link whose target is not in the module's own directory is never read: it may point out of
+    the repository (a pull request's `variables.tf -> /home/runner/secrets.tf`), and what it says would
+    reach the report.
+    """
+    accepted, refused = [], []
     try:
         here = Path(path).resolve()
-        return tuple(
-            sorted(
-                (str(entry), stat.st_mtime_ns, stat.st_size)
-                for entry in here.parent.glob("*.tf")
-                if entry != here and entry.is_file() and (stat := entry.stat())
-            )
-        )
-    except OSError:
-        return ()
+        for entry in here.parent.glob("*.tf"):
+            if entry == here:
+                continue
+            shown = os.path.join(os.path.dirname(path), entry.name)
+            if entry.is_symlink() and entry.resolve().parent != here.parent:
+                refused.append((shown, "symbolic link leaves the module directory; not read for variable defaults"))
+                continue
+            if not entry.is_file():
+                continue
+            status = entry.stat()
+            if status.st_size > MAX_SIBLING_SIZE:
+                refused.append((shown, f"over {MAX_SIBLING_SIZE:,} bytes; not read for variable defaults"))
+                continue
+            accepted.append((str(entry), status.st_mtime_ns, status.st_size))
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop on older Pythons
+        return (), tuple(refused)
+    return tuple(sorted(accepted)), tuple(sorted(refused))
+
+
+class _ModuleDirectory:
+    """The variable defaults of a .tf file's siblings, listed only when a `var.x` asks, and what was not read."""
+
+    __slots__ = ("path", "refused")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.refused: tuple[tuple[str, str], ...] = ()
+
+    def defaults(self) -> Mapping[str, Any]:
+        files, self.refused = _sibling_files(self.path)
+        return _directory_defaults(files)
 
 
 @functools.lru_cache(maxsize=64)
-def _directory_defaults(files: tuple[tuple[str, int, int], ...]) -> Mapping[str, Any]:
+def _directory_defaults(files: Siblings) -> Mapping[str, Any]:
     """`variable` defaults declared in the other .tf files of a module directory."""
     defaults: dict[str, Any] = {}
     for name, _, _ in files:
@@ -118,32 +153,35 @@ class ReadResources:
 
 
 def _load(path: str, text: str) -> LoadResult | None:
-    found = read_fast(path, text) or read_with_tree_sitter(path, text)
+    directory = _ModuleDirectory(path)
+    found = read_fast(path, text, directory) or read_with_tree_sitter(path, text, directory)
     problems = found.problems
     documents = documents_for(
         found.resources, path=path, source_format=SOURCE_FORMAT, positions=found.positions, problems=problems
     )
     if not documents and not problems:
         return None
-    return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems))
+    return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems), directory.refused)
 
 
-def read_fast(path: str, text: str) -> ReadResources | None:
+def read_fast(path: str, text: str, directory: _ModuleDirectory | None = None) -> ReadResources | None:
     """The resources, read with regular expressions; None when the file needs tree-sitter."""
     from linter.loaders.hcl.fast import Decline, FastHclReader
 
+    directory = directory or _ModuleDirectory(path)
     try:
-        reader = FastHclReader(text, lambda: _directory_defaults(_sibling_files(path)))
+        reader = FastHclReader(text, directory.defaults)
         resources = list(reader.resources(RESOURCE_TYPES))
     except Decline:
         return None
     return ReadResources(resources, HclPositions(text, reader.offsets, reader.strings), [])
 
 
-def read_with_tree_sitter(path: str, text: str) -> ReadResources:
+def read_with_tree_sitter(path: str, text: str, directory: _ModuleDirectory | None = None) -> ReadResources:
+    directory = directory or _ModuleDirectory(path)
     tree = _parser().parse(text.encode("utf-8"))
     root = tree.root_node
-    reader = HclReader(text, root, {}, lambda: _directory_defaults(_sibling_files(path)))
+    reader = HclReader(text, root, {}, directory.defaults)
     problems: list[LoadProblem] = []
     if root.has_error:
         message, span = _error_problem(reader, _first_error(root))
