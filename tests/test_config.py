@@ -134,7 +134,7 @@ def test_rules_dirs_are_relative_to_the_config_file(project: Path) -> None:
             'selct = ["CA"]\n',
             "unknown key selct in (top level); allowed: emergency-access, exclude, extend-select, fail-on, ignore, "
             "max-file-size, per-file-ignores, per-policy-ignores, rules, rules-dirs, select, tenant-directories, "
-            "tenants",
+            "tenant-ignores, tenants",
         ),
         ('fail-on = "warn"\n', "fail-on: 'warn' is not one of ['error', 'warning', 'note', 'never']"),
         ('select = "CA"\n', "select: 'CA' is not of type 'array'"),
@@ -229,6 +229,7 @@ def test_schema_names_every_documented_key() -> None:
         "per-policy-ignores",
         "tenants",
         "tenant-directories",
+        "tenant-ignores",
         "rules-dirs",
         "rules",
         "max-file-size",

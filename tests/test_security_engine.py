@@ -149,9 +149,10 @@ def test_variable_defaults_are_never_read_through_a_link_out_of_the_tree(tmp_pat
     assert OUTSIDE_NAME not in result.stderr
     assert [entry["ruleId"] for entry in log["runs"][0]["results"]] == ["CA002"]
     assert any("symbolic link leaves the module directory" in text for text in notifications_of(log))
-    assert "variables.tf: entralint warning: symbolic link leaves the module directory" in run_cli(
-        ["check", "--isolated", "--select", "CA002", "--format", "json", "."], cwd=tree
-    ).stderr
+    assert (
+        "variables.tf: entralint warning: symbolic link leaves the module directory"
+        in run_cli(["check", "--isolated", "--select", "CA002", "--format", "json", "."], cwd=tree).stderr
+    )
 
 
 def test_a_link_inside_the_module_directory_is_still_read(tmp_path: Path) -> None:

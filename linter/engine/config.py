@@ -40,6 +40,7 @@ class Config(NamedTuple):
     exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = {}
     per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
+    tenant_ignores: Mapping[str, str] = {}  # code prefix -> reason, for tenant findings only
     tenants: Mapping[str, tuple[str, ...]] = {}
     tenant_directories: tuple[str, ...] = ()
     rules_dirs: tuple[Path, ...] = ()  # `rules-dirs` of the configuration file: load only when allowed
@@ -182,6 +183,7 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
         exclude=_strings(section.get("exclude")),
         per_file_ignores={glob: _strings(codes) for glob, codes in section.get("per-file-ignores", {}).items()},
         per_policy_ignores=dict(section.get("per-policy-ignores", {})),
+        tenant_ignores=dict(section.get("tenant-ignores", {})),
         tenants={name: _tenant_files(entry) for name, entry in section.get("tenants", {}).items()},
         tenant_directories=_strings(section.get("tenant-directories")),
         rules_dirs=tuple((root / directory) for directory in _strings(section.get("rules-dirs"))),

@@ -152,7 +152,7 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
     source = SourceFile(shown, result_format, problems)
     findings, notifications = check_document_rules(ruleset, source, documents)
     # Formats without comments (JSON) cannot hold one: a `# entralint:` there is string content.
-    comments = tuple(find_comments(text)) if has_comments(result_format) and "entralint:" in text else ()
+    comments = tuple(find_comments(text, result_format)) if has_comments(result_format) and "entralint:" in text else ()
     # A policy's line costs a position lookup: only files with suppression comments need it.
     lines: dict[str, tuple[int, ...]] = {}
     for document in documents if comments else ():
