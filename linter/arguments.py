@@ -96,6 +96,7 @@ def _add_check_parser(commands: Any) -> None:
         "--jobs", type=_positive, metavar="N", help="worker processes (default: CPU count for many files, else 1)"
     )
     check.add_argument("--rules-dir", action="append", type=Path, metavar="DIR", help="load extra rules from DIR")
+    add_allow_custom_rules(check)
     check.add_argument(
         "--baseline", type=Path, metavar="FILE", help="hide findings whose fingerprint is in this SARIF or JSON report"
     )
@@ -121,6 +122,16 @@ def _add_check_parser(commands: Any) -> None:
     )
 
 
+def add_allow_custom_rules(parser: argparse.ArgumentParser) -> None:
+    """--allow-custom-rules: the configuration's rules-dirs and installed entry points are code; only this runs it."""
+    parser.add_argument(
+        "--allow-custom-rules",
+        action="store_true",
+        help="load the rules-dirs the configuration names and installed entralint.rules packages "
+        "(also ENTRALINT_ALLOW_CUSTOM_RULES=1); never on an untrusted checkout",
+    )
+
+
 def add_stdin_filename(parser: argparse.ArgumentParser) -> None:
     """--stdin-filename, for every command that reads paths: the name of what `-` reads, as in ruff."""
     parser.add_argument(
@@ -141,6 +152,7 @@ def _add_rules_parser(commands: Any) -> None:
     rules.add_argument(
         "--rules-dir", action="append", type=Path, metavar="DIR", help="list the rules in DIR too (repeatable)"
     )
+    add_allow_custom_rules(rules)
 
 
 def _add_explain_parser(commands: Any) -> None:
@@ -149,6 +161,7 @@ def _add_explain_parser(commands: Any) -> None:
     explain.add_argument(
         "--rules-dir", action="append", type=Path, metavar="DIR", help="look for the rule in DIR too (repeatable)"
     )
+    add_allow_custom_rules(explain)
 
 
 def _add_inspect_parser(commands: Any) -> None:

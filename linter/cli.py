@@ -58,7 +58,7 @@ def _exit_code(report: Report, fail_on: str) -> int:
 
 
 def _check_config(args: argparse.Namespace) -> Config:
-    from linter.engine.config import load_config
+    from linter.engine.config import custom_rules_allowed, load_config
 
     config = load_config(args.config, isolated=args.isolated)
     changes: dict[str, Any] = {}
@@ -73,8 +73,8 @@ def _check_config(args: argparse.Namespace) -> Config:
     if args.exclude:
         changes["exclude"] = (*config.exclude, *args.exclude)
     if args.rules_dir:
-        # dict.fromkeys: a directory named both in the config and on the command line is loaded once.
-        changes["rules_dirs"] = tuple(dict.fromkeys((*config.rules_dirs, *(path.resolve() for path in args.rules_dir))))
+        changes["command_line_rules_dirs"] = tuple(dict.fromkeys(path.resolve() for path in args.rules_dir))
+    changes["allow_custom_rules"] = custom_rules_allowed(args.allow_custom_rules, os.environ)
     if args.max_file_size:
         changes["max_file_size"] = args.max_file_size
     if args.var_file:
@@ -205,11 +205,19 @@ def _standard_input(args: argparse.Namespace, max_size: int) -> StandardInput | 
     return read_standard_input(args.stdin_filename, max_size)
 
 
+def _entry_points_allowed(args: argparse.Namespace) -> bool:
+    """Installed rule packs are code too: `rules` and `explain` load them only when allowed, as `check` does."""
+    from linter.engine.config import custom_rules_allowed
+
+    return custom_rules_allowed(args.allow_custom_rules, os.environ)
+
+
 def _command_rules(args: argparse.Namespace) -> int:
     from linter.docs import rules_listing
     from linter.engine.registry import load_rules
 
-    sys.stdout.write(rules_listing(load_rules(args.rules_dir or ()), args.format))
+    rules = load_rules(args.rules_dir or (), entry_points=_entry_points_allowed(args))
+    sys.stdout.write(rules_listing(rules, args.format))
     return 0
 
 
@@ -217,7 +225,7 @@ def _command_explain(args: argparse.Namespace) -> int:
     from linter.docs import rule_page
     from linter.engine.registry import load_rules
 
-    rules = load_rules(args.rules_dir or ())
+    rules = load_rules(args.rules_dir or (), entry_points=_entry_points_allowed(args))
     code = args.code.upper()
     if code not in rules:
         matches = [rule for rule in rules.values() if rule.name == args.code]

@@ -126,3 +126,20 @@ def test_the_steps_after_a_failed_run_are_skipped() -> None:
 
 def test_every_shell_step_uses_bash_which_every_hosted_runner_has() -> None:
     assert {step["shell"] for step in STEPS if "run" in step} == {"bash"}
+
+
+@pytest.mark.parametrize(("allow", "passed"), [(None, False), ("false", False), ("True", False), ("true", True)])
+def test_custom_rules_are_allowed_only_by_the_input_set_to_true(
+    tmp_path: Path, allow: str | None, passed: bool
+) -> None:
+    """Issue 19 case 1: the checkout's configuration cannot run code unless the workflow says so."""
+    assert ACTION["inputs"]["allow-custom-rules"]["default"] == "false"
+    entralint = _executable(tmp_path / "bin" / "entralint", 'printf "%s\\n" "$@" > "$RUNNER_TEMP/args"\n')
+    env = {"ENTRALINT": str(entralint), "PATHS": ".", "CONFIG": "", "CATEGORY": "entralint", "FAIL_ON": "warning"}
+    if allow is not None:
+        env["ALLOW_CUSTOM_RULES"] = allow
+    process, _ = _run_step(_step("id", "run"), tmp_path, env)
+    assert process.returncode == 0, process.stderr
+    arguments = (tmp_path / "args").read_text(encoding="utf-8").splitlines()
+    assert ("--allow-custom-rules" in arguments) is passed
+    assert "ALLOW_CUSTOM_RULES" in _step("id", "run")["env"]

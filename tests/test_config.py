@@ -113,9 +113,9 @@ def test_rules_dirs_and_rule_options(project: Path) -> None:
         ".entralint.toml",
         f'select = ["CX001"]\nrules-dirs = [{json.dumps(str(CUSTOM_RULES))}]\n[rules.CX001]\nprefix = "Block"\n',
     )
-    assert codes(check(project, "policies")) == []
+    assert codes(check(project, "--allow-custom-rules", "policies")) == []
     write(project, ".entralint.toml", f'select = ["CX001"]\nrules-dirs = [{json.dumps(str(CUSTOM_RULES))}]\n')
-    assert codes(check(project, "policies")) == ["CX001"]
+    assert codes(check(project, "--allow-custom-rules", "policies")) == ["CX001"]
 
 
 def test_rules_dirs_are_relative_to_the_config_file(project: Path) -> None:
@@ -124,7 +124,7 @@ def test_rules_dirs_are_relative_to_the_config_file(project: Path) -> None:
     for module in CUSTOM_RULES.glob("*.py"):
         (rules / module.name).write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
     write(project, ".entralint.yaml", "select: [CX001]\nrules-dirs: [team-rules]\n")
-    assert codes(check(project, ".", cwd=project / "policies")) == ["CX001"]
+    assert codes(check(project, "--allow-custom-rules", ".", cwd=project / "policies")) == ["CX001"]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +134,7 @@ def test_rules_dirs_are_relative_to_the_config_file(project: Path) -> None:
             'selct = ["CA"]\n',
             "unknown key selct in (top level); allowed: emergency-access, exclude, extend-select, fail-on, ignore, "
             "max-file-size, per-file-ignores, per-policy-ignores, rules, rules-dirs, select, tenant-directories, "
-            "tenants",
+            "tenant-ignores, tenants",
         ),
         ('fail-on = "warn"\n', "fail-on: 'warn' is not one of ['error', 'warning', 'note', 'never']"),
         ('select = "CA"\n', "select: 'CA' is not of type 'array'"),
@@ -161,13 +161,13 @@ def test_rule_option_of_the_wrong_type_is_exit_2(project: Path) -> None:
         ".entralint.toml",
         f"rules-dirs = [{json.dumps(str(CUSTOM_RULES))}]\n[rules.CX001]\nprefix = 7\n",
     )
-    result = check(project, "policies")
+    result = check(project, "--allow-custom-rules", "policies")
     assert (result.code, result.stderr) == (2, "entralint: error: rules.CX001.prefix must be a string, not 7\n")
 
 
 def test_unknown_option_of_a_custom_rule_lists_the_allowed_ones(project: Path) -> None:
     write(project, ".entralint.toml", f'rules-dirs = [{json.dumps(str(CUSTOM_RULES))}]\n[rules.CX001]\nprefx = "CA"\n')
-    result = check(project, "policies")
+    result = check(project, "--allow-custom-rules", "policies")
     assert (result.code, result.stderr) == (
         2,
         "entralint: error: rules.CX001: unknown option 'prefx'; options of CX001: prefix\n",
@@ -229,6 +229,7 @@ def test_schema_names_every_documented_key() -> None:
         "per-policy-ignores",
         "tenants",
         "tenant-directories",
+        "tenant-ignores",
         "rules-dirs",
         "rules",
         "max-file-size",

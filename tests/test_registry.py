@@ -38,7 +38,10 @@ def test_entry_point_module_adds_its_rules(site: Path, tmp_path: Path) -> None:
     install_plugin(site, "acme_entra_rules", "acme_entra_rules")
     assert "CX001" in load_rules()
     (tmp_path / "policy.json").write_text(POLICY, encoding="utf-8")
-    result = run_cli(["check", "--isolated", "--select", "CX001", "--format", "json", "policy.json"], cwd=tmp_path)
+    result = run_cli(
+        ["check", "--isolated", "--allow-custom-rules", "--select", "CX001", "--format", "json", "policy.json"],
+        cwd=tmp_path,
+    )
     [finding] = result.json()["findings"]
     assert (finding["code"], finding["line"]) == ("CX001", 1)
     assert "Block legacy auth" in finding["message"]
@@ -62,7 +65,7 @@ def test_entry_point_reusing_a_builtin_code_is_rejected(site: Path) -> None:
 def test_broken_entry_point_names_itself(site: Path, tmp_path: Path) -> None:
     (site / "acme_broken_rules.py").write_text("raise ImportError('missing dependency acme-sdk')\n", encoding="utf-8")
     install_plugin(site, "acme_broken_rules", "acme_broken_rules")
-    result = run_cli(["check", "--isolated", "."], cwd=tmp_path)
+    result = run_cli(["check", "--isolated", "--allow-custom-rules", "."], cwd=tmp_path)
     assert result.code == 2
     assert "entry point naming (acme_broken_rules)" in result.stderr
     assert "missing dependency acme-sdk" in result.stderr

@@ -192,11 +192,11 @@ def test_category_sets_automation_details() -> None:
 
 
 def test_inline_suppressions_stay_in_the_log() -> None:
-    _, log = sarif(["--isolated", "--select", "CA001,IN", str(SUPPRESSIONS / "finding_line.yaml")])
+    _, log = sarif(["--isolated", "--select", "CA002,IN", str(SUPPRESSIONS / "finding_line.yaml")])
     [result] = check_log(log)["results"]
-    assert result["ruleId"] == "CA001"
+    assert result["ruleId"] == "CA002"
     assert result["suppressions"] == [
-        {"kind": "inSource", "justification": "report-only until the lobby kiosks move (ticket 4711)"}
+        {"kind": "inSource", "justification": "device registration moves to Autopilot (ticket 4711)"}
     ]
 
 

@@ -12,6 +12,12 @@ from tests.conftest import FIXTURES, REPO, run_cli, write
 CASES = FIXTURES / "cli" / "suppressions"
 POLICY = (FIXTURES / "cli" / "tenant" / "report-only.json").read_text(encoding="utf-8")
 CA001_MESSAGE = "no enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources"
+# Inline comments suppress document findings (CA002 here); tenant findings only tenant-ignores (issue 19 case 4).
+CA002_MESSAGE = (
+    "policy 'Block device code flow' blocks device code flow for all resources without excluding the Device "
+    "Registration Service (01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9): since September 2024 this blocks device "
+    "registration by device code; exclude it (ScubaGear users: also allow-list it in CapExclusions.Applications)"
+)
 
 
 def findings(*args: str, cwd: Path = REPO) -> tuple[int, list[tuple[Any, ...]]]:
@@ -30,27 +36,27 @@ def findings(*args: str, cwd: Path = REPO) -> tuple[int, list[tuple[Any, ...]]]:
     return result.code, found
 
 
-def case(name: str, select: str = "CA001,IN") -> tuple[int, list[tuple[Any, ...]]]:
+def case(name: str, select: str = "CA002,IN") -> tuple[int, list[tuple[Any, ...]]]:
     return findings("--isolated", "--select", select, str(CASES / name))
 
 
 def test_comment_on_the_findings_line() -> None:
     code, found = case("finding_line.yaml")
     assert found == [
-        ("CA001", 7, 22, CA001_MESSAGE, ("inSource", "report-only until the lobby kiosks move (ticket 4711)")),
+        ("CA002", 5, 39, CA002_MESSAGE, ("inSource", "device registration moves to Autopilot (ticket 4711)")),
     ]
     assert code == 0, "a suppressed finding does not fail the run"
 
 
 def test_comment_on_the_policys_first_line_covers_the_policy() -> None:
     code, found = case("policy_first_line.yaml")
-    assert found == [("CA001", 8, 22, CA001_MESSAGE, ("inSource", "whole policy reviewed by the identity team"))]
+    assert found == [("CA002", 6, 39, CA002_MESSAGE, ("inSource", "whole policy reviewed by the identity team"))]
     assert code == 0
 
 
 def test_hcl_comment_on_the_resource_line() -> None:
     _, found = case("hcl_policy_first_line.tf")
-    assert found == [("CA001", 7, 44, CA001_MESSAGE, ("inSource", "report-only while kiosks migrate"))]
+    assert found == [("CA002", 10, 31, CA002_MESSAGE, ("inSource", "device registration moved to Autopilot"))]
 
 
 def test_powershell_comment_above_the_command() -> None:
@@ -63,16 +69,16 @@ def test_powershell_comment_above_the_command() -> None:
 def test_comment_without_reason_still_suppresses_and_is_reported() -> None:
     code, found = case("no_reason.yaml")
     assert found == [
-        ("CA001", 7, 22, CA001_MESSAGE, ("inSource", "(no reason given)")),
-        ("IN003", 7, 38, "suppression of CA001 gives no reason; write one after the bracket", None),
+        ("CA002", 5, 39, CA002_MESSAGE, ("inSource", "(no reason given)")),
+        ("IN003", 5, 47, "suppression of CA002 gives no reason; write one after the bracket", None),
     ]
     assert code == 0, "IN003 is a note; the default --fail-on is warning"
-    assert findings("--isolated", "--select", "CA001,IN", "--fail-on", "note", str(CASES / "no_reason.yaml"))[0] == 1
+    assert findings("--isolated", "--select", "CA002,IN", "--fail-on", "note", str(CASES / "no_reason.yaml"))[0] == 1
 
 
 def test_comment_that_suppresses_nothing_is_reported() -> None:
     _, found = case("unused.yaml")
-    assert found == [("IN004", 2, 17, "suppression of CA001 matches no finding; remove it", None)]
+    assert found == [("IN004", 2, 17, "suppression of CA002 matches no finding; remove it", None)]
 
 
 def test_comment_for_a_rule_not_selected_is_not_unused() -> None:
@@ -81,13 +87,13 @@ def test_comment_for_a_rule_not_selected_is_not_unused() -> None:
 
 
 def test_suppression_findings_follow_the_selection() -> None:
-    _, found = case("no_reason.yaml", select="CA001")
-    assert found == [("CA001", 7, 22, CA001_MESSAGE, ("inSource", "(no reason given)"))]
+    _, found = case("no_reason.yaml", select="CA002")
+    assert found == [("CA002", 5, 39, CA002_MESSAGE, ("inSource", "(no reason given)"))]
 
 
 def test_json_has_no_comments() -> None:
     """`# entralint:` inside a JSON string is data: it neither suppresses nor counts as unused."""
-    _, found = case("comment_in_json_string.json")
+    _, found = case("comment_in_json_string.json", select="CA001,IN")
     assert found == [("CA001", 7, 48, CA001_MESSAGE, None)]
 
 
@@ -130,5 +136,5 @@ def test_per_file_ignores_drop_findings(tmp_path: Path) -> None:
 
 def test_per_file_ignores_apply_to_suppression_findings_too(tmp_path: Path) -> None:
     write(tmp_path, "unused.yaml", (CASES / "unused.yaml").read_text(encoding="utf-8"))
-    write(tmp_path, ".entralint.toml", 'select = ["CA001", "IN"]\n[per-file-ignores]\n"*.yaml" = ["IN004"]\n')
+    write(tmp_path, ".entralint.toml", 'select = ["CA002", "IN"]\n[per-file-ignores]\n"*.yaml" = ["IN004"]\n')
     assert findings(".", cwd=tmp_path)[1] == []

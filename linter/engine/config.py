@@ -7,11 +7,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["Config", "ConfigError", "config_file_in", "find_config_file", "load_config"]
+__all__ = [
+    "ALLOW_CUSTOM_RULES_VARIABLE",
+    "Config",
+    "ConfigError",
+    "config_file_in",
+    "custom_rules_allowed",
+    "find_config_file",
+    "load_config",
+]
 
 # In one directory a file of entralint's own wins over pyproject.toml, as ruff.toml does over it for ruff.
 CONFIG_FILES = (".entralint.toml", ".entralint.yaml", ".entralint.yml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+# Custom rules are code: a checked-out pull request may name them, only the person running entralint may allow them.
+ALLOW_CUSTOM_RULES_VARIABLE = "ENTRALINT_ALLOW_CUSTOM_RULES"
 
 
 class ConfigError(Exception):
@@ -30,9 +40,15 @@ class Config(NamedTuple):
     exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = {}
     per_policy_ignores: Mapping[str, Mapping[str, str]] = {}
+    tenant_ignores: Mapping[str, str] = {}  # code prefix -> reason, for tenant findings only
     tenants: Mapping[str, tuple[str, ...]] = {}
     tenant_directories: tuple[str, ...] = ()
-    rules_dirs: tuple[Path, ...] = ()
+    rules_dirs: tuple[Path, ...] = ()  # `rules-dirs` of the configuration file: load only when allowed
+    command_line_rules_dirs: tuple[Path, ...] = ()  # `--rules-dir`: named by the person running entralint
+    # `--allow-custom-rules` or ENTRALINT_ALLOW_CUSTOM_RULES: configuration's rules-dirs and entry points may load.
+    allow_custom_rules: bool = False
+    # Configuration files passed over (a link out of their directory), said as notifications by the run.
+    notices: tuple[str, ...] = ()
     rule_options: Mapping[str, Mapping[str, Any]] = {}
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     emergency_access: tuple[str, ...] | None = None  # top-level `emergency-access`; None when not set
@@ -46,6 +62,11 @@ class Config(NamedTuple):
     def emergency_access_of(self, tenant: str) -> tuple[str, ...] | None:
         """The emergency access accounts configuration names for a tenant (its own, else the top level)."""
         return self.tenant_emergency_access.get(tenant, self.emergency_access)
+
+
+def custom_rules_allowed(flag: bool, environment: Mapping[str, str]) -> bool:
+    """Whether custom rules may load: the flag, or the environment variable set to 1, true or yes."""
+    return flag or environment.get(ALLOW_CUSTOM_RULES_VARIABLE, "").strip().lower() in ("1", "true", "yes")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -83,19 +104,34 @@ def _read_section(path: Path) -> dict[str, Any] | None:
     return documents[0]
 
 
-def config_file_in(directory: Path) -> Path | None:
-    """The file of this directory that holds entralint settings (an empty .entralint.toml counts), if any."""
+def _leaves_directory(candidate: Path) -> bool:
+    """A symbolic link whose target is not in the link's own directory: a checkout's link may point anywhere."""
+    try:
+        return candidate.is_symlink() and candidate.resolve().parent != candidate.parent.resolve()
+    except (OSError, RuntimeError):
+        return True
+
+
+def config_file_in(directory: Path, refused: list[Path] | None = None) -> Path | None:
+    """The file of this directory that holds entralint settings (an empty .entralint.toml counts), if any.
+
+    A link out of the directory is never read; it is added to refused.
+    """
     for name in CONFIG_FILES:
         candidate = directory / name
+        if _leaves_directory(candidate):
+            if refused is not None:
+                refused.append(candidate)
+            continue
         if candidate.is_file() and _read_section(candidate) is not None:
             return candidate
     return None
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest config file holding entralint settings, walking up from start."""
+def find_config_file(start: Path, refused: list[Path] | None = None) -> Path | None:
+    """The nearest config file holding entralint settings, walking up from start; links passed over go to refused."""
     for directory in (start, *start.parents):
-        found = config_file_in(directory)
+        found = config_file_in(directory, refused)
         if found is not None:
             return found
     return None
@@ -127,10 +163,13 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
     cwd = cwd or Path.cwd()
     if isolated:
         return Config(root=cwd, isolated=True)
+    notices: tuple[str, ...] = ()
     if path is None:
-        path = find_config_file(cwd)
+        refused: list[Path] = []
+        path = find_config_file(cwd, refused)
+        notices = tuple(f"{link}: symbolic link leaves its directory; not read as configuration" for link in refused)
         if path is None:
-            return Config(root=cwd)
+            return Config(root=cwd, notices=notices)
     elif not path.is_file():
         raise ConfigError(f"{path}: configuration file not found")
     section = _read_section(path) or {}
@@ -139,6 +178,7 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
     return Config(
         root=root,
         source=path,
+        notices=notices,
         select=_strings(section["select"]) if "select" in section else None,
         extend_select=_strings(section.get("extend-select")),
         ignore=_strings(section.get("ignore")),
@@ -146,6 +186,7 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
         exclude=_strings(section.get("exclude")),
         per_file_ignores={glob: _strings(codes) for glob, codes in section.get("per-file-ignores", {}).items()},
         per_policy_ignores=dict(section.get("per-policy-ignores", {})),
+        tenant_ignores=dict(section.get("tenant-ignores", {})),
         tenants={name: _tenant_files(entry) for name, entry in section.get("tenants", {}).items()},
         tenant_directories=_strings(section.get("tenant-directories")),
         rules_dirs=tuple((root / directory) for directory in _strings(section.get("rules-dirs"))),

@@ -113,6 +113,7 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
     path, shown, given, settings = task
     problems: tuple[LoadProblem, ...]
     documents: tuple[Document, ...]
+    notices: tuple[Notification, ...] = ()
     try:
         if settings.stdin is None:
             text = read_text(path, settings.max_size)
@@ -133,18 +134,26 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
             if result is None:
                 return FileOutcome(shown, given)
             result_format, documents, problems = result.source_format, result.documents, result.problems
+            notices = tuple(Notification(message, where) for where, message in result.notices)
     policies = len(documents)
     conditional_access = sum(1 for document in documents if document.kind == CONDITIONAL_ACCESS_POLICY)
     ids = _policy_ids(documents) if conditional_access else ()
     if not given:
         kept = _kept(documents, keep_documents)
         return FileOutcome(
-            shown, given, result_format, kept, policies=policies, conditional_access=conditional_access, policy_ids=ids
+            shown,
+            given,
+            result_format,
+            kept,
+            notifications=notices,
+            policies=policies,
+            conditional_access=conditional_access,
+            policy_ids=ids,
         )
     source = SourceFile(shown, result_format, problems)
     findings, notifications = check_document_rules(ruleset, source, documents)
     # Formats without comments (JSON) cannot hold one: a `# entralint:` there is string content.
-    comments = tuple(find_comments(text)) if has_comments(result_format) and "entralint:" in text else ()
+    comments = tuple(find_comments(text, result_format)) if has_comments(result_format) and "entralint:" in text else ()
     # A policy's line costs a position lookup: only files with suppression comments need it.
     lines: dict[str, tuple[int, ...]] = {}
     for document in documents if comments else ():
@@ -156,7 +165,7 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
         _kept(documents, keep_documents),
         tuple(findings),
         comments,
-        tuple(notifications),
+        (*notices, *notifications),
         policies,
         conditional_access,
         ids,

@@ -18,7 +18,14 @@ from types import ModuleType
 
 from linter.rule import DocumentRule, LoadProblemRule, Rule, TenantRule
 
-__all__ = ["RuleLoadError", "builtin_rules_dir", "group_may_be_declared", "load_rules", "select_codes"]
+__all__ = [
+    "RuleLoadError",
+    "builtin_rules_dir",
+    "declared_entry_points",
+    "group_may_be_declared",
+    "load_rules",
+    "select_codes",
+]
 
 CODE = re.compile(r"^[A-Z]{2}[0-9]{3}$")
 NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -112,6 +119,15 @@ def load_rules(rules_dirs: Sequence[Path] = (), *, entry_points: bool = True) ->
                     )
                 rules[rule.code] = rule
     return dict(sorted(rules.items()))
+
+
+def declared_entry_points() -> list[str]:
+    """`name = value` of each installed `entralint.rules` entry point, read from metadata without importing it."""
+    if not group_may_be_declared(ENTRY_POINT_GROUP):
+        return []
+    from importlib.metadata import entry_points
+
+    return sorted(f"{entry.name} = {entry.value}" for entry in entry_points(group=ENTRY_POINT_GROUP))
 
 
 def _entry_point_modules() -> list[tuple[str, list[ModuleType]]]:

@@ -245,6 +245,21 @@ def _worker_tenant(job: tuple[Config, str, Sequence[Task]]) -> TenantOutcome:
     return lint_tenant(Workers(worker_ruleset()), *job)
 
 
+def _number_occurrences(findings: list[Finding]) -> list[Finding]:
+    """Each document finding with the occurrence of its fingerprint key in file order (findings come sorted)."""
+    seen: dict[tuple[str, str, str, str], int] = {}
+    numbered = []
+    for finding in findings:
+        if finding.tenant_subject is None:
+            key = (finding.code, finding.path, finding.identity, finding.pointer)
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            if occurrence:
+                finding = finding._replace(occurrence=occurrence)
+        numbered.append(finding)
+    return numbered
+
+
 def lint(
     paths: Sequence[str],
     config: Config,
@@ -265,7 +280,11 @@ def lint(
     cwd = cwd or Path.cwd()
     skips: list[FileSkip] = []
     tasks = _tasks_by_tenant(paths, config, cwd, skips, stdin)
-    notifications = [Notification(skip.reason, skip.path) for skip in skips if not skip.unreadable]
+    notifications = [
+        *(Notification(notice) for notice in config.notices),
+        *ruleset.notifications,
+        *(Notification(skip.reason, skip.path) for skip in skips if not skip.unreadable),
+    ]
     findings = _unreadable_findings(ruleset, skips, cwd)
     files: list[str] = []
     policies = 0
@@ -287,7 +306,9 @@ def lint(
     finally:
         linter.close()
     findings.sort(key=Finding.sort_key)
-    notifications.sort(key=lambda note: (note.path, note.line, note.message))
+    findings = _number_occurrences(findings)
+    # dict.fromkeys: every .tf file of a module directory may say that it did not read the same link.
+    notifications = sorted(dict.fromkeys(notifications), key=lambda note: (note.path, note.line, note.message))
     return Report(
         findings=tuple(findings),
         files=tuple(sorted(files)),

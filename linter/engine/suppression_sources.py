@@ -12,7 +12,9 @@ from linter.model.source import Span
 
 __all__ = ["PolicyIgnores", "SuppressionComment", "find_comments", "has_comments", "policy_ignores"]
 
-_COMMENT = re.compile(r"(?:#|//)\s*entralint:\s*ignore\[(?P<codes>[^\]]*)\][ \t]*(?P<reason>[^\r\n]*)")
+# Linear: every part stops at a line end, and the codes stop at the next `#` or `/`, where the next
+# attempt starts, so no character is read by two failed attempts (a file of `#entralint:ignore[` lines).
+_COMMENT = re.compile(r"(?:#|//|/\*)[ \t]*entralint:[ \t]*ignore\[(?P<codes>[^\]\n#/]*)\][ \t]*(?P<reason>[^\r\n]*)")
 # The per-policy-ignores entries ({code prefix: reason}) that name one policy, in the order they are tried.
 PolicyIgnores = tuple[Mapping[str, str], ...]
 
@@ -36,15 +38,26 @@ class SuppressionComment(NamedTuple):
         return Span(self.line, self.column, self.line, self.end_column)
 
 
-def find_comments(text: str) -> Iterator[SuppressionComment]:
-    """Every `# entralint: ignore[CODES] reason` comment (also `//` for HCL)."""
+def find_comments(text: str, source_format: str) -> Iterator[SuppressionComment]:
+    """Every `# entralint: ignore[CODES] reason` comment (also `//`, `/*` in HCL) that the format's tokenizer reads
+    as a comment: never text inside a string, a heredoc or a block scalar."""
+    from linter.loaders.comments import in_comments
+
+    matches = [
+        match
+        for match in _COMMENT.finditer(text)
+        if source_format == "terraform-hcl" or text[match.start()] == "#"  # `//`, `/*`: comments in HCL only
+    ]
+    answers = in_comments(text, source_format, [match.start() for match in matches])
     line, counted = 1, 0
-    for match in _COMMENT.finditer(text):
+    for match, is_comment in zip(matches, answers, strict=True):
+        if not is_comment:
+            continue
         line += text.count("\n", counted, match.start())
         counted = match.start()
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         codes = tuple(code.strip() for code in match.group("codes").split(",") if code.strip())
-        reason = match.group("reason").strip().rstrip("*/").strip()
+        reason = match.group("reason").strip().removesuffix("#>").removesuffix("*/").strip()
         yield SuppressionComment(line, column, column + len(match.group()), codes, reason)
 
 

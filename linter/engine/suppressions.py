@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from linter.engine.files import display_path, glob_matches
 from linter.engine.suppression_sources import PolicyIgnores, SuppressionComment, has_comments
-from linter.rule import Finding, Suppression
+from linter.rule import Finding, Suppression, TenantRule
 
 if TYPE_CHECKING:
     from linter.engine.config import Config
@@ -29,6 +29,10 @@ def _covers(comment: SuppressionComment, code: str) -> bool:
 def _comment_for(
     finding: Finding, comments: Sequence[SuppressionComment], policy_lines: Sequence[int]
 ) -> SuppressionComment | None:
+    if finding.tenant_subject is not None:
+        # A tenant finding is about every file of the tenant: a comment in one of them (a new file sorting
+        # first, say) must not silence it. Only the configuration's tenant-ignores can, with a reason.
+        return None
     lines = {finding.span.start_line, finding.span.start_line - 1}
     for policy_line in policy_lines:
         lines |= {policy_line, policy_line - 1}
@@ -49,13 +53,30 @@ def _file_ignored(finding: Finding, config: Config, cwd: Path) -> bool:
     )
 
 
+def _tenant_only(prefix: str, ruleset: RuleSet) -> bool:
+    """Whether every rule the prefix names is tenant-wide (and it names one)."""
+    named = [rule for code, rule in ruleset.available.items() if code.startswith(prefix)]
+    return bool(named) and all(issubclass(rule, TenantRule) for rule in named)
+
+
 def _comment_findings(
     comments: Mapping[str, Sequence[SuppressionComment]], used: set[tuple[str, int]], ruleset: RuleSet
 ) -> Iterator[Finding]:
-    """IN003 for a comment without a reason, IN004 for one that matched nothing it could have matched."""
+    """IN003 for a comment without a reason, IN004 for one that matched nothing it could have matched
+    or that names tenant-wide rules only."""
     for path, file_comments in comments.items():
         for comment in file_comments:
             codes = ", ".join(comment.codes) or "nothing"
+            tenant_codes = [prefix for prefix in comment.codes if _tenant_only(prefix, ruleset)]
+            if UNUSED in ruleset.rules and tenant_codes:
+                message = (
+                    f"suppression names tenant-wide rules ({', '.join(tenant_codes)}), which a comment cannot "
+                    "suppress: a tenant finding concerns every file of the tenant; use tenant-ignores in the "
+                    "configuration, with a reason"
+                )
+                yield Finding(UNUSED, ruleset.levels[UNUSED], message, path, comment.span)
+                if len(tenant_codes) == len(comment.codes):
+                    continue
             if NO_REASON in ruleset.rules and not comment.reason:
                 message = f"suppression of {codes} gives no reason; write one after the bracket"
                 yield Finding(NO_REASON, ruleset.levels[NO_REASON], message, path, comment.span)
@@ -100,6 +121,10 @@ def apply_suppressions(
             finding = finding._replace(suppression=Suppression("inSource", comment.reason or "(no reason given)"))
         elif outcome is not None and finding.identity in outcome.ignores:
             reason = _policy_ignore(outcome.ignores[finding.identity], finding.code)
+            if reason is not None:
+                finding = finding._replace(suppression=Suppression("external", reason))
+        if finding.tenant_subject is not None and finding.suppression is None:
+            reason = _policy_ignore((config.tenant_ignores,), finding.code)
             if reason is not None:
                 finding = finding._replace(suppression=Suppression("external", reason))
         result.append(finding)

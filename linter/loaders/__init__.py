@@ -15,8 +15,8 @@ from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
 
 __all__ = ["LoadResult", "forget_directories", "format_name", "is_candidate", "load_text", "opentofu_override"]
 
-# `.tofu` and `.tofu.json` are OpenTofu's names for Terraform HCL and Terraform JSON.
-SUFFIXES = (".json", ".yaml", ".yml", ".tf", ".tofu", ".ps1")
+# `.tofu` and `.tofu.json` are OpenTofu's names for Terraform HCL and Terraform JSON; `.jsonc` is JSON with comments.
+SUFFIXES = (".json", ".jsonc", ".yaml", ".yml", ".tf", ".tofu", ".ps1")
 
 
 def is_candidate(name: str) -> bool:
@@ -92,7 +92,13 @@ def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResu
         from linter.loaders.graph import load_yaml
 
         return load_yaml(path, text)
-    if not lower.endswith(".json") or not text.strip():
+    if lower.endswith(".jsonc"):
+        from linter.loaders.json.comments import blank_comments
+
+        text = blank_comments(text)
+    elif not lower.endswith(".json"):
+        return None
+    if not text.strip():
         return None
     from linter.loaders.json.parse import ParseError, parse_json, parse_json_located
 

@@ -14,7 +14,7 @@ __all__ = ["LoadResult", "looks_like_policy", "parse_problem"]
 # a broken package.json is not ours to lint.
 # Compiled on first use (through re's cache), which only a file that fails to parse has.
 _POLICY_MARKERS = (
-    r"conditionalAccess|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
+    r"conditionalAccess|conditions|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
     r"|mfaServiceSettings|azuread_conditional_access_policy|azuread_named_location"
     r"|azuread_authentication_strength_policy|msgraph_resource|microsoft365_graph_beta"
     r"|AzureADPolicy|MgPolicyTokenLifetimePolicy|namedLocation|ipRanges|countriesAndRegions"
@@ -29,6 +29,8 @@ class LoadResult(NamedTuple):
     problems: tuple[LoadProblem, ...] = ()
     # Objects the source declares but never creates (Terraform `count = 0`): shown by `inspect`, seen by no rule.
     absent: tuple[Document, ...] = ()
+    # (shown path, why) of files the loader chose not to read beside this one (a link out of the tree).
+    notices: tuple[tuple[str, str], ...] = ()
 
 
 def looks_like_policy(text: str) -> bool:

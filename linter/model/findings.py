@@ -81,15 +81,20 @@ class Finding(NamedTuple):
     # A tenant rule's finding: (tenant, what it is about). Its fingerprint is those and the rule, so a
     # file added, renamed or moving the anchor never makes it look new.
     tenant_subject: tuple[str, str] | None = None
+    # Among the document findings of one file with the same rule, policy identity and pointer (two policies
+    # sharing a displayName), this one's place in file order: a second copy must not share the first's fingerprint.
+    occurrence: int = 0
 
     @property
     def fingerprint(self) -> str:
-        """Stable across line moves: rule, file, policy identity and property path; for a tenant finding,
-        rule, tenant and subject only."""
+        """Stable across line moves: rule, file, policy identity, property path and occurrence; for a tenant
+        finding, rule, tenant and subject only."""
         if self.tenant_subject is not None:
             key = "\x1f".join((self.code, "tenant", *self.tenant_subject))
         else:
             key = "\x1f".join((self.code, self.path, self.identity, self.pointer))
+            if self.occurrence:  # the first occurrence keeps the fingerprint it had before occurrences counted
+                key += f"\x1f{self.occurrence}"
         return str(_SHA256(key.encode("utf-8")).hexdigest()[:32])
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
