@@ -1,13 +1,19 @@
 """Every warning and error on ../shared/corpus has a verdict in tests/corpus_judgments.yaml (issue 18).
 
-The corpus is linted through the command line only, the three ways it was judged: the whole corpus as one run,
-each sub-folder as one run, and each file alone (as pre-commit passes files). A judged false positive is an
-xfail until the fix that issue 18 asks for lands; then it turns into a strict XPASS failure, and its row goes.
+The corpus is linted through the command line only, as its repositories would be: each repository (the `repo`
+column of MANIFEST.tsv) copied into a folder of its own and linted as one tenant, and each file alone, as
+pre-commit passes it, without configuration (so its tenant is the folder it sits in, its repository). The
+corpus folders are not linted as they are: they mix unrelated repositories, which no real tenant does. A judged
+false positive is a strict xfail naming what must change; when the fix lands it XPASSes, and its row goes.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
+import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -17,13 +23,13 @@ from typing import Any
 import pytest
 import yaml
 
+from linter.engine.config import find_config_file
 from tests.conftest import CORPUS, run_cli
 
 JUDGMENTS_FILE = Path(__file__).resolve().parent / "corpus_judgments.yaml"
-RUN_MODES = ("corpus", "folder", "file")
+RUN_MODES = ("repository", "file")
 VERDICTS = ("true-positive", "false-positive", "debatable")
-# Files of the corpus that only describe it.
-CORPUS_METADATA = frozenset({"MANIFEST.tsv", "README.md"})
+MANIFEST = CORPUS / "MANIFEST.tsv"
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
 
@@ -88,38 +94,57 @@ def load_judgments() -> tuple[dict[str, Any], list[Judgment]]:
     return reasons, judgments
 
 
-def corpus_runs() -> Iterator[tuple[str, Path]]:
-    """The runs the judgments were made on: the corpus, each sub-folder, each file."""
-    yield "corpus", CORPUS
-    folders = sorted(path for path in CORPUS.iterdir() if path.is_dir())
-    for folder in folders:
-        yield "folder", folder
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.name not in CORPUS_METADATA:
-                yield "file", path
+def corpus_repositories() -> dict[str, list[str]]:
+    """The corpus files (paths relative to it) of each repository the manifest names, in path order."""
+    repositories: defaultdict[str, list[str]] = defaultdict(list)
+    with MANIFEST.open(encoding="utf-8", newline="") as manifest:
+        for row in csv.DictReader(manifest, delimiter="\t"):
+            repositories[row["repo"]].append(row["local_file"])
+    return {repo: sorted(files) for repo, files in sorted(repositories.items())}
+
+
+def lint(target: Path, cwd: Path, isolated: bool) -> list[dict[str, Any]]:
+    arguments = ["check", str(target), "--format", "json", "--fail-on", "never"]
+    result = run_cli([*arguments, "--isolated"] if isolated else arguments, cwd=cwd)
+    assert result.code == 0, f"entralint check {target} exited {result.code}: {result.stderr}"
+    findings: list[dict[str, Any]] = result.json()["findings"]
+    return findings
+
+
+def repository_findings(repo: str, files: list[str], workspace: Path) -> Iterator[Reported]:
+    """The findings of one repository linted whole, then of each of its files linted alone."""
+    # Flat, as the corpus names are unique within a repository: a file alone then belongs to this folder.
+    folder = workspace / repo.replace("/", "__")
+    folder.mkdir()
+    corpus_file_of: dict[Path, str] = {}
+    for corpus_file in files:
+        copy = folder / Path(corpus_file).name
+        shutil.copyfile(CORPUS / corpus_file, copy)
+        corpus_file_of[copy.resolve()] = corpus_file
+    # Without a configuration file the project is the file's own folder; one found above would change that.
+    assert find_config_file(folder) is None, f"a configuration file above {folder} would change the tenant"
+    runs = [("repository", folder, True)] + [("file", copy, False) for copy in sorted(corpus_file_of)]
+    for mode, target, isolated in runs:
+        for finding in lint(target, folder, isolated):
+            yield Reported(
+                mode=mode,
+                file=corpus_file_of[(folder / finding["path"]).resolve()],
+                code=finding["code"],
+                level=finding["level"],
+                policy=finding["policy"],
+                pointer=finding["pointer"],
+                message=finding["message"],
+            )
 
 
 @cache
 def reported_findings() -> tuple[Reported, ...]:
-    root = CORPUS.resolve()
-    findings: list[Reported] = []
-    for mode, target in corpus_runs():
-        result = run_cli(["check", str(target), "--isolated", "--format", "json", "--fail-on", "never"])
-        assert result.code == 0, f"entralint check {target} exited {result.code}: {result.stderr}"
-        for finding in result.json()["findings"]:
-            findings.append(
-                Reported(
-                    mode=mode,
-                    file=Path(finding["path"]).resolve().relative_to(root).as_posix(),
-                    code=finding["code"],
-                    level=finding["level"],
-                    policy=finding["policy"],
-                    pointer=finding["pointer"],
-                    message=finding["message"],
-                )
-            )
-    return tuple(findings)
+    with tempfile.TemporaryDirectory(prefix="entralint-corpus-") as workspace:
+        return tuple(
+            finding
+            for repo, files in corpus_repositories().items()
+            for finding in repository_findings(repo, files, Path(workspace).resolve())
+        )
 
 
 REASONS, JUDGMENTS = load_judgments()
