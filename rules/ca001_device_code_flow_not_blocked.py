@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from linter.model import Document, Tenant
+from linter.policy.emergency import emergency_access
 from linter.rule import Level, TenantRule, Violation
 
 if TYPE_CHECKING:
@@ -19,8 +20,9 @@ TRANSFER_METHODS = "/conditions/authenticationFlows/transferMethods"
 SHOWN_GAPS = 3
 
 
-def flow_coverage(evaluator: Evaluator, method: str) -> Coverage:
-    """The sign-ins by the transfer method that no enforced block covers; exclusions of the blocks are allowed.
+def flow_coverage(evaluator: Evaluator, method: str, emergency_access: Iterable[str] = ()) -> Coverage:
+    """The sign-ins by the transfer method that no enforced block covers; exclusions of the blocks are allowed,
+    and the emergency access accounts are not asked about.
 
     For device code flow the Device Registration Service is exempt: Microsoft recommends excluding it
     (https://learn.microsoft.com/entra/identity/conditional-access/policy-block-authentication-flows).
@@ -32,7 +34,10 @@ def flow_coverage(evaluator: Evaluator, method: str) -> Coverage:
         evaluator,
         grant_blocks,
         fixed={"clientApp": MODERN_CLIENT_APPS, "authenticationFlow": (method,)},
-        exempt={"application": (DEVICE_REGISTRATION_SERVICE,)} if method == "deviceCodeFlow" else {},
+        exempt={
+            "users": tuple(emergency_access),
+            "application": (DEVICE_REGISTRATION_SERVICE,) if method == "deviceCodeFlow" else (),
+        },
         exclusions_allowed=True,
         # Only the exclusions of a block that names the flow are the allowed kind: a block of everything
         # "except licensed users" leaves those users' device code sign-ins open.
@@ -108,7 +113,7 @@ class DeviceCodeFlowNotBlocked(TenantRule):
         evaluator = Evaluator(tenant.documents)
         if not evaluator.policies:
             return
-        coverage = flow_coverage(evaluator, self.method)
+        coverage = flow_coverage(evaluator, self.method, emergency_access(tenant).accounts())
         if coverage.complete:
             return
         # Point at the policy closest to doing the job: one that already names the flow.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from linter.model import Document, Tenant
+from linter.policy.emergency import emergency_access
 from linter.rule import Level, TenantRule, Violation
 
 from .ca001_device_code_flow_not_blocked import names_or_may_name, open_classes
@@ -19,8 +20,9 @@ LEGACY_CLIENT_APPS = ("exchangeActiveSync", "other")
 CLIENT_APP_TYPES = "/conditions/clientAppTypes"
 
 
-def legacy_coverage(evaluator: Evaluator) -> Coverage:
-    """The legacy sign-ins no enforced block covers; exclusions of the blocks are allowed.
+def legacy_coverage(evaluator: Evaluator, emergency_access: Iterable[str] = ()) -> Coverage:
+    """The legacy sign-ins no enforced block covers; exclusions of the blocks are allowed, and the emergency
+    access accounts are not asked about.
 
     Legacy clients cannot use an authentication flow (device code flow and authentication transfer
     are OAuth), so their sign-ins carry no transfer method: a flow block does not cover them.
@@ -32,6 +34,7 @@ def legacy_coverage(evaluator: Evaluator) -> Coverage:
         evaluator,
         grant_blocks,
         fixed={"clientApp": LEGACY_CLIENT_APPS, "authenticationFlow": (None,)},
+        exempt={"users": tuple(emergency_access)},
         exclusions_allowed=True,
         # Only the exclusions of a block that names a legacy client app type are the allowed kind.
         excluding=lambda policy: names_or_may_name(policy.values(CLIENT_APP_TYPES), LEGACY_CLIENT_APPS),
@@ -91,7 +94,7 @@ class LegacyAuthenticationNotBlocked(TenantRule):
         evaluator = Evaluator(tenant.documents)
         if not evaluator.policies:
             return
-        coverage = legacy_coverage(evaluator)
+        coverage = legacy_coverage(evaluator, emergency_access(tenant).accounts())
         if coverage.complete:
             return
         missing = [name for name in LEGACY_CLIENT_APPS if coverage.leaves_open("clientApp", client_app=name)]
