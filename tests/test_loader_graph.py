@@ -9,7 +9,7 @@ import pytest
 from linter.loaders import LoadResult, load_text
 from linter.model import Document, to_plain
 from linter.source import Span, decode_text
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, needs_shared, shared_cases
 
 GRAPH = FIXTURES / "graph"
 
@@ -304,11 +304,10 @@ CORPUS_FILES = sorted(
     if CORPUS.is_dir()
     else []
 )
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not checked out")
+needs_corpus = needs_shared("corpus")
 
 
-@needs_corpus
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda path: path.name[:80])
+@pytest.mark.parametrize("path", shared_cases("corpus", CORPUS_FILES), ids=lambda path: path.name[:80])
 def test_every_corpus_file_loads(path: Path) -> None:
     load_text(str(path), decode_text(path.read_bytes()))
 

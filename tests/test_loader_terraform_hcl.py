@@ -8,7 +8,7 @@ import pytest
 
 from linter.loaders import LoadResult, load_text
 from linter.model import Document, Unresolved
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, needs_shared, shared_cases
 
 HCL = FIXTURES / "terraform" / "hcl"
 
@@ -343,6 +343,7 @@ CORPUS_COUNTS = [
 ]
 
 
+@needs_shared("corpus")
 @pytest.mark.parametrize(("name", "count"), CORPUS_COUNTS)
 def test_corpus_policy_counts(name: str, count: int) -> None:
     assert len(load(CORPUS / name).documents) == count
@@ -352,7 +353,7 @@ def corpus_files() -> list[Path]:
     return sorted((CORPUS / "terraform-hcl").glob("*.tf")) + sorted((CORPUS / "token-lifetime").glob("*.tf"))
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name[:60])
+@pytest.mark.parametrize("path", shared_cases("corpus", corpus_files()), ids=lambda path: path.name[:60])
 def test_every_corpus_file_loads(path: Path) -> None:
     result = load(path)
     assert result.documents

@@ -15,7 +15,7 @@ from linter.loaders.yamlcompose import compose, yaml_lines
 from linter.loaders.yamlpositions import YamlPositions
 from linter.loaders.yamltext import _construct, parse_yaml
 from linter.source import Span, decode_text
-from tests.conftest import CORPUS, FIXTURES, REPO
+from tests.conftest import CORPUS, FIXTURES, REPO, shared_cases
 
 POLICY = """\
 displayName: p
@@ -162,7 +162,7 @@ def assert_walk_agrees(text: str) -> None:
         assert walked._offsets_of(pointer) == built.get(pointer), pointer
 
 
-@pytest.mark.parametrize("path", yaml_files(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", shared_cases("corpus", yaml_files()), ids=lambda path: path.name)
 def test_walking_to_a_pointer_finds_what_the_whole_walk_records(path: Path) -> None:
     assert_walk_agrees(decode_text(path.read_bytes()))
 
