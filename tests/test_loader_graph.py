@@ -363,4 +363,9 @@ def test_corpus_problems_are_real_mistakes_with_plain_messages() -> None:
         ("AlexFilipin__Conditional", "IN002", "/conditions/clientAppTypes/0"),  # "All" for "all"
         ("Clutch2View__nis2-condit", "IN002", "/grantControls/builtInControls/0"),  # "compliantNetwork"
         ("topazyo__conditional-acc", "IN002", "/name"),  # `name:` instead of `displayName:`
+        ("ATVWGS__tenant-managemen", "IN002", "/present"),  # the Tenant Management Framework's key, not Graph's
+        ("denis-beuermann__Conditi", "IN001", ""),  # User Actions 1: a trailing comma, invalid JSON
+        ("denis-beuermann__Conditi", "IN002", "/conditions/platforms"),  # [] where Graph has an object
+        ("denis-beuermann__Conditi", "IN002", "/conditions/clientAppTypes/0"),  # "All" for "all"
+        ("denis-beuermann__Conditi", "IN002", "/conditions/platforms/includePlatforms/0"),  # "All" for "all"
     }
