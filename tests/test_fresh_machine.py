@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import subprocess
 import tomllib
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -12,6 +15,17 @@ import pytest
 from tests import conftest
 from tests.conftest import REPO, REQUIRE_SHARED, shared_cases, shared_path
 
+
+def _ci_module(name: str) -> ModuleType:
+    """A script of .ci/ (not a package: CI runs it by path), imported for its functions."""
+    spec = importlib.util.spec_from_file_location(f"ci_{name}", REPO / ".ci" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fresh_clone = _ci_module("fresh_clone")
 PYPROJECT: dict[str, Any] = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION_CLASSIFIER = re.compile(r"Programming Language :: Python :: (3)\.(\d+)")
 
@@ -88,3 +102,106 @@ def test_shared_cases_add_one_case_that_needs_the_missing_folder(no_shared: Path
 def test_shared_cases_are_the_cases_when_the_folder_is_there(no_shared: Path) -> None:
     (no_shared / "corpus").mkdir(parents=True)
     assert shared_cases("corpus", [Path("a.json"), Path("b.json")]) == [Path("a.json"), Path("b.json")]
+
+
+# ---- .ci/pythons: the oldest and the newest supported interpreter on the machine -------------------------
+
+
+def pythons(tmp_path: Path, present: dict[str, int]) -> subprocess.CompletedProcess[str]:
+    """Run .ci/pythons with a PATH of stand-ins: python3.N exiting with the given code (127: a pyenv shim of an
+    inactive version), printing its own path as sys.executable."""
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    for name, code in present.items():
+        (bin_folder / name).write_text(f'#!/bin/sh\necho "$0"\nexit {code}\n', encoding="utf-8")
+        (bin_folder / name).chmod(0o755)
+    return subprocess.run(
+        ["/bin/bash", str(REPO / ".ci" / "pythons")],
+        env={"PATH": str(bin_folder)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_ci_tests_on_the_oldest_and_the_newest_supported_python(tmp_path: Path) -> None:
+    newest = f"python3.{classified_versions()[-1][1]}"
+    found = pythons(tmp_path, {"python3.10": 0, "python3.11": 0, "python3.12": 0, newest: 0, "python3.99": 0})
+    assert (found.returncode, found.stderr) == (0, "")
+    assert found.stdout.splitlines() == [
+        f"3.11 {tmp_path}/bin/python3.11",
+        f"{newest.removeprefix('python')} {tmp_path}/bin/{newest}",
+    ]
+
+
+def test_an_interpreter_that_does_not_run_is_not_there(tmp_path: Path) -> None:
+    found = pythons(tmp_path, {"python3.11": 0, "python3.12": 0, "python3.13": 127})
+    assert found.stdout.splitlines() == [f"3.11 {tmp_path}/bin/python3.11", f"3.12 {tmp_path}/bin/python3.12"]
+
+
+def test_the_oldest_alone_is_tested_once(tmp_path: Path) -> None:
+    assert pythons(tmp_path, {"python3.11": 0}).stdout.splitlines() == [f"3.11 {tmp_path}/bin/python3.11"]
+
+
+def test_ci_fails_without_the_oldest_supported_python(tmp_path: Path) -> None:
+    found = pythons(tmp_path, {"python3.10": 0, "python3.12": 0, "python3.13": 0})
+    assert found.returncode == 1
+    assert found.stdout == ""
+    assert "Python 3.11, the oldest supported (requires-python in pyproject.toml), is not on this" in found.stderr
+
+
+# ---- .ci/fresh_clone.py: the README's set-up commands, verbatim ---------------------------------------
+
+README = """# tool
+
+## Set-up
+
+```sh
+make && tool check examples/
+```
+
+It exits with code 1, as it should.
+
+```sh
+make test
+```
+
+Then read on.
+
+## Usage
+
+```sh
+tool --help
+```
+"""
+
+
+def test_the_set_up_commands_are_the_sh_blocks_of_the_set_up_section() -> None:
+    assert fresh_clone.setup_commands(README) == [
+        fresh_clone.SetupCommand("make && tool check examples/", 1),
+        fresh_clone.SetupCommand("make test", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("readme", "words"),
+    [
+        (README.replace("## Set-up", "## Install"), "no '## Set-up' section"),
+        (README.replace("make test", "make\nmake test"), "must be one line, not 2"),
+        ("## Set-up\n\nRun `make`.\n", "has no ```sh block"),
+    ],
+)
+def test_a_readme_the_check_cannot_follow_is_an_error(readme: str, words: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(words)):
+        fresh_clone.setup_commands(readme)
+
+
+def test_the_fresh_clone_runs_without_what_ci_adds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", "/ci/.venv-3.11")
+    monkeypatch.setenv("PATH", "/ci/.venv-3.11/bin:/usr/local/bin:/usr/bin")
+    monkeypatch.setenv(REQUIRE_SHARED, "1")
+    monkeypatch.setenv("PYTHONPATH", "/ci")
+    environment = fresh_clone.new_user_environment()
+    assert environment["PATH"] == "/usr/local/bin:/usr/bin"
+    assert not {"VIRTUAL_ENV", REQUIRE_SHARED, "PYTHONPATH"} & set(environment)
