@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from linter.loaders import LoadResult, load_text
+from linter.loaders.jsontext import _trailing_comma
 from linter.model import Document, to_plain
 from linter.source import Span, decode_text
 from tests.conftest import CORPUS, FIXTURES, needs_shared, shared_cases
@@ -233,7 +234,7 @@ def test_utf16le_bom_and_crlf_spans() -> None:
 @pytest.mark.parametrize(
     ("name", "span", "words"),
     [
-        ("syntax.json", Span.point(4, 39), "invalid JSON: Expecting property name"),
+        ("syntax.json", Span.point(4, 38), "invalid JSON: trailing comma before '}'"),
         ("duplicate-key.json", Span(5, 3, 5, 15), "duplicate key 'conditions'"),
         ("nan.json", Span.point(4, 33), "NaN is not a JSON value"),
         ("lone-surrogate.json", Span.point(2, 21), "lone UTF-16 surrogate"),
@@ -247,6 +248,23 @@ def test_parse_errors_are_in001_at_the_error(name: str, span: Span, words: str) 
     (problem,) = result.problems
     assert (problem.code, problem.span, result.documents) == ("IN001", span, ())
     assert words in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "found"),
+    [
+        ('{"a": 1,\n}', 7, (7, "}")),  # Python 3.13 points at the comma
+        ('{"a": 1,\n}', 9, (7, "}")),  # earlier versions at the bracket
+        ("[1, 2 , ]", 6, (6, "]")),
+        ("[1, 2 , ]", 8, (6, "]")),
+        ("[1,,2]", 3, None),  # a missing value, not a trailing comma
+        ('{"a" 1}', 5, None),
+    ],
+)
+def test_a_trailing_comma_is_reported_at_the_comma_whatever_python_points_at(
+    text: str, position: int, found: tuple[int, str] | None
+) -> None:
+    assert _trailing_comma(text, position) == found
 
 
 @pytest.mark.parametrize(
