@@ -74,12 +74,8 @@ class InvalidTokenLifetimeDefinition(DocumentRule):
         text = document.get(base)
         text = text if isinstance(text, str) else ""
         reason = (definition.error or "invalid JSON").removeprefix("invalid JSON: ")
-        before = text[:offset].rstrip()
         if reason == "Extra data":
             reason = "text after the end of the JSON object"
-        elif before.endswith(",") and text[offset : offset + 1] in ("}", "]"):
-            # json names the closing bracket; the comma before it is what to delete.
-            offset, reason = len(before) - 1, f"trailing comma before {text[offset]!r}"
         found = f" {text[offset]!r}" if 0 <= offset < len(text) else ""
         message = f"definition {definition.array_index} is not valid JSON: {reason} at character {offset + 1}{found}"
         return Violation(self.code, message, document, base, string_offset=offset)

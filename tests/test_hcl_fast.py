@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from linter.loaders.hcl.terraform import ReadResources, read_fast, read_with_tree_sitter
 from linter.model import Unresolved
 from linter.model.source import decode_text
-from tests.conftest import CORPUS, FIXTURES, REPO
+from tests.conftest import CORPUS, FIXTURES, REPO, shared_cases
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate
@@ -58,7 +58,7 @@ def read_alike(path: Path, text: str) -> ReadResources:
     return fast
 
 
-@pytest.mark.parametrize("path", TF_FILES, ids=lambda path: str(path.relative_to(REPO.parent)))
+@pytest.mark.parametrize("path", shared_cases("corpus", TF_FILES), ids=lambda path: str(path.relative_to(REPO.parent)))
 def test_fast_reader_agrees_with_tree_sitter_or_declines(path: Path) -> None:
     fast, tree_sitter = read_both(path)
     if fast is not None:

@@ -135,8 +135,8 @@ def test_recursive_alias_is_in001(tmp_path: Path) -> None:
     ("name", "text", "column"),
     [
         ("deep.json", '{"conditions": ' + "[" * 60_000 + "]" * 60_000 + ', "grantControls": {}}', 915),
-        ("deep.yaml", "conditions: " + "[" * 60_000 + "]" * 60_000 + "\ngrantControls: {}\n", 1012),
-        ("compact.yaml", "conditions:\n" + "- " * 60_000 + "x\ngrantControls: {}\n", 1999),
+        ("deep.yaml", "conditions: " + "[" * 60_000 + "]" * 60_000 + "\ngrantControls: {}\n", 912),
+        ("compact.yaml", "conditions:\n" + "- " * 60_000 + "x\ngrantControls: {}\n", 1799),
     ],
 )
 def test_deep_nesting_stops_with_a_position(tmp_path: Path, name: str, text: str, column: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +14,6 @@ from tests.conftest import REPO, run_cli, write
 
 EXAMPLES = REPO / "examples"
 GUID = "11111111-2222-4333-8444-555555555555"
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 
 def _validate_against_schema(section: dict[str, Any]) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, shared_path
 
-SARIF_VALIDATE = REPO.parent / "shared" / "tools" / "sarif-validate"
 BAD_POLICY = (FIXTURES / "cli" / "tenant" / "report-only.json").read_text(encoding="utf-8")
 # Enabled, all users and all resources, the Device Registration Service excluded: what CA001 and CA002 ask for.
 CLEAN_POLICY = BAD_POLICY.replace("enabledForReportingButNotEnforced", "enabled").replace(
@@ -116,6 +115,7 @@ def test_pre_commit_try_repo_blocks_a_bad_policy_and_passes_a_clean_one(tmp_path
 def test_examples_sarif_passes_github_ingestion_rules(tmp_path: Path) -> None:
     if shutil.which("npm") is None and not (Path.home() / ".cache" / "sarif-multitool" / "node_modules").is_dir():
         pytest.skip("npm is not available to install Microsoft's SARIF Multitool")
+    sarif_validate = shared_path("tools/sarif-validate")
     sarif = tmp_path / "examples.sarif"
     run = subprocess.run(
         [sys.executable, "-m", "linter", "check", "examples", "--format", "sarif", "--output", str(sarif)],
@@ -126,7 +126,7 @@ def test_examples_sarif_passes_github_ingestion_rules(tmp_path: Path) -> None:
     )
     assert run.returncode in (0, 1), run.stderr
     validated = subprocess.run(
-        [str(SARIF_VALIDATE), str(sarif)], capture_output=True, text=True, check=False, timeout=900
+        [str(sarif_validate), str(sarif)], capture_output=True, text=True, check=False, timeout=900
     )
     assert validated.returncode == 0, validated.stdout + validated.stderr
     assert validated.stdout.strip().endswith(": 0 errors, 0 warnings (GitHub ingestion + SARIF rules)")

@@ -17,7 +17,7 @@ from linter.loaders.json.parse import ParseError, parse_json, parse_json_located
 from linter.loaders.positions import JsonPositions
 from linter.model.jsonscan import scan_json
 from linter.model.source import decode_text
-from tests.conftest import CORPUS, FIXTURES, REPO
+from tests.conftest import CORPUS, FIXTURES, REPO, shared_cases
 from tests.test_jsonlocate import VALUES, WHITESPACE, spaced
 
 
@@ -57,7 +57,7 @@ def json_files() -> list[Path]:
     return sorted(path for root in roots if root.is_dir() for path in root.rglob("*.json"))
 
 
-@pytest.mark.parametrize("path", json_files(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", shared_cases("corpus", json_files()), ids=lambda path: path.name)
 def test_agrees_on_real_files(path: Path) -> None:
     try:
         text = decode_text(path.read_bytes())

@@ -16,7 +16,7 @@ from linter.loaders.json.locate import InvalidJson, JsonLocator
 from linter.loaders.json.parse import ParseError, parse_json
 from linter.model.jsonscan import scan_json
 from linter.model.source import decode_text
-from tests.conftest import CORPUS, FIXTURES, REPO
+from tests.conftest import CORPUS, FIXTURES, REPO, shared_cases
 
 
 def assert_agrees(text: str) -> None:
@@ -49,7 +49,7 @@ def json_files() -> list[Path]:
     return readable
 
 
-@pytest.mark.parametrize("path", json_files(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", shared_cases("corpus", json_files()), ids=lambda path: path.name)
 def test_locator_agrees_on_every_pointer_of_real_files(path: Path) -> None:
     assert_agrees(decode_text(path.read_bytes()))
 

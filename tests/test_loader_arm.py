@@ -9,7 +9,7 @@ import pytest
 from linter.loaders import LoadResult, load_text
 from linter.model import Document, Unresolved, to_plain
 from linter.model.source import Span, decode_text
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, shared_cases
 
 ARM = FIXTURES / "arm"
 TL = "/definition/0/TokenLifetimePolicy"
@@ -181,7 +181,9 @@ def test_template_without_policies_is_skipped() -> None:
     assert load_text("storage.json", text) is None
 
 
-@pytest.mark.parametrize("path", sorted((CORPUS / "arm-bicep").glob("*.json")), ids=lambda path: path.name[-60:])
+@pytest.mark.parametrize(
+    "path", shared_cases("corpus", sorted((CORPUS / "arm-bicep").glob("*.json"))), ids=lambda path: path.name[-60:]
+)
 def test_corpus_logic_apps_hold_no_policy(path: Path) -> None:
     # These Logic Apps POST policies read from files; the Parse_JSON schema of the policy shape is no policy.
     assert load_text(str(path), decode_text(path.read_bytes())) is None

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from linter.loaders.json.parse import _trailing_comma
 
 from linter.loaders import LoadResult, load_text
 from linter.model import Document, to_plain
 from linter.model.source import Span, decode_text
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, needs_shared, shared_cases
 
 GRAPH = FIXTURES / "graph"
 
@@ -233,7 +234,7 @@ def test_utf16le_bom_and_crlf_spans() -> None:
 @pytest.mark.parametrize(
     ("name", "span", "words"),
     [
-        ("syntax.json", Span.point(4, 39), "invalid JSON: Expecting property name"),
+        ("syntax.json", Span.point(4, 38), "invalid JSON: trailing comma before '}'"),
         ("duplicate-key.json", Span(5, 3, 5, 15), "duplicate key 'conditions'"),
         ("nan.json", Span.point(4, 33), "NaN is not a JSON value"),
         ("lone-surrogate.json", Span.point(2, 21), "lone UTF-16 surrogate"),
@@ -247,6 +248,23 @@ def test_parse_errors_are_in001_at_the_error(name: str, span: Span, words: str) 
     (problem,) = result.problems
     assert (problem.code, problem.span, result.documents) == ("IN001", span, ())
     assert words in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "found"),
+    [
+        ('{"a": 1,\n}', 7, (7, "}")),  # Python 3.13 points at the comma
+        ('{"a": 1,\n}', 9, (7, "}")),  # earlier versions at the bracket
+        ("[1, 2 , ]", 6, (6, "]")),
+        ("[1, 2 , ]", 8, (6, "]")),
+        ("[1,,2]", 3, None),  # a missing value, not a trailing comma
+        ('{"a" 1}', 5, None),
+    ],
+)
+def test_a_trailing_comma_is_reported_at_the_comma_whatever_python_points_at(
+    text: str, position: int, found: tuple[int, str] | None
+) -> None:
+    assert _trailing_comma(text, position) == found
 
 
 @pytest.mark.parametrize(
@@ -304,11 +322,10 @@ CORPUS_FILES = sorted(
     if CORPUS.is_dir()
     else []
 )
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not checked out")
+needs_corpus = needs_shared("corpus")
 
 
-@needs_corpus
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda path: path.name[:80])
+@pytest.mark.parametrize("path", shared_cases("corpus", CORPUS_FILES), ids=lambda path: path.name[:80])
 def test_every_corpus_file_loads(path: Path) -> None:
     load_text(str(path), decode_text(path.read_bytes()))
 
@@ -364,4 +381,13 @@ def test_corpus_problems_are_real_mistakes_with_plain_messages() -> None:
         ("AlexFilipin__Conditional", "IN005", "/conditions/clientAppTypes/0"),  # "All" for "all"
         ("Clutch2View__nis2-condit", "IN002", "/grantControls/builtInControls/0"),  # "compliantNetwork"
         ("topazyo__conditional-acc", "IN002", "/name"),  # `name:` instead of `displayName:`
+        ("ATVWGS__tenant-managemen", "IN002", "/present"),  # the Tenant Management Framework's key, not Graph's
+        ("denis-beuermann__Conditi", "IN001", ""),  # User Actions 1: a trailing comma, invalid JSON
+        ("denis-beuermann__Conditi", "IN002", "/conditions/platforms"),  # [] where Graph has an object
+        ("denis-beuermann__Conditi", "IN005", "/conditions/clientAppTypes/0"),  # "All" for "all": letter case only
+        (
+            "denis-beuermann__Conditi",
+            "IN005",
+            "/conditions/platforms/includePlatforms/0",
+        ),  # "All" for "all": letter case only
     }

@@ -8,7 +8,7 @@ import pytest
 
 from linter.loaders import LoadResult, load_text
 from linter.model import Document, Unresolved
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES, needs_shared, shared_cases
 
 HCL = FIXTURES / "terraform" / "hcl"
 
@@ -189,6 +189,26 @@ def test_microsoft365_conditional_access_policy_attribute_syntax() -> None:
     assert where(document, "/conditions/authenticationFlows/transferMethods/1") == (22, 42, 22, 64)
 
 
+def test_microsoft365_authentication_strength_policy() -> None:
+    text = (
+        'resource "microsoft365_graph_beta_identity_and_access_authentication_strength_policy" "phishing_resistant" {\n'
+        '  display_name         = "Phishing resistant"\n'
+        '  allowed_combinations = ["fido2", "windowsHelloForBusiness"]\n'
+        "  combination_configurations = [\n"
+        '    { applies_to_combinations = "fido2", allowed_aaguids = ["90a3ccdf-635c-4729-a248-9b709135078f"] },\n'
+        "  ]\n"
+        "}\n"
+    )
+    result = load_text("strength.tf", text)
+    assert result is not None and result.problems == ()
+    (document,) = result.documents
+    assert (document.kind, document.data) == (
+        "authenticationStrengthPolicy",
+        {"displayName": "Phishing resistant", "allowedCombinations": ["fido2", "windowsHelloForBusiness"]},
+    )
+    assert where(document, "/allowedCombinations/1") == (3, 36, 3, 61)
+
+
 @pytest.mark.parametrize(
     ("identity", "expected_definition", "span"),
     [
@@ -340,9 +360,14 @@ CORPUS_COUNTS = [
         "token-lifetime/deploymenttheory__terraform-provider-microsoft365__examples__resources__microsoft365_graph_beta_applications_token_lifetime_policy__resource.tf",
         2,
     ),
+    (
+        "terraform-hcl/deploymenttheory__terraform-provider-microsoft365__examples__resources__microsoft365_graph_beta_identity_and_access_authentication_strength_policy__resource.tf",
+        1,
+    ),
 ]
 
 
+@needs_shared("corpus")
 @pytest.mark.parametrize(("name", "count"), CORPUS_COUNTS)
 def test_corpus_policy_counts(name: str, count: int) -> None:
     assert len(load(CORPUS / name).documents) == count
@@ -352,7 +377,7 @@ def corpus_files() -> list[Path]:
     return sorted((CORPUS / "terraform-hcl").glob("*.tf")) + sorted((CORPUS / "token-lifetime").glob("*.tf"))
 
 
-@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name[:60])
+@pytest.mark.parametrize("path", shared_cases("corpus", corpus_files()), ids=lambda path: path.name[:60])
 def test_every_corpus_file_loads(path: Path) -> None:
     result = load(path)
     assert result.documents

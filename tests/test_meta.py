@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -176,11 +177,6 @@ def test_version_does_not_load_rules_or_schemas() -> None:
 
 def test_every_package_ships_in_the_wheel() -> None:
     """pyproject.toml lists packages explicitly (rules/ and schemas/ are mapped into linter/)."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
     found = {".".join(path.parent.relative_to(REPO).parts) for path in (REPO / "linter").rglob("__init__.py")}
     assert found <= listed, f"add {sorted(found - listed)} to [tool.setuptools] packages"

@@ -18,7 +18,7 @@ from linter.engine.ruleset import RuleSet, build_ruleset
 from linter.engine.run import lint
 from linter.model.source import DecodeError, decode_text
 from linter.reporters.sarif import build_log
-from tests.conftest import CORPUS, REPO, chdir
+from tests.conftest import CORPUS, REPO, chdir, needs_shared
 from tests.sarif_checks import assert_valid_sarif
 
 SEEDS = sorted(
@@ -98,6 +98,7 @@ def test_arbitrary_yaml(value: Any) -> None:
     check_text("value.yaml", yaml.safe_dump(value).encode())
 
 
+@needs_shared("corpus")
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.sampled_from(SEEDS), random_seed=st.integers(0, 2**32 - 1), edits=st.integers(1, 8))
 def test_mutated_real_policies(seed: Path, random_seed: int, edits: int) -> None:

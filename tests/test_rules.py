@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
-import tomllib
 
 from linter.engine.registry import load_rules
 from tests.conftest import run_cli

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -13,8 +12,8 @@ from urllib.parse import unquote
 import pytest
 
 from tests.conftest import FIXTURES, REPO, run_cli, write
+from tests.sarif_checks import schema_validator
 
-SARIF_SCHEMA = REPO.parent / "shared" / "sarif" / "sarif-schema-2.1.0.json"
 TENANT = FIXTURES / "cli" / "tenant"
 CUSTOM_RULES = FIXTURES / "cli" / "custom_rules"
 CRASHING_RULES = FIXTURES / "cli" / "crashing_rules"
@@ -22,16 +21,9 @@ SUPPRESSIONS = FIXTURES / "cli" / "suppressions"
 PERCENT_ENCODED = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})+$")
 
 
-@functools.cache
-def _validator() -> Any:
-    from jsonschema import Draft4Validator
-
-    return Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
-
-
 def check_log(log: dict[str, Any]) -> dict[str, Any]:
     """The schema, plus what code scanning rejects even when the schema passes; returns the run."""
-    errors = [f"{list(error.absolute_path)}: {error.message}" for error in _validator().iter_errors(log)]
+    errors = [f"{list(error.absolute_path)}: {error.message}" for error in schema_validator().iter_errors(log)]
     assert errors == []
     assert log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
     assert log["version"] == "2.1.0"

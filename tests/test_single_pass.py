@@ -18,7 +18,7 @@ from linter.loaders.normalize.graph_shape import split_flags
 from linter.loaders.normalize.single_pass import clean_and_check
 from linter.model import CONDITIONAL_ACCESS_POLICY, TOKEN_LIFETIME_POLICY, Unresolved
 from linter.model.source import decode_text
-from tests.conftest import CORPUS, FIXTURES, REPO
+from tests.conftest import CORPUS, FIXTURES, REPO, shared_cases
 
 POLICY: dict[str, Any] = {
     "@odata.type": "#microsoft.graph.conditionalAccessPolicy",
@@ -158,7 +158,9 @@ def graph_documents() -> list[tuple[str, str, Any]]:
     return found
 
 
-@pytest.mark.parametrize(("where", "kind", "raw"), graph_documents(), ids=lambda value: str(value)[:60])
+@pytest.mark.parametrize(
+    ("where", "kind", "raw"), shared_cases("corpus", graph_documents(), arity=3), ids=lambda value: str(value)[:60]
+)
 def test_every_real_document_is_built_the_same_by_both_paths(where: str, kind: str, raw: Any) -> None:
     assert_same_build(kind, raw)
 

@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.loaders.json.parse import ParseError
-from linter.loaders.yaml.compose import compose, yaml_lines
+from linter.loaders.yaml import compose as yamlcompose
+from linter.loaders.yaml.compose import MAX_DEPTH, compose, yaml_lines
 from linter.loaders.yaml.parse import _construct, parse_yaml
 from linter.loaders.yaml.positions import YamlPositions
 from linter.model.source import Span, decode_text
-from tests.conftest import CORPUS, FIXTURES, REPO
+from tests.conftest import CORPUS, FIXTURES, REPO, shared_cases
 
 POLICY = """\
 displayName: p
@@ -54,7 +55,7 @@ def test_a_text_without_anchors_and_one_with_an_anchor_build_the_same_values() -
 
 
 def test_nesting_past_the_recursion_limit_is_built_without_recursion() -> None:
-    depth = 990  # under MAX_DEPTH, over what Python's recursion limit lets a recursive walk reach
+    depth = MAX_DEPTH  # over what Python's recursion limit lets a recursive walk reach
     (value,) = parse_yaml("[" * depth + "x" + "]" * depth)
     for _ in range(depth):
         assert isinstance(value, list)
@@ -104,13 +105,67 @@ def test_many_shallow_list_items_are_read_without_a_depth_scan(monkeypatch: pyte
 
 def test_texts_over_the_bound_are_still_scanned_for_depth() -> None:
     assert error("value:\n" + "- " * 1200 + "x\n") == (
-        "YAML nested more than 1000 levels deep: entralint stops reading here",
-        Span(2, 1999, 2, 2000),
+        "YAML nested more than 900 levels deep: entralint stops reading here",
+        Span(2, 1799, 2, 1800),
     )
     assert error("value: " + "[" * 600 + "{a: " * 600 + "\n") == (
-        "YAML nested more than 1000 levels deep: entralint stops reading here",
-        Span(1, 2204, 1, 2205),
+        "YAML nested more than 900 levels deep: entralint stops reading here",
+        Span(1, 1804, 1, 1805),
     )
+
+
+class ShallowLibyaml(yaml.CSafeLoader):  # type: ignore[misc]
+    """A PyYAML whose parser stops at a nesting limit of its own, under entralint's, in words of its own."""
+
+    depth = 0
+
+    def get_event(self) -> yaml.Event:
+        event: yaml.Event = super().get_event()
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self.depth += 1
+            if self.depth > 50:
+                raise yaml.scanner.ScannerError("while nesting", event.start_mark, "too deep for me", event.start_mark)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            self.depth -= 1
+        return event
+
+
+def test_entralint_reports_its_own_depth_limit_whatever_limit_pyyaml_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlcompose, "_Loader", ShallowLibyaml)
+    assert error("value:\n" + "- " * 1200 + "x\n") == (
+        "YAML nested more than 900 levels deep: entralint stops reading here",
+        Span(2, 1799, 2, 1800),
+    )
+    # Under entralint's limit, a text that PyYAML alone refuses is invalid YAML where PyYAML stops: at the
+    # 51st level, the 50th `[` after the outer one and 900 mappings of 8 characters each.
+    many_then_deep = "[" + "{a: 1}, " * 900 + "[" * 99 + "x" + "]" * 100
+    assert error(many_then_deep) == ("invalid YAML: too deep for me", Span(1, 7251, 1, 7252))
+    # A syntax error keeps libyaml's words and position, not the pure-Python parser's.
+    broken = "[" + "{a: 1}, " * 900 + "}"
+    with pytest.raises(yaml.MarkedYAMLError) as libyaml:
+        list(yaml.parse(broken, Loader=yaml.CSafeLoader))
+    mark = libyaml.value.problem_mark
+    assert mark is not None
+    assert error(broken) == (f"invalid YAML: {libyaml.value.problem}", Span.point(mark.line + 1, mark.column + 1))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * MAX_DEPTH + "x\n",
+        "value: " + "[" * (MAX_DEPTH - 1) + "x" + "]" * (MAX_DEPTH - 1) + "\n",
+        "".join(" " * level + "a:\n" for level in range(MAX_DEPTH)),
+    ],
+    ids=["compact", "flow", "block"],
+)
+def test_the_installed_pyyaml_reads_every_depth_entralint_reads(text: str) -> None:
+    # PyYAML 6.0.4's libyaml refuses 999 block levels: entralint's limit must stay under any PyYAML's.
+    (value,) = parse_yaml(text)
+    depth = 0
+    while isinstance(value, (list, dict)):
+        (value,) = value.values() if isinstance(value, dict) else value
+        depth += 1
+    assert depth == MAX_DEPTH
 
 
 @pytest.mark.parametrize("budget", [1, 4, 7, 8])
@@ -162,7 +217,7 @@ def assert_walk_agrees(text: str) -> None:
         assert walked._offsets_of(pointer) == built.get(pointer), pointer
 
 
-@pytest.mark.parametrize("path", yaml_files(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", shared_cases("corpus", yaml_files()), ids=lambda path: path.name)
 def test_walking_to_a_pointer_finds_what_the_whole_walk_records(path: Path) -> None:
     assert_walk_agrees(decode_text(path.read_bytes()))
 

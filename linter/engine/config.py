@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -70,10 +69,8 @@ def custom_rules_allowed(flag: bool, environment: Mapping[str, str]) -> bool:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             document: dict[str, Any] = tomllib.load(handle)

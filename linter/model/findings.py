@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from enum import Enum
+from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
 from linter.model import Document
@@ -15,7 +15,7 @@ __all__ = ["Finding", "Level", "Notification", "Report", "RuleMetadata", "Scope"
 
 def _sha256_constructor() -> Any:
     """The interpreter's built-in SHA-256: hashlib would load OpenSSL first, ~4 ms of every run's start."""
-    for module in ("_sha256", "_sha2"):  # Python 3.10 and 3.11; 3.12 and later
+    for module in ("_sha256", "_sha2"):  # Python 3.11; 3.12 and later
         try:
             return importlib.import_module(module).sha256
         except (ImportError, AttributeError):
@@ -28,7 +28,7 @@ def _sha256_constructor() -> Any:
 _SHA256 = _sha256_constructor()
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"
@@ -38,7 +38,7 @@ class Level(str, Enum):
         return {"error": 3, "warning": 2, "note": 1}[self.value]
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     DOCUMENT = "document"
     TENANT = "tenant"
 

@@ -74,6 +74,11 @@ def parse_json(text: str) -> Any:
     try:
         value = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     except json.JSONDecodeError as error:
+        trailing = _trailing_comma(text, error.pos)
+        if trailing is not None:
+            comma, bracket = trailing
+            span = Span.point(*line_column(text, comma))
+            raise ParseError(f"invalid JSON: trailing comma before {bracket!r}", span) from None
         raise ParseError(f"invalid JSON: {error.msg}", Span.point(error.lineno, error.colno)) from None
     except _DuplicateKey as error:
         raise ParseError(
@@ -89,6 +94,22 @@ def parse_json(text: str) -> Any:
     if _has_surrogate_escape(text):
         _reject_lone_surrogates(text, value)
     return value
+
+
+def _trailing_comma(text: str, position: int) -> tuple[int, str] | None:
+    """(the comma's index, the bracket after it) when the JSON error at position is a trailing comma.
+
+    Python 3.13's json reports one at the comma in words of its own, earlier versions at the bracket as
+    "Expecting property name" or "Expecting value": entralint says it one way, at the comma to delete.
+    """
+    comma = position
+    if text[position : position + 1] != ",":
+        before = text[:position].rstrip(" \t\n\r")
+        if not before.endswith(","):
+            return None
+        comma = len(before) - 1
+    after = text[comma + 1 :].lstrip(" \t\n\r")[:1]
+    return (comma, after) if after in ("}", "]") and after else None
 
 
 def _has_surrogate_escape(text: str) -> bool:

@@ -278,7 +278,7 @@ def map_named_location(body: Mapping[str, Any], pointer: str) -> tuple[dict[str,
 
 
 def map_authentication_strength(body: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], Translation]:
-    """azuread_authentication_strength_policy -> Graph authenticationStrengthPolicy."""
+    """azuread_authentication_strength_policy (the microsoft365 provider's too: same names) -> Graph's."""
     translation: Translation = {"": pointer}
     spec: Spec = {
         "display_name": ("displayName", None),

@@ -35,6 +35,7 @@ __all__ = ["RESOURCE_TYPES", "TranslatedPositions", "documents_for", "existence"
 
 MICROSOFT365_CA = "microsoft365_graph_beta_identity_and_access_conditional_access_policy"
 MICROSOFT365_TOKEN_LIFETIME = "microsoft365_graph_beta_applications_token_lifetime_policy"
+MICROSOFT365_AUTHENTICATION_STRENGTH = "microsoft365_graph_beta_identity_and_access_authentication_strength_policy"
 MSGRAPH = "msgraph_resource"
 
 # msgraph_resource `url` (no leading slash, no version) -> the kind its body is.
@@ -167,7 +168,7 @@ def map_resource(resource_type: str, body: Mapping[str, Any], pointer: str) -> M
         return (CONDITIONAL_ACCESS_POLICY, *map_conditional_access(body, pointer), False)
     if resource_type == "azuread_named_location":
         return (NAMED_LOCATION, *map_named_location(body, pointer), False)
-    if resource_type == "azuread_authentication_strength_policy":
+    if resource_type in ("azuread_authentication_strength_policy", MICROSOFT365_AUTHENTICATION_STRENGTH):
         return (AUTHENTICATION_STRENGTH_POLICY, *map_authentication_strength(body, pointer), False)
     if resource_type == MICROSOFT365_CA:
         return (CONDITIONAL_ACCESS_POLICY, *_map_microsoft365(body, pointer), False)
@@ -186,6 +187,7 @@ RESOURCE_TYPES = frozenset(
         "azuread_authentication_strength_policy",
         MICROSOFT365_CA,
         MICROSOFT365_TOKEN_LIFETIME,
+        MICROSOFT365_AUTHENTICATION_STRENGTH,
         MSGRAPH,
     }
 )

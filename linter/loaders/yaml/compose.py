@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -13,7 +14,9 @@ from linter.model.source import Span, line_column
 __all__ = ["MAX_DEPTH", "compose", "yaml_lines"]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_DEPTH = 1_000
+# JSON's limit too. Below libyaml's own (999 block levels in the libyaml PyYAML 6.0.4 bundles, none before):
+# entralint's check, not libyaml's, stops a deep text, whichever PyYAML is installed.
+MAX_DEPTH = 900
 
 
 def yaml_lines(text: str) -> str:
@@ -33,8 +36,21 @@ def _check_depth(text: str) -> None:
         return
     if _nesting_bound(text) <= MAX_DEPTH:  # the scan would pass: skip it (it costs as much as the parse)
         return
+    try:
+        _scan_depth(text, _Loader)
+    except yaml.YAMLError:
+        # A libyaml with a nesting limit of its own under MAX_DEPTH stops first, in words of its own. The
+        # pure-Python parser has none: it finds where MAX_DEPTH is crossed, or stops at the same syntax error
+        # (libyaml's words are kept for it) or, for a text libyaml alone refuses, reads to the end.
+        with contextlib.suppress(yaml.YAMLError):
+            _scan_depth(text, yaml.SafeLoader)
+        raise
+
+
+def _scan_depth(text: str, loader: Any) -> None:
+    """Raises a ParseError at the first collection nested deeper than MAX_DEPTH."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
