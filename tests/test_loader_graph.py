@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from linter.loaders.json.parse import _trailing_comma
 
 from linter.loaders import LoadResult, load_text
+from linter.loaders.json.parse import _trailing_comma
 from linter.model import Document, to_plain
 from linter.model.source import Span, decode_text
 from tests.conftest import CORPUS, FIXTURES, needs_shared, shared_cases
