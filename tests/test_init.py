@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tomllib
 from pathlib import Path
@@ -91,31 +92,46 @@ def test_pyproject_gets_the_section_appended_and_keeps_every_byte_it_had(tmp_pat
     assert (config.source, config.tenant_directories) == (tmp_path / "pyproject.toml", ("tenants/*",))
 
 
-def test_the_emergency_access_section_is_commented_and_loads_once_filled_in(tmp_path: Path) -> None:
+def _uncommented(text: str) -> str:
+    """The configuration a person gets by uncommenting the emergency-access setting `init` proposes."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("# emergency-access = ["):
+            inside = True
+        if inside:
+            lines.append(line.removeprefix("# ").removeprefix("#"))
+            inside = line != "# ]"
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def test_the_inferred_emergency_access_accounts_are_proposed_commented(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES / "graph", tmp_path / "graph")
     assert run_cli(["init"], cwd=tmp_path).code == 0
     text = (tmp_path / ".entralint.toml").read_text(encoding="utf-8")
-    assert "emergency-access" not in tomllib.loads(text).get("rules", {}).get("CA008", {})
-    commented = [line for line in text.splitlines() if "emergency-access = [" in line]
-    assert commented and all(line.startswith("# ") for line in commented)
-    assert "entralint cannot tell which accounts they are" in text
-    # What the comment tells a person to do gives a valid configuration.
+    assert "emergency-access" not in tomllib.loads(text)
     break_glass = "7a1d2c3b-4e5f-4a6b-9c8d-2e3f4a5b6c7d"
-    filled_in = "\n".join(
-        line.removeprefix("# ").replace("00000000-0000-0000-0000-000000000000", break_glass)
-        if line.startswith(("# [rules.", "# emergency-access"))
-        else line
-        for line in text.splitlines()
-    )
-    (tmp_path / ".entralint.toml").write_text(filled_in, encoding="utf-8")
+    assert f'#     "{break_glass}",  # group, excluded from 4 of the 4 enabled policies' in text
+    # Uncommented as the comment says, it is a valid configuration naming the account.
+    (tmp_path / ".entralint.toml").write_text(_uncommented(text), encoding="utf-8")
     config = load_config(None, cwd=tmp_path)
-    assert config.rule_options == {code: {"emergency-access": [break_glass]} for code in ("CA008", "CA010", "CA011")}
-    # The sample tenant's blocks exclude its break-glass group: CA008 is now on, and satisfied.
+    assert config.emergency_access == (break_glass,)
+    _validate_against_schema(tomllib.loads(_uncommented(text)))
+    # The sample tenant's blocks exclude its break-glass group: CA008 is satisfied.
     assert run_cli(["check", "--select", "CA008", "."], cwd=tmp_path).code == 0
-    (tmp_path / ".entralint.toml").write_text(filled_in.replace(break_glass, GUID), encoding="utf-8")
+    (tmp_path / ".entralint.toml").write_text(_uncommented(text).replace(break_glass, GUID), encoding="utf-8")
     other = run_cli(["check", "--select", "CA008", "--format", "json", "."], cwd=tmp_path)
     assert other.code == 1
     assert {finding["code"] for finding in other.json()["findings"]} == {"CA008"}
+
+
+def test_without_an_inferred_account_the_setting_is_a_commented_example(tmp_path: Path) -> None:
+    write(tmp_path, "policy.json", json.dumps({"displayName": "MFA", "state": "enabled", "conditions": {}}))
+    assert run_cli(["init"], cwd=tmp_path).code == 0
+    text = (tmp_path / ".entralint.toml").read_text(encoding="utf-8")
+    assert '# emergency-access = ["00000000-0000-0000-0000-000000000000"]' in text
+    assert "emergency-access" not in tomllib.loads(text)
 
 
 def test_no_policy_file_leaves_the_tenants_commented(tmp_path: Path) -> None:

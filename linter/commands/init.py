@@ -6,12 +6,15 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from linter.model import Document
+    from linter.policy.emergency import InferredAccount
 
 __all__ = ["TenantLayout", "find_layout", "init_config", "starter_config"]
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-EMERGENCY_ACCESS_RULES = ("CA008", "CA010", "CA011")
 
 
 class InitError(Exception):
@@ -19,33 +22,33 @@ class InitError(Exception):
 
 
 class PolicyFile(NamedTuple):
-    """What a file found under the directory holds: its path relative to it, formats and document names."""
+    """What a file found under the directory holds: its path relative to it, formats and documents."""
 
     path: str
     source_format: str
-    documents: int
-    names: frozenset[str]
+    documents: tuple[Document, ...]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(document.name for document in self.documents)
 
 
 class TenantLayout(NamedTuple):
-    """Where the policies are: the folder holding them all, and its sub-folders when each is a tenant."""
+    """Where the policies are: the folder holding them all, its sub-folders when each is a tenant, and the
+    emergency access accounts the policies show (linter.policy.emergency), to confirm in configuration."""
 
     files: int
     policies: int
     folder: str  # forward-slash path relative to the directory; "" for the directory itself
     tenant_folders: tuple[str, ...] = ()  # names of the folder's sub-folders, one tenant each; () for one tenant
+    emergency_access: tuple[InferredAccount, ...] = ()
 
 
 def _policy_files(directory: Path) -> list[PolicyFile]:
     from linter.engine.documents import load_paths
 
     return [
-        PolicyFile(
-            shown,
-            result.source_format,
-            len(result.documents),
-            frozenset(document.name for document in result.documents),
-        )
+        PolicyFile(shown, result.source_format, result.documents)
         for shown, result in load_paths(["."], (), directory)
         if result.documents
     ]
@@ -79,17 +82,31 @@ def _one_tenant_each(groups: dict[str, list[PolicyFile]]) -> bool:
 def find_layout(directory: Path) -> TenantLayout:
     """The tenant layout of the policy files under directory."""
     files = _policy_files(directory)
-    policies = sum(file.documents for file in files)
+    policies = sum(len(file.documents) for file in files)
     folder = _common_folder(file.path for file in files)
     depth = len(folder.split("/")) if folder else 0
     groups: dict[str, list[PolicyFile]] = {}
     for file in files:
         parts = file.path.split("/")
         if len(parts) == depth + 1:  # a policy file beside the sub-folders: they are not the tenants
-            return TenantLayout(len(files), policies, folder)
+            return TenantLayout(len(files), policies, folder, (), _inferred([files]))
         groups.setdefault(parts[depth], []).append(file)
-    tenants = tuple(sorted(groups)) if _one_tenant_each(groups) else ()
-    return TenantLayout(len(files), policies, folder, tenants)
+    if _one_tenant_each(groups):
+        return TenantLayout(len(files), policies, folder, tuple(sorted(groups)), _inferred(groups.values()))
+    return TenantLayout(len(files), policies, folder, (), _inferred([files]))
+
+
+def _inferred(tenants: Iterable[list[PolicyFile]]) -> tuple[InferredAccount, ...]:
+    """The emergency access accounts each tenant's policies show, once each, in the order found."""
+    from linter.model import CONDITIONAL_ACCESS_POLICY
+    from linter.policy.emergency import infer
+
+    found: dict[str, InferredAccount] = {}
+    for files in tenants:
+        policies = [doc for file in files for doc in file.documents if doc.kind == CONDITIONAL_ACCESS_POLICY]
+        for account in infer(policies):
+            found.setdefault(account.value, account)
+    return tuple(found.values())
 
 
 def _key(name: str) -> str:
@@ -136,17 +153,28 @@ def _tenant_lines(layout: TenantLayout, tenant_name: str, prefix: str) -> tuple[
     ]
 
 
-def _emergency_access_lines(prefix: str) -> list[str]:
+def _emergency_access_lines(accounts: tuple[InferredAccount, ...]) -> list[str]:
     lines = [
         '# Emergency access ("break-glass") accounts: the accounts that must still be able to sign in when',
         "# Conditional Access goes wrong (a misfiring block, an MFA outage). CA008 reports a policy for all users",
         "# that blocks without excluding them; CA010 and CA011 do not report the gaps their exclusion leaves.",
-        "# entralint cannot tell which accounts they are: uncomment these tables and list their object ids or",
-        "# the references your policies use (azuread_group.break_glass.object_id). Until then CA008 is silent.",
     ]
-    for code in EMERGENCY_ACCESS_RULES:
-        lines += [f"# [{prefix}rules.{code}]", '# emergency-access = ["00000000-0000-0000-0000-000000000000"]']
-    return lines
+    if not accounts:
+        return [
+            *lines,
+            "# The policies here show none (no user or group is excluded from nearly every enabled policy). List",
+            "# their object ids, or the references your policies use (azuread_group.break_glass.object_id):",
+            '# emergency-access = ["00000000-0000-0000-0000-000000000000"]',
+        ]
+    lines += [
+        "# Without this setting entralint infers them from the policies on every run; these are what it infers",
+        "# now. Confirm them by uncommenting (then a new exclusion never changes which accounts they are):",
+        "# emergency-access = [",
+    ]
+    for account in accounts:
+        value = json.dumps(" ".join(account.value.split()))
+        lines.append(f"#     {value},  # {account.kind}, {' '.join(account.reason.split())}")
+    return [*lines, "# ]"]
 
 
 def starter_config(layout: TenantLayout, tenant_name: str, *, in_pyproject: bool) -> str:
@@ -159,7 +187,7 @@ def starter_config(layout: TenantLayout, tenant_name: str, *, in_pyproject: bool
         "# https://github.com/entralint/entralint/blob/main/docs/configuration.md",
     ]
     lines = [*header, "[tool.entralint]"] if in_pyproject else header
-    for block in (top, tables, _emergency_access_lines(prefix)):
+    for block in (_emergency_access_lines(layout.emergency_access), top, tables):
         if block:
             lines += ["", *block]
     return "\n".join(lines) + "\n"
