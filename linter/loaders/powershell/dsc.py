@@ -32,7 +32,7 @@ def _is_not_set(path: str, value: Any) -> bool:
 
 def _shaped(path: str, node: Node) -> Node:
     """The value as Graph holds it at path: lists where Graph has lists, ip ranges as objects."""
-    if path in ALWAYS_LISTS and not isinstance(node.value, list):
+    if path in ALWAYS_LISTS and not isinstance(node.value, (list, Unresolved)):  # a variable may hold a list
         return Node([node], node.start, node.end)
     if path == "ipRanges" and isinstance(node.value, list):
         ranges = [Node({"cidrAddress": item}, item.start, item.end) for item in node.value]

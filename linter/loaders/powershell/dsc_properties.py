@@ -140,8 +140,30 @@ PLUMBING = frozenset(
     }
 )
 
-# Graph paths that take a list where Microsoft365DSC accepts one string (`TermsOfUse = "Contoso ToU"`).
-ALWAYS_LISTS = frozenset({"grantControls/termsOfUse", "definition"})
+# The properties the MOF types `String[]`, by Graph path: PowerShell makes a lone string (`IncludeUsers = "All"`,
+# `TermsOfUse = "Contoso ToU"`) a one-item array when it binds it.
+ALWAYS_LISTS = frozenset(
+    [
+        path
+        for table in (_CONDITIONAL_ACCESS, _NAMED_LOCATION, _AUTHENTICATION_STRENGTH, _TOKEN_LIFETIME)
+        for name, path in table.items()
+        if name.startswith(("include", "exclude", "authenticationcontexts"))
+        and not name.endswith(("membershipkind", "unknowncountriesandregions"))
+    ]
+    + [
+        _CONDITIONS + "userRiskLevels",
+        _CONDITIONS + "signInRiskLevels",
+        _CONDITIONS + "servicePrincipalRiskLevels",
+        _CONDITIONS + "clientAppTypes",
+        "grantControls/builtInControls",
+        "grantControls/customAuthenticationFactors",
+        "grantControls/termsOfUse",
+        "ipRanges",
+        "countriesAndRegions",
+        "allowedCombinations",
+        "definition",
+    ]
+)
 
 # A session control Microsoft365DSC sends only when its switch is on: `SignInFrequencyIsEnabled = $false`
 # with `SignInFrequencyType = ""` beside it, as every export writes, is no sign-in frequency at all.
