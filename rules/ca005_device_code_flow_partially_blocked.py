@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.policy.context import SignInContext
+from linter.policy.directory_names import application_id
 from linter.policy.questions import (
     DEVICE_REGISTRATION_SERVICE,
     applies,
@@ -86,9 +87,7 @@ class DeviceCodeFlowPartiallyBlocked(DocumentRule):
             message = f"policy {document.name!r} blocks device code flow only for {names}: {_TRACKING}"
         else:
             others = [
-                app
-                for app in listed(document, _EXCLUDED) or ()
-                if app.strip().casefold() != DEVICE_REGISTRATION_SERVICE
+                app for app in listed(document, _EXCLUDED) or () if application_id(app) != DEVICE_REGISTRATION_SERVICE
             ]
             if not others:
                 return ()

@@ -1,4 +1,4 @@
-"""One policy, six formats, one normalized document: rules never know where a policy came from."""
+"""One policy, seven formats, one normalized document: rules never know where a policy came from."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ FORMATS = {
     "policy.tf.json": "terraform-json",
     "plan.json": "terraform-plan",
     "azuredeploy.json": "arm",
+    "policy.ps1": "microsoft365dsc",
 }
 
 

@@ -47,6 +47,11 @@ _POWERSHELL = re.compile(
     re.IGNORECASE | re.M,
 )
 
+# A Microsoft365DSC resource block opens a line with the resource's name: such a script is a configuration.
+_DSC_RESOURCE = re.compile(
+    r"^[ \t]*AAD(?:ConditionalAccess|TokenLifetime|NamedLocation|AuthenticationStrength)Policy\b", re.I | re.M
+)
+
 
 def format_name(text: str) -> str:
     """A file name whose suffix picks the loader for text that comes without one: JSON, HCL, PowerShell or YAML."""
@@ -84,6 +89,10 @@ def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResu
         from linter.loaders.hcl.terraform import load as load_hcl
 
         return load_hcl(path, text, var_files)
+    if lower.endswith(".ps1") and _DSC_RESOURCE.search(text):
+        from linter.loaders.powershell.dsc import load as load_dsc
+
+        return load_dsc(path, text)
     if lower.endswith(".ps1"):
         from linter.loaders.powershell.script import load as load_powershell
 

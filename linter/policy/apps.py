@@ -11,6 +11,7 @@ __all__ = [
     "MICROSOFT_FLOW_SERVICE",
     "OFFICE_365",
     "OFFICE_365_APPS",
+    "OTHER_APP_NAMES",
     "POWER_AUTOMATE_APPS",
     "SHAREPOINT_ONLINE",
     "app_label",
@@ -64,7 +65,7 @@ ADMIN_PORTAL_APPS = {AZURE_PORTAL: "Azure portal"}
 
 POWER_AUTOMATE_APPS = (MICROSOFT_FLOW_SERVICE, MICROSOFT_FLOW_PORTAL)
 
-_OTHER_NAMES = {
+OTHER_APP_NAMES = {
     MICROSOFT_FLOW_SERVICE: "Microsoft Flow Service",
     DATAVERSE: "Dataverse",
     "01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9": "Device Registration Service",
@@ -94,7 +95,7 @@ def app_label(app: str | None) -> str:
     if app is None:
         return "any other resource"
     key = app.casefold()
-    name = OFFICE_365_APPS.get(key) or ADMIN_PORTAL_APPS.get(key) or _OTHER_NAMES.get(key)
+    name = OFFICE_365_APPS.get(key) or ADMIN_PORTAL_APPS.get(key) or OTHER_APP_NAMES.get(key)
     if name is not None:
         return f"{name} ({app})"
     if key == OFFICE_365.casefold():

@@ -7,11 +7,20 @@ from typing import Any, NamedTuple
 
 from linter.model import Document, Unresolved
 from linter.model.source import split_pointer
+from linter.policy.directory_names import application_id, role_id
 from linter.policy.values import MISSING, ONLY_STR, lookup
 
 __all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations", "state", "state_value"]
 
 Tri = bool | None
+
+# Lists whose entries may name a well-known object instead of giving its id (Microsoft365DSC exports do).
+_BY_NAME = {
+    "/conditions/applications/includeApplications": application_id,
+    "/conditions/applications/excludeApplications": application_id,
+    "/conditions/users/includeRoles": role_id,
+    "/conditions/users/excludeRoles": role_id,
+}
 
 
 class Values(NamedTuple):
@@ -96,7 +105,11 @@ class CompiledPolicy:
             # Read with `lookup`: a computed block on the way (a Terraform `dynamic` block) is an
             # unresolved value here, never an empty list.
             value = lookup(self.document.data, split_pointer(pointer))
-            found = self._values[pointer] = Values.of(None if value is MISSING else value)
+            found = Values.of(None if value is MISSING else value)
+            by_name = _BY_NAME.get(pointer)
+            if by_name is not None and found.known:
+                found = found._replace(known=frozenset(map(by_name, found.known)))
+            self._values[pointer] = found
         return found
 
 

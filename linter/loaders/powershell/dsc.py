@@ -1,0 +1,140 @@
+"""Microsoft365DSC configurations: the policies their resource blocks declare, read without running anything.
+
+`AADConditionalAccessPolicy 'Name' { Property = value ... }` inside `Configuration ... { Node ... { ... } }`,
+as written by hand and as `Export-M365DSCConfiguration` writes them (every property present, `""`, `@()`,
+`$False` and `0` for "not set", credentials as `$ConfigurationData.NonNodeData.*`). Variables stay
+`Unresolved`: a configuration's values come from outside it. https://microsoft365dsc.com/
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.loaders.normalize.documents import build_document
+from linter.loaders.positions import TextPositions
+from linter.loaders.powershell.dsc_properties import ALWAYS_LISTS, GATES, PLUMBING, RESOURCES
+from linter.loaders.powershell.tokens import tokenize
+from linter.loaders.powershell.values import Node, Parser, record_positions
+from linter.loaders.result import LoadResult
+from linter.model import Document, LoadProblem, Unresolved
+
+__all__ = ["SOURCE_FORMAT", "load"]
+
+SOURCE_FORMAT = "microsoft365dsc"
+_NOT_SET_ZERO = "sessionControls/signInFrequency/value"  # exports write 0 when no frequency is set
+
+
+def _is_not_set(path: str, value: Any) -> bool:
+    if isinstance(value, Unresolved):
+        return False
+    return value in ("", []) or (path == _NOT_SET_ZERO and value == 0 and not isinstance(value, bool))
+
+
+def _shaped(path: str, node: Node) -> Node:
+    """The value as Graph holds it at path: lists where Graph has lists, ip ranges as objects."""
+    if path in ALWAYS_LISTS and not isinstance(node.value, (list, Unresolved)):  # a variable may hold a list
+        return Node([node], node.start, node.end)
+    if path == "ipRanges" and isinstance(node.value, list):
+        ranges = [Node({"cidrAddress": item}, item.start, item.end) for item in node.value]
+        return Node(ranges, node.start, node.end)
+    return node
+
+
+def _place(root: dict[str, Node], path: str, node: Node) -> None:
+    *groups, last = path.split("/")
+    current = root
+    for name in groups:
+        group = current.get(name)
+        if group is None or not isinstance(group.value, dict):
+            group = current[name] = Node({}, node.start, node.end)
+        group.start, group.end = min(group.start, node.start), max(group.end, node.end)
+        current = group.value
+    current[last] = node
+
+
+def _remove_switched_off(root: dict[str, Node]) -> None:
+    for path in GATES:
+        *groups, last = path.split("/")
+        parent: Any = root
+        for name in groups:
+            parent = parent[name].value if name in parent and isinstance(parent[name].value, dict) else None
+            if parent is None:
+                break
+        group = parent.get(last) if parent is not None else None
+        if group is None or not isinstance(group.value, dict):
+            continue
+        switch = group.value.get("isEnabled")
+        if switch is not None and switch.value is False:
+            del parent[last]
+
+
+def _graph_node(properties: dict[str, Node], table: dict[str, str], start: int, end: int) -> tuple[Node, bool]:
+    """The Graph-shaped policy of one resource block, and whether the block says `Ensure = "Absent"`."""
+    root: dict[str, Node] = {}
+    absent = False
+    for key, node in properties.items():
+        name = key.lower()
+        if name == "ensure":
+            absent = isinstance(node.value, str) and node.value.strip().lower() == "absent"
+        path = table.get(name)
+        if path is None or name in PLUMBING or _is_not_set(path, node.value):
+            continue
+        _place(root, path, _shaped(path, node))
+    _remove_switched_off(root)
+    return Node(root, start, end), absent
+
+
+def load(path: str, text: str) -> LoadResult | None:
+    """The policies a configuration's resource blocks declare; `Ensure = "Absent"` ones go to `absent`."""
+    parser = Parser(text, tokenize(text))
+    offsets: dict[str, tuple[int, int]] = {}
+    strings: dict[str, Any] = {}
+    positions = TextPositions(text, offsets, strings)
+    documents: list[Document] = []
+    absent: list[Document] = []
+    problems: list[LoadProblem] = []
+    tokens = parser.tokens
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        resource = RESOURCES.get(token.value.lower()) if token.kind == "word" else None
+        label = tokens[index + 1] if resource is not None and index + 1 < len(tokens) else None
+        if resource is None or label is None or label.kind not in ("string", "word"):
+            index += 1
+            continue
+        brace = parser.skip_newlines(index + 2)
+        if parser.kind(brace) != "{":
+            index += 1
+            continue
+        errors_before = len(parser.errors)
+        body, index = parser.hashtable(brace)
+        block = f"{token.value} {label.text}"
+        if len(parser.errors) > errors_before:
+            error = parser.errors[errors_before]
+            span = positions.span_of_offsets(error.start, error.end)
+            problems.append(LoadProblem("IN001", f"{block}: {error.value}", span, "", block))
+            continue
+        kind, table = resource
+        policy, is_absent = _graph_node(body.value, table, token.start, body.end)
+        pointer = f"/{len(offsets)}"  # unique: every block adds at least its own entry
+        record_positions(text, policy, pointer, offsets, strings)
+        named = any(key in policy.value for key in ("id", "displayName"))
+        document, found = build_document(
+            kind,
+            policy.plain(),
+            path=path,
+            source_format=SOURCE_FORMAT,
+            pointer=pointer,
+            positions=positions,
+            identity=None if named else block,
+        )
+        # Microsoft365DSC accepts enumeration members in any letter case ('Mfa', 'IOS', 'Hours') and sends
+        # Graph's spelling: the normalizer's canonical member is what the tenant gets, nothing to report.
+        # A block being deleted needs only its key (`DisplayName`): what it lacks is no problem of the tenant's.
+        if not is_absent:
+            problems.extend(problem for problem in found if problem.code != "IN005")
+        if document is not None:
+            (absent if is_absent else documents).append(document)
+    if not documents and not problems and not absent:
+        return None
+    return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems), tuple(absent))
