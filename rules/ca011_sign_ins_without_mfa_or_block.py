@@ -6,19 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from linter.model import Tenant
+from linter.policy.context import DIMENSIONS
 from linter.policy.emergency import EmergencyAccess, emergency_access
 from linter.rule import Level, RuleOption, TenantRule, Violation
 
-DIMENSIONS = (
-    "users",
-    "application",
-    "clientApp",
-    "platform",
-    "location",
-    "signInRisk",
-    "userRisk",
-    "authenticationFlow",
-)
 MAX_LISTED = 5  # resources listed in one finding; the rest are counted
 ANY = {
     "clientApp": "any client app",

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 __all__ = [
     "CLIENT_APP_TYPES",
+    "DIMENSIONS",
     "GUEST_TYPES",
     "PLATFORMS",
     "RISK_LEVELS",
@@ -18,6 +19,17 @@ __all__ = [
     "is_user_action",
 ]
 
+# The parts of a sign-in that sign-in classes tell apart, in the order they are enumerated.
+DIMENSIONS = (
+    "users",
+    "application",
+    "clientApp",
+    "platform",
+    "location",
+    "signInRisk",
+    "userRisk",
+    "authenticationFlow",
+)
 CLIENT_APP_TYPES = ("browser", "mobileAppsAndDesktopClients", "exchangeActiveSync", "other")
 PLATFORMS = ("android", "iOS", "windows", "windowsPhone", "macOS", "linux")
 RISK_LEVELS = ("none", "low", "medium", "high")

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from linter.model import Unresolved
 from linter.model.source import split_pointer
 from linter.policy.compiled import CompiledPolicy
-from linter.policy.context import GUEST_TYPES, SignInContext
+from linter.policy.context import DIMENSIONS, GUEST_TYPES, SignInContext
 from linter.policy.evaluate import Evaluator, bits_of
 from linter.policy.sign_in_classes import BASE, Atom, atoms, candidates, gaps
 from linter.policy.strength import enforced_bits
@@ -24,16 +24,6 @@ from linter.policy.values import lookup
 
 __all__ = ["DIMENSIONS", "Coverage", "Gap", "exclusions", "uncovered"]
 
-DIMENSIONS = (
-    "users",
-    "application",
-    "clientApp",
-    "platform",
-    "location",
-    "signInRisk",
-    "userRisk",
-    "authenticationFlow",
-)
 # Conditions the sign-in classes do not enumerate: one class each, "any device", "any insider risk".
 DEVICES, INSIDER_RISK = "devices", "insiderRisk"
 FIELDS = {
