@@ -109,7 +109,6 @@ def test_tenant_findings_do_not_move_when_an_mfa_settings_file_is_added(tmp_path
     assert all(not f["path"].endswith("a-mfa.yaml") for f in after_report["findings"])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: one finding per retired token lifetime property (TL001 or TL006)")
 def test_short_max_age_multi_factor_is_reported_once() -> None:
     report = check(str(CASES / "token-lifetime"), "--isolated")
     about_it = [
