@@ -141,7 +141,6 @@ def test_json_policy_with_a_trailing_comma_is_in001() -> None:
     assert [finding["line"] for finding in findings(report, "IN001")] == [6]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: unknown HCL attributes are IN002 with 'did you mean', as in JSON")
 def test_hcl_attribute_typo_is_in002_with_a_suggestion() -> None:
     report = check(str(CASES / "hcl-typo"), "--isolated")
     [typo] = findings(report, "IN002")
