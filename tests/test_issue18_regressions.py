@@ -135,7 +135,6 @@ def test_policies_in_an_unread_format_are_announced(name: str, format_name: str)
     assert any(format_name in notification["message"].lower() for notification in report["notifications"])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: a JSON policy that fails to parse is IN001, not 0 policies")
 def test_json_policy_with_a_trailing_comma_is_in001() -> None:
     report = check(str(CASES / "trailing-comma"), "--isolated")
     assert [finding["line"] for finding in findings(report, "IN001")] == [6]
