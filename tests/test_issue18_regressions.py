@@ -125,7 +125,6 @@ def test_ca011_one_finding_per_excluded_group() -> None:
     assert len([f for f in findings(report, "CA011") if EXCLUDED_GROUP in f["message"]]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18: a policy file in a format entralint cannot read is announced")
 @pytest.mark.parametrize(
     ("name", "format_name"),
     [("M365TenantConfig.ps1", "microsoft365dsc"), ("New-RequireMfaPolicy.ps1", "graph powershell")],
