@@ -86,9 +86,9 @@ class DeviceRegistrationNotExcluded(DocumentRule):
         return (
             self.violation(
                 document,
-                f"policy {document.name!r} blocks device code flow {scope} ({DEVICE_REGISTRATION_SERVICE}): since "
-                "September 2024 this blocks device registration by device code; exclude it (ScubaGear users: "
-                "also allow-list it in CapExclusions.Applications)",
+                f"Policy {document.name!r} blocks device registration by device code. It blocks device code flow "
+                f"{scope} ({DEVICE_REGISTRATION_SERVICE}), which since September 2024 includes device registration. "
+                "Exclude the service (ScubaGear users: also allow-list it in CapExclusions.Applications)",
                 present(
                     document,
                     "/conditions/applications/excludeApplications",

@@ -67,14 +67,14 @@ class AuthenticationFlowPolicyNotEnforced(DocumentRule):
         if not methods or blocks(document) is not True:
             return ()
         next_step = (
-            "report-only is the right first step: read its sign-in log results, then set state to enabled"
+            "Report-only is the right first step: read its sign-in log results, then set state to enabled"
             if current == "enabledForReportingButNotEnforced"
-            else "set it to report-only first (the right first step), read the sign-in logs, then enable it"
+            else "Set it to report-only first (the right first step), read the sign-in logs, then enable it"
         )
         return (
             self.violation(
                 document,
-                f"policy {document.name!r} blocks {' and '.join(methods)} but {_STATES[current]}; {next_step}",
+                f"Policy {document.name!r} blocks {' and '.join(methods)} but {_STATES[current]}. {next_step}",
                 "/state",
             ),
         )

@@ -54,15 +54,14 @@ class PolicyTargetsNothing(DocumentRule):
         if includes_no_users(document) is True:
             yield self.violation(
                 document,
-                f"policy {document.name!r} includes no users, groups, roles or guests (or only None), so it never "
-                "applies",
+                f"Policy {document.name!r} never applies. It includes no users, groups, roles or guests (or only None)",
                 present(document, "/conditions/users/includeUsers", "/conditions/users", "/conditions"),
             )
         if includes_no_resources(document) is True:
             yield self.violation(
                 document,
-                f"policy {document.name!r} includes no resources, user actions or authentication contexts (or only "
-                "None), so it never applies",
+                f"Policy {document.name!r} never applies. It includes no resources, user actions or authentication "
+                "contexts (or only None)",
                 present(
                     document, "/conditions/applications/includeApplications", "/conditions/applications", "/conditions"
                 ),

@@ -61,8 +61,8 @@ class RememberMfaOnTrustedDevices(DocumentRule):
             period = "at the end of the remember-MFA period"
         yield self.violation(
             document,
-            f"remember MFA on trusted devices is enabled: Power Automate connections expire {period} "
-            "(AADSTS50076) and users must repair them; turn it off and use Conditional Access sign-in "
+            "Remember MFA on trusted devices is enabled. Power Automate connections expire "
+            f"{period} (AADSTS50076) and users must repair them. Turn it off; use Conditional Access sign-in "
             "frequency and persistent browser session controls instead",
             "/rememberMfaOnTrustedDevices/enabled",
         )

@@ -21,8 +21,8 @@ from linter.rule import Level, TenantRule, Violation
 SERVICES = (EXCHANGE_ONLINE, SHAREPOINT_ONLINE, DATAVERSE, OFFICE_365, None)
 CLASS_DIMENSIONS = ("users", "clientApp", "platform", "location", "signInRisk", "userRisk", "authenticationFlow")
 FAILURES = (
-    "flows that use it fail on their next run (AADSTS50076), automatic connection creation and one-click "
-    "templates fail, connections cannot be created, and people and email pickers return incomplete results"
+    "Flows that use them fail on their next run (AADSTS50076); automatic connection creation, one-click templates "
+    "and new connections fail; people and email pickers return incomplete results"
 )
 
 
@@ -150,8 +150,9 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
             wanted = requirements[index]
             yield self.violation(
                 policy.document,
-                f"{', '.join(user_classes)} signing in to Power Automate are not asked for {wanted.describe()}, which "
-                f"{', '.join(services)} requires by policy {policy.name!r}: {FAILURES}",
+                f"Power Automate asks less than the services its flows connect to. Policy {policy.name!r} requires "
+                f"{wanted.describe()} for {', '.join(services)}, but {', '.join(user_classes)} signing in to Power "
+                f"Automate are not asked for it. {FAILURES}",
                 "/grantControls",
                 related=tuple(_related(other.document) for other in evaluator.results(related | (1 << index))),
             )

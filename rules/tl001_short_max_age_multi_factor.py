@@ -1,4 +1,4 @@
-"""TL001: a fixed MaxAgeMultiFactor makes Power Automate connections expire."""
+"""TL001: a fixed MaxAgeMultiFactor, which Entra ID ignores: it limits nothing."""
 
 from __future__ import annotations
 
@@ -6,8 +6,22 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from linter.model import TOKEN_LIFETIME_POLICY, Document
-from linter.policy.timespan import lifetime_settings, parse_lifetime
+from linter.policy.timespan import Lifetime, lifetime_settings, parse_lifetime
 from linter.rule import DocumentRule, Level, RuleOption, Violation
+
+# The retirement: https://learn.microsoft.com/entra/identity-platform/configurable-token-lifetimes
+# ("As of January 30, 2021 you can't configure refresh and session token lifetimes").
+RETIREMENT = "30 January 2021"
+
+
+def ignored_limit_message(name: str, text: str, lifetime: Lifetime, detail: str = "") -> str:
+    """What TL001-TL003 say about a retired property set to a limit: one short sentence, then the facts."""
+    return (
+        f"{name} is ignored by Entra ID since {RETIREMENT}. Its value {text!r} ({lifetime}{detail}) neither "
+        "shortens sessions nor, today, expires the connections of Power Automate flows as KB 4467879 described. "
+        "Remove it; to make users sign in again, use a Conditional Access sign-in frequency (CA006 checks it "
+        "spares flow connections)"
+    )
 
 
 class ShortMaxAgeMultiFactor(DocumentRule):
@@ -15,16 +29,16 @@ class ShortMaxAgeMultiFactor(DocumentRule):
     ## What it checks
     Token lifetime policies whose definition sets `MaxAgeMultiFactor` to a fixed timespan
     (`[d.]hh:mm:ss`) rather than `until-revoked`. With option `min-age` set, only values shorter
-    than it are reported; by default every fixed value is.
+    than it are reported; by default every fixed value is. `until-revoked` (the default) is left to
+    TL006, so each property gets one finding.
 
     ## Why it matters
-    `MaxAgeMultiFactor` limits how long a multi-factor refresh token, the kind Power Automate
-    connections hold, can be used. Once that age is reached the connection is invalid, every flow
-    run that uses it fails with `AADSTS50076: Due to a configuration change made by your
-    administrator, or because you moved to a new location, you must use multi-factor
-    authentication to access ...`, and its owner must repair or re-create the connection.
-    Entra ID stopped honoring refresh and session token lifetimes on 30 January 2021, so the
-    setting is dead configuration today; Conditional Access sign-in frequency replaced it.
+    `MaxAgeMultiFactor` was the longest a multi-factor refresh token could be used. Since 30 January
+    2021 Entra ID no longer honors refresh and session token lifetimes, in new or existing
+    policies: tokens get the default lifetimes. A fixed value therefore limits nothing. It does not
+    make users sign in again, although whoever wrote it (and whoever reads it) thinks it does; nor
+    does it, today, make Power Automate connections expire with `AADSTS50076`, as KB 4467879
+    described when the property was honored.
 
     ## Example
     ```json
@@ -33,13 +47,14 @@ class ShortMaxAgeMultiFactor(DocumentRule):
     ```
 
     ## How to fix
-    Remove `MaxAgeMultiFactor` from the definition (or set it to `until-revoked`): Graph JSON
+    Remove `MaxAgeMultiFactor` from the definition: Graph JSON
     `"definition": ["{\\"TokenLifetimePolicy\\":{\\"Version\\":1,\\"AccessTokenLifetime\\":\\"01:00:00\\"}}"]`;
     in Terraform, the same string in `definition` of the
     `microsoft365_graph_beta_applications_token_lifetime_policy` resource; in PowerShell,
     `Update-MgPolicyTokenLifetimePolicy` (or `New-MgPolicyTokenLifetimePolicy`) with that
     `-Definition`. To make users sign in again after a period, use a Conditional Access policy
-    with `sessionControls.signInFrequency`, excluding accounts that own flow connections.
+    with `sessionControls.signInFrequency`; a sign-in frequency does stop Power Automate
+    connections from refreshing, so exclude the accounts that own them (CA006).
 
     ## References
     - https://learn.microsoft.com/entra/identity-platform/configurable-token-lifetimes
@@ -49,10 +64,10 @@ class ShortMaxAgeMultiFactor(DocumentRule):
 
     code = "TL001"
     name = "short-max-age-multi-factor"
-    summary = "MaxAgeMultiFactor is a fixed timespan: Power Automate connections expire (AADSTS50076)"
+    summary = "MaxAgeMultiFactor is a fixed timespan, which Entra ID has ignored since 30 January 2021"
     level = Level.WARNING
     kinds = frozenset({TOKEN_LIFETIME_POLICY})
-    tags = ("token-lifetime", "power-automate")
+    tags = ("token-lifetime", "dead-configuration")
     options = (
         RuleOption(
             "min-age",
@@ -62,7 +77,11 @@ class ShortMaxAgeMultiFactor(DocumentRule):
         ),
     )
     setting: ClassVar[str] = "MaxAgeMultiFactor"
-    refresh_token: ClassVar[str] = "multi-factor"
+
+    @classmethod
+    def reports_by_default(cls, lifetime: Lifetime) -> bool:
+        """Whether the rule, with its default options, reports this value (TL006 reports the others)."""
+        return not lifetime.until_revoked
 
     def check(self, document: Document) -> Iterator[Violation]:
         min_age = parse_lifetime(self.settings["min-age"])
@@ -70,11 +89,4 @@ class ShortMaxAgeMultiFactor(DocumentRule):
             if lifetime.until_revoked or not lifetime < min_age:
                 continue
             threshold = "" if min_age.until_revoked else f", shorter than min-age {min_age}"
-            yield self.violation(
-                document,
-                f"{self.setting} is {text!r} ({lifetime}{threshold}): Power Automate connections that hold "
-                f"{self.refresh_token} refresh tokens become invalid after {lifetime} (AADSTS50076) and must be "
-                "repaired. Entra ID stopped honoring refresh-token lifetimes on 30 January 2021, so this is dead "
-                "configuration today; use Conditional Access sign-in frequency instead",
-                pointer,
-            )
+            yield self.violation(document, ignored_limit_message(self.setting, text, lifetime, threshold), pointer)

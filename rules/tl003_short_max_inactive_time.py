@@ -1,4 +1,4 @@
-"""TL003: a MaxInactiveTime below 90 days breaks idle Power Automate connections."""
+"""TL003: a MaxInactiveTime below 90 days, which Entra ID ignores: it limits nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from linter.model import TOKEN_LIFETIME_POLICY, Document
 from linter.policy.timespan import Lifetime, lifetime_settings
 from linter.rule import DocumentRule, Level, Violation
 
+from .tl001_short_max_age_multi_factor import ignored_limit_message
+
 # The default, and the longest value the property takes.
 RECOMMENDED = Lifetime(timedelta(days=90))
 
@@ -17,14 +19,14 @@ class ShortMaxInactiveTime(DocumentRule):
     """
     ## What it checks
     Token lifetime policies whose definition sets `MaxInactiveTime` below 90 days, its default
-    and maximum.
+    and maximum. A value of 90 days is left to TL006, so each property gets one finding.
 
     ## Why it matters
-    `MaxInactiveTime` is how long a refresh token may go unused. A Power Automate connection that
-    no flow run used for longer than that is dead: the next run fails with `AADSTS70008: The
-    refresh token has expired due to inactivity`, and the owner must repair the connection.
-    Flows that run monthly or quarterly hit this every time. Entra ID stopped honoring refresh
-    token lifetimes on 30 January 2021, so the property is also dead configuration today.
+    `MaxInactiveTime` was how long a refresh token could go unused. Since 30 January 2021 Entra ID
+    no longer honors refresh and session token lifetimes, in new or existing policies: tokens get
+    the default lifetimes. A shorter value therefore limits nothing. It does not end idle
+    sessions, although it reads as if it did; nor does it, today, make idle Power Automate
+    connections fail with `AADSTS70008`, as KB 4467879 described when the property was honored.
 
     ## Example
     ```json
@@ -33,12 +35,14 @@ class ShortMaxInactiveTime(DocumentRule):
     ```
 
     ## How to fix
-    Remove `MaxInactiveTime` from the definition (or set it to `90.00:00:00`): Graph JSON
+    Remove `MaxInactiveTime` from the definition: Graph JSON
     `"definition": ["{\\"TokenLifetimePolicy\\":{\\"Version\\":1,\\"AccessTokenLifetime\\":\\"01:00:00\\"}}"]`;
     in Terraform, the same string in `definition` of the
     `microsoft365_graph_beta_applications_token_lifetime_policy` resource; in PowerShell,
     `Update-MgPolicyTokenLifetimePolicy` (or `New-MgPolicyTokenLifetimePolicy`) with that
-    `-Definition`. Use Conditional Access sign-in frequency to make users sign in again.
+    `-Definition`. To make users sign in again after a period, use a Conditional Access policy
+    with `sessionControls.signInFrequency`; a sign-in frequency does stop Power Automate
+    connections from refreshing, so exclude the accounts that own them (CA006).
 
     ## References
     - https://learn.microsoft.com/entra/identity-platform/configurable-token-lifetimes
@@ -48,19 +52,18 @@ class ShortMaxInactiveTime(DocumentRule):
 
     code = "TL003"
     name = "short-max-inactive-time"
-    summary = "MaxInactiveTime is below 90 days: idle Power Automate connections fail (AADSTS70008)"
+    summary = "MaxInactiveTime is below 90 days, a limit Entra ID has ignored since 30 January 2021"
     level = Level.WARNING
     kinds = frozenset({TOKEN_LIFETIME_POLICY})
-    tags = ("token-lifetime", "power-automate")
+    tags = ("token-lifetime", "dead-configuration")
+
+    @classmethod
+    def reports_by_default(cls, lifetime: Lifetime) -> bool:
+        """Whether the rule reports this value (TL006 reports the others)."""
+        return lifetime < RECOMMENDED
 
     def check(self, document: Document) -> Iterator[Violation]:
         for pointer, text, lifetime in lifetime_settings(document, "MaxInactiveTime"):
-            if lifetime.until_revoked or not lifetime < RECOMMENDED:
-                continue
-            yield self.violation(
-                document,
-                f"MaxInactiveTime is {text!r} ({lifetime}), below {RECOMMENDED}: a Power Automate connection "
-                f"unused for {lifetime} fails with AADSTS70008 (refresh token expired due to inactivity) and "
-                "must be repaired; Entra ID has ignored refresh-token lifetimes since 30 January 2021, so remove it",
-                pointer,
-            )
+            if self.reports_by_default(lifetime):
+                message = ignored_limit_message("MaxInactiveTime", text, lifetime, f", below {RECOMMENDED}")
+                yield self.violation(document, message, pointer)

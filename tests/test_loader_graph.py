@@ -391,3 +391,19 @@ def test_corpus_problems_are_real_mistakes_with_plain_messages() -> None:
             "/conditions/platforms/includePlatforms/0",
         ),  # "All" for "all": letter case only
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ('{"conditions": {"users": {"includeUsers": ["All"],},}}', "IN001"),
+        ('{"definition": ["{\\"TokenLifetimePolicy\\":{}}"],}', "IN001"),
+        ('{"TokenLifetimePolicy": {"MaxInactiveTime": "1.00:00:00",}}', "IN001"),
+        ('{"name": "web", "dependencies": {"includeUsersCount": 1,}}', None),
+        ('{"name": "web", "scripts": {"test": "jest",}}', None),
+    ],
+)
+def test_broken_json_is_in001_when_its_words_are_policy_words(text: str, code: str | None) -> None:
+    result = load_text("broken.json", text)
+    codes = [problem.code for problem in result.problems] if result is not None else []
+    assert codes == ([code] if code else [])

@@ -382,3 +382,68 @@ def test_every_corpus_file_loads(path: Path) -> None:
     result = load(path)
     assert result.documents
     assert [problem for problem in result.problems if problem.code == "IN001"] == []
+
+
+UNKNOWN_ATTRIBUTES = """\
+resource "azuread_conditional_access_policy" "typos" {
+  count        = 1
+  display_name = "Typos"
+  stat         = "enabled"
+  conditions {
+    client_app_types = ["all"]
+    applications {
+      included_applications = ["All"]
+    }
+    users {
+      included_user = ["All"]
+    }
+  }
+  grant_controls {
+    operator          = "OR"
+    built_in_control  = ["mfa"]
+  }
+  session_controls {
+    sign_in_frequncy = 4
+  }
+  lifecycle {
+    ignore_changes = [state]
+  }
+}
+
+resource "azuread_named_location" "office" {
+  display_name = "Office"
+  ip {
+    ip_ranges = ["192.0.2.0/24"]
+    trusted   = true
+    trust     = true
+  }
+}
+"""
+
+
+def test_unknown_attributes_are_in002_named_as_written_with_a_suggestion() -> None:
+    result = load_text("typos.tf", UNKNOWN_ATTRIBUTES)
+    assert result is not None
+    assert [(problem.code, problem.pointer, problem.span.start_line) for problem in result.problems] == [
+        ("IN002", "/stat", 4),
+        ("IN002", "/grantControls/built_in_control", 16),
+        ("IN002", "/conditions/users/included_user", 11),
+        ("IN002", "/sessionControls/sign_in_frequncy", 19),
+        ("IN002", "/trust", 31),
+    ]
+    messages = [problem.message for problem in result.problems]
+    assert messages[0] == (
+        "Typos: unknown attribute 'stat' in azuread_conditional_access_policy (did you mean 'state'?)"
+    )
+    assert messages[2] == (
+        "Typos: unknown attribute 'included_user' in conditions.users block of azuread_conditional_access_policy"
+        " (did you mean 'included_users'?)"
+    )
+    assert "(did you mean 'trusted'?)" in messages[4]
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda path: path.name[:60])
+def test_no_corpus_attribute_is_unknown(path: Path) -> None:
+    result = load_text(str(path), path.read_text(encoding="utf-8"))
+    problems = result.problems if result is not None else ()
+    assert [problem.message for problem in problems if "unknown attribute" in problem.message] == []

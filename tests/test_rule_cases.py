@@ -389,6 +389,25 @@ def test_wrong_types_never_crash_a_rule(tmp_path: Path, definition: str) -> None
     assert {finding["code"] for finding in findings} <= {"TL004", "TL006"}
 
 
+def test_each_retired_token_lifetime_property_is_reported_once(tmp_path: Path) -> None:
+    definition = {
+        "Version": 1,
+        "MaxAgeMultiFactor": "14.00:00:00",
+        "MaxAgeSingleFactor": "until-revoked",
+        "MaxInactiveTime": "30.00:00:00",
+        "MaxAgeSessionMultiFactor": "1.00:00:00",
+    }
+    policy = {"displayName": "retired", "definition": [json.dumps({"TokenLifetimePolicy": definition})]}
+    write(tmp_path, "policy.json", json.dumps(policy))
+    findings = lint(["policy.json"], "TL", tmp_path)
+    by_code = {finding["code"]: finding for finding in findings}
+    assert sorted(by_code) == ["TL001", "TL003", "TL006"]
+    assert by_code["TL001"]["pointer"].endswith("/MaxAgeMultiFactor")
+    assert by_code["TL003"]["pointer"].endswith("/MaxInactiveTime")
+    assert "sets MaxAgeSingleFactor, MaxAgeSessionMultiFactor, ignored" in by_code["TL006"]["message"]
+    assert all(finding["message"].startswith(("MaxAge", "MaxInactiveTime", "Definition 0")) for finding in findings)
+
+
 def test_settings_beside_policies_in_one_export(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -132,7 +132,7 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
             return FileOutcome(shown, given, notifications=(Notification(message, shown, level="error"),))
         else:
             if result is None:
-                return FileOutcome(shown, given)
+                return FileOutcome(shown, given, notifications=_unread_policies(shown, text) if given else ())
             result_format, documents, problems = result.source_format, result.documents, result.problems
             notices = tuple(Notification(message, where) for where, message in result.notices)
     policies = len(documents)
@@ -172,6 +172,20 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
         lines,
         policy_ignores(settings.per_policy_ignores, documents),
     )
+
+
+def _unread_policies(path: str, text: str) -> tuple[Notification, ...]:
+    """A notification naming the format when a file yielded nothing but holds policies entralint cannot read."""
+    from linter.loaders.unread import unread_format  # only files that yielded nothing pay for it
+
+    found = unread_format(path, text)
+    if found is None:
+        return ()
+    message = (
+        f"Policies not checked: {found.name} ({found.what}) is a format entralint cannot read yet. To lint them, "
+        "export the policies as Graph JSON (GET /identity/conditionalAccess/policies) or write them in Terraform"
+    )
+    return (Notification(message, path, found.line, found.column),)
 
 
 def _policy_ids(documents: tuple[Document, ...]) -> tuple[str, ...]:

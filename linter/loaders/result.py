@@ -11,13 +11,18 @@ from linter.model.source import Span
 __all__ = ["LoadResult", "looks_like_policy", "parse_problem"]
 
 # A file that fails to parse is reported only if it looks like it meant to hold a policy:
-# a broken package.json is not ours to lint.
+# a broken package.json is not ours to lint. Besides the object and resource names, the condition and
+# control names only Conditional Access and token lifetime policies use: a policy file need not name its
+# kind (a bare Graph object with a trailing comma says only `clientAppTypes` and `includeUsers`).
 # Compiled on first use (through re's cache), which only a file that fails to parse has.
 _POLICY_MARKERS = (
     r"conditionalAccess|conditions|grantControls|sessionControls|TokenLifetimePolicy|tokenLifetimePolicies"
     r"|mfaServiceSettings|azuread_conditional_access_policy|azuread_named_location"
     r"|azuread_authentication_strength_policy|msgraph_resource|microsoft365_graph_beta"
     r"|AzureADPolicy|MgPolicyTokenLifetimePolicy|namedLocation|ipRanges|countriesAndRegions"
+    r"|clientAppTypes|builtInControls|signInRiskLevels|userRiskLevels|includeUserActions"
+    r"|(?:include|exclude)(?:Users|Groups|Roles|Applications)\b|(?:included|excluded)_(?:users|groups|applications)"
+    r"|MaxAge(?:Session)?(?:Single|Multi)Factor|MaxInactiveTime|AccessTokenLifetime"
 )
 
 

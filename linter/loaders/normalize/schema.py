@@ -32,6 +32,7 @@ __all__ = [
     "TOKEN_LIFETIME_DEFINITION",
     "SchemaProblem",
     "compile_check",
+    "did_you_mean",
     "explain",
     "load_schema",
     "schemas_dir",
@@ -145,7 +146,7 @@ def _problems(error: Any, *, nullable: bool) -> Iterator[SchemaProblem]:
         for name in error.instance:
             if name not in known:
                 yield SchemaProblem(
-                    join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{_suggest(name, known)}"
+                    join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
                 )
         return
     canonical = _same_but_case(error.instance, error.validator_value) if error.validator == "enum" else None
@@ -170,7 +171,7 @@ def _message(error: Any, where: str, *, nullable: bool = False) -> str:
     validator, expected, instance = error.validator, error.validator_value, error.instance
     if validator == "enum":
         allowed = ", ".join(repr(value) for value in expected)
-        return f"{instance!r} at {where} is not one of {allowed}{_suggest(instance, expected)}"
+        return f"{instance!r} at {where} is not one of {allowed}{did_you_mean(instance, expected)}"
     if validator == "type":
         names = [*(expected if isinstance(expected, list) else [expected]), *(["null"] if nullable else [])]
         return f"{where} must be {' or '.join(_with_article(name) for name in names)}, not {_json_type(instance)}"
@@ -192,7 +193,7 @@ def _message(error: Any, where: str, *, nullable: bool = False) -> str:
     return f"{where}: {error.message}"
 
 
-def _suggest(value: Any, allowed: Any) -> str:
+def did_you_mean(value: Any, allowed: Any) -> str:
     """' (did you mean 'enabled'?)' when a close spelling exists: `enable`, `All`, `stat`."""
     if not isinstance(value, str):
         return ""

@@ -9,14 +9,48 @@ https://github.com/hashicorp/terraform-provider-azuread/blob/main/internal/servi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Union
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple, Union
 
 from linter.model import Unresolved
 
-__all__ = ["Translation", "block", "map_authentication_strength", "map_conditional_access", "map_named_location"]
+__all__ = [
+    "META_ARGUMENTS",
+    "Translation",
+    "UnknownAttribute",
+    "block",
+    "map_authentication_strength",
+    "map_conditional_access",
+    "map_named_location",
+]
 
 Translation = dict[str, str]
+
+
+class UnknownAttribute(NamedTuple):
+    """An attribute or block the provider's schema does not have: Terraform refuses it (`Unsupported argument`)."""
+
+    pointer: str  # where it is written, in the resource body's pointers
+    name: str
+    block: str  # the block it sits in, as `conditions.applications`; "" for the resource itself
+    graph: str  # the Graph pointer of that block: the finding's pointer is it and the name as written
+    known: tuple[str, ...]
+
+
+Unknowns = list[UnknownAttribute]
+
+# Terraform meta-arguments and provider-only settings: never part of the Graph object.
+META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "lifecycle", "provider", "timeouts", "provisioner"})
+_SESSION_CONTROLS = (
+    "application_enforced_restrictions_enabled",
+    "cloud_app_security_policy",
+    "disable_resilience_defaults",
+    "persistent_browser_mode",
+    "sign_in_frequency",
+    "sign_in_frequency_authentication_type",
+    "sign_in_frequency_interval",
+    "sign_in_frequency_period",
+)
 # source attribute -> (Graph key, None for a value | a nested spec for a block | a value transform)
 Spec = dict[str, tuple[str, Union["Spec", Callable[[Any], Any], None]]]
 
@@ -119,8 +153,32 @@ def _place(out: dict[str, Any], graph_key: str, value: Any) -> None:
     out[last] = value
 
 
-def map_spec(body: Mapping[str, Any], pointer: str, spec: Spec, graph: str, translation: Translation) -> dict[str, Any]:
-    """Map the attributes and blocks of `spec` from body; copies lists so documents never share them."""
+def unknown_attributes(
+    body: Mapping[str, Any], pointer: str, known: Iterable[str], where: str, graph: str, unknown: Unknowns | None
+) -> None:
+    """Add to `unknown` the keys of body that are not `known` (nothing when `unknown` is None)."""
+    if unknown is None or isinstance(body, Unresolved):
+        return
+    names = tuple(known)
+    for key in body:
+        if key not in names:
+            unknown.append(UnknownAttribute(f"{pointer}/{key}", key, where, graph, names))
+
+
+def map_spec(
+    body: Mapping[str, Any],
+    pointer: str,
+    spec: Spec,
+    graph: str,
+    translation: Translation,
+    unknown: Unknowns | None = None,
+    where: str = "",
+) -> dict[str, Any]:
+    """Map the attributes and blocks of `spec` from body; copies lists so documents never share them.
+
+    With `unknown`, the keys of the nested blocks that `spec` does not know are added to it; `where` names
+    the block body is.
+    """
     out: dict[str, Any] = {}
     for key, (graph_key, nested) in spec.items():
         if key not in body:
@@ -131,7 +189,9 @@ def map_spec(body: Mapping[str, Any], pointer: str, spec: Spec, graph: str, tran
             if value is None:
                 continue
             if not isinstance(value, Unresolved):
-                value = map_spec(value, source, nested, target, translation)
+                inner = f"{where}.{key}" if where else key
+                unknown_attributes(value, source, nested, inner, target, unknown)
+                value = map_spec(value, source, nested, target, translation, unknown, inner)
         else:
             value, source = body[key], f"{pointer}/{key}"
             if _unset(value):
@@ -218,39 +278,49 @@ def _drop_members_unless_enumerated(users: Any) -> None:
             tenants.pop("members", None)
 
 
-def map_conditional_access(body: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], Translation]:
-    """azuread_conditional_access_policy -> Graph conditionalAccessPolicy."""
+def map_conditional_access(
+    body: Mapping[str, Any], pointer: str, unknown: Unknowns | None = None
+) -> tuple[dict[str, Any], Translation]:
+    """azuread_conditional_access_policy -> Graph conditionalAccessPolicy; attributes it lacks go to `unknown`."""
     translation: Translation = {"": pointer}
-    graph = map_spec(
-        body,
-        pointer,
-        {"display_name": ("displayName", None), "state": ("state", None), "grant_controls": ("grantControls", _GRANT)},
-        "",
-        translation,
-    )
+    top: Spec = {
+        "display_name": ("displayName", None),
+        "state": ("state", None),
+        "grant_controls": ("grantControls", _GRANT),
+    }
+    unknown_attributes(body, pointer, (*top, "conditions", "session_controls", *META_ARGUMENTS), "", "", unknown)
+    graph = map_spec(body, pointer, top, "", translation, unknown)
     conditions, source = block(body, "conditions", pointer)
     if conditions is not None:
         translation["/conditions"] = source
         if isinstance(conditions, Unresolved):
             graph["conditions"] = conditions
         else:
-            graph["conditions"] = map_spec(conditions, source, _CONDITIONS, "/conditions", translation)
+            unknown_attributes(conditions, source, _CONDITIONS, "conditions", "/conditions", unknown)
+            graph["conditions"] = map_spec(
+                conditions, source, _CONDITIONS, "/conditions", translation, unknown, "conditions"
+            )
             _drop_members_unless_enumerated(graph["conditions"].get("users"))
     session, source = block(body, "session_controls", pointer)
     if session is not None:
         translation["/sessionControls"] = source
+        unknown_attributes(session, source, _SESSION_CONTROLS, "session_controls", "/sessionControls", unknown)
         graph["sessionControls"] = (
             session if isinstance(session, Unresolved) else _session_controls(session, source, translation)
         )
     return graph, translation
 
 
-def map_named_location(body: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], Translation]:
+def map_named_location(
+    body: Mapping[str, Any], pointer: str, unknown: Unknowns | None = None
+) -> tuple[dict[str, Any], Translation]:
     """azuread_named_location -> Graph ipNamedLocation or countryNamedLocation (annotations left out)."""
     translation: Translation = {"": pointer}
+    unknown_attributes(body, pointer, ("display_name", "ip", "country", *META_ARGUMENTS), "", "", unknown)
     graph = map_spec(body, pointer, {"display_name": ("displayName", None)}, "", translation)
     ip, source = block(body, "ip", pointer)
     if isinstance(ip, Mapping):
+        unknown_attributes(ip, source, ("ip_ranges", "trusted"), "ip", "", unknown)
         ranges = ip.get("ip_ranges")
         if isinstance(ranges, list):
             graph["ipRanges"] = [{"cidrAddress": cidr} for cidr in ranges]
@@ -264,6 +334,8 @@ def map_named_location(body: Mapping[str, Any], pointer: str) -> tuple[dict[str,
         translation["/isTrusted"] = f"{source}/trusted" if "trusted" in ip else source
     country, source = block(body, "country", pointer)
     if isinstance(country, Mapping):
+        known = ("countries_and_regions", "include_unknown_countries_and_regions", "country_lookup_method")
+        unknown_attributes(country, source, known, "country", "", unknown)
         graph.update(
             map_spec(country, source, {"countries_and_regions": ("countriesAndRegions", None)}, "", translation)
         )
@@ -277,7 +349,9 @@ def map_named_location(body: Mapping[str, Any], pointer: str) -> tuple[dict[str,
     return graph, translation
 
 
-def map_authentication_strength(body: Mapping[str, Any], pointer: str) -> tuple[dict[str, Any], Translation]:
+def map_authentication_strength(
+    body: Mapping[str, Any], pointer: str, unknown: Unknowns | None = None
+) -> tuple[dict[str, Any], Translation]:
     """azuread_authentication_strength_policy (the microsoft365 provider's too: same names) -> Graph's."""
     translation: Translation = {"": pointer}
     spec: Spec = {
@@ -285,4 +359,5 @@ def map_authentication_strength(body: Mapping[str, Any], pointer: str) -> tuple[
         "description": ("description", None),
         "allowed_combinations": ("allowedCombinations", None),
     }
+    unknown_attributes(body, pointer, (*spec, *META_ARGUMENTS), "", "", unknown)
     return map_spec(body, pointer, spec, "", translation), translation

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from linter.loaders.normalize.documents import build_document
+from linter.loaders.normalize.schema import did_you_mean
 from linter.loaders.positions import PositionIndex
 from linter.loaders.terraform.azuread import (
+    META_ARGUMENTS,
     Translation,
+    UnknownAttribute,
     map_authentication_strength,
     map_conditional_access,
     map_named_location,
@@ -29,7 +32,7 @@ from linter.model import (
     LoadProblem,
     Unresolved,
 )
-from linter.model.source import Span
+from linter.model.source import Span, join_pointer
 
 __all__ = ["RESOURCE_TYPES", "TranslatedPositions", "documents_for", "existence"]
 
@@ -45,8 +48,6 @@ MSGRAPH_URLS = {
     "identity/conditionalaccess/namedlocations": NAMED_LOCATION,
     "policies/authenticationstrengthpolicies": AUTHENTICATION_STRENGTH_POLICY,
 }
-# Terraform meta-arguments and provider-only settings: never part of the Graph object.
-_META = frozenset({"count", "for_each", "depends_on", "lifecycle", "provider", "timeouts", "provisioner"})
 _SNAKE = re.compile(r"_([a-z0-9])")
 
 Mapped = tuple[str, dict[str, Any], Translation, bool]
@@ -113,7 +114,7 @@ def _map_microsoft365(body: Mapping[str, Any], pointer: str) -> tuple[dict[str, 
     graph = {
         _camel(key): _camel_tree(value, "/" + _camel(key), f"{pointer}/{key}", translation)
         for key, value in body.items()
-        if key not in _META
+        if key not in META_ARGUMENTS
     }
     return graph, translation
 
@@ -162,13 +163,22 @@ def _msgraph(body: Mapping[str, Any], pointer: str) -> Mapped | None:
     return kind, graph, {"": f"{pointer}/body"}, True
 
 
-def map_resource(resource_type: str, body: Mapping[str, Any], pointer: str) -> Mapped | None:
-    """(kind, Graph dict, translation, clean) for a resource entralint reads; None for any other."""
+def map_resource(
+    resource_type: str, body: Mapping[str, Any], pointer: str, unknown: list[UnknownAttribute] | None = None
+) -> Mapped | None:
+    """(kind, Graph dict, translation, clean) for a resource entralint reads; None for any other.
+
+    With `unknown`, the azuread attributes the provider does not have are added to it (the other providers'
+    attributes are checked as Graph properties by the schema).
+    """
     if resource_type == "azuread_conditional_access_policy":
-        return (CONDITIONAL_ACCESS_POLICY, *map_conditional_access(body, pointer), False)
+        return (CONDITIONAL_ACCESS_POLICY, *map_conditional_access(body, pointer, unknown), False)
     if resource_type == "azuread_named_location":
-        return (NAMED_LOCATION, *map_named_location(body, pointer), False)
-    if resource_type in ("azuread_authentication_strength_policy", MICROSOFT365_AUTHENTICATION_STRENGTH):
+        return (NAMED_LOCATION, *map_named_location(body, pointer, unknown), False)
+    if resource_type == "azuread_authentication_strength_policy":
+        return (AUTHENTICATION_STRENGTH_POLICY, *map_authentication_strength(body, pointer, unknown), False)
+    if resource_type == MICROSOFT365_AUTHENTICATION_STRENGTH:
+        # Its attributes beyond azuread's (timeouts, ...) are the provider's own: only Graph's names are checked.
         return (AUTHENTICATION_STRENGTH_POLICY, *map_authentication_strength(body, pointer), False)
     if resource_type == MICROSOFT365_CA:
         return (CONDITIONAL_ACCESS_POLICY, *_map_microsoft365(body, pointer), False)
@@ -229,6 +239,20 @@ def existence(body: Mapping[str, Any]) -> str:
     return ""
 
 
+def _unknown_problems(
+    unknown: Iterable[UnknownAttribute], resource_type: str, document: Document, positions: PositionIndex
+) -> Iterator[LoadProblem]:
+    """IN002 for each attribute the provider does not have, named as written, with a close spelling if any."""
+    for attribute in unknown:
+        where = f"{attribute.block} block of {resource_type}" if attribute.block else resource_type
+        message = (
+            f"{document.name}: unknown attribute {attribute.name!r} in {where}"
+            f"{did_you_mean(attribute.name, attribute.known)}"
+        )
+        pointer = join_pointer(attribute.graph, attribute.name)
+        yield LoadProblem("IN002", message, positions.nearest_span(attribute.pointer), pointer, document.identity)
+
+
 def documents_for(
     resources: Iterable[tuple[str, str, Mapping[str, Any], str]],
     *,
@@ -241,11 +265,13 @@ def documents_for(
     """Documents for (resource type, identity, body, body pointer) entries; schema problems go to `problems`.
 
     With `absent` (configuration, not plans: a plan has expanded `count` already), `count` and
-    `for_each` decide whether each object exists, and those never created go to `absent`.
+    `for_each` decide whether each object exists, and those never created go to `absent`; and attributes
+    the provider does not have are IN002 (a plan's come from the provider's own schema, whatever its version).
     """
     documents = []
     for resource_type, identity, body, pointer in resources:
-        mapped = map_resource(resource_type, body, pointer)
+        unknown: list[UnknownAttribute] | None = [] if absent is not None else None
+        mapped = map_resource(resource_type, body, pointer, unknown)
         if mapped is None:
             continue
         kind, graph, translation, clean = mapped
@@ -262,6 +288,7 @@ def documents_for(
         problems.extend(found)
         if document is None:
             continue
+        problems.extend(_unknown_problems(unknown or (), resource_type, document, positions))
         exists = existence(body) if absent is not None else ""
         if isinstance(exists, Unresolved):
             document = document._replace(existence=exists)
