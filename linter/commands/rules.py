@@ -1,0 +1,17 @@
+"""`entralint rules`: list the rules, built-in and loaded, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["run"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the listing to standard output."""
+    from linter.docs import rules_listing
+    from linter.engine.registry import load_rules
+
+    sys.stdout.write(rules_listing(load_rules(args.rules_dir or ()), args.format))
+    return 0
