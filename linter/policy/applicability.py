@@ -8,9 +8,8 @@ themselves is `linter.policy.values`.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from linter.model import Document, Unresolved
 from linter.model.source import split_pointer
@@ -65,39 +64,33 @@ _GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")
 _BLOCK = frozenset({"block"})
 
 
-def _by_block(*pointers: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """The pointers, in order, as (block, members): a question reads each block once."""
-    grouped: dict[tuple[str, ...], list[str]] = {}
-    for pointer in pointers:
-        *block, member = split_pointer(pointer)
-        grouped.setdefault(tuple(block), []).append(member)
-    return tuple((block, tuple(members)) for block, members in grouped.items())
-
-
-_USER_INCLUDES = _by_block(
-    "/conditions/users/includeUsers",
-    "/conditions/users/includeGroups",
-    "/conditions/users/includeRoles",
-    "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
-    # Workload identity policies include service principals instead of users.
-    "/conditions/clientApplications/includeServicePrincipals",
-    "/conditions/clientApplications/includeAgentIdServicePrincipals",
+_USER_INCLUDES = tuple(
+    split_pointer(pointer)
+    for pointer in (
+        "/conditions/users/includeUsers",
+        "/conditions/users/includeGroups",
+        "/conditions/users/includeRoles",
+        "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
+        # Workload identity policies include service principals instead of users.
+        "/conditions/clientApplications/includeServicePrincipals",
+        "/conditions/clientApplications/includeAgentIdServicePrincipals",
+    )
 )
-_RESOURCE_INCLUDES = _by_block(
-    "/conditions/applications/includeApplications",
-    "/conditions/applications/includeUserActions",
-    "/conditions/applications/includeAuthenticationContextClassReferences",
-    # Global Secure Access policies target traffic profiles (`internet`) instead of applications.
-    "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
-    "/conditions/applications/networkAccess/includeTrafficProfiles",
+_RESOURCE_INCLUDES = tuple(
+    split_pointer(pointer)
+    for pointer in (
+        "/conditions/applications/includeApplications",
+        "/conditions/applications/includeUserActions",
+        "/conditions/applications/includeAuthenticationContextClassReferences",
+        # Global Secure Access policies target traffic profiles (`internet`) instead of applications.
+        "/conditions/applications/globalSecureAccess/includeTrafficProfiles",
+        "/conditions/applications/networkAccess/includeTrafficProfiles",
+    )
 )
 
 
 def state(policy: Document) -> str | None:
-    data = policy.data
-    found = data.get("state") if type(data) is dict else lookup(data, _STATE)
-    if type(found) is str:  # asked of every policy by several rules: the usual answer without isinstance
-        return found
+    found = lookup(policy.data, _STATE)
     return found if isinstance(found, str) and not isinstance(found, Unresolved) else None
 
 
@@ -158,54 +151,24 @@ def includes_all_resources(policy: Document) -> Tri:
     return any_special(applications, ALL)
 
 
-def _includes_nothing(policy: Document, blocks: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]) -> Tri:
+def _includes_nothing(policy: Document, pointers: tuple[tuple[str, ...], ...]) -> Tri:
     unresolved = False
-    data = policy.data
-    for block_tokens, members in blocks:
-        block = lookup(data, block_tokens)
-        for member in members:
-            found = block.get(member, MISSING) if type(block) is dict else lookup(block, (member,))
-            if found is MISSING:
-                continue
-            if type(found) is list:  # read in place: the first included value other than None decides
-                for item in found:
-                    if isinstance(item, str) and item.strip().casefold() != "none":
-                        return False
-                continue
-            found = strings_of(found)
-            if found is None:
-                unresolved = True
-            elif not only_none(found):
-                return False
+    for tokens in pointers:
+        found = strings_of(lookup(policy.data, tokens))
+        if found is None:
+            unresolved = True
+        elif not only_none(found):
+            return False
     return None if unresolved else True
-
-
-def _first_listed_is_not_none(data: Any, block: str, member: str) -> bool:
-    """Does the list at /conditions/block/member of a dict policy start with a literal other than `None`?
-
-    That list is the first `_includes_nothing` reads, and such a value its answer (False): the usual
-    policy (`"includeUsers": ["All"]`) is answered in a few dict reads.
-    """
-    conditions = data.get("conditions") if type(data) is dict else None
-    found = conditions.get(block) if type(conditions) is dict else None
-    found = found.get(member) if type(found) is dict else None
-    if type(found) is not list or not found:
-        return False
-    first = found[0]
-    return type(first) is str and first.strip().casefold() != "none"
 
 
 def includes_no_users(policy: Document) -> Tri:
     """No users, groups, roles, guests or service principals included, or only `None`."""
-    if _first_listed_is_not_none(policy.data, "users", "includeUsers"):
-        return False
     return _includes_nothing(policy, _USER_INCLUDES)
 
 
 def includes_no_resources(policy: Document) -> Tri:
     """No resources, user actions or authentication contexts included, or only `None`."""
-    if _first_listed_is_not_none(policy.data, "applications", "includeApplications"):
-        return False
     return _includes_nothing(policy, _RESOURCE_INCLUDES)
 
 
@@ -213,36 +176,18 @@ def excluded_applications(policy: Document) -> tuple[str, ...] | None:
     return literals_of(lookup(policy.data, _EXCLUDE_APPLICATIONS))
 
 
-@functools.lru_cache(maxsize=64)
-def _application_names(app_id: str, groups: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    """Casefolded, what excludes the app (its id, its groups) and what includes it (those and `All`)."""
-    excluding = frozenset([app_id.casefold(), *map(str.casefold, groups)])
-    return excluding, excluding | ALL
-
-
 def targets_application(policy: Document, app_id: str, groups: Iterable[str] = ()) -> Tri:
     """Is app_id in scope: included directly, through `All` or a named group, and not excluded?"""
-    excluding, including = _application_names(app_id, tuple(groups))
-    data = policy.data
-    conditions = data.get("conditions", MISSING) if type(data) is dict else lookup(data, _CONDITIONS)
-    applications = (
-        conditions.get("applications", MISSING) if type(conditions) is dict else lookup(conditions, _APPLICATIONS[1:])
-    )
-    if type(applications) is dict:  # the usual block: its two lists read directly
-        excluded_value = applications.get("excludeApplications", MISSING)
-        included_value = applications.get("includeApplications", MISSING)
-    else:
-        excluded_value, included_value = lookup(applications, _EXCLUDED), lookup(applications, _INCLUDED)
-    if excluded_value is not MISSING:
-        excluded = literals_of(excluded_value)
-        if excluded is None:
-            return None
-        if excluded and any_special(excluded, excluding):
-            return False
-    included = literals_of(included_value)
+    excluding = {app_id.casefold(), *(group.casefold() for group in groups)}
+    excluded = literals_of(lookup(policy.data, _EXCLUDE_APPLICATIONS))
+    if excluded is None:
+        return None
+    if any_special(excluded, excluding):
+        return False
+    included = literals_of(lookup(policy.data, _INCLUDE_APPLICATIONS))
     if included is None:
         return None
-    return any_special(included, including)
+    return any_special(included, excluding | ALL)
 
 
 def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, ...] | None:
@@ -260,11 +205,7 @@ def missing_exclusions(policy: Document, accounts: Iterable[str]) -> tuple[str, 
 
 
 def transfer_methods(policy: Document) -> frozenset[str] | None:
-    data = policy.data
-    conditions = data.get("conditions") if type(data) is dict else None
-    if type(conditions) is dict and "authenticationFlows" not in conditions:
-        return frozenset()  # the usual answer: most policies have no authentication flows condition
-    methods = literals_of(lookup(data, _TRANSFER_METHODS))
+    methods = literals_of(lookup(policy.data, _TRANSFER_METHODS))
     return None if methods is None else frozenset(map(str.strip, methods))
 
 

@@ -7,7 +7,6 @@ from typing import Any, NamedTuple
 
 from linter.model import Document, Unresolved
 from linter.policy.applicability import state
-from linter.policy.values import ONLY_STR
 
 __all__ = ["CompiledPolicy", "NamedLocation", "Values", "compile_policy", "named_locations"]
 
@@ -22,8 +21,6 @@ class Values(NamedTuple):
 
     @classmethod
     def of(cls, value: Any) -> Values:
-        if type(value) is list and ONLY_STR.issuperset(map(type, value)):
-            return cls(frozenset([item.casefold() for item in value]))  # the usual list: nothing computed
         if isinstance(value, Unresolved):
             return cls(unresolved=(str(value),))
         if isinstance(value, str):

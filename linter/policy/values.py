@@ -17,7 +17,6 @@ __all__ = [
     "ALL",
     "MISSING",
     "NONE",
-    "ONLY_STR",
     "Tri",
     "all_of",
     "any_special",
@@ -37,8 +36,6 @@ MISSING: Any = object()
 # Graph's special values `All` and `None`, casefolded.
 ALL = frozenset({"all"})
 NONE = frozenset({"none"})
-# `ONLY_STR.issuperset(map(type, items))`: every item a plain str (no Unresolved), asked in C.
-ONLY_STR = frozenset({str})
 
 
 def lookup(data: Any, tokens: tuple[str, ...]) -> Any:
@@ -97,14 +94,9 @@ def strings_of(found: Any) -> tuple[str, ...] | None:
 
 def literals_of(found: Any) -> tuple[str, ...] | None:
     """`listed` of a value already looked up (MISSING when absent)."""
-    if type(found) is list and ONLY_STR.issuperset(map(type, found)):
-        return tuple(found)  # the usual list: only literal strings, nothing to filter or resolve
     items = strings_of(found)
-    if items is None:
+    if items is None or any(isinstance(item, Unresolved) for item in items):
         return None
-    for item in items:
-        if isinstance(item, Unresolved):
-            return None
     return items
 
 
