@@ -16,7 +16,8 @@ from typing import Any
 
 from linter.loaders.normalize.documents import build_document
 from linter.loaders.positions import TextPositions
-from linter.loaders.powershell.tokens import Token, tokenize
+from linter.loaders.powershell.parser import Node, Parser
+from linter.loaders.powershell.tokens import tokenize
 from linter.loaders.result import LoadResult
 from linter.model import TOKEN_LIFETIME_POLICY, Document, LoadProblem, Unresolved
 from linter.model.source import join_pointer
@@ -43,187 +44,6 @@ _PROPERTIES = {
 }
 _ID_PARAMETERS = ("id", "tokenlifetimepolicyid")
 _TOKEN_LIFETIME_DEFINITION = re.compile(r'\s*\{\s*"TokenLifetimePolicy"\s*:')
-_END = {"newline", ";", "|", ")", "}", "eof"}
-_MAX_NESTING = 100  # arrays in hashtables in arrays...: deeper than any script, shallow enough for the stack
-
-
-class _Node:
-    """A parsed value: plain data in `value` (lists and dicts of nodes), with where it is written."""
-
-    __slots__ = ("chars", "end", "start", "value")
-
-    def __init__(self, value: Any, start: int, end: int, chars: tuple[int, ...] = ()) -> None:
-        self.value = value
-        self.start = start
-        self.end = end
-        self.chars = chars  # per-character offsets of a literal string, plus its end
-
-    def plain(self) -> Any:
-        if isinstance(self.value, list):
-            return [item.plain() for item in self.value]
-        if isinstance(self.value, dict):
-            return {key: item.plain() for key, item in self.value.items()}
-        return self.value
-
-
-class _Parser:
-    """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
-
-    __slots__ = ("depth", "errors", "text", "tokens", "variables")
-
-    def __init__(self, text: str, tokens: list[Token]) -> None:
-        self.text = text
-        self.tokens = tokens
-        self.variables: dict[str, _Node] = {}
-        self.errors: list[Token] = []
-        self.depth = 0
-
-    def kind(self, index: int) -> str:
-        return self.tokens[index].kind if index < len(self.tokens) else "eof"
-
-    def skip_newlines(self, index: int) -> int:
-        while self.kind(index) in ("newline", ";"):
-            index += 1
-        return index
-
-    def unresolved_until(self, start: int, index: int) -> tuple[_Node, int]:
-        """An opaque expression: skip to its closing bracket and keep its source text."""
-        depth = 0
-        while index < len(self.tokens):
-            kind = self.kind(index)
-            if kind in ("(", "@(", "$(", "@{", "{", "["):
-                depth += 1
-            elif kind in (")", "}", "]"):
-                if depth == 0:
-                    break
-                depth -= 1
-            elif depth == 0 and kind in _END | {",", "parameter"}:
-                break
-            index += 1
-        last = self.tokens[max(index - 1, start)]
-        first = self.tokens[start].start
-        return _Node(Unresolved(self.text[first : last.end].strip()), first, last.end), max(index, start + 1)
-
-    def expression(self, index: int, argument: bool) -> tuple[_Node, int]:
-        """A value, or a comma list of values (an array)."""
-        node, index = self.primary(index, argument)
-        if self.kind(index) != ",":
-            return node, index
-        items = [node]
-        while self.kind(index) == ",":
-            item, index = self.primary(self.skip_newlines(index + 1), argument)
-            items.append(item)
-        return _Node(items, items[0].start, items[-1].end), index
-
-    def primary(self, index: int, argument: bool) -> tuple[_Node, int]:
-        if self.depth >= _MAX_NESTING and index < len(self.tokens):
-            token = self.tokens[index]
-            self.errors.append(Token("error", token.text, token.start, token.end, "values nested too deeply to read"))
-            return _Node(None, token.start, token.end), len(self.tokens)
-        self.depth += 1
-        try:
-            return self._primary(index, argument)
-        finally:
-            self.depth -= 1
-
-    def _primary(self, index: int, argument: bool) -> tuple[_Node, int]:
-        token = self.tokens[index] if index < len(self.tokens) else None
-        if token is None:
-            return _Node(None, len(self.text), len(self.text)), index
-        if token.kind == "error":
-            self.errors.append(token)
-            return _Node(None, token.start, token.end), index + 1
-        if token.kind == "string":
-            value = Unresolved(token.text) if token.interpolated else token.value
-            return _Node(value, token.start, token.end, () if token.interpolated else token.chars), index + 1
-        if token.kind == "variable":
-            return self.variable(token), index + 1
-        if token.kind == "@(":
-            return self.array(index)
-        if token.kind == "@{":
-            return self.hashtable(index)
-        if token.kind == "[":  # a cast such as [string[]] or [bool]: the value follows it
-            close = self.matching(index)
-            if close + 1 < len(self.tokens) and self.kind(close + 1) not in _END:
-                return self.primary(close + 1, argument)
-        if token.kind == "(":
-            inner, after = self.expression(self.skip_newlines(index + 1), argument=False)
-            after = self.skip_newlines(after)
-            if self.kind(after) == ")":
-                return inner, after + 1
-        if token.kind == "word" and argument:
-            return _Node(token.value, token.start, token.end, token.chars), index + 1
-        return self.unresolved_until(index, index + 1)
-
-    def variable(self, token: Token) -> _Node:
-        name = token.value.lower()
-        if name in ("true", "false"):
-            return _Node(name == "true", token.start, token.end)
-        if name == "null":
-            return _Node(None, token.start, token.end)
-        return self.variables.get(name) or _Node(Unresolved(token.text), token.start, token.end)
-
-    def matching(self, index: int) -> int:
-        depth = 0
-        for position in range(index, len(self.tokens)):
-            kind = self.kind(position)
-            if kind in ("(", "@(", "$(", "@{", "{", "["):
-                depth += 1
-            elif kind in (")", "}", "]"):
-                depth -= 1
-                if depth == 0:
-                    return position
-        return len(self.tokens)
-
-    def array(self, index: int) -> tuple[_Node, int]:
-        start = self.tokens[index].start
-        items: list[_Node] = []
-        index = self.skip_newlines(index + 1)
-        while self.kind(index) not in (")", "eof"):
-            item, after = self.expression(index, argument=False)
-            items.extend(item.value if isinstance(item.value, list) else [item])
-            index = self.skip_newlines(after if after > index else index + 1)
-        if self.kind(index) == "eof":
-            self.errors.append(Token("error", "@(", start, start + 2, "unclosed array @( ... )"))
-            return _Node(items, start, len(self.text)), index
-        return _Node(items, start, self.tokens[index].end), index + 1
-
-    def hashtable(self, index: int) -> tuple[_Node, int]:
-        start = self.tokens[index].start
-        entries: dict[str, _Node] = {}
-        index = self.skip_newlines(index + 1)
-        while self.kind(index) not in ("}", "eof"):
-            key = self.tokens[index]
-            if key.kind in ("word", "string") and self.kind(index + 1) == "=":
-                value, index = self.expression(self.skip_newlines(index + 2), argument=False)
-                entries[key.value] = value
-            else:
-                index += 1
-            index = self.skip_newlines(index)
-        if self.kind(index) == "eof":
-            self.errors.append(Token("error", "@{", start, start + 2, "unclosed hashtable @{ ... }"))
-            return _Node(entries, start, len(self.text)), index
-        return _Node(entries, start, self.tokens[index].end), index + 1
-
-    def arguments(self, index: int) -> tuple[dict[str, _Node], int]:
-        """Named arguments of a command up to the end of its statement; splatted hashtables merged in."""
-        found: dict[str, _Node] = {}
-        while self.kind(index) not in _END:
-            token = self.tokens[index]
-            if token.kind == "splat":
-                splatted = self.variables.get(token.value.lower())
-                if splatted is not None and isinstance(splatted.value, dict):
-                    found.update((key.lower(), value) for key, value in splatted.value.items())
-                index += 1
-            elif token.kind == "parameter":
-                name = token.value.lower()
-                if token.colon or self.kind(index + 1) not in _END | {"parameter"}:
-                    found[name], index = self.expression(index + 1, argument=True)
-                else:  # a switch: -IsOrganizationDefault alone means $true
-                    found[name], index = _Node(True, token.start, token.end), index + 1
-            else:
-                _, index = self.expression(index, argument=True)
-        return found, index
 
 
 def _decoded(value: str, chars: tuple[int, ...]) -> tuple[str, list[int]]:
@@ -231,7 +51,7 @@ def _decoded(value: str, chars: tuple[int, ...]) -> tuple[str, list[int]]:
 
 
 def _positions(
-    text: str, node: _Node, pointer: str, offsets: dict[str, tuple[int, int]], strings: dict[str, Any]
+    text: str, node: Node, pointer: str, offsets: dict[str, tuple[int, int]], strings: dict[str, Any]
 ) -> None:
     offsets[pointer] = (node.start, node.end)
     if node.chars and isinstance(node.value, str):
@@ -245,7 +65,7 @@ def _positions(
             _positions(text, item, join_pointer(pointer, key), offsets, strings)
 
 
-def _policy_node(cmdlet: str, arguments: Mapping[str, _Node], start: int, end: int) -> _Node | None:
+def _policy_node(cmdlet: str, arguments: Mapping[str, Node], start: int, end: int) -> Node | None:
     """The Graph-shaped body of a call, or None when it is not a token lifetime policy."""
     body = arguments.get("bodyparameter")
     if body is not None and isinstance(body.value, dict):
@@ -254,7 +74,7 @@ def _policy_node(cmdlet: str, arguments: Mapping[str, _Node], start: int, end: i
         entries = {_PROPERTIES[name]: value for name, value in arguments.items() if name in _PROPERTIES}
         definition = entries.get("definition")
         if definition is not None and not isinstance(definition.value, list):  # -Definition is string[]
-            entries["definition"] = _Node([definition], definition.start, definition.end)
+            entries["definition"] = Node([definition], definition.start, definition.end)
     if cmdlet in _TYPED_CMDLETS:
         policy_type = arguments.get("type")
         if policy_type is not None and isinstance(policy_type.value, str):
@@ -269,12 +89,12 @@ def _policy_node(cmdlet: str, arguments: Mapping[str, _Node], start: int, end: i
             )
             if not isinstance(first, str) or not _TOKEN_LIFETIME_DEFINITION.match(first):
                 return None
-    return _Node(entries, start, end)
+    return Node(entries, start, end)
 
 
 def load(path: str, text: str) -> LoadResult | None:
     """Token lifetime policies that the script's cmdlet calls would create or update."""
-    parser = _Parser(text, tokenize(text))
+    parser = Parser(text, tokenize(text))
     # One index for the file, each document under its own pointer: line starts are computed once.
     offsets: dict[str, tuple[int, int]] = {}
     strings: dict[str, Any] = {}

@@ -1,0 +1,197 @@
+"""A PowerShell script's values and cmdlet calls, read from its tokens without running anything.
+
+Literals (strings, numbers, `$true`/`$false`/`$null`, arrays, hashtables) become plain data with
+where each is written; variables assigned a literal earlier are looked up; anything else (a
+subexpression, an interpolated string, a variable never assigned) stays `Unresolved`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.loaders.powershell.tokens import Token
+from linter.model import Unresolved
+
+__all__ = ["Node", "Parser"]
+
+_END = {"newline", ";", "|", ")", "}", "eof"}
+_MAX_NESTING = 100  # arrays in hashtables in arrays...: deeper than any script, shallow enough for the stack
+
+
+class Node:
+    """A parsed value: plain data in `value` (lists and dicts of nodes), with where it is written."""
+
+    __slots__ = ("chars", "end", "start", "value")
+
+    def __init__(self, value: Any, start: int, end: int, chars: tuple[int, ...] = ()) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+        self.chars = chars  # per-character offsets of a literal string, plus its end
+
+    def plain(self) -> Any:
+        if isinstance(self.value, list):
+            return [item.plain() for item in self.value]
+        if isinstance(self.value, dict):
+            return {key: item.plain() for key, item in self.value.items()}
+        return self.value
+
+
+class Parser:
+    """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
+
+    __slots__ = ("depth", "errors", "text", "tokens", "variables")
+
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.variables: dict[str, Node] = {}
+        self.errors: list[Token] = []
+        self.depth = 0
+
+    def kind(self, index: int) -> str:
+        return self.tokens[index].kind if index < len(self.tokens) else "eof"
+
+    def skip_newlines(self, index: int) -> int:
+        while self.kind(index) in ("newline", ";"):
+            index += 1
+        return index
+
+    def unresolved_until(self, start: int, index: int) -> tuple[Node, int]:
+        """An opaque expression: skip to its closing bracket and keep its source text."""
+        depth = 0
+        while index < len(self.tokens):
+            kind = self.kind(index)
+            if kind in ("(", "@(", "$(", "@{", "{", "["):
+                depth += 1
+            elif kind in (")", "}", "]"):
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and kind in _END | {",", "parameter"}:
+                break
+            index += 1
+        last = self.tokens[max(index - 1, start)]
+        first = self.tokens[start].start
+        return Node(Unresolved(self.text[first : last.end].strip()), first, last.end), max(index, start + 1)
+
+    def expression(self, index: int, argument: bool) -> tuple[Node, int]:
+        """A value, or a comma list of values (an array)."""
+        node, index = self.primary(index, argument)
+        if self.kind(index) != ",":
+            return node, index
+        items = [node]
+        while self.kind(index) == ",":
+            item, index = self.primary(self.skip_newlines(index + 1), argument)
+            items.append(item)
+        return Node(items, items[0].start, items[-1].end), index
+
+    def primary(self, index: int, argument: bool) -> tuple[Node, int]:
+        if self.depth >= _MAX_NESTING and index < len(self.tokens):
+            token = self.tokens[index]
+            self.errors.append(Token("error", token.text, token.start, token.end, "values nested too deeply to read"))
+            return Node(None, token.start, token.end), len(self.tokens)
+        self.depth += 1
+        try:
+            return self._primary(index, argument)
+        finally:
+            self.depth -= 1
+
+    def _primary(self, index: int, argument: bool) -> tuple[Node, int]:
+        token = self.tokens[index] if index < len(self.tokens) else None
+        if token is None:
+            return Node(None, len(self.text), len(self.text)), index
+        if token.kind == "error":
+            self.errors.append(token)
+            return Node(None, token.start, token.end), index + 1
+        if token.kind == "string":
+            value = Unresolved(token.text) if token.interpolated else token.value
+            return Node(value, token.start, token.end, () if token.interpolated else token.chars), index + 1
+        if token.kind == "variable":
+            return self.variable(token), index + 1
+        if token.kind == "@(":
+            return self.array(index)
+        if token.kind == "@{":
+            return self.hashtable(index)
+        if token.kind == "[":  # a cast such as [string[]] or [bool]: the value follows it
+            close = self.matching(index)
+            if close + 1 < len(self.tokens) and self.kind(close + 1) not in _END:
+                return self.primary(close + 1, argument)
+        if token.kind == "(":
+            inner, after = self.expression(self.skip_newlines(index + 1), argument=False)
+            after = self.skip_newlines(after)
+            if self.kind(after) == ")":
+                return inner, after + 1
+        if token.kind == "word" and argument:
+            return Node(token.value, token.start, token.end, token.chars), index + 1
+        return self.unresolved_until(index, index + 1)
+
+    def variable(self, token: Token) -> Node:
+        name = token.value.lower()
+        if name in ("true", "false"):
+            return Node(name == "true", token.start, token.end)
+        if name == "null":
+            return Node(None, token.start, token.end)
+        return self.variables.get(name) or Node(Unresolved(token.text), token.start, token.end)
+
+    def matching(self, index: int) -> int:
+        depth = 0
+        for position in range(index, len(self.tokens)):
+            kind = self.kind(position)
+            if kind in ("(", "@(", "$(", "@{", "{", "["):
+                depth += 1
+            elif kind in (")", "}", "]"):
+                depth -= 1
+                if depth == 0:
+                    return position
+        return len(self.tokens)
+
+    def array(self, index: int) -> tuple[Node, int]:
+        start = self.tokens[index].start
+        items: list[Node] = []
+        index = self.skip_newlines(index + 1)
+        while self.kind(index) not in (")", "eof"):
+            item, after = self.expression(index, argument=False)
+            items.extend(item.value if isinstance(item.value, list) else [item])
+            index = self.skip_newlines(after if after > index else index + 1)
+        if self.kind(index) == "eof":
+            self.errors.append(Token("error", "@(", start, start + 2, "unclosed array @( ... )"))
+            return Node(items, start, len(self.text)), index
+        return Node(items, start, self.tokens[index].end), index + 1
+
+    def hashtable(self, index: int) -> tuple[Node, int]:
+        start = self.tokens[index].start
+        entries: dict[str, Node] = {}
+        index = self.skip_newlines(index + 1)
+        while self.kind(index) not in ("}", "eof"):
+            key = self.tokens[index]
+            if key.kind in ("word", "string") and self.kind(index + 1) == "=":
+                value, index = self.expression(self.skip_newlines(index + 2), argument=False)
+                entries[key.value] = value
+            else:
+                index += 1
+            index = self.skip_newlines(index)
+        if self.kind(index) == "eof":
+            self.errors.append(Token("error", "@{", start, start + 2, "unclosed hashtable @{ ... }"))
+            return Node(entries, start, len(self.text)), index
+        return Node(entries, start, self.tokens[index].end), index + 1
+
+    def arguments(self, index: int) -> tuple[dict[str, Node], int]:
+        """Named arguments of a command up to the end of its statement; splatted hashtables merged in."""
+        found: dict[str, Node] = {}
+        while self.kind(index) not in _END:
+            token = self.tokens[index]
+            if token.kind == "splat":
+                splatted = self.variables.get(token.value.lower())
+                if splatted is not None and isinstance(splatted.value, dict):
+                    found.update((key.lower(), value) for key, value in splatted.value.items())
+                index += 1
+            elif token.kind == "parameter":
+                name = token.value.lower()
+                if token.colon or self.kind(index + 1) not in _END | {"parameter"}:
+                    found[name], index = self.expression(index + 1, argument=True)
+                else:  # a switch: -IsOrganizationDefault alone means $true
+                    found[name], index = Node(True, token.start, token.end), index + 1
+            else:
+                _, index = self.expression(index, argument=True)
+        return found, index
