@@ -11,8 +11,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.conftest import FIXTURES, run_cli
 
 CASES = FIXTURES / "issue18"

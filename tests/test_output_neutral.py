@@ -109,7 +109,7 @@ def test_text_output_is_neutral_on_a_terminal_or_not(
     hostile_tree: Path, monkeypatch: pytest.MonkeyPatch, color: str, terminal: bool
 ) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setattr("linter.cli._is_terminal", lambda stream: terminal)
+    monkeypatch.setattr("linter.commands.output._is_terminal", lambda stream: terminal)
     result = run_cli(["check", "--isolated", "--color", color, "."], cwd=hostile_tree)
     assert result.code == 1
     assert_neutral(result.stdout)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -12,7 +14,7 @@ if TYPE_CHECKING:
     from linter.model import Document
     from linter.policy.emergency import InferredAccount
 
-__all__ = ["TenantLayout", "find_layout", "init_config", "starter_config"]
+__all__ = ["TenantLayout", "find_layout", "init_config", "run", "starter_config"]
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -230,3 +232,23 @@ def init_config(directory: Path) -> tuple[Path, TenantLayout]:
     with pyproject.open("a", encoding="utf-8", newline="") as handle:
         handle.write(separator + section)
     return pyproject, layout
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the starter configuration and say what it found; exit 2 when nothing was written."""
+    from linter.commands.shared import fail
+    from linter.engine.config import find_config_file
+
+    try:
+        written, layout = init_config(args.directory)
+    except InitError as error:
+        return fail(str(error))
+    if layout.tenant_folders:
+        tenants = f"{len(layout.tenant_folders)} tenants, one per folder of {layout.folder or '.'}"
+    else:
+        tenants = "one tenant" if layout.files else "no policy file found; tenants left commented"
+    sys.stdout.write(f"entralint: wrote a starter configuration to {written} ({tenants})\n")
+    outer = find_config_file(args.directory.resolve().parent)
+    if outer is not None:
+        sys.stdout.write(f"entralint: note: it takes precedence over {outer} for the files below it\n")
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -13,7 +14,17 @@ from linter.model import to_plain
 if TYPE_CHECKING:
     from linter.engine.files import StandardInput
 
-__all__ = ["inspect_paths"]
+__all__ = ["inspect_paths", "run"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """`entralint inspect`: print the documents found under the paths (or in standard input)."""
+    from linter.commands.shared import standard_input
+    from linter.engine.config import DEFAULT_MAX_FILE_SIZE
+
+    stdin = standard_input(args, DEFAULT_MAX_FILE_SIZE)
+    paths = [] if stdin is not None else args.paths
+    return inspect_paths(paths, args.format, args.exclude or (), sys.stdout, stdin)
 
 
 def inspect_paths(

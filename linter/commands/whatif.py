@@ -145,8 +145,13 @@ def _device(pairs: Sequence[str]) -> dict[str, str]:
     return device
 
 
-def run(args: argparse.Namespace, stdin: StandardInput | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
+    """`entralint whatif`: which policies apply to the sign-in the options describe, and what they require."""
+    from linter.commands.shared import standard_input
+    from linter.engine.config import DEFAULT_MAX_FILE_SIZE
     from linter.policy.context import SignInContext
+
+    stdin = standard_input(args, DEFAULT_MAX_FILE_SIZE)
 
     try:
         device = _device(args.device_attr)

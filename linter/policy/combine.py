@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.model import Document, Unresolved
-from linter.policy.values import ONLY_STR
 
 if TYPE_CHECKING:  # document rules read grants with this module; the evaluator is for the tenant rules
     from linter.policy.compiled import CompiledPolicy
@@ -99,16 +98,12 @@ def _requirement(policy: CompiledPolicy) -> Requirement:
 
 def read_grant(document: Document) -> tuple[str, tuple[str, ...], bool]:
     """A policy's grant as `Requirement` holds it (operator, controls, blocks), without compiling the policy."""
-    data = document.data
-    grant = (data.get("grantControls", {}) if type(data) is dict else document.get("/grantControls", {})) or {}
+    grant = document.get("/grantControls", {}) or {}
     if not isinstance(grant, dict):  # a Terraform dynamic block: which controls is unknown
         grant = {"builtInControls": grant}
     operator = grant.get("operator") if isinstance(grant.get("operator"), str) else "OR"
     built_in = grant.get("builtInControls", [])
-    if type(built_in) is list and ONLY_STR.issuperset(map(type, built_in)):
-        controls = built_in.copy()  # the usual list: each control already the string `str` would make
-    else:
-        controls = [str(control) for control in ([built_in] if isinstance(built_in, Unresolved) else built_in)]
+    controls = [str(control) for control in ([built_in] if isinstance(built_in, Unresolved) else built_in)]
     strength = grant.get("authenticationStrength")
     if isinstance(strength, dict):
         label = strength.get("displayName") or strength.get("id") or "custom"

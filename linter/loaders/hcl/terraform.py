@@ -3,7 +3,9 @@
 Only literals are read: any other expression becomes `Unresolved(<source text>)`, except
 `var.x`, which is the value Terraform gives the variable its module directory declares
 (`linter.loaders.hcl.variables`: its default, or what the variable files assign).
-Plain files are read by `hcl_fast` (several times faster); tree-sitter reads the rest.
+Plain files are read by `linter/loaders/hcl/fast.py` (the fast path: regular expressions, which decline
+anything they do not read exactly); tree-sitter (`linter/loaders/hcl/tree.py`) reads the rest, and is the
+plain reading both are held to (tests/test_hcl_fast.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -42,49 +42,27 @@ ODATA_TYPES = {
     "#microsoft.graph.authenticationStrengthPolicy": AUTHENTICATION_STRENGTH_POLICY,
 }
 
-# isinstance(x, Mapping) runs the ABC's check in Python: plain values and dicts are answered first.
-_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
-
-
-def _is_mapping(value: Any) -> bool:
-    kind = type(value)
-    return kind is dict or (kind not in _PLAIN_TYPES and isinstance(value, Mapping))
-
-
-def _is_container(value: Any) -> bool:
-    kind = type(value)
-    return kind is dict or kind is list or (kind not in _PLAIN_TYPES and isinstance(value, (Mapping, list)))
-
-
 # Keywords a JSON Schema of a policy has where the policy has values (Logic App Parse_JSON actions,
 # OpenAPI descriptions, entralint's own schemas/): such a description is not a policy.
 _SCHEMA_KEYWORDS = frozenset({"type", "properties", "items", "$ref", "anyOf", "oneOf", "allOf"})
 
 
 def _describes_a_shape(value: Any) -> bool:
-    return value is not None and _is_mapping(value) and not _SCHEMA_KEYWORDS.isdisjoint(value)
+    return isinstance(value, Mapping) and not _SCHEMA_KEYWORDS.isdisjoint(value)
 
 
 def classify(value: Mapping[str, Any]) -> str | None:
-    """The model kind of a Graph-shaped object, by shape: never by file name."""
+    """The model kind of a Graph-shaped object, by shape: never by file name.
+
+    Keys count camelCase or PascalCase: they are compared lower-first.
+    """
     odata = value.get("@odata.type")
-    if isinstance(odata, str):
-        kind = ODATA_TYPES.get(odata)
-        if kind is not None:
-            return kind
-    # Keys count camelCase or PascalCase. A dict answers for both spellings itself: no other code point
-    # lower-cases to the first letter of a key asked for here (a test holds this over all of Unicode).
-    # Other mappings keep their lower-first key set, where the PascalCase spelling is simply never found.
-    keys: Container[Any] = value if type(value) is dict else {lower_first(key) for key in value if isinstance(key, str)}
-    if (
-        _describes_a_shape(value.get("conditions"))
-        or _describes_a_shape(value.get("allowedCombinations"))
-        or _describes_a_shape(value.get("ipRanges"))
-    ):
+    if isinstance(odata, str) and odata in ODATA_TYPES:
+        return ODATA_TYPES[odata]
+    keys = {lower_first(key) for key in value if isinstance(key, str)}
+    if any(_describes_a_shape(value.get(key)) for key in ("conditions", "allowedCombinations", "ipRanges")):
         return None
-    if ("conditions" in keys or "Conditions" in keys) and (
-        "grantControls" in keys or "GrantControls" in keys or "sessionControls" in keys or "SessionControls" in keys
-    ):
+    if "conditions" in keys and ({"grantControls", "sessionControls"} & keys):
         return CONDITIONAL_ACCESS_POLICY
     definition = value.get("definition", value.get("Definition"))
     if isinstance(definition, list) and any(
@@ -93,61 +71,52 @@ def classify(value: Mapping[str, Any]) -> str | None:
         return TOKEN_LIFETIME_POLICY
     if isinstance(definition, str) and "TokenLifetimePolicy" in definition:
         return TOKEN_LIFETIME_POLICY
-    if "allowedCombinations" in keys or "AllowedCombinations" in keys:
+    if "allowedCombinations" in keys:
         return AUTHENTICATION_STRENGTH_POLICY
-    if (
-        "ipRanges" in keys or "IpRanges" in keys or "countriesAndRegions" in keys or "CountriesAndRegions" in keys
-    ) and ("displayName" in keys or "DisplayName" in keys):
+    if keys & {"ipRanges", "countriesAndRegions"} and "displayName" in keys:
         return NAMED_LOCATION
     return None
+
+
+_Order = tuple[tuple[int, int, str], ...]
 
 
 def find_documents(value: Any, pointer: str = "") -> list[tuple[str, str, Mapping[str, Any]]]:
     """(kind, pointer, object) for every recognised object, searching lists, `value` collections and wrappers.
 
     In the order of their pointers, array indexes compared as numbers: `/value/2` before `/value/10`.
+    Pointers whose tokens compare equal (keys "1", "01" and 1) keep the order the walk found them in.
     """
-    # Children go on the stack in the reverse order of their pointers, so objects are found in order and
-    # need no sort. Only keys whose tokens compare equal ("1", "01" and 1) need it: such keys are pushed in
-    # their own order, so walked last first, and the stable sort of everything found keeps that order
-    # among equal pointers, as a sort of a walk taking every object's keys last first always has.
-    stack: list[tuple[str, Any]] = [(pointer, value)]
-    found: list[tuple[str, str, Mapping[str, Any]]] = []
-    tied = False
+    stack: list[tuple[str, _Order, Any]] = [
+        (pointer, tuple(_token_order(token) for token in split_pointer(pointer)), value)
+    ]
+    found: list[tuple[_Order, str, str, Mapping[str, Any]]] = []
     while stack:
-        current_pointer, current = stack.pop()
-        if type(current) is not dict:
-            if isinstance(current, list):
-                items = [
-                    (f"{current_pointer}/{index}", item)
-                    for index, item in enumerate(current)
-                    if type(item) is dict or _is_container(item)
-                ]
-                items.reverse()
-                stack += items
-                continue
-            if not _is_mapping(current):
-                continue
+        current_pointer, order, current = stack.pop()
+        if isinstance(current, list):
+            stack.extend(
+                (f"{current_pointer}/{index}", (*order, _token_order(str(index))), item)
+                for index, item in enumerate(current)
+                if isinstance(item, (Mapping, list))
+            )
+            continue
+        if not isinstance(current, Mapping):
+            continue
         settings = current.get("mfaServiceSettings")
-        if settings is not None and _is_mapping(settings):
-            found.append((MFA_SERVICE_SETTINGS, f"{current_pointer}/mfaServiceSettings", settings))
+        if isinstance(settings, Mapping):
+            found.append((order, MFA_SERVICE_SETTINGS, f"{current_pointer}/mfaServiceSettings", settings))
             continue
         kind = classify(current)
         if kind is not None:
-            found.append((kind, current_pointer, current))
+            found.append((order, kind, current_pointer, current))
             continue
-        children = [
-            (f"{current_pointer}/{escape_pointer(key)}", _token_order(str(key)), item)
+        stack.extend(
+            (f"{current_pointer}/{escape_pointer(key)}", (*order, _token_order(str(key))), item)
             for key, item in current.items()
-            if _is_container(item)
-        ]
-        if len(children) > 1:
-            children.sort(key=itemgetter(1), reverse=True)
-            tied = tied or len({order for _, order, _ in children}) < len(children)
-        stack += [(child_pointer, item) for child_pointer, _, item in children]
-    if tied:
-        found.sort(key=_found_order)
-    return found
+            if isinstance(item, (Mapping, list))
+        )
+    found.sort(key=itemgetter(0))
+    return [(kind, found_pointer, document) for _, kind, found_pointer, document in found]
 
 
 def _token_order(token: str) -> tuple[int, int, str]:
@@ -160,16 +129,6 @@ def _token_order(token: str) -> tuple[int, int, str]:
         digits = token.lstrip("0") or "0"
         return 0, len(digits), digits
     return 1, 0, token
-
-
-def _order_of(pointer: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple(_token_order(token) for token in split_pointer(pointer))
-
-
-def _found_order(entry: tuple[str, str, Mapping[str, Any]]) -> tuple[tuple[int, int, str], ...]:
-    """The sort key of a found object: its pointer's, or for MFA settings the pointer of their wrapper."""
-    kind, pointer, _ = entry
-    return _order_of(pointer.removesuffix("/mfaServiceSettings") if kind == MFA_SERVICE_SETTINGS else pointer)
 
 
 def _remove(data: dict[str, Any], pointer: str) -> bool:
@@ -297,7 +256,7 @@ def build_document(
     data = (shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
     if isinstance(data, dict):
         split_flags(kind, data)
-    identity_key, name = _identity(kind, data if _is_mapping(data) else {}, identity, pointer)
+    identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
     keep = isinstance(data, dict)
     for error_pointer, message, canonical in validate_values(kind, data):
         span = None

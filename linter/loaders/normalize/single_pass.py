@@ -7,7 +7,8 @@ document (camelCase keys, every value certainly valid) this module does all thre
 guided by a plan compiled from the schema. It gives up, touching nothing, on anything else:
 PascalCase keys, a value the pre-check cannot vouch for, a shape the plan does not describe. The
 three-walk path then handles the document exactly as before, so this is a shortcut, never a
-second opinion (tests/test_single_pass.py holds the two to the same documents).
+second opinion (tests/test_single_pass.py holds the two to the same documents). It saves 13.7% of
+a JSON fleet's instructions and 6.5% of a YAML fleet's (docs/performance.md, "Fast paths").
 """
 
 from __future__ import annotations

@@ -50,8 +50,10 @@ def _construct(root: yaml.Node, budget: list[int], *, anchors: bool = True) -> A
     """Build plain data from a node tree; cycles and alias bombs are errors.
 
     Without anchors in the text every node is met once, so a recursive build is safe and faster; it
-    spends the same budget in bulk. If it meets any error or overspends, the stack below builds the
-    document again, node by node, to report the error it meets first.
+    spends the same budget in bulk. If it meets any error or overspends, the stack below (the plain
+    reading, and the only one for texts with anchors) builds the document again, node by node, to
+    report the error it meets first. The recursive build saves 16.1% of a YAML fleet's instructions
+    (docs/performance.md, "Fast paths").
     """
     if isinstance(root, yaml.ScalarNode):
         return _scalar(root)
