@@ -20,6 +20,9 @@ TRANSFER_METHODS = "/conditions/authenticationFlows/transferMethods"
 SHOWN_GAPS = 3
 
 
+_FLOW_NAMES = {"deviceCodeFlow": "Device code flow", "authenticationTransfer": "Authentication transfer"}
+
+
 def flow_coverage(evaluator: Evaluator, method: str, emergency_access: Iterable[str] = ()) -> Coverage:
     """The sign-ins by the transfer method that no enforced block covers; exclusions of the blocks are allowed,
     and the emergency access accounts are not asked about.
@@ -125,7 +128,10 @@ class DeviceCodeFlowNotBlocked(TenantRule):
         ]
         anchor: Document | str = candidates[0] if candidates else tenant.anchor
         pointer = "/conditions/authenticationFlows/transferMethods" if candidates else ""
-        message = f"no enabled policy of tenant {tenant.name!r} blocks {self.method} for all users and all resources"
+        message = (
+            f"{_FLOW_NAMES[self.method]} is not blocked for everyone. No enabled policy of tenant {tenant.name!r} "
+            f"blocks {self.method} for all users and all resources"
+        )
         if not coverage.gaps_are_whole:  # some sign-ins are blocked: say which ones are not
-            message += f"; open: {open_classes(coverage)}"
+            message += f". Still open: {open_classes(coverage)}"
         yield self.violation(anchor, message, pointer, key=self.method)

@@ -21,7 +21,7 @@ _DEVICE_CODE = SignInContext(transfer_method="deviceCodeFlow")
 _INCLUDED = "/conditions/applications/includeApplications"
 _EXCLUDED = "/conditions/applications/excludeApplications"
 _TRACKING = (
-    "a session that used device code flow is protocol-tracked, so later sign-ins in that session to the "
+    "A session that used device code flow is protocol-tracked, so later sign-ins in that session to the "
     "resources the policy covers are blocked too, even by other flows"
 )
 
@@ -84,7 +84,7 @@ class DeviceCodeFlowPartiallyBlocked(DocumentRule):
         if not included.has("All"):
             pointer = _INCLUDED
             names = ", ".join(listed(document, _INCLUDED) or ())
-            message = f"policy {document.name!r} blocks device code flow only for {names}: {_TRACKING}"
+            message = f"Policy {document.name!r} blocks device code flow for some resources only ({names}). {_TRACKING}"
         else:
             others = [
                 app for app in listed(document, _EXCLUDED) or () if application_id(app) != DEVICE_REGISTRATION_SERVICE
@@ -92,7 +92,7 @@ class DeviceCodeFlowPartiallyBlocked(DocumentRule):
             if not others:
                 return ()
             pointer = _EXCLUDED
-            message = f"policy {document.name!r} blocks device code flow except for {', '.join(others)}: {_TRACKING}"
+            message = f"Policy {document.name!r} blocks device code flow except for {', '.join(others)}. {_TRACKING}"
         if all_of(is_enforced_or_report_only(document), blocks(document)) is not True:
             return ()
         return (self.violation(document, message, pointer),)

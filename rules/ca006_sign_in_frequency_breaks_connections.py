@@ -100,8 +100,9 @@ class SignInFrequencyBreaksConnections(DocumentRule):
         return (
             self.violation(
                 document,
-                f"policy {document.name!r} requires sign-in {interval} on resources that include Power Automate: "
-                f"flow connections {expiry} (AADSTS70043) and their flows fail until repaired",
+                f"Policy {document.name!r} breaks Power Automate connections. It requires sign-in {interval} on "
+                f"resources that include Power Automate, so flow connections {expiry} (AADSTS70043) and their "
+                "flows fail until repaired",
                 "/sessionControls/signInFrequency",
             ),
         )

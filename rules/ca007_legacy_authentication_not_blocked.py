@@ -106,11 +106,11 @@ class LegacyAuthenticationNotBlocked(TenantRule):
         ]
         anchor: Document | str = candidates[0] if candidates else tenant.anchor
         message = (
-            f"no enabled policy of tenant {tenant.name!r} blocks legacy authentication client app type(s) "
-            f"{' and '.join(missing)} for all users and all resources"
+            "Legacy authentication is not blocked for everyone. No enabled policy of tenant "
+            f"{tenant.name!r} blocks client app type(s) {' and '.join(missing)} for all users and all resources"
         )
         if not coverage.gaps_are_whole:
-            message += f"; open: {open_classes(coverage)}"
+            message += f". Still open: {open_classes(coverage)}"
         yield self.violation(
             anchor, message, "/conditions/clientAppTypes" if candidates else "", key="legacyAuthentication"
         )

@@ -124,8 +124,9 @@ class SharePointFlowsBlockedByLocationOrDevice(DocumentRule):
         return [
             self.violation(
                 document,
-                f"policy {document.name!r} {limit} for SharePoint Online: SharePoint out-of-box flows "
-                "(Request sign-off, Page approval) and flows shared through SharePoint lists may be blocked",
+                f"Policy {document.name!r} may block SharePoint flows. It {limit} for SharePoint Online, so "
+                "SharePoint out-of-box flows (Request sign-off, Page approval) and flows shared through SharePoint "
+                "lists may be blocked",
                 pointer,
             )
             for pointer, limit in limits

@@ -101,8 +101,9 @@ class TermsOfUseOnConnectionOwners(DocumentRule):
         return (
             self.violation(
                 document,
-                f"policy {document.name!r} requires terms of use for {names} from {who}: background token refresh "
-                "cannot show the terms, so their flow connections stop refreshing and flows fail",
+                f"Policy {document.name!r} breaks the flow connections of {who}. It requires terms of use for "
+                f"{names}, which background token refresh cannot show, so their connections stop refreshing and "
+                "flows fail",
                 "/grantControls/termsOfUse",
             ),
         )

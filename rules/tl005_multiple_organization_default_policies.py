@@ -57,8 +57,8 @@ class MultipleOrganizationDefaultPolicies(TenantRule):
         for policy in defaults[1:]:
             yield self.violation(
                 policy,
-                f"token lifetime policy {policy.name!r} is an organization default too: {first.name!r} in "
-                f"{first.path} already is one, and a tenant can have only one; set isOrganizationDefault to false "
+                f"Token lifetime policy {policy.name!r} is a second organization default. {first.name!r} in "
+                f"{first.path} already is one, and a tenant can have only one: set isOrganizationDefault to false "
                 "on all but one",
                 "/isOrganizationDefault",
                 related=((first, "/isOrganizationDefault"),),

@@ -21,8 +21,8 @@ CRASHING_RULES = FIXTURES / "cli" / "crashing_rules"
 # Rules of other families are added over time; these tests pin the ones whose findings they assert.
 PINNED = ("--isolated", "--select", "CA001,IN")
 CA001_LINE = (
-    "tests/fixtures/cli/tenant/report-only.json:8:48: CA001 [warning] "
-    "no enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources"
+    "tests/fixtures/cli/tenant/report-only.json:8:48: CA001 [warning] Device code flow is not blocked for "
+    "everyone. No enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources"
 )
 IN001_LINE = "tests/fixtures/cli/tenant/broken.json:4:38: IN001 [error] invalid JSON: Expecting ',' delimiter"
 
@@ -467,7 +467,8 @@ def test_github_format_annotates_the_diff() -> None:
         "title=IN001 parse-error::invalid JSON: Expecting ',' delimiter",
         "::warning file=tests/fixtures/cli/tenant/report-only.json,line=8,col=48,endLine=8,endColumn=64,"
         "title=CA001 device-code-flow-not-blocked::"
-        "no enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources",
+        "Device code flow is not blocked for everyone. "
+        "No enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources",
     ]
 
 

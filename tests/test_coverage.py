@@ -60,8 +60,8 @@ def test_a_device_code_flow_block_does_not_block_legacy_authentication() -> None
     checked = tenant(block(**DEVICE_CODE))
     assert messages("CA001", checked) == []
     assert messages("CA007", checked) == [
-        "no enabled policy of tenant 't' blocks legacy authentication client app type(s) exchangeActiveSync and "
-        "other for all users and all resources"
+        "Legacy authentication is not blocked for everyone. No enabled policy of tenant 't' blocks client app "
+        "type(s) exchangeActiveSync and other for all users and all resources"
     ]
     # ... which is what `entralint whatif . --client-app exchangeActiveSync` says: grant.
     evaluator = Evaluator(checked.documents)
@@ -128,8 +128,11 @@ def test_two_policies_share_the_job_and_an_open_class_is_named() -> None:
     rest = block(**DEVICE_CODE, platforms={"includePlatforms": ["all"], "excludePlatforms": ["android", "iOS"]})
     assert messages("CA001", tenant(mobile, rest)) == []
     [message] = messages("CA001", tenant(mobile))
-    assert message.startswith("no enabled policy of tenant 't' blocks deviceCodeFlow for all users and all resources; ")
-    assert "open: all users signing in to all resources (windows" in message
+    assert message.startswith(
+        "Device code flow is not blocked for everyone. "
+        "No enabled policy of tenant 't' blocks deviceCodeFlow for all users and all resources. "
+    )
+    assert "Still open: all users signing in to all resources (windows" in message
 
 
 def test_exempt_subjects_are_not_asked_about() -> None:

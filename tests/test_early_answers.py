@@ -206,8 +206,9 @@ def test_pa002_limits(document: Document, expected: list[tuple[str, str]]) -> No
     assert [(violation.pointer, violation.message) for violation in rule.check(document)] == [
         (
             pointer,
-            f"policy 'Office' {limit} for SharePoint Online: SharePoint out-of-box flows (Request sign-off, "
-            "Page approval) and flows shared through SharePoint lists may be blocked",
+            f"Policy 'Office' may block SharePoint flows. It {limit} for SharePoint Online, so SharePoint "
+            "out-of-box flows (Request sign-off, Page approval) and flows shared through SharePoint lists may be "
+            "blocked",
         )
         for pointer, limit in expected
     ]

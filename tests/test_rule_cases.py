@@ -351,7 +351,7 @@ def test_second_default_in_another_file(given: list[str]) -> None:
         ("TL005", "policies/c_second_default.tf", 4, 29)
     ]
     assert findings[0]["level"] == "error"
-    assert "'Second default' is an organization default too" in findings[0]["message"]
+    assert "'Second default' is a second organization default" in findings[0]["message"]
     assert "'Contoso default' in policies/a_default.json" in findings[0]["message"]
     assert findings[0]["related"] == [{"path": "policies/a_default.json", "line": 3, "column": 28}]
 

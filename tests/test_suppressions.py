@@ -11,12 +11,16 @@ from tests.conftest import FIXTURES, REPO, run_cli, write
 
 CASES = FIXTURES / "cli" / "suppressions"
 POLICY = (FIXTURES / "cli" / "tenant" / "report-only.json").read_text(encoding="utf-8")
-CA001_MESSAGE = "no enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources"
+CA001_MESSAGE = (
+    "Device code flow is not blocked for everyone. "
+    "No enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources"
+)
 # Inline comments suppress document findings (CA002 here); tenant findings only tenant-ignores (issue 19 case 4).
 CA002_MESSAGE = (
-    "policy 'Block device code flow' blocks device code flow for all resources without excluding the Device "
-    "Registration Service (01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9): since September 2024 this blocks device "
-    "registration by device code; exclude it (ScubaGear users: also allow-list it in CapExclusions.Applications)"
+    "Policy 'Block device code flow' blocks device registration by device code. It blocks device code flow for "
+    "all resources without excluding the Device Registration Service (01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9), which "
+    "since September 2024 includes device registration. Exclude the service (ScubaGear users: also allow-list it in "
+    "CapExclusions.Applications)"
 )
 
 
