@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,9 @@ def test_without_a_repository_the_files_directory_is_the_tenant(tmp_path: Path) 
 
 @pytest.mark.slow
 def test_pre_commit_on_one_file_passes_in_a_repository_following_guidance(tmp_path: Path) -> None:
-    pre_commit = shutil.which("pre-commit")
+    # The interpreter's own scripts first: CI runs the suite with several Pythons, one venv each.
+    scripts = str(Path(sys.executable).parent)
+    pre_commit = shutil.which("pre-commit", path=scripts) or shutil.which("pre-commit")
     git = shutil.which("git")
     if pre_commit is None or git is None:
         pytest.skip("pre-commit and git are needed")
@@ -118,7 +121,7 @@ def test_pre_commit_on_one_file_passes_in_a_repository_following_guidance(tmp_pa
     subprocess.run([git, "init", "-q", str(repo)], check=True)
     guidance_repository_files = guidance_repository(tmp_path / "source")
     shutil.copytree(guidance_repository_files / "policies", repo / "policies")
-    entralint = shutil.which("entralint")
+    entralint = shutil.which("entralint", path=scripts) or shutil.which("entralint")
     assert entralint is not None
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n- repo: local\n  hooks:\n  - id: entralint\n    name: entralint\n"
