@@ -142,8 +142,8 @@ def findings(code: str, policy: Document, until: str) -> list[tuple[str, str]]:
 
 def pa002(policy: Document) -> list[tuple[str, str]]:
     return [
-        (pointer, message.removeprefix("policy 'P' "))
-        for pointer, message in findings("PA002", policy, " for SharePoint Online: ")
+        (pointer, message.removeprefix("Policy 'P' may block SharePoint flows. It "))
+        for pointer, message in findings("PA002", policy, " for SharePoint Online, ")
     ]
 
 
