@@ -70,12 +70,17 @@ def guess_resource(properties: Mapping[Any, Any]) -> Resource | None:
     return None
 
 
-def _value(value: Any) -> Any:
+def _scalar(value: Any) -> Any:
     if isinstance(value, str) and _COMPUTED.match(value):
         return Unresolved(value.strip())
-    if isinstance(value, list):
-        return [_value(item) for item in value]
     return value
+
+
+def _value(value: Any) -> Any:
+    """The value with computed strings unresolved; properties hold scalars or arrays of them, nothing deeper."""
+    if isinstance(value, list):
+        return [_scalar(item) for item in value]
+    return _scalar(value)
 
 
 def _shaped(path: str, value: Any) -> Any:
@@ -162,11 +167,11 @@ def build_resource(
         positions=positions,
         identity=None if named else label,
         owned=True,
-        partial=partial and not absent,
+        partial=partial,
     )
     if absent:
-        # A deleted object needs only its key: what it lacks is no problem of the tenant's.
-        return document, [], "absent"
+        # A deleted object needs only its key: what it lacks is no problem of the tenant's, nor is it partial.
+        return (document._replace(partial=False) if document is not None else None), [], "absent"
     # Microsoft365DSC accepts enumeration members in any letter case and sends Graph's spelling.
     problems = [problem for problem in found if problem.code != "IN005"]
     return document, problems, "partial" if partial else "documents"
