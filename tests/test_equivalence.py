@@ -1,4 +1,4 @@
-"""One policy, seven formats, one normalized document: rules never know where a policy came from."""
+"""One policy, ten formats, one normalized document: rules never know where a policy came from."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ FORMATS = {
     "plan.json": "terraform-plan",
     "azuredeploy.json": "arm",
     "policy.ps1": "microsoft365dsc",
+    "policy.m365dsc-report.json": "microsoft365dsc-json",
+    "policy.snapshot.json": "configuration-snapshot",
+    "policy.dsc.yaml": "dsc-yaml",
 }
 
 

@@ -39,7 +39,8 @@ def inspect_paths(
             f"{shown}:{problem.span.start_line}:{problem.span.start_column}: {problem.code} {problem.message}"
             for problem in result.problems
         )
-        for document in sorted((*result.documents, *result.absent), key=lambda document: document.line):
+        shown_documents = (*result.documents, *result.absent, *result.partial)
+        for document in sorted(shown_documents, key=lambda document: document.line):
             entry = {
                 "file": shown,
                 "line": document.line,
@@ -52,6 +53,8 @@ def inspect_paths(
                 # false: never created (`count = 0`); {"unresolved": ...}: the plan decides.
                 entry["exists"] = to_plain(document.existence) if document.may_not_exist else False
                 entry["existence"] = str(document.existence)
+            if document.partial:
+                entry["partial"] = True
             entries.append(entry)
     if format == "json":
         json.dump(entries, out, indent=2, ensure_ascii=False)
@@ -77,6 +80,8 @@ def inspect_paths(
 
 
 def _existence(entry: dict[str, Any]) -> str:
+    if entry.get("partial"):
+        return "  (partial: sets some properties of an object defined elsewhere)"
     if "existence" not in entry:
         return ""
     if entry["exists"] is False:

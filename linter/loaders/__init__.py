@@ -76,6 +76,13 @@ def _is_arm(data: Mapping[str, Any]) -> bool:
     return "resources" in data and ("contentVersion" in data or "languageVersion" in data)
 
 
+def _may_be_resource_data(data: Any) -> bool:
+    """A first look for Microsoft365DSC reports and configuration snapshots: a key or two, nothing deeper."""
+    if type(data) is list:
+        return bool(data) and type(data[0]) is dict and "ResourceName" in data[0]
+    return type(data) is dict and ("resourceType" in data or "resources" in data or "baseline" in data)
+
+
 def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResult | None:
     """Documents and problems of one file; None for a file that holds no policy.
 
@@ -130,6 +137,12 @@ def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResu
         from linter.loaders.arm import load as load_arm
 
         return load_arm(path, text, data)
+    if _may_be_resource_data(data):
+        from linter.loaders.dsc.json_data import is_resource_data
+        from linter.loaders.dsc.json_data import load as load_resource_data
+
+        if is_resource_data(data):
+            return load_resource_data(path, text, data, locator)
     from linter.loaders.graph import load_json
 
     return load_json(path, text, data, locator)

@@ -66,6 +66,12 @@ def load_yaml(path: str, text: str) -> LoadResult | None:
         streams, positions = parse_yaml_with_positions(text)
     except ParseError as error:
         return parse_problem("graph-yaml", str(error), error.span) if looks_like_policy(text) else None
+    from linter.loaders.dsc.yaml_data import is_configuration_data
+
+    if is_configuration_data(streams):
+        from linter.loaders.dsc.yaml_data import load as load_configuration_data
+
+        return load_configuration_data(path, streams, positions)
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     tree = "&" not in text  # without anchors no alias: no value is held twice

@@ -34,6 +34,9 @@ class LoadResult(NamedTuple):
     problems: tuple[LoadProblem, ...] = ()
     # Objects the source declares but never creates (Terraform `count = 0`): shown by `inspect`, seen by no rule.
     absent: tuple[Document, ...] = ()
+    # Objects of which the file sets only some properties, the rest defined elsewhere (`Document.partial`):
+    # shown by `inspect`, seen by no rule, since no rule can judge a policy from a part of it.
+    partial: tuple[Document, ...] = ()
     # (shown path, why) of files the loader chose not to read beside this one (a link out of the tree).
     notices: tuple[tuple[str, str], ...] = ()
 

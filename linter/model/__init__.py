@@ -67,7 +67,10 @@ class Document(NamedTuple):
     `existence` is "" when the source always creates the object, an `Unresolved` holding what
     decides it (`count = var.enabled ? 1 : 0`) when it may not exist, and the literal that
     rules it out (`count = 0`) for one the source never creates; loaders keep those apart
-    (`LoadResult.absent`), so no rule ever sees them.
+    (`LoadResult.absent`), so no rule ever sees them. A `partial` document overrides a few
+    properties of an object defined elsewhere (a DSC configuration data layer setting only
+    `DisplayName` and `State`): it is no whole policy, so loaders keep it apart too
+    (`LoadResult.partial`) and no rule counts it as one.
     """
 
     kind: str
@@ -80,6 +83,7 @@ class Document(NamedTuple):
     positions: Positions | None = None
     definitions: tuple[ParsedDefinition, ...] = ()
     existence: str = ""
+    partial: bool = False
 
     @property
     def may_not_exist(self) -> bool:

@@ -241,15 +241,17 @@ def build_document(
     identity: str | None = None,
     clean: bool = True,
     owned: bool = False,
+    partial: bool = False,
 ) -> tuple[Document | None, list[LoadProblem]]:
     """Validate a Graph-shaped object against its schema and make it a model document.
 
     Values that break the schema become IN002 problems and are removed, so rules never see them;
     a document whose root is not an object is dropped. `clean` strips OData annotations first:
     in place when `owned` (raw is the caller's own parse, sharing no container with anything else).
+    `partial`: raw overrides some properties of an object defined elsewhere, so what it lacks is no problem.
     """
     problems: list[LoadProblem] = []
-    if clean and owned and type(raw) is dict and clean_and_check(kind, raw):
+    if clean and owned and not partial and type(raw) is dict and clean_and_check(kind, raw):
         data: Any = raw
         identity_key, name = _identity(kind, data, identity, pointer)
         return _document(kind, data, path, source_format, identity_key, name, pointer, positions), problems
@@ -258,7 +260,9 @@ def build_document(
         split_flags(kind, data)
     identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
     keep = isinstance(data, dict)
-    for error_pointer, message, canonical in validate_values(kind, data):
+    for error_pointer, message, canonical, missing in validate_values(kind, data):
+        if partial and missing:
+            continue
         span = None
         if positions is not None:
             written = _as_written(positions, pointer, error_pointer)
@@ -276,7 +280,8 @@ def build_document(
         prune_shaped(data)
     else:
         data = prune_empty(data)
-    return _document(kind, data, path, source_format, identity_key, name, pointer, positions), problems
+    document = _document(kind, data, path, source_format, identity_key, name, pointer, positions)
+    return (document._replace(partial=True) if partial else document), problems
 
 
 def _document(

@@ -86,6 +86,7 @@ class SchemaProblem(NamedTuple):
     pointer: str
     message: str
     canonical: str | None = None
+    missing: bool = False  # a required property is not there: a partial document's expected state
 
 
 def validate(kind: str, data: Any) -> list[tuple[str, str]]:
@@ -155,7 +156,7 @@ def _problems(error: Any, *, nullable: bool) -> Iterator[SchemaProblem]:
         message = f"{error.instance!r} at {where} is Graph's {canonical!r} written in other letter case"
         yield SchemaProblem(pointer, message, canonical)
         return
-    yield SchemaProblem(pointer, _message(error, where, nullable=nullable))
+    yield SchemaProblem(pointer, _message(error, where, nullable=nullable), missing=error.validator == "required")
 
 
 def _same_but_case(value: Any, members: Any) -> str | None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from linter.loaders.dsc.properties import ALWAYS_LISTS, GATES, PLUMBING, RESOURCES, is_not_set
 from linter.loaders.normalize.documents import build_document
 from linter.loaders.positions import TextPositions
-from linter.loaders.powershell.dsc_properties import ALWAYS_LISTS, GATES, PLUMBING, RESOURCES
 from linter.loaders.powershell.tokens import tokenize
 from linter.loaders.powershell.values import Node, Parser, record_positions
 from linter.loaders.result import LoadResult
@@ -21,13 +21,6 @@ from linter.model import Document, LoadProblem, Unresolved
 __all__ = ["SOURCE_FORMAT", "load"]
 
 SOURCE_FORMAT = "microsoft365dsc"
-_NOT_SET_ZERO = "sessionControls/signInFrequency/value"  # exports write 0 when no frequency is set
-
-
-def _is_not_set(path: str, value: Any) -> bool:
-    if isinstance(value, Unresolved):
-        return False
-    return value in ("", []) or (path == _NOT_SET_ZERO and value == 0 and not isinstance(value, bool))
 
 
 def _shaped(path: str, node: Node) -> Node:
@@ -77,7 +70,7 @@ def _graph_node(properties: dict[str, Node], table: dict[str, str], start: int, 
         if name == "ensure":
             absent = isinstance(node.value, str) and node.value.strip().lower() == "absent"
         path = table.get(name)
-        if path is None or name in PLUMBING or _is_not_set(path, node.value):
+        if path is None or name in PLUMBING or is_not_set(path, node.value):
             continue
         _place(root, path, _shaped(path, node))
     _remove_switched_off(root)

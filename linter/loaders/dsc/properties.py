@@ -9,14 +9,17 @@ Property names are keys in lower case: PowerShell reads them without case.
 
 from __future__ import annotations
 
+from typing import Any
+
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
     NAMED_LOCATION,
     TOKEN_LIFETIME_POLICY,
+    Unresolved,
 )
 
-__all__ = ["ALWAYS_LISTS", "GATES", "PLUMBING", "RESOURCES", "Resource"]
+__all__ = ["ALWAYS_LISTS", "GATES", "PLUMBING", "RESOURCES", "Resource", "is_not_set"]
 
 _CONDITIONS = "conditions/"
 _USERS = "conditions/users/"
@@ -174,3 +177,12 @@ GATES = (
     "sessionControls/applicationEnforcedRestrictions",
     "sessionControls/secureSignInSession",
 )
+
+_NOT_SET_ZERO = "sessionControls/signInFrequency/value"  # exports write 0 when no frequency is set
+
+
+def is_not_set(path: str, value: Any) -> bool:
+    """Whether value is what an export writes for a property left unset (`""`, `@()`, a frequency of 0)."""
+    if isinstance(value, Unresolved):
+        return False
+    return value in ("", []) or (path == _NOT_SET_ZERO and value == 0 and not isinstance(value, bool))
