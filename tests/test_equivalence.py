@@ -1,4 +1,4 @@
-"""One policy, seven formats, one normalized document: rules never know where a policy came from."""
+"""One policy, ten forms, one normalized document: rules never know where a policy came from."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ FORMATS = {
     "plan.json": "terraform-plan",
     "azuredeploy.json": "arm",
     "policy.ps1": "microsoft365dsc",
+    "graph-sdk-inline.ps1": "powershell",
+    "graph-sdk-variable.ps1": "powershell",
+    "graph-request-json.ps1": "powershell",
 }
 
 

@@ -97,7 +97,7 @@ def typed_object(parser: Parser, index: int) -> tuple[Node, int] | None:
     return Node({}, parser.tokens[index].start, parser.tokens[after - 1].end), after
 
 
-def assign_member(root: Node, names: list[str], value: Node, typed: bool) -> None:
+def assign_member(root: Node, names: list[str], value: Node, typed: bool, statement: tuple[int, int]) -> None:
     """`$policy.Conditions.Users.IncludeUsers = value`: set the value, creating the objects on the way.
 
     The SDK's model objects create their nested objects on first access; a hashtable needs them to exist,
@@ -106,14 +106,17 @@ def assign_member(root: Node, names: list[str], value: Node, typed: bool) -> Non
     keys = [_lower_first(name) if typed else name for name in names]
     if typed and "/".join(keys) in _TYPED_LISTS and not isinstance(value.value, (list, Unresolved)):
         value = Node([value], value.start, value.end)
+    # The objects on the way span the statements that set them; the value keeps where it is written
+    # (a variable's value, where the variable was assigned).
+    start, end = statement
     current = root
     for key in keys[:-1]:
-        current.start, current.end = min(current.start, value.start), max(current.end, value.end)
+        current.start, current.end = min(current.start, start), max(current.end, end)
         child = current.value.get(key)
         if child is None or not isinstance(child.value, dict):
-            child = current.value[key] = Node({}, value.start, value.end)
+            child = current.value[key] = Node({}, start, end)
         current = child
-    current.start, current.end = min(current.start, value.start), max(current.end, value.end)
+    current.start, current.end = min(current.start, start), max(current.end, end)
     current.value[keys[-1]] = value
 
 
@@ -134,8 +137,8 @@ def cmdlet_call(cmdlet: str, arguments: Mapping[str, Node], start: int, end: int
     return Call(kind, Node(entries, start, end), policy_id) if entries else None
 
 
-def request_call(arguments: Mapping[str, Node]) -> tuple[str, Node, Any] | None:
-    """(kind, body node, id) of an `Invoke-MgGraphRequest` that writes a policy; None for any other request."""
+def request_call(arguments: Mapping[str, Node]) -> tuple[str, Node, Any, str] | None:
+    """(kind, body, id, method in lower case) of an `Invoke-MgGraphRequest` that writes a policy; else None."""
     method, uri, body = (arguments.get(name) for name in ("method", "uri", "body"))
     if method is None or not isinstance(method.value, str) or method.value.lower() not in _WRITES:
         return None
@@ -148,4 +151,4 @@ def request_call(arguments: Mapping[str, Node]) -> tuple[str, Node, Any] | None:
     policy_id = found.group("id")
     if policy_id is not None and isinstance(uri.value, Unresolved):
         policy_id = Unresolved(policy_id)
-    return kind, body, policy_id
+    return kind, body, policy_id, method.value.lower()

@@ -95,7 +95,8 @@ def read_json_body(
     for pointer, start, end in scan_json(text):
         if pointer.endswith("#key") or pointer in offsets:
             continue
-        offsets[pointer] = (_at(chars, start), _at(chars, end - 1) + 1)
+        # The next character's offset ends the value: its last character may be an escape (`"), two long.
+        offsets[pointer] = (_at(chars, start), _at(chars, end))
         if text[start] == '"':
             # A partial, not a lambda: documents cross process boundaries under --jobs and must pickle.
             strings[pointer] = functools.partial(_decoded, text, start, end, chars)

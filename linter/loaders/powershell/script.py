@@ -50,6 +50,7 @@ _PROPERTIES = {
     "isorganizationdefault": "isOrganizationDefault",
 }
 _ID_PARAMETERS = ("id", "tokenlifetimepolicyid")
+_MISSING_REQUIRED = re.compile(r"^[^:]*: the document is missing the required propert")
 _TOKEN_LIFETIME_DEFINITION = re.compile(r'\s*\{\s*"TokenLifetimePolicy"\s*:')
 
 
@@ -112,7 +113,7 @@ class _Script:
             self._string_tokens = {token.start: token for token in self.parser.tokens if token.kind == "string"}
         return self._string_tokens.get(node.start)
 
-    def add(self, kind: str, node: Node | JsonBody, identity: str | None) -> None:
+    def add(self, kind: str, node: Node | JsonBody, identity: str | None, update: bool = False) -> None:
         pointer = f"/{len(self.offsets)}"  # unique: every policy adds at least its own entry
         if isinstance(node, Node):
             record_positions(self.text, node, pointer, self.offsets, self.strings)
@@ -132,6 +133,9 @@ class _Script:
             positions=self.positions,
             identity=identity,
         )
+        if update:
+            # An update sends only what it changes (PATCH): a property it leaves out is not missing from the policy.
+            found = [problem for problem in found if not _MISSING_REQUIRED.search(problem.message)]
         self.problems.extend(found)
         if document is not None:
             self.documents.append(document)
@@ -163,7 +167,8 @@ class _Script:
             value, after = parser.expression(parser.skip_newlines(index + 3), argument=False)
             names = [name for name in member.value.split(".") if name]
             if target is not None and isinstance(target.value, dict) and names:
-                assign_member(target, names, value, token.value.lower() in self.typed)
+                statement = (token.start, parser.tokens[after - 1].end)
+                assign_member(target, names, value, token.value.lower() in self.typed, statement)
             return after
         name = token.value.lower()
         after = parser.skip_newlines(index + 2)
@@ -201,16 +206,17 @@ class _Script:
         if name in CMDLETS:
             found = cmdlet_call(name, arguments, token.start, end)
             if found is not None:
-                self.add(found.kind, found.body, _literal(found.policy_id) or _named(found.body, call))
+                identity = _literal(found.policy_id) or _named(found.body, call)
+                self.add(found.kind, found.body, identity, update=name.startswith("update-"))
             return after
         request = request_call(arguments)
         if request is not None:
-            kind, node, policy_id = request
+            kind, node, policy_id, method = request
             body = self.body(node, call)
             if body is not None:
                 if kind == TOKEN_LIFETIME_POLICY and isinstance(body, Node):
                     body = _policy_node("", {"bodyparameter": body}, body.start, body.end) or body
-                self.add(kind, body, _literal(policy_id) or _named(body, call))
+                self.add(kind, body, _literal(policy_id) or _named(body, call), update=method == "patch")
         return after
 
 
