@@ -1,4 +1,4 @@
-"""One policy, ten formats, one normalized document: rules never know where a policy came from."""
+"""One policy in every format and form, one normalized document: rules never know where a policy came from."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ FORMATS = {
     "policy.m365dsc-report.json": "microsoft365dsc-json",
     "policy.snapshot.json": "configuration-snapshot",
     "policy.dsc.yaml": "dsc-yaml",
+    "graph-sdk-inline.ps1": "powershell",
+    "graph-sdk-variable.ps1": "powershell",
+    "graph-request-json.ps1": "powershell",
 }
 
 

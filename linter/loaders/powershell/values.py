@@ -113,6 +113,11 @@ class Parser:
                 # Member access (`$group.Id`, `$ConfigurationData.NonNodeData.X`): computed at run time.
                 text = self.text[token.start : following.end]
                 return Node(Unresolved(text), token.start, following.end), index + 2
+            if following is not None and following.kind == "[" and following.start == token.end:
+                # An index (`$groups['Admins']`): computed at run time.
+                close = min(self.matching(index + 1), len(self.tokens) - 1)
+                end = self.tokens[close].end
+                return Node(Unresolved(self.text[token.start : end]), token.start, end), close + 1
             return self.variable(token), index + 1
         if token.kind == "@(":
             return self.array(index)

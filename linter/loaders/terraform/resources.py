@@ -23,6 +23,7 @@ from linter.loaders.terraform.azuread import (
     map_conditional_access,
     map_named_location,
 )
+from linter.loaders.terraform.microsoft365 import resolve_aliases
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
@@ -181,7 +182,9 @@ def map_resource(
         # Its attributes beyond azuread's (timeouts, ...) are the provider's own: only Graph's names are checked.
         return (AUTHENTICATION_STRENGTH_POLICY, *map_authentication_strength(body, pointer), False)
     if resource_type == MICROSOFT365_CA:
-        return (CONDITIONAL_ACCESS_POLICY, *_map_microsoft365(body, pointer), False)
+        graph, translation = _map_microsoft365(body, pointer)
+        resolve_aliases(graph)
+        return CONDITIONAL_ACCESS_POLICY, graph, translation, False
     if resource_type == MICROSOFT365_TOKEN_LIFETIME:
         graph, translation = _map_microsoft365(body, pointer)
         return TOKEN_LIFETIME_POLICY, _with_definitions(graph), translation, False
