@@ -44,6 +44,8 @@ _PROPERTIES = {
 _ID_PARAMETERS = ("id", "tokenlifetimepolicyid")
 _TOKEN_LIFETIME_DEFINITION = re.compile(r'\s*\{\s*"TokenLifetimePolicy"\s*:')
 _END = {"newline", ";", "|", ")", "}", "eof"}
+_OPENERS = frozenset(("(", "@(", "$(", "@{", "{", "["))
+_CLOSERS = frozenset((")", "}", "]"))
 _MAX_NESTING = 100  # arrays in hashtables in arrays...: deeper than any script, shallow enough for the stack
 
 
@@ -69,7 +71,7 @@ class _Node:
 class _Parser:
     """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
 
-    __slots__ = ("depth", "errors", "text", "tokens", "variables")
+    __slots__ = ("_closers", "depth", "errors", "text", "tokens", "variables")
 
     def __init__(self, text: str, tokens: list[Token]) -> None:
         self.text = text
@@ -77,6 +79,7 @@ class _Parser:
         self.variables: dict[str, _Node] = {}
         self.errors: list[Token] = []
         self.depth = 0
+        self._closers: dict[int, int] | None = None
 
     def kind(self, index: int) -> str:
         return self.tokens[index].kind if index < len(self.tokens) else "eof"
@@ -88,16 +91,14 @@ class _Parser:
 
     def unresolved_until(self, start: int, index: int) -> tuple[_Node, int]:
         """An opaque expression: skip to its closing bracket and keep its source text."""
-        depth = 0
         while index < len(self.tokens):
             kind = self.kind(index)
-            if kind in ("(", "@(", "$(", "@{", "{", "["):
-                depth += 1
-            elif kind in (")", "}", "]"):
-                if depth == 0:
-                    break
-                depth -= 1
-            elif depth == 0 and kind in _END | {",", "parameter"}:
+            if kind in _OPENERS:
+                # Jump over the bracketed part: counting depth token by token made every line with an
+                # unclosed bracket scan to the end of the file (quadratic).
+                index = min(self.matching(index) + 1, len(self.tokens))
+                continue
+            if kind in _CLOSERS or kind in _END or kind in (",", "parameter"):
                 break
             index += 1
         last = self.tokens[max(index - 1, start)]
@@ -164,16 +165,18 @@ class _Parser:
         return self.variables.get(name) or _Node(Unresolved(token.text), token.start, token.end)
 
     def matching(self, index: int) -> int:
-        depth = 0
-        for position in range(index, len(self.tokens)):
-            kind = self.kind(position)
-            if kind in ("(", "@(", "$(", "@{", "{", "["):
-                depth += 1
-            elif kind in (")", "}", "]"):
-                depth -= 1
-                if depth == 0:
-                    return position
-        return len(self.tokens)
+        """The index of the bracket closing the opener at index (of any kind), or len(tokens) when none does."""
+        if self._closers is None:
+            # Found for every opener in one pass: a search per opener is quadratic over unclosed brackets.
+            closers: dict[int, int] = {}
+            open_at: list[int] = []
+            for position, token in enumerate(self.tokens):
+                if token.kind in _OPENERS:
+                    open_at.append(position)
+                elif token.kind in _CLOSERS and open_at:
+                    closers[open_at.pop()] = position
+            self._closers = closers
+        return self._closers.get(index, len(self.tokens))
 
     def array(self, index: int) -> tuple[_Node, int]:
         start = self.tokens[index].start
