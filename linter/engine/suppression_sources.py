@@ -12,7 +12,7 @@ from linter.model.source import Span
 
 __all__ = ["PolicyIgnores", "SuppressionComment", "find_comments", "has_comments", "policy_ignores"]
 
-_COMMENT = re.compile(r"(?:#|//)\s*entralint:\s*ignore\[(?P<codes>[^\]]*)\][ \t]*(?P<reason>[^\r\n]*)")
+_COMMENT = re.compile(r"(?:#|//)\s*entralint:\s*ignore\[(?P<codes>[^\]\n]*)\][ \t]*(?P<reason>[^\r\n]*)")
 # The per-policy-ignores entries ({code prefix: reason}) that name one policy, in the order they are tried.
 PolicyIgnores = tuple[Mapping[str, str], ...]
 

@@ -41,6 +41,7 @@ class ExpressionReader:
     def __init__(self, text: str, more_defaults: Callable[[], Mapping[str, Any]] | None = None) -> None:
         self.text = text
         self._more_defaults = more_defaults
+        self._directory_defaults: Mapping[str, Any] = {}
         self.defaults: dict[str, Any] = {}
         self.offsets: dict[str, tuple[int, int]] = {}
         # pointer -> (0 quoted, content start, content end), as HclReader records them
@@ -100,11 +101,14 @@ class ExpressionReader:
 
     def _default(self, name: str) -> tuple[bool, Any]:
         """(declared, default) of `var.name`: this file's variables first, then the module directory's."""
-        if name not in self.defaults and self._more_defaults is not None:
-            for key, value in self._more_defaults().items():
-                self.defaults.setdefault(key, value)
+        if name in self.defaults:
+            return True, self.defaults[name]
+        if self._more_defaults is not None:
+            # Looked up, not copied: the directory's defaults are one mapping for all its files, and a copy
+            # per file made a folder of many small files quadratic.
+            self._directory_defaults = self._more_defaults()
             self._more_defaults = None
-        return name in self.defaults, self.defaults.get(name)
+        return name in self._directory_defaults, self._directory_defaults.get(name)
 
     def _tuple(self, start: int, pointer: str | None) -> tuple[list[Any], int]:
         text = self.text

@@ -8,6 +8,7 @@ Plain files are read by `hcl_fast` (several times faster); tree-sitter reads the
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +33,65 @@ def _parser() -> Any:
     from tree_sitter import Language, Parser
 
     return Parser(Language(tree_sitter_hcl.language()))
+
+
+# tree-sitter-hcl's error recovery costs the square of a run of white space that follows a syntax error
+# (`a` and 20,000 spaces: 10 s). Such runs are parsed without their middle (see _parse).
+_LONG_BLANK_RUN = re.compile(rb"[ \t\r\n]{128,}")
+
+
+# tree-sitter-hcl spends about a kilobyte and more than linear time per level of an unclosed `${` or
+# bracket (5 MB of `${`: 74 s and 5.4 GB): deeper files are refused before it reads them.
+MAX_NESTING = 1_000
+_BRACKET = re.compile(r"[\[\](){}]")
+
+
+def too_deep(text: str) -> int | None:
+    """The offset where brackets (counted anywhere, strings and comments too) open MAX_NESTING deep, if they do."""
+    if text.count("{") + text.count("[") + text.count("(") <= MAX_NESTING:
+        return None
+    depth = 0
+    for bracket in _BRACKET.finditer(text):
+        if bracket.group() in "[({":
+            depth += 1
+            if depth > MAX_NESTING:
+                return bracket.start()
+        elif depth:
+            depth -= 1
+    return None
+
+
+def _parse(data: bytes) -> Any:
+    """tree-sitter's tree of data; long runs of white space keep only their first and last character and
+    their first line end, left out with included ranges so that every node keeps its offsets in data."""
+    if _LONG_BLANK_RUN.search(data) is None:
+        return _parser().parse(data)
+    from tree_sitter import Parser, Point, Range
+
+    ranges: list[Any] = []
+    row, row_start, counted = 0, 0, 0
+
+    def point(offset: int) -> Any:
+        nonlocal row, row_start, counted
+        lines = data.count(b"\n", counted, offset)
+        if lines:
+            row += lines
+            row_start = data.rfind(b"\n", counted, offset) + 1
+        counted = offset
+        return Point(row, offset - row_start)
+
+    start = 0
+    for run in _LONG_BLANK_RUN.finditer(data):
+        line_end = data.find(b"\n", run.start(), run.end())
+        kept = sorted({run.start(), run.end() - 1, line_end} - {-1})
+        for left, right in itertools.pairwise(kept):
+            if right > left + 1:  # left out: (left, right)
+                ranges.append(Range(point(start), point(left + 1), start, left + 1))
+                start = right
+    ranges.append(Range(point(start), point(len(data)), start, len(data)))
+    parser = Parser(_parser().language)
+    parser.included_ranges = ranges
+    return parser.parse(data)
 
 
 def _label(reader: HclReader, node: Any) -> str | None:
@@ -60,32 +120,43 @@ def _error_problem(reader: HclReader, node: Any) -> tuple[str, Span]:
     return f"syntax error: unexpected {snippet!r}", Span.point(line, column)
 
 
-def _sibling_files(path: str) -> tuple[tuple[str, int, int], ...]:
+def _module_files(path: str) -> tuple[tuple[str, int, int], ...]:
+    """(name, mtime, size) of every .tf file of path's directory, path's own included."""
     try:
-        here = Path(path).resolve()
-        return tuple(
-            sorted(
-                (str(entry), stat.st_mtime_ns, stat.st_size)
-                for entry in here.parent.glob("*.tf")
-                if entry != here and entry.is_file() and (stat := entry.stat())
-            )
-        )
+        directory = Path(path).resolve().parent
+        return _listing(str(directory), directory.stat().st_mtime_ns)
     except OSError:
         return ()
 
 
 @functools.lru_cache(maxsize=64)
+def _listing(directory: str, mtime_ns: int) -> tuple[tuple[str, int, int], ...]:
+    """The .tf files of a directory, listed once per run and directory (a listing per file is quadratic).
+
+    Keyed by the directory's mtime, which a file added, removed or renamed changes; a file edited in place
+    during one process's life is not seen again, as a check reads one snapshot of the tree.
+    """
+    return tuple(
+        sorted(
+            (str(entry), stat.st_mtime_ns, stat.st_size)
+            for entry in Path(directory).glob("*.tf")
+            if entry.is_file() and (stat := entry.stat())
+        )
+    )
+
+
+@functools.lru_cache(maxsize=64)
 def _directory_defaults(files: tuple[tuple[str, int, int], ...]) -> Mapping[str, Any]:
-    """`variable` defaults declared in the other .tf files of a module directory."""
+    """`variable` defaults declared in the .tf files of a module directory (a file's own are read first)."""
     defaults: dict[str, Any] = {}
     for name, _, _ in files:
         try:
             text = Path(name).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        if "variable" not in text:
+        if "variable" not in text or too_deep(text) is not None:
             continue
-        reader = HclReader(text, _parser().parse(text.encode("utf-8")).root_node, {})
+        reader = HclReader(text, _parse(text.encode("utf-8")).root_node, {})
         try:
             defaults.update(reader.variable_defaults())
         except RecursionError:
@@ -133,7 +204,7 @@ def read_fast(path: str, text: str) -> ReadResources | None:
     from linter.loaders.hcl.fast import Decline, FastHclReader
 
     try:
-        reader = FastHclReader(text, lambda: _directory_defaults(_sibling_files(path)))
+        reader = FastHclReader(text, lambda: _directory_defaults(_module_files(path)))
         resources = list(reader.resources(RESOURCE_TYPES))
     except Decline:
         return None
@@ -141,9 +212,15 @@ def read_fast(path: str, text: str) -> ReadResources | None:
 
 
 def read_with_tree_sitter(path: str, text: str) -> ReadResources:
-    tree = _parser().parse(text.encode("utf-8"))
+    deep = too_deep(text)
+    if deep is not None:
+        message = f"brackets nested more than {MAX_NESTING} levels deep: entralint stops reading here"
+        return ReadResources(
+            [], HclPositions(text, {}, {}), [LoadProblem("IN001", message, Span.point(*line_column(text, deep)))]
+        )
+    tree = _parse(text.encode("utf-8"))
     root = tree.root_node
-    reader = HclReader(text, root, {}, lambda: _directory_defaults(_sibling_files(path)))
+    reader = HclReader(text, root, {}, lambda: _directory_defaults(_module_files(path)))
     problems: list[LoadProblem] = []
     if root.has_error:
         message, span = _error_problem(reader, _first_error(root))

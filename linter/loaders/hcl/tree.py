@@ -30,6 +30,7 @@ class HclReader:
         self.root = root
         self.defaults = defaults
         self._more_defaults = more_defaults
+        self._directory_defaults: Mapping[str, Any] = {}
         self.offsets: dict[str, tuple[int, int]] = {}
         # pointer -> (0 quoted | 1 heredoc | 2 indented heredoc, content start, content end)
         self.strings: dict[str, tuple[int, int, int]] = {}
@@ -244,10 +245,11 @@ class HclReader:
             and self.source(named[0]) == "var"
         ):
             name = self.source(named[1].children[-1])
-            if name not in self.defaults and self._more_defaults is not None:
-                for key, value in self._more_defaults().items():
-                    self.defaults.setdefault(key, value)
-                self._more_defaults = None
             if name in self.defaults:
                 return self.defaults[name]
+            if self._more_defaults is not None:  # looked up, not copied (see ExpressionReader._default)
+                self._directory_defaults = self._more_defaults()
+                self._more_defaults = None
+            if name in self._directory_defaults:
+                return self._directory_defaults[name]
         return Unresolved(source)
