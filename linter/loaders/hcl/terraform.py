@@ -120,38 +120,26 @@ def _error_problem(reader: HclReader, node: Any) -> tuple[str, Span]:
     return f"syntax error: unexpected {snippet!r}", Span.point(line, column)
 
 
-def _module_files(path: str) -> tuple[tuple[str, int, int], ...]:
-    """(name, mtime, size) of every .tf file of path's directory, path's own included."""
+def _module_defaults(path: str) -> Mapping[str, Any]:
+    """`variable` defaults declared in the .tf files of path's directory (a file's own are read first)."""
     try:
         directory = Path(path).resolve().parent
-        return _listing(str(directory), directory.stat().st_mtime_ns)
+        return _directory_defaults(str(directory), directory.stat().st_mtime_ns)
     except OSError:
-        return ()
+        return {}
 
 
 @functools.lru_cache(maxsize=64)
-def _listing(directory: str, mtime_ns: int) -> tuple[tuple[str, int, int], ...]:
-    """The .tf files of a directory, listed once per run and directory (a listing per file is quadratic).
+def _directory_defaults(directory: str, mtime_ns: int) -> Mapping[str, Any]:
+    """The defaults of a directory's .tf files, read once per run and directory (once per file is quadratic).
 
     Keyed by the directory's mtime, which a file added, removed or renamed changes; a file edited in place
-    during one process's life is not seen again, as a check reads one snapshot of the tree.
+    during one process's life is not read again, as a check reads one snapshot of the tree.
     """
-    return tuple(
-        sorted(
-            (str(entry), stat.st_mtime_ns, stat.st_size)
-            for entry in Path(directory).glob("*.tf")
-            if entry.is_file() and (stat := entry.stat())
-        )
-    )
-
-
-@functools.lru_cache(maxsize=64)
-def _directory_defaults(files: tuple[tuple[str, int, int], ...]) -> Mapping[str, Any]:
-    """`variable` defaults declared in the .tf files of a module directory (a file's own are read first)."""
     defaults: dict[str, Any] = {}
-    for name, _, _ in files:
+    for entry in sorted(Path(directory).glob("*.tf")):
         try:
-            text = Path(name).read_text(encoding="utf-8-sig")
+            text = entry.read_text(encoding="utf-8-sig") if entry.is_file() else ""
         except (OSError, UnicodeDecodeError):
             continue
         if "variable" not in text or too_deep(text) is not None:
@@ -204,7 +192,7 @@ def read_fast(path: str, text: str) -> ReadResources | None:
     from linter.loaders.hcl.fast import Decline, FastHclReader
 
     try:
-        reader = FastHclReader(text, lambda: _directory_defaults(_module_files(path)))
+        reader = FastHclReader(text, lambda: _module_defaults(path))
         resources = list(reader.resources(RESOURCE_TYPES))
     except Decline:
         return None
@@ -220,7 +208,7 @@ def read_with_tree_sitter(path: str, text: str) -> ReadResources:
         )
     tree = _parse(text.encode("utf-8"))
     root = tree.root_node
-    reader = HclReader(text, root, {}, lambda: _directory_defaults(_module_files(path)))
+    reader = HclReader(text, root, {}, lambda: _module_defaults(path))
     problems: list[LoadProblem] = []
     if root.has_error:
         message, span = _error_problem(reader, _first_error(root))
