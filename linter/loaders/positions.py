@@ -20,8 +20,9 @@ class PositionIndex:
         self.text = text
         self._offsets: dict[str, tuple[int, int]] | None = None
         self._inner: dict[str, PositionIndex | None] = {}
-        # An offset whose line is known, and that line: the last span's start, which the next is often near.
-        self._line_mark = (0, 1)
+        # An offset whose line is known, that line and its start: the last span's start, which the next is
+        # often near.
+        self._line_mark = (0, 1, 0)
 
     def offsets(self) -> Mapping[str, tuple[int, int]]:
         if self._offsets is None:
@@ -42,16 +43,21 @@ class PositionIndex:
         # the order of the text): a table of line starts built in Python costs more than a file's
         # few findings ever ask of it.
         text = self.text
-        mark, mark_line = self._line_mark
+        mark, mark_line, mark_line_start = self._line_mark
         if start >= mark:
-            start_line = mark_line + text.count("\n", mark, start)
+            newlines = text.count("\n", mark, start)
+            start_line = mark_line + newlines
+            # Searched back only to the mark: on one long line (minified JSON) a search back to the
+            # line's start for every finding made the findings quadratic.
+            line_start = text.rfind("\n", mark, start) + 1 if newlines else mark_line_start
         else:
             start_line = mark_line - text.count("\n", start, mark)
-        self._line_mark = (start, start_line)
+            line_start = mark_line_start if start >= mark_line_start else text.rfind("\n", 0, start) + 1
+        self._line_mark = (start, start_line, line_start)
         last = max(end - 1, start)
-        end_line = start_line + text.count("\n", start, last)
-        start_column = start - text.rfind("\n", 0, start)
-        return Span(start_line, start_column, end_line, end - text.rfind("\n", 0, last))
+        end_newlines = text.count("\n", start, last)
+        end_line_start = text.rfind("\n", start, last) + 1 if end_newlines else line_start
+        return Span(start_line, start - line_start + 1, start_line + end_newlines, end - end_line_start + 1)
 
     def span(self, pointer: str) -> Span | None:
         """The span of the value at pointer, descending into comma-joined flag strings and JSON strings."""
