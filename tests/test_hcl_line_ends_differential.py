@@ -151,7 +151,7 @@ PIECES = [
     "# a top-level comment\n",
     'variable "x" {\n  default = "y"\n}\n',
 ]
-STRAYS = ["\r", "\r\n", "\t", "\x00", "\ufeff", " ", "\n", "#", "x"]
+STRAYS = ["\r", "\r\n", "\t", "\x00", "\ufeff", " ", "\n", "#", "x", " " * 200, "\n \t" * 60]
 
 
 @st.composite

@@ -13,7 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from linter.loaders.positions import TextPositions
+from linter.model.source import Span, line_column
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -51,3 +55,19 @@ def test_a_folder_of_files_reading_each_others_variables_resolves_them(tmp_path:
     assert report["policies"] == len(list(tmp_path.glob("*.tf")))
     # every `state = var.state_<neighbour>` resolved to "enabled": no IN002 and no unresolved-state finding
     assert [f for f in report["findings"] if f["pointer"] == "/state"] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="ab\n", min_size=1, max_size=60),
+    spans=st.lists(st.tuples(st.integers(0, 59), st.integers(0, 5)), min_size=1, max_size=150),
+)
+def test_spans_from_the_line_index_are_those_counted(text: str, spans: list[tuple[int, int]]) -> None:
+    # Past 64 spans a file's positions bisect a list of line ends: the same spans, in any order.
+    positions = TextPositions(text, {})
+    for start, length in spans:
+        start = min(start, len(text) - 1)
+        end = min(start + max(length, 1), len(text))
+        line, column = line_column(text, start)
+        end_line, end_column = line_column(text, max(end - 1, start))
+        assert positions.span_of_offsets(start, end) == Span(line, column, end_line, end_column + (end > start))

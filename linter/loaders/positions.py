@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -11,6 +13,8 @@ from linter.model.jsonscan import json_string_offsets, scan_json
 from linter.model.source import FILE_START, Span, parent_pointer, split_pointer
 
 __all__ = ["JsonPositions", "PositionIndex", "TextPositions"]
+
+_SPANS_BEFORE_AN_INDEX = 64
 
 
 class PositionIndex:
@@ -23,6 +27,10 @@ class PositionIndex:
         # An offset whose line is known, that line and its start: the last span's start, which the next is
         # often near.
         self._line_mark = (0, 1, 0)
+        # Counting from the last span is cheapest for a file's few findings, in about text order; past
+        # this many, findings in another order (sorted keys) would count across the file each time.
+        self._spans_made = 0
+        self._line_ends: list[int] | None = None
 
     def offsets(self) -> Mapping[str, tuple[int, int]]:
         if self._offsets is None:
@@ -43,6 +51,9 @@ class PositionIndex:
         # the order of the text): a table of line starts built in Python costs more than a file's
         # few findings ever ask of it.
         text = self.text
+        self._spans_made += 1
+        if self._spans_made > _SPANS_BEFORE_AN_INDEX:
+            return self._span_from_index(start, end)
         mark, mark_line, mark_line_start = self._line_mark
         if start >= mark:
             newlines = text.count("\n", mark, start)
@@ -58,6 +69,17 @@ class PositionIndex:
         end_newlines = text.count("\n", start, last)
         end_line_start = text.rfind("\n", start, last) + 1 if end_newlines else line_start
         return Span(start_line, start - line_start + 1, start_line + end_newlines, end - end_line_start + 1)
+
+    def _span_from_index(self, start: int, end: int) -> Span:
+        """A span found by bisecting the file's line ends, listed once: for files with many findings in any order."""
+        if self._line_ends is None:
+            self._line_ends = [line_end.start() for line_end in re.finditer("\n", self.text)]
+        line_ends = self._line_ends
+        before = bisect.bisect_left(line_ends, start)
+        last = bisect.bisect_left(line_ends, max(end - 1, start))
+        line_start = line_ends[before - 1] + 1 if before else 0
+        last_line_start = line_ends[last - 1] + 1 if last else 0
+        return Span(before + 1, start - line_start + 1, last + 1, end - last_line_start + 1)
 
     def span(self, pointer: str) -> Span | None:
         """The span of the value at pointer, descending into comma-joined flag strings and JSON strings."""
