@@ -22,9 +22,8 @@ with atheris.instrument_imports():
     from linter.engine.ruleset import build_ruleset
     from linter.engine.run import check_tenant
     from linter.loaders import load_text
-    from linter.loaders.yaml.parse import yaml_lines
     from linter.model import SourceFile, Tenant
-    from linter.model.source import DecodeError, decode_text
+    from linter.model.source import DecodeError, decode_text, yaml_line_ends
 
 REPO = Path(__file__).resolve().parent.parent
 SUFFIXES = {
@@ -61,7 +60,7 @@ def check_one(data: bytes, name: str) -> None:
     if result is None:
         return
     # YAML also ends lines at NEL/LS/PS; positions in a YAML file count those.
-    lines = (yaml_lines(text) if name.endswith(".yaml") else text).count("\n") + 1
+    lines = (yaml_line_ends(text) if name.endswith(".yaml") else text).count("\n") + 1
     for problem in result.problems:
         assert 1 <= problem.span.start_line <= lines + 1, (problem, lines)
     source = SourceFile(name, result.source_format, result.problems)

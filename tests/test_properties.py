@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from linter.engine.config import Config
 from linter.engine.ruleset import RuleSet, build_ruleset
 from linter.engine.run import lint
-from linter.model.source import DecodeError, decode_text
+from linter.model.source import DecodeError, decode_text, source_lines
 from linter.reporters.sarif import build_log
 from tests.conftest import CORPUS, REPO, chdir, needs_shared
 from tests.sarif_checks import assert_valid_sarif
@@ -77,8 +77,8 @@ def check_text(name: str, data: bytes) -> None:
             log = build_log(report)
     assert not report.tool_failed, report.notifications
     assert_valid_sarif(log)
-    try:  # lines as entralint counts them: a lone CR (of UTF-16 cut after its CR, say) ends a line too
-        line_count = decode_text(data).count("\n") + 1
+    try:  # lines as the file's format counts them (a lone CR ends a YAML line, not an HCL or JSON one)
+        line_count = len(source_lines(name, decode_text(data)))
     except DecodeError:
         line_count = data.count(b"\n") + 1
     for finding in report.findings:

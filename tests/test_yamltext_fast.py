@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from linter.loaders.json.parse import ParseError
 from linter.loaders.yaml import compose as yamlcompose
-from linter.loaders.yaml.compose import MAX_DEPTH, compose, yaml_lines
+from linter.loaders.yaml.compose import MAX_DEPTH, compose
 from linter.loaders.yaml.parse import _construct, parse_yaml
 from linter.loaders.yaml.positions import YamlPositions
-from linter.model.source import Span, decode_text
+from linter.model.source import Span, decode_text, yaml_line_ends
 from tests.conftest import CORPUS, FIXTURES, REPO, shared_cases
 
 POLICY = """\
@@ -209,7 +209,7 @@ def yaml_files() -> list[Path]:
 
 
 def assert_walk_agrees(text: str) -> None:
-    walked = YamlPositions(text, compose(yaml_lines(text)))
+    walked = YamlPositions(text, compose(yaml_line_ends(text)))
     built = YamlPositions(text)._build()
     for pointer, offsets in built.items():
         assert walked._offsets_of(pointer) == offsets, pointer

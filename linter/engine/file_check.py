@@ -17,7 +17,7 @@ from linter.engine.suppression_sources import (
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.model.findings import Notification
-from linter.model.source import FILE_START, Location
+from linter.model.source import FILE_START, Location, yaml_line_ends
 from linter.rule import Finding, Level, Rule, Violation
 
 __all__ = ["FileOutcome", "FileSettings", "Task", "check_document_rules", "check_file", "resolve"]
@@ -153,6 +153,8 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
     source = SourceFile(shown, result_format, problems)
     findings, notifications = check_document_rules(ruleset, source, documents)
     # Formats without comments (JSON) cannot hold one: a `# entralint:` there is string content.
+    if result_format.endswith("-yaml"):
+        text = yaml_line_ends(text)  # the lines the YAML loader's positions count
     comments = tuple(find_comments(text, result_format)) if has_comments(result_format) and "entralint:" in text else ()
     # A policy's line costs a position lookup: only files with suppression comments need it.
     lines: dict[str, tuple[int, ...]] = {}

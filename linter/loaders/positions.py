@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -12,6 +14,8 @@ from linter.model.source import FILE_START, Span, parent_pointer, split_pointer
 
 __all__ = ["JsonPositions", "PositionIndex", "TextPositions"]
 
+_SPANS_BEFORE_AN_INDEX = 64
+
 
 class PositionIndex:
     """Maps JSON pointers to spans. Subclasses fill `_offsets`, lazily, from their parser."""
@@ -20,8 +24,13 @@ class PositionIndex:
         self.text = text
         self._offsets: dict[str, tuple[int, int]] | None = None
         self._inner: dict[str, PositionIndex | None] = {}
-        # An offset whose line is known, and that line: the last span's start, which the next is often near.
-        self._line_mark = (0, 1)
+        # An offset whose line is known, that line and its start: the last span's start, which the next is
+        # often near.
+        self._line_mark = (0, 1, 0)
+        # Counting from the last span is cheapest for a file's few findings, in about text order; past
+        # this many, findings in another order (sorted keys) would count across the file each time.
+        self._spans_made = 0
+        self._line_ends: list[int] | None = None
 
     def offsets(self) -> Mapping[str, tuple[int, int]]:
         if self._offsets is None:
@@ -42,16 +51,35 @@ class PositionIndex:
         # the order of the text): a table of line starts built in Python costs more than a file's
         # few findings ever ask of it.
         text = self.text
-        mark, mark_line = self._line_mark
+        self._spans_made += 1
+        if self._spans_made > _SPANS_BEFORE_AN_INDEX:
+            return self._span_from_index(start, end)
+        mark, mark_line, mark_line_start = self._line_mark
         if start >= mark:
-            start_line = mark_line + text.count("\n", mark, start)
+            newlines = text.count("\n", mark, start)
+            start_line = mark_line + newlines
+            # Searched back only to the mark: on one long line (minified JSON) a search back to the
+            # line's start for every finding made the findings quadratic.
+            line_start = text.rfind("\n", mark, start) + 1 if newlines else mark_line_start
         else:
             start_line = mark_line - text.count("\n", start, mark)
-        self._line_mark = (start, start_line)
+            line_start = mark_line_start if start >= mark_line_start else text.rfind("\n", 0, start) + 1
+        self._line_mark = (start, start_line, line_start)
         last = max(end - 1, start)
-        end_line = start_line + text.count("\n", start, last)
-        start_column = start - text.rfind("\n", 0, start)
-        return Span(start_line, start_column, end_line, end - text.rfind("\n", 0, last))
+        end_newlines = text.count("\n", start, last)
+        end_line_start = text.rfind("\n", start, last) + 1 if end_newlines else line_start
+        return Span(start_line, start - line_start + 1, start_line + end_newlines, end - end_line_start + 1)
+
+    def _span_from_index(self, start: int, end: int) -> Span:
+        """A span found by bisecting the file's line ends, listed once: for files with many findings in any order."""
+        if self._line_ends is None:
+            self._line_ends = [line_end.start() for line_end in re.finditer("\n", self.text)]
+        line_ends = self._line_ends
+        before = bisect.bisect_left(line_ends, start)
+        last = bisect.bisect_left(line_ends, max(end - 1, start))
+        line_start = line_ends[before - 1] + 1 if before else 0
+        last_line_start = line_ends[last - 1] + 1 if last else 0
+        return Span(before + 1, start - line_start + 1, last + 1, end - last_line_start + 1)
 
     def span(self, pointer: str) -> Span | None:
         """The span of the value at pointer, descending into comma-joined flag strings and JSON strings."""

@@ -21,7 +21,9 @@ __all__ = [
     "join_pointer",
     "line_column",
     "parent_pointer",
+    "source_lines",
     "split_pointer",
+    "yaml_line_ends",
 ]
 
 
@@ -75,10 +77,11 @@ class DecodeError(Exception):
 
 
 def decode_text(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or UTF-16 LE/BE with BOM, with CRLF and CR line ends made LF.
+    """Decode UTF-8 (with or without BOM) or UTF-16 LE/BE with BOM, with CRLF line ends made LF.
 
-    Every line count then agrees: ours, the parsers' and SARIF viewers' (which count a lone CR as a
-    line end). Columns do not move: only the CR of CRLF is dropped.
+    CRLF is one line end in every format entralint reads, and dropping its CR moves no column. A lone
+    CR is left as it is: HCL and PowerShell read it as a character (Terraform's scanner keeps it in a
+    comment), JSON as white space, YAML as a line end (`yaml_line_ends`, which the YAML loader applies).
     """
     if data.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8", data[3:]
@@ -104,9 +107,27 @@ def decode_text(data: bytes) -> str:
         offset = text.index("\x00")
         line, column = line_column(text, offset)
         raise DecodeError("NUL character: this is a binary file, not text", line, column)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
     return text
+
+
+# YAML 1.1 (libyaml) ends a line at LF, CR, CRLF, NEL, LS and PS; decode_text already made CRLF LF.
+_YAML_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def yaml_line_ends(text: str) -> str:
+    """YAML text with every line end libyaml counts made LF, so that counting LF counts YAML's lines."""
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return text.translate(_YAML_BREAKS)
+    return text
+
+
+def source_lines(path: str, text: str) -> list[str]:
+    """The lines of a decoded file as its format counts them: LF (CRLF) everywhere, and YAML's own breaks."""
+    if path.lower().endswith((".yaml", ".yml")):
+        text = yaml_line_ends(text)
+    return text.split("\n")
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:

@@ -22,16 +22,16 @@ def _excerpt(finding: Finding, lines_of: dict[str, list[str] | None], color: boo
     """The finding's first source line and a caret under its span."""
     if finding.path not in lines_of:
         try:
-            from linter.model.source import decode_text
+            from linter.model.source import decode_text, source_lines
 
-            lines_of[finding.path] = decode_text(Path(finding.path).read_bytes()).splitlines()
+            lines_of[finding.path] = source_lines(finding.path, decode_text(Path(finding.path).read_bytes()))
         except (OSError, ValueError):
             lines_of[finding.path] = None
     lines = lines_of[finding.path]
     span = finding.span
     if not lines or span.start_line > len(lines):
         return ""
-    text = lines[span.start_line - 1].rstrip("\r").expandtabs(1)
+    text = lines[span.start_line - 1].expandtabs(1)
     width = max(1, (span.end_column if span.end_line == span.start_line else len(text) + 1) - span.start_column)
     width = min(width, max(1, len(text) - span.start_column + 1))
     # The caret stays under the span when a character before or inside it is shown as an escape.

@@ -15,6 +15,7 @@ __all__ = ["IDENTITY_FUNCTIONS", "HclPositions", "decode_heredoc", "decode_quote
 _ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DOTALL)
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _TEMPLATE_ESCAPE = re.compile(r"\$\$\{|%%\{")
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")
 # Functions whose result is their literal argument, as entralint reads values.
 IDENTITY_FUNCTIONS = frozenset({"jsonencode", "tolist", "toset", "tomap"})
 
@@ -47,7 +48,9 @@ def decode_quoted(text: str, start: int, end: int) -> tuple[str, list[int]]:
 
 def decode_heredoc(text: str, start: int, end: int, flush: bool) -> tuple[str, list[int]]:
     """A heredoc's content (text[start:end], whole lines); `<<-` strips the common indentation."""
-    lines = text[start:end].splitlines(keepends=True)
+    # Lines end at LF only, as tree-sitter-hcl's and Terraform's scanners end them (str.splitlines also
+    # splits at CR, form feed, NEL and more).
+    lines = _LINES.findall(text, start, end)
     indent = 0
     if flush:
         widths = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]

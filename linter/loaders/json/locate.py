@@ -64,6 +64,7 @@ class _Reading:
 
 
 _UNOPENED = _Reading(None, -1)
+_MAX_TEXT_SEARCHES = 32
 
 
 class JsonLocator:
@@ -77,6 +78,9 @@ class JsonLocator:
         self._readings: dict[str, _Reading | None] = {}  # None: every member has been read
         # Arrays whose elements' offsets a parse recorded: an element's pointer is made when it is asked for.
         self._elements: dict[str, list[tuple[int, int]]] = {}
+        # Members found by their key's text, per object: each search starts at the object's `{`, so an
+        # object asked for many keys (thousands of unknown keys, one finding each) is read member by member.
+        self._text_searches: dict[str, int] = {}
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Offsets of the value (or `#key`) at pointer, None when absent; InvalidJson if the text is not JSON."""
@@ -139,8 +143,10 @@ class JsonLocator:
         try:
             start = starts[container]
             opener = self.text[start]
-            if opener == "{" and self._found_by_key_text(container, start, child, token, bound):
-                return True
+            if opener == "{":
+                searches = self._text_searches[container] = self._text_searches.get(container, 0) + 1
+                if searches <= _MAX_TEXT_SEARCHES and self._found_by_key_text(container, start, child, token, bound):
+                    return True
             if reading is _UNOPENED:
                 reading = self._readings[container] = _Reading(None, 0) if opener in "{[" else None
                 if reading is None:

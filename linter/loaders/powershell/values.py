@@ -15,6 +15,8 @@ __all__ = ["END", "Node", "Parser", "record_positions"]
 END = {"newline", ";", "|", ")", "}", "eof"}
 # Integer literals in expression mode (`Value = 8`, `-Value 0x10` is rare enough to stay unresolved).
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_OPENERS = frozenset(("(", "@(", "$(", "@{", "{", "["))
+_CLOSERS = frozenset((")", "}", "]"))
 _MAX_NESTING = 100  # arrays in hashtables in arrays...: deeper than any script, shallow enough for the stack
 
 
@@ -40,7 +42,7 @@ class Node:
 class Parser:
     """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
 
-    __slots__ = ("depth", "errors", "text", "tokens", "variables")
+    __slots__ = ("_closers", "depth", "errors", "text", "tokens", "variables")
 
     def __init__(self, text: str, tokens: list[Token]) -> None:
         self.text = text
@@ -48,6 +50,7 @@ class Parser:
         self.variables: dict[str, Node] = {}
         self.errors: list[Token] = []
         self.depth = 0
+        self._closers: dict[int, int] | None = None
 
     def kind(self, index: int) -> str:
         return self.tokens[index].kind if index < len(self.tokens) else "eof"
@@ -59,16 +62,14 @@ class Parser:
 
     def unresolved_until(self, start: int, index: int) -> tuple[Node, int]:
         """An opaque expression: skip to its closing bracket and keep its source text."""
-        depth = 0
         while index < len(self.tokens):
             kind = self.kind(index)
-            if kind in ("(", "@(", "$(", "@{", "{", "["):
-                depth += 1
-            elif kind in (")", "}", "]"):
-                if depth == 0:
-                    break
-                depth -= 1
-            elif depth == 0 and kind in END | {",", "parameter"}:
+            if kind in _OPENERS:
+                # Jump over the bracketed part: counting depth token by token made every line with an
+                # unclosed bracket scan to the end of the file (quadratic).
+                index = min(self.matching(index) + 1, len(self.tokens))
+                continue
+            if kind in _CLOSERS or kind in END or kind in (",", "parameter"):
                 break
             index += 1
         last = self.tokens[max(index - 1, start)]
@@ -147,16 +148,18 @@ class Parser:
         return self.variables.get(name) or Node(Unresolved(token.text), token.start, token.end)
 
     def matching(self, index: int) -> int:
-        depth = 0
-        for position in range(index, len(self.tokens)):
-            kind = self.kind(position)
-            if kind in ("(", "@(", "$(", "@{", "{", "["):
-                depth += 1
-            elif kind in (")", "}", "]"):
-                depth -= 1
-                if depth == 0:
-                    return position
-        return len(self.tokens)
+        """The index of the bracket closing the opener at index (of any kind), or len(tokens) when none does."""
+        if self._closers is None:
+            # Found for every opener in one pass: a search per opener is quadratic over unclosed brackets.
+            closers: dict[int, int] = {}
+            open_at: list[int] = []
+            for position, token in enumerate(self.tokens):
+                if token.kind in _OPENERS:
+                    open_at.append(position)
+                elif token.kind in _CLOSERS and open_at:
+                    closers[open_at.pop()] = position
+            self._closers = closers
+        return self._closers.get(index, len(self.tokens))
 
     def array(self, index: int) -> tuple[Node, int]:
         start = self.tokens[index].start

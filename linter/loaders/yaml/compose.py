@@ -11,19 +11,12 @@ import yaml
 from linter.loaders.json.parse import ParseError
 from linter.model.source import Span, line_column
 
-__all__ = ["MAX_DEPTH", "compose", "yaml_lines"]
+__all__ = ["MAX_DEPTH", "compose"]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # JSON's limit too. Below libyaml's own (999 block levels in the libyaml PyYAML 6.0.4 bundles, none before):
 # entralint's check, not libyaml's, stops a deep text, whichever PyYAML is installed.
 MAX_DEPTH = 900
-
-
-def yaml_lines(text: str) -> str:
-    """YAML 1.1 also ends lines at NEL, LS and PS; libyaml's marks count them, so make them LF."""
-    if "\x85" in text or "\u2028" in text or "\u2029" in text:
-        return text.replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    return text
 
 
 def _check_depth(text: str) -> None:

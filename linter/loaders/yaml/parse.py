@@ -12,9 +12,9 @@ from typing import Any
 import yaml
 
 from linter.loaders.json.parse import ParseError
-from linter.loaders.yaml.compose import compose, yaml_lines
+from linter.loaders.yaml.compose import compose
 from linter.loaders.yaml.positions import YamlPositions
-from linter.model.source import Span
+from linter.model.source import Span, yaml_line_ends
 
 __all__ = ["parse_yaml", "parse_yaml_with_positions"]
 
@@ -166,7 +166,7 @@ def parse_yaml(text: str) -> list[Any]:
 
 def parse_yaml_with_positions(text: str) -> tuple[list[Any], YamlPositions]:
     """Every document as plain data, and positions that reuse the nodes composed for it."""
-    text = yaml_lines(text)
+    text = yaml_line_ends(text)
     budget = [max(MIN_VALUE_BUDGET, len(text) * MAX_VALUES_PER_CHARACTER)]
     roots = compose(text)
     anchors = "&" in text  # without an anchor there is no alias: no node is met twice

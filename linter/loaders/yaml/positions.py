@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 
 from linter.loaders.positions import PositionIndex
-from linter.loaders.yaml.compose import compose, yaml_lines
-from linter.model.source import escape_pointer
+from linter.loaders.yaml.compose import compose
+from linter.model.source import escape_pointer, yaml_line_ends
 
 __all__ = ["YamlPositions", "align"]
 
@@ -23,7 +23,7 @@ class YamlPositions(PositionIndex):
     """
 
     def __init__(self, text: str, roots: list[yaml.Node] | None = None) -> None:
-        super().__init__(yaml_lines(text))
+        super().__init__(yaml_line_ends(text))
         self._roots = roots
         self._anchors = "&" in self.text
 

@@ -1,0 +1,179 @@
+"""entralint's HCL readers against tree-sitter-hcl's own reading of generated files (issue 19, case 2).
+
+Files are built from policy-resource pieces with stray CRs, CRLFs, tabs, NULs and BOMs spliced in. The
+reference parses the file's bytes with tree-sitter-hcl directly (after a leading BOM, which entralint
+and Terraform skip) and walks the tree itself: which resources, which attributes and nested blocks,
+their string values and their lines and columns. Both entralint readers (the fast one, when it does
+not decline, and the tree-sitter one) must give the same; a file tree-sitter reads with a syntax error
+must be an IN001 (the fast reader declines it); a file with a NUL is an IN001 (binary) for entralint.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from linter.loaders.hcl.terraform import ReadResources, read_fast, read_with_tree_sitter
+from linter.model.source import DecodeError, decode_text
+
+POLICY = "azuread_conditional_access_policy"
+
+
+@functools.cache
+def _parser() -> Any:
+    import tree_sitter_hcl
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(tree_sitter_hcl.language()))
+
+
+Reading = dict[str, tuple[int, int, Any]]  # pointer -> (line, column, string value or None)
+
+
+def reference(data: bytes) -> Reading | None:
+    """tree-sitter-hcl's reading of the policy resources' strings, keyed by pointer; None on a syntax error."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    root = _parser().parse(data).root_node
+    if root.has_error:
+        return None
+    found: Reading = {}
+    body = next((child for child in root.children if child.type == "body"), None)
+    for block in body.children if body is not None else ():
+        labels = [child for child in block.children if child.type == "string_lit"]
+        if block.type != "block" or block.children[0].text != b"resource" or len(labels) != 2:
+            continue
+        resource_type, name = (_string(label) for label in labels)
+        if resource_type == POLICY and name is not None:
+            pointer = f"/resource/{resource_type}/{name}"
+            found[pointer] = (block.start_point.row + 1, block.start_point.column + 1, None)
+            _body(block, pointer, found)
+    return found
+
+
+_PLAIN_STRING_PARTS = ("quoted_template_start", "quoted_template_end", "template_literal")
+
+
+def _string(node: Any) -> str | None:
+    parts = [child for child in node.children if child.type == "template_literal"]
+    if any(child.type not in _PLAIN_STRING_PARTS for child in node.children):
+        return None
+    return "".join(part.text.decode() for part in parts)
+
+
+def _body(block: Any, pointer: str, found: Reading) -> None:
+    body = next((child for child in block.children if child.type == "body"), None)
+    counts: dict[str, int] = {}
+    for child in body.children if body is not None else ():
+        if child.type not in ("block", "attribute"):
+            continue
+        name = child.children[0].text.decode()
+        if child.type == "block":
+            index = counts.get(name, 0)
+            counts[name] = index + 1
+            _body(child, f"{pointer}/{name}/{index}", found)
+        elif child.type == "attribute":
+            expression = child.children[2]
+            literal = expression.children[0].children[0] if expression.children[0].type == "literal_value" else None
+            value = expression.children[0]
+            if value.type == "literal_value" and literal is not None and literal.type == "string_lit":
+                found[f"{pointer}/{name}"] = (value.start_point.row + 1, value.start_point.column + 1, _string(literal))
+
+
+def entralint_reading(found: ReadResources) -> Reading:
+    reading: Reading = {}
+    for _, _, body, pointer in found.resources:
+        span = found.positions.span(pointer)
+        assert span is not None
+        reading[pointer] = (span.start_line, span.start_column, None)
+        _collect(body, pointer, found, reading)
+    return reading
+
+
+def _collect(body: dict[str, Any], pointer: str, found: ReadResources, reading: Reading) -> None:
+    for key, value in body.items():
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            for index, item in enumerate(value):
+                _collect(item, f"{pointer}/{key}/{index}", found, reading)
+        elif isinstance(value, str):
+            span = found.positions.span(f"{pointer}/{key}")
+            assert span is not None
+            reading[f"{pointer}/{key}"] = (span.start_line, span.start_column, value)
+
+
+def assert_same_reading(data: bytes) -> None:
+    if b"\x00" in data:  # a binary file: unreadable (IN001), whatever tree-sitter makes of it
+        with pytest.raises(DecodeError, match="NUL"):
+            decode_text(data)
+        return
+    text = decode_text(data)
+    assert "\x00" not in text
+    expected = reference(data)
+    slow = read_with_tree_sitter("main.tf", text)
+    fast = read_fast("main.tf", text)
+    if expected is None:
+        assert [problem.code for problem in slow.problems] == ["IN001"]
+        assert fast is None, "the fast reader read a file tree-sitter-hcl cannot parse"
+        return
+    assert slow.problems == []
+    # Columns are tree-sitter's bytes: compare them only where every character is one byte.
+    ascii_only = text.isascii()
+
+    def comparable(reading: Reading) -> Reading:
+        return {key: (line, column if ascii_only else 0, value) for key, (line, column, value) in reading.items()}
+
+    assert comparable(entralint_reading(slow)) == comparable(expected)
+    if fast is not None:
+        assert comparable(entralint_reading(fast)) == comparable(expected)
+
+
+PIECES = [
+    'resource "azuread_conditional_access_policy" "p{n}" {\n',
+    '  display_name = "Policy {n}"\n',
+    '  state = "enabled"\n',
+    "  conditions {\n",
+    '    client_app_types = ["all"]\n',
+    '    users {\n      included_users = ["All"]\n    }\n',
+    "    locations {\n",
+    '      included_locations = "All"\n',
+    "    }\n",
+    "  }\n",
+    "  # reviewed by CAB\n",
+    "  // owner: identity team\n",
+    "  /* block\n comment */\n",
+    '  grant_controls {\n    operator = "OR"\n  }\n',
+    "}\n",
+    "# a top-level comment\n",
+    'variable "x" {\n  default = "y"\n}\n',
+]
+STRAYS = ["\r", "\r\n", "\t", "\x00", "\ufeff", " ", "\n", "#", "x", " " * 200, "\n \t" * 60]
+
+
+@st.composite
+def hcl_files(draw: st.DrawFn) -> bytes:
+    pieces = draw(st.lists(st.sampled_from(range(len(PIECES))), min_size=1, max_size=30))
+    text = "".join(PIECES[index].replace("{n}", str(number)) for number, index in enumerate(pieces))
+    for _ in range(draw(st.integers(0, 4))):
+        position = draw(st.integers(0, len(text)))
+        text = text[:position] + draw(st.sampled_from(STRAYS)) + text[position:]
+    prefix = "\ufeff" if draw(st.booleans()) else ""
+    return (prefix + text).encode("utf-8")
+
+
+WHOLE = "".join(PIECES[index].replace("{n}", "0") for index in (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=hcl_files())
+@example(data=b"# reviewed by CAB\rx\n" + WHOLE.encode())
+@example(data=WHOLE.replace("    locations {\n", "    # reviewed\rx\n    locations {\n").encode())
+@example(data=WHOLE.replace("\n", "\r\n").encode())
+@example(data=WHOLE.replace('"Policy 0"', '"Policy\r0"').encode())
+@example(data=WHOLE.replace("  state", "\t\x0cstate").encode())
+def test_hcl_readers_read_as_tree_sitter_hcl_does(data: bytes) -> None:
+    assert_same_reading(data)
