@@ -9,11 +9,11 @@ import pytest
 from linter.loaders import LoadResult, load_text
 from linter.model import Document, Unresolved
 from linter.model.source import decode_text
-from tests.conftest import FIXTURES
+from tests.conftest import CORPUS, FIXTURES, needs_shared
 
 DSC = FIXTURES / "m365dsc"
 EXPORT = Path(__file__).resolve().parent / "rules" / "CA002" / "fail_all_resources_m365dsc.ps1"
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "m365dsc"
+M365DSC_CORPUS = CORPUS / "m365dsc"
 
 
 def load(path: Path) -> LoadResult:
@@ -100,18 +100,19 @@ CORPUS_BLOCKS = {
 }
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not on this machine")
+@needs_shared("corpus/m365dsc")
 @pytest.mark.parametrize("suffix", sorted(CORPUS_BLOCKS))
 def test_corpus_yields_every_policy_at_its_line(suffix: str) -> None:
-    [path] = CORPUS.glob(f"*__{suffix}")
+    [path] = M365DSC_CORPUS.glob(f"*__{suffix}")
     result = load_text(str(path), decode_text(path.read_bytes()))
     documents = result.documents if result is not None else ()
     assert result is None or result.problems == ()
     assert [(document.kind, document.name, document.line) for document in documents] == CORPUS_BLOCKS[suffix]
 
 
+@needs_shared("corpus/m365dsc")
 def test_corpus_computed_values_stay_unresolved() -> None:
-    [path] = CORPUS.glob("*__AADConditionalAccessPolicy__2-Update.ps1")
+    [path] = M365DSC_CORPUS.glob("*__AADConditionalAccessPolicy__2-Update.ps1")
     [policy] = load(path).documents
     assert policy.data["conditions"]["users"]["excludeUsers"] == [Unresolved('"admin@$Domain"')]
     assert policy.data["sessionControls"]["signInFrequency"]["value"] == 2
