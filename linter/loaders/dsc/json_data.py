@@ -15,11 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from linter.loaders.dsc.positions import MappedPositions
-from linter.loaders.dsc.resources import Placement, build_resource, resource_named
+from linter.loaders.dsc.resources import PlacedResources, build_resource, resource_named
 from linter.loaders.json.locate import JsonLocator
 from linter.loaders.positions import JsonPositions
 from linter.loaders.result import LoadResult
-from linter.model import Document, LoadProblem
 
 __all__ = ["REPORT_FORMAT", "SNAPSHOT_FORMAT", "is_resource_data", "load"]
 
@@ -85,31 +84,21 @@ def load(path: str, text: str, data: Any, locator: JsonLocator | None = None) ->
     """The Entra policies among a report's or snapshot's resources; other resources are not ours."""
     source_format = REPORT_FORMAT if isinstance(data, list) else SNAPSHOT_FORMAT
     positions = MappedPositions(JsonPositions(text, locator=locator))
-    placed: dict[Placement, list[Document]] = {"documents": [], "absent": [], "partial": []}
-    problems: list[LoadProblem] = []
+    found = PlacedResources()
     for item, properties_at, name, properties, label in _items(data):
         resource = resource_named(name)
         if resource is None:
             continue
-        document, found, placement = build_resource(
-            resource,
-            properties,
-            path=path,
-            source_format=source_format,
-            item=item,
-            properties_at=properties_at,
-            positions=positions,
-            label=f"{name} {label}" if label else name,
+        found.add(
+            build_resource(
+                resource,
+                properties,
+                path=path,
+                source_format=source_format,
+                item=item,
+                properties_at=properties_at,
+                positions=positions,
+                label=f"{name} {label}" if label else name,
+            )
         )
-        problems.extend(found)
-        if document is not None:
-            placed[placement].append(document)
-    if not problems and not any(placed.values()):
-        return None
-    return LoadResult(
-        source_format,
-        tuple(placed["documents"]),
-        tuple(problems),
-        absent=tuple(placed["absent"]),
-        partial=tuple(placed["partial"]),
-    )
+    return found.result(source_format)

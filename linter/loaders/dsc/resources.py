@@ -14,6 +14,7 @@ from typing import Any, Literal
 from linter.loaders.dsc.positions import MappedPositions
 from linter.loaders.dsc.properties import ALWAYS_LISTS, GATES, PLUMBING, RESOURCES, Resource, is_not_set
 from linter.loaders.normalize.documents import build_document
+from linter.loaders.result import LoadResult
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
@@ -25,9 +26,38 @@ from linter.model import (
 )
 from linter.model.source import escape_pointer
 
-__all__ = ["Placement", "build_resource", "guess_resource", "resource_named"]
+__all__ = ["PlacedResources", "Placement", "build_resource", "guess_resource", "resource_named"]
 
 Placement = Literal["documents", "absent", "partial"]
+
+
+class PlacedResources:
+    """What a file's items became, each where `build_resource` placed it, and the problems met: one LoadResult."""
+
+    __slots__ = ("placed", "problems")
+
+    def __init__(self) -> None:
+        self.placed: dict[Placement, list[Document]] = {"documents": [], "absent": [], "partial": []}
+        self.problems: list[LoadProblem] = []
+
+    def add(self, built: tuple[Document | None, list[LoadProblem], Placement]) -> None:
+        document, problems, placement = built
+        self.problems.extend(problems)
+        if document is not None:
+            self.placed[placement].append(document)
+
+    def result(self, source_format: str) -> LoadResult | None:
+        """The file's result; None when no item was ours."""
+        if not self.problems and not any(self.placed.values()):
+            return None
+        return LoadResult(
+            source_format,
+            tuple(self.placed["documents"]),
+            tuple(self.problems),
+            absent=tuple(self.placed["absent"]),
+            partial=tuple(self.placed["partial"]),
+        )
+
 
 # What a whole object of each kind sets; an item setting none of it only overrides others' properties
 # (an environment layer's `DisplayName` and `State`), as a configuration monitor's baseline lists only

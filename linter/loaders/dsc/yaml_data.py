@@ -15,10 +15,9 @@ from typing import Any
 
 from linter.loaders.dsc.positions import MappedPositions
 from linter.loaders.dsc.properties import Resource
-from linter.loaders.dsc.resources import Placement, build_resource, guess_resource, resource_named
+from linter.loaders.dsc.resources import PlacedResources, build_resource, guess_resource, resource_named
 from linter.loaders.positions import PositionIndex
 from linter.loaders.result import LoadResult
-from linter.model import Document, LoadProblem
 from linter.model.source import escape_pointer
 
 __all__ = ["SOURCE_FORMAT", "is_configuration_data", "load"]
@@ -56,8 +55,7 @@ def _file_resource(path: str) -> Resource | None:
 def load(path: str, streams: list[Any], source: PositionIndex) -> LoadResult | None:
     """The Entra policies the file's items declare; items of other resources are not ours."""
     positions = MappedPositions(source)
-    placed: dict[Placement, list[Document]] = {"documents": [], "absent": [], "partial": []}
-    problems: list[LoadProblem] = []
+    found = PlacedResources()
     from_file = _file_resource(path)
     for number, root in enumerate(streams):
         if not isinstance(root, Mapping):
@@ -71,25 +69,16 @@ def load(path: str, streams: list[Any], source: PositionIndex) -> LoadResult | N
                 if resource is None:
                     continue
                 at = f"/{number}{pointer}/{index}"
-                document, found, placement = build_resource(
-                    resource,
-                    item,
-                    path=path,
-                    source_format=SOURCE_FORMAT,
-                    item=at,
-                    properties_at=at,
-                    positions=positions,
-                    label=f"{key or _ITEMS}[{index}]",
+                found.add(
+                    build_resource(
+                        resource,
+                        item,
+                        path=path,
+                        source_format=SOURCE_FORMAT,
+                        item=at,
+                        properties_at=at,
+                        positions=positions,
+                        label=f"{key or _ITEMS}[{index}]",
+                    )
                 )
-                problems.extend(found)
-                if document is not None:
-                    placed[placement].append(document)
-    if not problems and not any(placed.values()):
-        return None
-    return LoadResult(
-        SOURCE_FORMAT,
-        tuple(placed["documents"]),
-        tuple(problems),
-        absent=tuple(placed["absent"]),
-        partial=tuple(placed["partial"]),
-    )
+    return found.result(SOURCE_FORMAT)
