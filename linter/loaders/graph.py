@@ -6,6 +6,7 @@ Graph-like JSON or YAML that Graph itself has no API for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from linter.loaders.json.locate import JsonLocator
@@ -58,6 +59,22 @@ def load_json(path: str, text: str, data: Any, locator: JsonLocator | None = Non
     return LoadResult("graph-json", tuple(documents), tuple(problems))
 
 
+def _may_be_configuration_data(streams: list[Any]) -> bool:
+    """Could a stream be DSC configuration data (`Items:` or a resource name at the top)? Asked of every YAML
+    file, so it reads key names only: the DSC reader and its tables load only for files that may need them."""
+    return any(
+        isinstance(root, Mapping)
+        and any(
+            isinstance(key, str) and (key == "Items" or key.lower().startswith(_RESOURCE_NAME_STARTS)) for key in root
+        )
+        for root in streams
+    )
+
+
+# How resource names start (linter.loaders.dsc.resources.resource_named): AAD…, Datum's cAAD…, UTCM's microsoft.entra.…
+_RESOURCE_NAME_STARTS = ("aad", "caad", "microsoft.entra.")
+
+
 def load_yaml(path: str, text: str) -> LoadResult | None:
     from linter.loaders.json.parse import ParseError
     from linter.loaders.yaml.parse import parse_yaml_with_positions
@@ -66,12 +83,12 @@ def load_yaml(path: str, text: str) -> LoadResult | None:
         streams, positions = parse_yaml_with_positions(text)
     except ParseError as error:
         return parse_problem("graph-yaml", str(error), error.span) if looks_like_policy(text) else None
-    from linter.loaders.dsc.yaml_data import is_configuration_data
-
-    if is_configuration_data(streams):
+    if _may_be_configuration_data(streams):
+        from linter.loaders.dsc.yaml_data import is_configuration_data
         from linter.loaders.dsc.yaml_data import load as load_configuration_data
 
-        return load_configuration_data(path, streams, positions)
+        if is_configuration_data(streams):
+            return load_configuration_data(path, streams, positions)
     documents: list[Document] = []
     problems: list[LoadProblem] = []
     tree = "&" not in text  # without anchors no alias: no value is held twice
