@@ -11,6 +11,7 @@ from linter.model.findings import Finding, Level, Scope, Suppression, Violation
 from linter.model.source import Span
 
 __all__ = [
+    "BenchmarkControl",
     "DocumentRule",
     "Finding",
     "Level",
@@ -33,6 +34,13 @@ class RuleOption(NamedTuple):
     description: str
 
 
+class BenchmarkControl(NamedTuple):
+    """A control of a security benchmark that a rule decides from the policy definitions alone."""
+
+    benchmark: str  # a catalog name: "cis-m365-v5", "scubagear", "maester", "prowler", "zero-trust"
+    control: str  # the control's id in that benchmark: "5.2.2.3", "MS.AAD.3.1v1", "MT.1001"
+
+
 class Rule:
     """A check. Metadata lives on the class, help in the docstring (Markdown)."""
 
@@ -43,6 +51,7 @@ class Rule:
     scope: ClassVar[Scope]
     kinds: ClassVar[frozenset[str]] = frozenset()
     tags: ClassVar[tuple[str, ...]] = ()
+    benchmarks: ClassVar[tuple[BenchmarkControl, ...]] = ()
     options: ClassVar[tuple[RuleOption, ...]] = ()
     # SARIF `security-severity` (0, 10] for rules GitHub should rank as security findings.
     security_severity: ClassVar[float | None] = None
