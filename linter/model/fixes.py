@@ -1,0 +1,32 @@
+"""What a fix is: edits to a file's text that make a finding go away, and how safe applying them is."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import NamedTuple
+
+from linter.model.source import Span
+
+
+class Applicability(StrEnum):
+    """How safe a fix is to apply unasked, in ruff's terms."""
+
+    SAFE = "safe"  # applied by `--fix`
+    UNSAFE = "unsafe"  # applied only with `--unsafe-fixes`: it changes who must do what
+    DISPLAY_ONLY = "display-only"  # shown, never applied: the design choice is the user's
+
+
+class Edit(NamedTuple):
+    """Replace the text a span covers (positions counted as `Span` counts them) with new text.
+
+    An insertion is an edit whose span is empty (end equals start)."""
+
+    path: str
+    span: Span
+    text: str
+
+
+class Fix(NamedTuple):
+    applicability: Applicability
+    description: str  # one line: what applying it does
+    edits: tuple[Edit, ...]
