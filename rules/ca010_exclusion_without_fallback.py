@@ -139,6 +139,7 @@ class ExclusionWithoutFallback(TenantRule):
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.
+        from linter.policy.conditions import carved_out
         from linter.policy.context import SignInContext
         from linter.policy.evaluate import Evaluator, bits_of
         from linter.policy.sign_in_classes import atoms, gaps
@@ -165,9 +166,12 @@ class ExclusionWithoutFallback(TenantRule):
             for pointer, kind, value, fields in _excluded(policy):
                 if access.exempts(value) or value.casefold() == DIRECTORY_SYNCHRONIZATION_ACCOUNTS:
                     continue
-                who = evaluator.dimension("users", SignInContext()._replace(**fields))
-                found = gaps(dimensions, fallback & who.maybe_bits)
-                if not found:
+                for signer in carved_out(policy, SignInContext()._replace(**fields)):
+                    who = evaluator.dimension("users", signer)
+                    found = gaps(dimensions, fallback & who.maybe_bits)
+                    if found:
+                        break
+                else:
                     continue
                 where = ", ".join(
                     atom.label
