@@ -223,6 +223,8 @@ def test_schema_names_every_documented_key() -> None:
         "select",
         "ignore",
         "extend-select",
+        "privileged-roles",
+        "extend-privileged-roles",
         "fail-on",
         "exclude",
         "per-file-ignores",
