@@ -218,6 +218,7 @@ def uncovered(
     exempt: Mapping[str, Iterable[str]] | None = None,
     exclusions_allowed: bool = False,
     excluding: Callable[[CompiledPolicy], bool] | None = None,
+    subjects: Sequence[tuple[str, dict[str, Any]]] | None = None,
 ) -> Coverage:
     """The sign-ins fixed on `fixed` (dimension -> allowed values) that no enforced policy meeting `meets` covers.
 
@@ -227,7 +228,8 @@ def uncovered(
     `exempt` names classes not asked about (dimension -> ids: `{"users": emergency accounts}`); with
     `exclusions_allowed`, whatever a covering policy excludes (users, resources, platforms,
     locations, devices by filter) is exempt too: of the covering policies `excluding` picks (those
-    about the question, say), or of all of them.
+    about the question, say), or of all of them. `subjects` replaces the classes of users asked about
+    ((label, sign-in fields) each: the holders of a role, say).
     """
     fixed = fixed or {}
     exempt = exempt or {}
@@ -248,7 +250,9 @@ def uncovered(
     for name in DIMENSIONS:
         choices = [
             (label, fields)
-            for label, fields in _choices(evaluator, name, fixed.get(name))
+            for label, fields in (
+                subjects if name == "users" and subjects is not None else _choices(evaluator, name, fixed.get(name))
+            )
             if not (skipped[name] and _names(fields) & skipped[name])
         ]
         dimensions.append(atoms(evaluator, name, cover, choices=choices))
