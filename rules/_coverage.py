@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from linter.model import Tenant
-from linter.policy.conditions import Tri
 from linter.policy.emergency import emergency_access
 
 from .ca001_device_code_flow_not_blocked import open_classes
 
 if TYPE_CHECKING:
     from linter.policy.compiled import CompiledPolicy
+    from linter.policy.conditions import Tri
     from linter.policy.coverage import Coverage
 
 __all__ = ["MODERN_CLIENT_APPS", "still_open", "tenant_coverage"]

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from linter.model import Tenant
 from linter.policy.context import GUEST_TYPES
-from linter.policy.strength import remediates_user_risk
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 from ._coverage import still_open, tenant_coverage
@@ -71,6 +70,9 @@ class HighUserRiskNotRemediated(TenantRule):
     )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
+        # Imported here: runs that skip or ignore the tenant rules never need the evaluator.
+        from linter.policy.strength import remediates_user_risk
+
         coverage = tenant_coverage(tenant, remediates_user_risk, {"userRisk": ("high",)}, exempt_users=GUEST_TYPES)
         if coverage is None or coverage.complete:
             return

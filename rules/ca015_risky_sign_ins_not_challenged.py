@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from linter.model import Tenant
 from linter.policy.context import GUEST_TYPES, RISK_LEVELS
-from linter.policy.strength import requires_mfa
 from linter.rule import BenchmarkControl, Level, RuleOption, TenantRule, Violation
 
 from ._coverage import still_open, tenant_coverage
@@ -70,6 +69,9 @@ class RiskySignInsNotChallenged(TenantRule):
     )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
+        # Imported here: runs that skip or ignore the tenant rules never need the evaluator.
+        from linter.policy.strength import requires_mfa
+
         levels = [level for level in RISK_LEVELS if level in {str(item).casefold() for item in self.settings["levels"]}]
         if not levels:
             return

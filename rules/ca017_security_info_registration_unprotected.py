@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from linter.model import Tenant
 from linter.policy.context import GUEST_TYPES
-from linter.policy.strength import requires_mfa_or_managed_device
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 from ._coverage import MODERN_CLIENT_APPS, still_open, tenant_coverage
@@ -65,6 +64,9 @@ class SecurityInfoRegistrationUnprotected(TenantRule):
     benchmarks = (BenchmarkControl("maester", "MT.1011"),)
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
+        # Imported here: runs that skip or ignore the tenant rules never need the evaluator.
+        from linter.policy.strength import requires_mfa_or_managed_device
+
         coverage = tenant_coverage(
             tenant,
             requires_mfa_or_managed_device,

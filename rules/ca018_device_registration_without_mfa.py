@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.model import Tenant
-from linter.policy.strength import requires_mfa
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 from ._coverage import MODERN_CLIENT_APPS, still_open, tenant_coverage
@@ -60,6 +59,9 @@ class DeviceRegistrationWithoutMfa(TenantRule):
     benchmarks = (BenchmarkControl("prowler", "entra_conditional_access_policy_device_registration_mfa_required"),)
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
+        # Imported here: runs that skip or ignore the tenant rules never need the evaluator.
+        from linter.policy.strength import requires_mfa
+
         coverage = tenant_coverage(
             tenant, requires_mfa, {"application": (REGISTER_DEVICE,), "clientApp": MODERN_CLIENT_APPS}
         )

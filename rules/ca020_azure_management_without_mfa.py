@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from linter.model import Tenant
 from linter.policy.apps import ADMIN_PORTALS
-from linter.policy.strength import requires_mfa
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 from ._coverage import still_open, tenant_coverage
@@ -65,6 +64,9 @@ class AzureManagementWithoutMfa(TenantRule):
     )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
+        # Imported here: runs that skip or ignore the tenant rules never need the evaluator.
+        from linter.policy.strength import requires_mfa
+
         targets = (AZURE_SERVICE_MANAGEMENT, ADMIN_PORTALS)
         coverage = tenant_coverage(tenant, requires_mfa, {"application": targets})
         if coverage is None or coverage.complete:

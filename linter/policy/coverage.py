@@ -264,14 +264,18 @@ def uncovered(
         or (index >= len(DIMENSIONS) and dimension[0].maybe_bits & cover != cover)
         for index, dimension in enumerate(dimensions)
     )
+    # Fixed users (guests) or resources (a user action) are what the question names, never "all users/resources".
+    named = [index < 2 and DIMENSIONS[index] in fixed for index in range(len(dimensions))]
+    whole = [dimension[0]._replace(label=" or ".join(atom.label for atom in dimension)) for dimension in dimensions]
     found = []
     for box in gaps(dimensions, cover):
-        filled = tuple(atom if atom is not None else dimensions[index][0] for index, atom in enumerate(box))
-        # A dimension the policies do not split (one class) is "any value", named as such.
-        # Fixed users (guests) or resources (a user action) are what the question names, never "all".
-        unbounded = tuple(
-            atom is None or (len(dimensions[index]) == 1 and not (index < 2 and DIMENSIONS[index] in fixed))
+        filled = tuple(
+            atom if atom is not None else (whole[index] if named[index] else dimensions[index][0])
             for index, atom in enumerate(box)
+        )
+        # A dimension the policies do not split (one class) is "any value", named as such.
+        unbounded = tuple(
+            not named[index] and (atom is None or len(dimensions[index]) == 1) for index, atom in enumerate(box)
         )
         found.append(Gap(filled, unbounded, described))
     return Coverage(evaluator, cover, tuple(found))
