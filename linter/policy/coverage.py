@@ -218,6 +218,7 @@ def uncovered(
     exempt: Mapping[str, Iterable[str]] | None = None,
     exclusions_allowed: bool = False,
     excluding: Callable[[CompiledPolicy], bool] | None = None,
+    device_exclusions_allowed: bool | None = None,
 ) -> Coverage:
     """The sign-ins fixed on `fixed` (dimension -> allowed values) that no enforced policy meeting `meets` covers.
 
@@ -227,7 +228,9 @@ def uncovered(
     `exempt` names classes not asked about (dimension -> ids: `{"users": emergency accounts}`); with
     `exclusions_allowed`, whatever a covering policy excludes (users, resources, platforms,
     locations, devices by filter) is exempt too: of the covering policies `excluding` picks (those
-    about the question, say), or of all of them.
+    about the question, say), or of all of them. `device_exclusions_allowed` (by default as
+    `exclusions_allowed`) exempts the devices an exclude-mode device filter leaves out, alone: for a
+    control Microsoft asks to keep off device types that cannot satisfy it (token protection).
     """
     fixed = fixed or {}
     exempt = exempt or {}
@@ -252,7 +255,8 @@ def uncovered(
             if not (skipped[name] and _names(fields) & skipped[name])
         ]
         dimensions.append(atoms(evaluator, name, cover, choices=choices))
-    dimensions += [[_device_atom(evaluator, cover, exclusions_allowed)], [_insider_atom(evaluator, cover)]]
+    devices_exempt = exclusions_allowed if device_exclusions_allowed is None else device_exclusions_allowed
+    dimensions += [[_device_atom(evaluator, cover, devices_exempt)], [_insider_atom(evaluator, cover)]]
     described = tuple(
         index < 2
         or (len(dimension) > 1 and DIMENSIONS[index] not in fixed)
