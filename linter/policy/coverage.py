@@ -222,6 +222,7 @@ def uncovered(
     exclusions_allowed: bool = False,
     excluding: Callable[[CompiledPolicy], bool] | None = None,
     subjects: Sequence[tuple[str, dict[str, Any]]] | None = None,
+    device_exclusions_allowed: bool | None = None,
 ) -> Coverage:
     """The sign-ins fixed on `fixed` (dimension -> allowed values) that no enforced policy meeting `meets` covers.
 
@@ -234,7 +235,9 @@ def uncovered(
     `exclusions_allowed`, whatever a covering policy excludes (users, resources, platforms,
     locations, devices by filter) is exempt too: of the covering policies `excluding` picks (those
     about the question, say), or of all of them. `subjects` replaces the classes of users asked about
-    ((label, sign-in fields) each: the holders of a role, say).
+    ((label, sign-in fields) each: the holders of a role, say). `device_exclusions_allowed` (by default as
+    `exclusions_allowed`) exempts the devices an exclude-mode device filter leaves out, alone: for a
+    control Microsoft asks to keep off device types that cannot satisfy it (token protection).
     """
     fixed = fixed or {}
     exempt = exempt or {}
@@ -261,7 +264,8 @@ def uncovered(
             if not (skipped[name] and _names(fields) & skipped[name])
         ]
         dimensions.append(atoms(evaluator, name, cover, choices=choices))
-    dimensions += [[_device_atom(evaluator, cover, exclusions_allowed)], [_insider_atom(evaluator, cover)]]
+    devices_exempt = exclusions_allowed if device_exclusions_allowed is None else device_exclusions_allowed
+    dimensions += [[_device_atom(evaluator, cover, devices_exempt)], [_insider_atom(evaluator, cover)]]
     described = tuple(
         index < 2
         or (len(dimension) > 1 and DIMENSIONS[index] not in fixed)
