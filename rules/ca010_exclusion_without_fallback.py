@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from linter.model import Tenant
 from linter.policy.combine import Requirement, implies, requirement
 from linter.policy.emergency import emergency_access
-from linter.rule import Level, RuleOption, TenantRule, Violation
+from linter.rule import BenchmarkControl, Level, RuleOption, TenantRule, Violation
 
 if TYPE_CHECKING:
     from linter.policy.compiled import CompiledPolicy
@@ -137,6 +137,10 @@ class ExclusionWithoutFallback(TenantRule):
     summary = "A user, group or role excluded from a policy is not covered by an equal or stronger policy"
     level = Level.WARNING
     tags = ("security", "exclusions")
+    benchmarks = (
+        BenchmarkControl("maester", "MT.1036"),
+        BenchmarkControl("prowler", "entra_conditional_access_policy_no_exclusion_gaps"),
+    )
     options = (
         RuleOption(
             "emergency-access",
