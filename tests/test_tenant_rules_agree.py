@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
+from linter.rules.ca010_exclusion_without_fallback import _protective
 
 from linter.engine.registry import load_rules
 from linter.model import Tenant
@@ -28,7 +28,6 @@ from linter.policy.emergency import emergency_access
 from linter.policy.evaluate import Evaluator
 from linter.policy.strength import strong
 from linter.rule import TenantRule
-from linter.rules.ca010_exclusion_without_fallback import _protective
 from tests.test_coverage import DRS, EXCHANGE, FLOW, generated_policy, tenant
 
 USERS: list[tuple[str | None, frozenset[str]]] = [
