@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
+from collections.abc import Sequence
 from typing import Any
 
-from linter.loaders.powershell.tokens import Token
+from linter.loaders.powershell.tokens import Token, TokenList
 from linter.model import Unresolved
 from linter.model.source import join_pointer
 
@@ -25,7 +27,7 @@ class Node:
 
     __slots__ = ("chars", "end", "start", "value")
 
-    def __init__(self, value: Any, start: int, end: int, chars: tuple[int, ...] = ()) -> None:
+    def __init__(self, value: Any, start: int, end: int, chars: Sequence[int] = ()) -> None:
         self.value = value
         self.start = start
         self.end = end
@@ -44,7 +46,7 @@ class Parser:
 
     __slots__ = ("_closers", "depth", "errors", "text", "tokens", "variables")
 
-    def __init__(self, text: str, tokens: list[Token]) -> None:
+    def __init__(self, text: str, tokens: TokenList) -> None:
         self.text = text
         self.tokens = tokens
         self.variables: dict[str, Node] = {}
@@ -53,7 +55,7 @@ class Parser:
         self._closers: dict[int, int] | None = None
 
     def kind(self, index: int) -> str:
-        return self.tokens[index].kind if index < len(self.tokens) else "eof"
+        return self.tokens.kind(index) if index < len(self.tokens) else "eof"
 
     def skip_newlines(self, index: int) -> int:
         while self.kind(index) in ("newline", ";"):
@@ -152,11 +154,13 @@ class Parser:
         if self._closers is None:
             # Found for every opener in one pass: a search per opener is quadratic over unclosed brackets.
             closers: dict[int, int] = {}
-            open_at: list[int] = []
-            for position, token in enumerate(self.tokens):
-                if token.kind in _OPENERS:
+            open_at = array("I" if len(self.tokens) < 1 << 32 else "q")  # `((((` is an opener per byte
+            tokens = self.tokens
+            for position in range(len(tokens)):
+                kind = tokens.kind(position)
+                if kind in _OPENERS:
                     open_at.append(position)
-                elif token.kind in _CLOSERS and open_at:
+                elif kind in _CLOSERS and open_at:
                     closers[open_at.pop()] = position
             self._closers = closers
         return self._closers.get(index, len(self.tokens))
@@ -212,7 +216,7 @@ class Parser:
         return found, index
 
 
-def _decoded(value: str, chars: tuple[int, ...]) -> tuple[str, list[int]]:
+def _decoded(value: str, chars: Sequence[int]) -> tuple[str, list[int]]:
     return value, list(chars)
 
 
@@ -222,7 +226,7 @@ def record_positions(
     offsets[pointer] = (node.start, node.end)
     if node.chars and isinstance(node.value, str):
         # A partial, not a lambda: documents cross process boundaries under --jobs and must pickle.
-        strings[pointer] = functools.partial(_decoded, node.value, tuple(node.chars))
+        strings[pointer] = functools.partial(_decoded, node.value, node.chars)
     if isinstance(node.value, list):
         for number, item in enumerate(node.value):
             record_positions(text, item, join_pointer(pointer, number), offsets, strings)
