@@ -69,3 +69,46 @@ def test_yaml_error_at_the_end_of_a_file_without_a_final_line_end_is_inside_it(t
     result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "cut.yaml"], cwd=tmp_path)
     [finding] = result.json()["findings"]
     assert (finding["code"], finding["line"], finding["column"]) == ("IN001", 4, 6)
+
+
+SELF_CONTAINING_POLICY = """\
+$policy = [Microsoft.Graph.PowerShell.Models.MicrosoftGraphConditionalAccessPolicy]::new()
+$policy.DisplayName = 'Require MFA'
+$policy.Conditions.ClientAppTypes = $policy
+New-MgIdentityConditionalAccessPolicy -BodyParameter $policy
+"""
+
+
+def test_a_graph_sdk_object_that_contains_itself_is_a_parse_error(tmp_path: Path) -> None:
+    # Found by the graph-sdk fuzzer: reading the body out as a tree recursed until RecursionError.
+    (tmp_path / "p.ps1").write_text(SELF_CONTAINING_POLICY, encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "p.ps1"], cwd=tmp_path)
+    assert result.code == 1, result.stderr
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"]) == ("IN001", 1)
+    assert "contains itself" in finding["message"]
+    assert result.json()["notifications"] == []
+
+
+def test_variables_doubling_per_line_stop_at_the_expansion_budget(tmp_path: Path) -> None:
+    # Each variable is one node wherever it is used: 40 lines of `$aN = @($aM, $aM)` are 2^40 values as a tree.
+    lines = ["$a0 = @('all')", *(f"$a{n} = @($a{n - 1}, $a{n - 1})" for n in range(1, 40))]
+    call = "New-MgIdentityConditionalAccessPolicy -DisplayName 'p' -State enabled -Conditions @{ClientAppTypes = $a39}"
+    (tmp_path / "p.ps1").write_text("\n".join([*lines, call]) + "\n", encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "p.ps1"], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"]) == ("IN001", 41)
+    assert "expand to too many values" in finding["message"]
+
+
+def test_a_body_nested_through_variables_is_a_parse_error(tmp_path: Path) -> None:
+    # Nesting through variables passes the parser's bracket limit: the tree readers recursed past the stack.
+    lines = ["$v0 = @{a = 'all'}", *(f"$v{n} = @{{a = $v{n - 1}}}" for n in range(1, 1200))]
+    call = (
+        "New-MgIdentityConditionalAccessPolicy -DisplayName 'p' -State enabled -Conditions @{ClientAppTypes = $v1199}"
+    )
+    (tmp_path / "p.ps1").write_text("\n".join([*lines, call]) + "\n", encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "p.ps1"], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"]) == ("IN001", 1201)
+    assert "nested too deeply" in finding["message"]

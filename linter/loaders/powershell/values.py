@@ -44,7 +44,7 @@ class Node:
 class Parser:
     """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
 
-    __slots__ = ("_closers", "depth", "errors", "text", "tokens", "variables")
+    __slots__ = ("_closers", "depth", "errors", "expansion_budget", "text", "tokens", "variables")
 
     def __init__(self, text: str, tokens: TokenList) -> None:
         self.text = text
@@ -53,6 +53,9 @@ class Parser:
         self.errors: list[Token] = []
         self.depth = 0
         self._closers: dict[int, int] | None = None
+        # Values read out as trees, for the whole file: a variable is one node wherever it is used, and
+        # `$a2 = @($a1, $a1)`, `$a3 = @($a2, $a2)`, ... doubles the tree per line (as YAML aliases do).
+        self.expansion_budget = 4 * len(text) + 100_000
 
     def kind(self, index: int) -> str:
         return self.tokens.kind(index) if index < len(self.tokens) else "eof"
@@ -148,6 +151,31 @@ class Parser:
         if name == "null":
             return Node(None, token.start, token.end)
         return self.variables.get(name) or Node(Unresolved(token.text), token.start, token.end)
+
+    def unreadable(self, node: Node) -> str | None:
+        """Why `node` cannot be read out as a tree, or None: it holds itself (`$p.Conditions.X = $p`), nests
+        deeper than a script can write, or its variables expand past the file's budget, which it spends."""
+        stack: list[tuple[Node, int]] = [(node, 1)]
+        on_path: set[int] = set()
+        while stack:
+            current, depth = stack.pop()
+            if depth < 0:  # leaving `current`: its values are done
+                on_path.discard(id(current))
+                continue
+            if id(current) in on_path:
+                return "a value contains itself"
+            if depth > _MAX_NESTING:
+                return "values nested too deeply to read"
+            self.expansion_budget -= 1
+            if self.expansion_budget < 0:
+                return "variables expand to too many values"
+            value = current.value
+            children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+            if children:
+                on_path.add(id(current))
+                stack.append((current, -1))
+                stack.extend((child, depth + 1) for child in children)
+        return None
 
     def matching(self, index: int) -> int:
         """The index of the bracket closing the opener at index (of any kind), or len(tokens) when none does."""
