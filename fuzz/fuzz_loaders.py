@@ -23,6 +23,9 @@ from typing import NamedTuple
 import atheris
 
 with atheris.instrument_imports():
+    # Readers are imported when a file needs them; importing every one here instruments them all.
+    import linter.loaders
+    import linter.policy
     from linter.engine.config import Config
     from linter.engine.file_check import check_document_rules
     from linter.engine.ruleset import build_ruleset
@@ -33,10 +36,6 @@ with atheris.instrument_imports():
     from linter.loaders.result import LoadResult
     from linter.model import SourceFile, Tenant
     from linter.model.source import DecodeError, decode_text, yaml_line_ends
-
-    # Readers are imported when a file needs them; importing every one here instruments them all.
-    import linter.loaders
-    import linter.policy
 
     for _package in (linter.loaders, linter.policy):
         for _module in pkgutil.walk_packages(_package.__path__, f"{_package.__name__}."):
@@ -86,7 +85,8 @@ class Target(NamedTuple):
 
 def _load_tfvars(name: str, text: str) -> LoadResult | None:
     """The fuzzed text is the module's `terraform.tfvars`; what is loaded is the module's policy file."""
-    with open(os.path.join(_tfvars_module(), "terraform.tfvars"), "w", encoding="utf-8", errors="surrogatepass") as file:
+    variables = os.path.join(_tfvars_module(), "terraform.tfvars")
+    with open(variables, "w", encoding="utf-8", errors="surrogatepass") as file:
         file.write(text)
     forget_directories()
     return load_text(os.path.join(_tfvars_module(), name), TFVARS_MODULE)
@@ -145,7 +145,9 @@ TARGETS = {
         load_powershell_script,
     ),
     "tfvars": Target("main.tf", ("fuzz/seeds/tfvars/*",), _load_tfvars),
-    "jsonc": Target("fuzz.jsonc", ("fuzz/seeds/jsonc/*", "examples/graph/Identity/Conditional/AccessPolicies/*/*.json")),
+    "jsonc": Target(
+        "fuzz.jsonc", ("fuzz/seeds/jsonc/*", "examples/graph/Identity/Conditional/AccessPolicies/*/*.json")
+    ),
 }
 RULES = build_ruleset(Config(root=REPO))
 
