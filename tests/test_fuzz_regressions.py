@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from linter.loaders import load_text
 from tests.conftest import run_cli
 
 DYNAMIC_GRANT = """\
@@ -112,3 +113,10 @@ def test_a_body_nested_through_variables_is_a_parse_error(tmp_path: Path) -> Non
     [finding] = result.json()["findings"]
     assert (finding["code"], finding["line"]) == ("IN001", 1201)
     assert "nested too deeply" in finding["message"]
+
+
+def test_a_script_ending_in_an_at_sign_or_dollar_is_read() -> None:
+    # Found by the graph-sdk fuzzer: `"" in "({"` is true, so a last `@` became a token kind of its own.
+    for text in ("New-MgIdentityConditionalAccessPolicy -DisplayName 'p' @", "$x = 1\n$"):
+        result = load_text("end.ps1", text)
+        assert result is None or all(problem.code in ("IN001", "IN002") for problem in result.problems)

@@ -223,7 +223,7 @@ def tokenize(text: str) -> TokenList:
         elif char == "@" and following and following in _SINGLE_QUOTES + _DOUBLE_QUOTES:
             tokens.append_token(token := _here_string(text, start))
             position = length if token.kind == "error" else token.end
-        elif char in "@$" and following in "({":
+        elif char in "@$" and following and following in "({":
             tokens.append(char + following, start, start + 2)
             position += 2
         elif char in _SINGLE_QUOTES or char in _DOUBLE_QUOTES:
