@@ -2,8 +2,9 @@
 
 One module per benchmark holds its controls as data, with the source and version they were read
 from; titles are entralint's own words. A control is either decided by rules (those whose
-`benchmarks` name it) or says what deciding it needs: the live tenant (`needs`), or a rule entralint
-does not have yet (`offline`).
+`benchmarks` name it) or says what deciding it needs (`needs`): something only the live tenant
+knows, or (`offline`) a rule entralint does not have yet. A rule decides a control only when its
+finding means the control fails and its silence means the control is met.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ class Control(NamedTuple):
 
     id: str
     title: str
-    # What a check needs beyond the policy files (role members, sign-in logs, tenant settings...);
+    # What deciding the control needs: what only the live tenant knows (role members, sign-in logs,
+    # tenant settings), or for an offline control the question no entralint rule asks exactly yet;
     # empty when entralint rules decide the control.
     needs: str = ""
     # Decidable from the policy files, but no entralint rule decides it yet.
