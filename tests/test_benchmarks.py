@@ -44,6 +44,24 @@ def test_every_catalog_control_is_claimed_or_says_what_it_needs() -> None:
     assert problems == []
 
 
+def test_every_rule_mapping_is_on_its_page_and_in_its_sarif_tags() -> None:
+    from linter.benchmarks import control_title
+    from linter.docs import rule_page
+    from linter.reporters.sarif import rule_descriptor
+
+    missing = []
+    for code, rule in RULES.items():
+        page = rule_page(rule)
+        tags = rule_descriptor(rule)["properties"]["tags"]
+        for reference in rule.benchmarks:
+            row = f"| `{reference.benchmark}` | `{reference.control}` | {control_title(reference)} |"
+            if row not in page:
+                missing.append(f"{code}: {reference.benchmark}/{reference.control} not on its page")
+            if f"{reference.benchmark}/{reference.control}" not in tags:
+                missing.append(f"{code}: {reference.benchmark}/{reference.control} not in its SARIF tags")
+    assert missing == []
+
+
 def test_the_catalog_names_are_the_documented_ones() -> None:
     assert NAMES == (
         "cis-m365-v4",
