@@ -147,6 +147,27 @@ def test_one_line_per_control_with_the_findings_under_it(tmp_path: Path) -> None
     assert "| `5.2.2.3` | pass | Legacy authentication is blocked by Conditional Access | CA007 |" in markdown.stdout
 
 
+def test_text_statuses_line_up_and_what_a_control_needs_wraps_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    write(tmp_path, "legacy.json", json.dumps(BLOCK_LEGACY))
+    lines = run_cli(["benchmark", "scubagear", "legacy.json", "--isolated"], cwd=tmp_path).stdout.splitlines()
+    controls = {line.split()[0]: line for line in lines if line.startswith("MS.AAD.")}
+    assert controls["MS.AAD.1.1v1"] == "MS.AAD.1.1v1  pass         Legacy authentication is blocked  [CA007]"
+    assert controls["MS.AAD.2.2v1"].startswith("MS.AAD.2.2v1  live tenant  Administrators are notified")
+    assert controls["MS.AAD.2.1v1"].startswith("MS.AAD.2.1v1  no rule yet  Users at high user risk are blocked")
+    under = lines[lines.index(controls["MS.AAD.2.1v1"]) + 1 :]
+    needs = under[: next(index for index, line in enumerate(under) if not line.startswith("    "))]
+    assert needs[0].startswith("    needs a rule asking whether users at high user risk are blocked")
+    assert len(needs) > 1 and all(len(line) <= 80 for line in needs)
+    assert " ".join(line.strip() for line in needs) == "needs " + benchmark("scubagear").control("MS.AAD.2.1v1").needs  # type: ignore[union-attr]
+    assert lines[-1] == (
+        "1 passed, 4 failed, 0 not checked; not decidable from the files: 4 need the live tenant, "
+        "4 need a rule entralint does not have"
+    )
+
+
 def test_a_tenant_that_could_not_be_checked_never_passes(tmp_path: Path) -> None:
     write(tmp_path, "legacy.json", json.dumps(BLOCK_LEGACY))
     write(tmp_path, "broken.json", (FIXTURES / "cli" / "tenant" / "broken.json").read_text(encoding="utf-8"))
@@ -154,6 +175,8 @@ def test_a_tenant_that_could_not_be_checked_never_passes(tmp_path: Path) -> None
     assert controls["MS.AAD.1.1v1"]["status"] == "not-checked"
     assert "IN001" in str(controls["MS.AAD.1.1v1"]["reason"])
     assert code == 2
+    text = run_cli(["benchmark", "scubagear", ".", "--isolated"], cwd=tmp_path).stdout
+    assert text.splitlines()[-1] == "Not checked because a file could not be parsed (IN001)"
 
 
 def test_no_policy_is_not_a_pass(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from linter.model.findings import Finding, Report
     from linter.rule import Rule
 
-__all__ = ["Verdict", "run", "verdicts"]
+__all__ = ["STATUS_LABELS", "Verdict", "needs_lines", "run", "verdicts"]
 
 PASS, FAIL, LIVE, NO_RULE, NOT_CHECKED = "pass", "fail", "live", "no-rule", "not-checked"
 # Findings that mean the files were not all read, or a tenant's rules did not run: silence proves nothing then.
@@ -97,9 +97,7 @@ def verdicts(benchmark: Benchmark, rules: Mapping[str, type[Rule]], report: Repo
     for control in benchmark.controls:
         codes = deciders[control.id]
         if not codes:
-            status = NO_RULE if control.offline else LIVE
-            reason = "no entralint rule decides it yet" if control.offline else control.needs
-            results.append(Verdict(control, status, codes, (), reason))
+            results.append(Verdict(control, NO_RULE if control.offline else LIVE, codes, (), control.needs))
             continue
         findings = tuple(finding for finding in report.findings if finding.code in codes)
         if findings:
@@ -115,36 +113,67 @@ def _where(finding: Finding) -> str:
     return f"{finding.path}:{finding.span.start_line}:{finding.span.start_column}"
 
 
-def _status_text(verdict: Verdict) -> str:
-    if verdict.status == LIVE:
-        return f"needs the live tenant: {verdict.reason}"
-    if verdict.status == NO_RULE:
-        return "not decided: no entralint rule decides it yet"
-    if verdict.status == NOT_CHECKED:
-        return f"not checked: {verdict.reason}"
-    return f"{verdict.status} ({', '.join(verdict.rules)})"
+# The text status column: one short word or two, so the titles line up whatever the verdict.
+STATUS_LABELS = {PASS: "pass", FAIL: "fail", NOT_CHECKED: "not checked", LIVE: "live tenant", NO_RULE: "no rule yet"}
+STATUS_WIDTH = max(len(label) for label in STATUS_LABELS.values())
+DETAIL_INDENT = "    "
+
+
+def _text_width() -> int:
+    """Prose (what a control needs) wraps at the terminal's width, as `COLUMNS` or the terminal says."""
+    import shutil
+
+    return max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+
+
+def needs_lines(needs: str, *, live: bool) -> str:
+    """What deciding a control needs, indented under it and wrapped: the catalog's prose, not a finding."""
+    import textwrap
+
+    lines = textwrap.wrap(
+        f"needs from the live tenant: {needs}" if live else f"needs {needs}",
+        width=_text_width(),
+        initial_indent=DETAIL_INDENT,
+        subsequent_indent=DETAIL_INDENT + "  ",
+        break_on_hyphens=False,
+    )
+    return "".join(f"{line}\n" for line in lines)
 
 
 def write_text(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -> None:
+    """One line per control (id, status, title, deciding rules), its findings or what it needs under it.
+
+    Findings stay on one line each, path:line:column first, as `check` prints them: editors and grep
+    read them. Only the catalog's prose wraps.
+    """
     from linter.model.display import neutral
 
-    out.write(f"{benchmark.title} ({benchmark.name}, {benchmark.version})\n")
+    out.write(f"{benchmark.title} ({benchmark.name})\n")
+    if benchmark.version not in benchmark.title:
+        out.write(f"Read from {benchmark.version}\n")
     width = max((len(verdict.control.id) for verdict in results), default=0)
     for verdict in results:
-        out.write(f"{verdict.control.id:<{width}}  {_status_text(verdict)}  {verdict.control.title}\n")
+        rules = f"  [{', '.join(verdict.rules)}]" if verdict.rules else ""
+        label = STATUS_LABELS[verdict.status]
+        out.write(f"{verdict.control.id:<{width}}  {label:<{STATUS_WIDTH}}  {verdict.control.title}{rules}\n")
         for finding in verdict.findings:
             suppressed = " [suppressed]" if finding.suppression is not None else ""
-            out.write(f"    {neutral(_where(finding))}: {finding.code}{suppressed} {neutral(finding.message)}\n")
+            out.write(
+                f"{DETAIL_INDENT}{neutral(_where(finding))}: {finding.code}{suppressed} {neutral(finding.message)}\n"
+            )
+        if verdict.status in (LIVE, NO_RULE) and verdict.reason:
+            out.write(needs_lines(verdict.reason, live=verdict.status == LIVE))
     out.write(_summary(results) + "\n")
 
 
 def _summary(results: Sequence[Verdict]) -> str:
-    counts = {status: sum(verdict.status == status for verdict in results) for status in (PASS, FAIL, NOT_CHECKED)}
-    undecided = sum(verdict.status in (LIVE, NO_RULE) for verdict in results)
-    return (
-        f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[NOT_CHECKED]} not checked, "
-        f"{undecided} not decidable from the files"
+    count = {status: sum(verdict.status == status for verdict in results) for status in STATUS_LABELS}
+    summary = (
+        f"{count[PASS]} passed, {count[FAIL]} failed, {count[NOT_CHECKED]} not checked; not decidable from the "
+        f"files: {count[LIVE]} need the live tenant, {count[NO_RULE]} need a rule entralint does not have"
     )
+    unchecked = next((verdict.reason for verdict in results if verdict.status == NOT_CHECKED), "")
+    return f"{summary}\nNot checked because {unchecked}" if unchecked else summary
 
 
 def _cell(text: str) -> str:
@@ -154,20 +183,25 @@ def _cell(text: str) -> str:
 
 
 def write_markdown(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -> None:
-    """A table for a CI job summary ($GITHUB_STEP_SUMMARY)."""
-    out.write(f"### {_cell(benchmark.title)}\n\n| control | status | title | details |\n|---|---|---|---|\n")
-    icons = {PASS: "pass", FAIL: "**fail**", NOT_CHECKED: "not checked", LIVE: "needs the live tenant"}
+    """A table for a CI job summary ($GITHUB_STEP_SUMMARY), with the text report's statuses."""
+    out.write(
+        f"### {_cell(benchmark.title)}\n\n| control | status | title | rules | details |\n|---|---|---|---|---|\n"
+    )
     for verdict in results:
         if verdict.findings:
             details = "<br>".join(
-                f"`{_cell(_where(finding))}` {finding.code}: {_cell(finding.message)}" for finding in verdict.findings
+                f"`{_cell(_where(finding))}` {finding.code}"
+                f"{' (suppressed)' if finding.suppression is not None else ''}: {_cell(finding.message)}"
+                for finding in verdict.findings
             )
-        elif verdict.status == PASS:
-            details = ", ".join(verdict.rules)
         else:
             details = _cell(verdict.reason)
-        status = icons.get(verdict.status, "no rule yet")
-        out.write(f"| `{verdict.control.id}` | {status} | {_cell(verdict.control.title)} | {details} |\n")
+        label = STATUS_LABELS[verdict.status]
+        status = f"**{label}**" if verdict.status == FAIL else label
+        out.write(
+            f"| `{verdict.control.id}` | {status} | {_cell(verdict.control.title)} | {', '.join(verdict.rules)} "
+            f"| {details} |\n"
+        )
     out.write(f"\n{_summary(results)}\n")
 
 
