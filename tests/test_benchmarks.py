@@ -168,6 +168,46 @@ def test_text_statuses_line_up_and_what_a_control_needs_wraps_under_it(
     )
 
 
+def test_an_option_that_narrows_a_rule_does_not_narrow_the_control(tmp_path: Path) -> None:
+    high_risk_mfa = {
+        "displayName": "High risk sign-ins: MFA",
+        "state": "enabled",
+        "conditions": {
+            "users": {"includeUsers": ["All"]},
+            "applications": {"includeApplications": ["All"]},
+            "signInRiskLevels": ["high"],
+        },
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+    }
+    write(tmp_path, "risk.json", json.dumps(high_risk_mfa))
+    write(tmp_path, "pyproject.toml", '[tool.entralint.rules.CA015]\nlevels = ["high"]\n')
+    checked = run_cli(["check", "risk.json", "--select", "CA015", "--format", "json"], cwd=tmp_path)
+    assert checked.code == 0, checked.stdout  # the configuration accepts high alone
+    result = run_cli(["benchmark", "maester", "risk.json", "--format", "json"], cwd=tmp_path)
+    controls = {entry["id"]: entry for entry in result.json()["controls"]}
+    assert controls["MT.1012"]["status"] == "fail"  # Maester asks for medium too
+
+
+def test_a_shorter_list_of_privileged_roles_does_not_narrow_the_control(tmp_path: Path) -> None:
+    global_administrator = "62e90394-69f5-4237-9190-012177145e10"
+    admins_mfa = {
+        "displayName": "Global administrators: MFA",
+        "state": "enabled",
+        "conditions": {
+            "users": {"includeRoles": [global_administrator]},
+            "applications": {"includeApplications": ["All"]},
+        },
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+    }
+    write(tmp_path, "admins.json", json.dumps(admins_mfa))
+    write(tmp_path, "pyproject.toml", f'[tool.entralint]\nprivileged-roles = ["{global_administrator}"]\n')
+    checked = run_cli(["check", "admins.json", "--select", "CA013", "--format", "json"], cwd=tmp_path)
+    assert checked.code == 0, checked.stdout
+    result = run_cli(["benchmark", "maester", "admins.json", "--format", "json"], cwd=tmp_path)
+    controls = {entry["id"]: entry for entry in result.json()["controls"]}
+    assert controls["MT.1006"]["status"] == "fail"
+
+
 def test_a_tenant_that_could_not_be_checked_never_passes(tmp_path: Path) -> None:
     write(tmp_path, "legacy.json", json.dumps(BLOCK_LEGACY))
     write(tmp_path, "broken.json", (FIXTURES / "cli" / "tenant" / "broken.json").read_text(encoding="utf-8"))
@@ -177,6 +217,8 @@ def test_a_tenant_that_could_not_be_checked_never_passes(tmp_path: Path) -> None
     assert code == 2
     text = run_cli(["benchmark", "scubagear", ".", "--isolated"], cwd=tmp_path).stdout
     assert text.splitlines()[-1] == "Not checked because a file could not be parsed (IN001)"
+    stderr = run_cli(["benchmark", "cis-m365-v6", ".", "--isolated"], cwd=tmp_path).stderr
+    assert "entralint warning: a file could not be parsed (IN001): no control passes on this run" in stderr
 
 
 def test_no_policy_is_not_a_pass(tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ PASS, FAIL, LIVE, NO_RULE, NOT_CHECKED = "pass", "fail", "live", "no-rule", "not
 # Findings that mean the files were not all read, or a tenant's rules did not run: silence proves nothing then.
 UNCHECKED_CODES = {"IN001": "a file could not be parsed", "IN002": "a document breaks the schema"}
 TENANT_SKIPPED = "IN006"
+# Rule options that describe the tenant rather than the question a rule asks: the only ones a benchmark reads.
+TENANT_FACT_OPTIONS = frozenset({"emergency-access"})
 
 
 class Verdict(NamedTuple):
@@ -40,6 +42,8 @@ def _config(args: argparse.Namespace, codes: Sequence[str]) -> Config:
     """The configuration file's tenants, options and emergency access, running exactly the deciding rules.
 
     The selection and every ignore are replaced: a control passes only when its rules ran on every file.
+    Rule options keep their defaults, but for the tenant's emergency access accounts, and the privileged
+    roles are entralint's table (with the configured extensions).
     """
     from linter.engine.config import load_config
 
@@ -53,6 +57,17 @@ def _config(args: argparse.Namespace, codes: Sequence[str]) -> Config:
         "tenant_ignores": {},
         # Only built-in rules: a control's deciders are the catalog's contract, not what a rule pack claims.
         "allow_custom_rules": False,
+        # The benchmark fixes what a control asks (CIS's 4 hours, Maester's medium and high risk): an option
+        # that changes a rule's question would change the control. Who the emergency access accounts are is
+        # a fact about the tenant, not part of the question, so that option stays.
+        # A list replacing the privileged roles table could leave out roles the control names; extending is stricter.
+        "privileged_roles": None,
+        "tenant_privileged_roles": {},
+        "rule_options": {
+            code: kept
+            for code, options in config.rule_options.items()
+            if (kept := {name: value for name, value in options.items() if name in TENANT_FACT_OPTIONS})
+        },
     }
     if args.exclude:
         changes["exclude"] = (*config.exclude, *args.exclude)
@@ -279,4 +294,12 @@ def run(args: argparse.Namespace) -> int:
     for note in report.notifications:
         where = f"{neutral_line_start(note.path)}: " if note.path else ""
         sys.stderr.write(f"{where}entralint {note.level}: {neutral(note.message)}\n")
+    unchecked = _unchecked_reason(report)
+    # The findings that make a run unchecked decide no control, so the listing does not show them; without
+    # this line a parse error behind a row of failing controls would go unseen.
+    if unchecked and report.policies:
+        sys.stderr.write(
+            f"entralint warning: {unchecked}: no control passes on this run; `entralint check` on the same "
+            "paths shows where\n"
+        )
     return exit_code(report, results)
