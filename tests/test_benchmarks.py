@@ -140,11 +140,15 @@ def test_one_line_per_control_with_the_findings_under_it(tmp_path: Path) -> None
     assert controls["5.2.2.12"]["status"] == "fail"  # device code flow is not blocked
     assert code == 1
     text = run_cli(["benchmark", "cis-m365-v6", "legacy.json", "--isolated"], cwd=tmp_path).stdout
-    control_lines = [line.split()[0] for line in text.splitlines() if re.match(r"\d+\.\d", line)]
+    control_lines = [line.split()[1] for line in text.splitlines() if not line.startswith(" ")][1:-1]
     assert control_lines == [control.id for control in benchmark("cis-m365-v6").controls]  # type: ignore[union-attr]
     assert "    legacy.json:1:1: CA011" in text  # the findings under their control
     markdown = run_cli(["benchmark", "cis-m365-v6", "legacy.json", "--isolated", "--format", "markdown"], cwd=tmp_path)
-    assert "| `5.2.2.3` | pass | Legacy authentication is blocked by Conditional Access | CA007 |" in markdown.stdout
+    assert "| pass | `5.2.2.3` | Legacy authentication is blocked by Conditional Access | CA007 |  |" in markdown.stdout
+    assert (
+        "| **fail** | `5.2.2.12` | The device code flow is blocked | CA001 | `legacy.json:1:1` CA001: "
+        in markdown.stdout
+    )
 
 
 def test_text_statuses_line_up_and_what_a_control_needs_wraps_under_it(
@@ -153,10 +157,11 @@ def test_text_statuses_line_up_and_what_a_control_needs_wraps_under_it(
     monkeypatch.setenv("COLUMNS", "80")
     write(tmp_path, "legacy.json", json.dumps(BLOCK_LEGACY))
     lines = run_cli(["benchmark", "scubagear", "legacy.json", "--isolated"], cwd=tmp_path).stdout.splitlines()
-    controls = {line.split()[0]: line for line in lines if line.startswith("MS.AAD.")}
-    assert controls["MS.AAD.1.1v1"] == "MS.AAD.1.1v1  pass         Legacy authentication is blocked  [CA007]"
-    assert controls["MS.AAD.2.2v1"].startswith("MS.AAD.2.2v1  live tenant  Administrators are notified")
-    assert controls["MS.AAD.2.1v1"].startswith("MS.AAD.2.1v1  no rule yet  Users at high user risk are blocked")
+    controls = {line.split()[1]: line for line in lines[1:-1] if not line.startswith(" ")}
+    assert controls["MS.AAD.1.1v1"] == "pass         MS.AAD.1.1v1  Legacy authentication is blocked  [CA007]"
+    assert controls["MS.AAD.2.2v1"].startswith("live         MS.AAD.2.2v1  Administrators are notified")
+    assert controls["MS.AAD.2.1v1"].startswith("no-rule      MS.AAD.2.1v1  Users at high user risk are blocked")
+    assert controls["MS.AAD.3.6v1"].startswith("fail         MS.AAD.3.6v1  Highly privileged roles")
     under = lines[lines.index(controls["MS.AAD.2.1v1"]) + 1 :]
     needs = under[: next(index for index, line in enumerate(under) if not line.startswith("    "))]
     assert needs[0].startswith("    needs a rule asking whether users at high user risk are blocked")

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from linter.model.findings import Finding, Report
     from linter.rule import Rule
 
-__all__ = ["STATUS_LABELS", "Verdict", "needs_lines", "run", "verdicts"]
+__all__ = ["STATUSES", "Verdict", "needs_lines", "run", "verdicts"]
 
 PASS, FAIL, LIVE, NO_RULE, NOT_CHECKED = "pass", "fail", "live", "no-rule", "not-checked"
 # Findings that mean the files were not all read, or a tenant's rules did not run: silence proves nothing then.
@@ -128,9 +128,9 @@ def _where(finding: Finding) -> str:
     return f"{finding.path}:{finding.span.start_line}:{finding.span.start_column}"
 
 
-# The text status column: one short word or two, so the titles line up whatever the verdict.
-STATUS_LABELS = {PASS: "pass", FAIL: "fail", NOT_CHECKED: "not checked", LIVE: "live tenant", NO_RULE: "no rule yet"}
-STATUS_WIDTH = max(len(label) for label in STATUS_LABELS.values())
+# The status leads each line, in a column of its own, named as in JSON: `grep ^fail` finds the failures.
+STATUSES = (PASS, FAIL, NOT_CHECKED, LIVE, NO_RULE)
+STATUS_WIDTH = max(len(status) for status in STATUSES)
 DETAIL_INDENT = "    "
 
 
@@ -156,7 +156,7 @@ def needs_lines(needs: str, *, live: bool) -> str:
 
 
 def write_text(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -> None:
-    """One line per control (id, status, title, deciding rules), its findings or what it needs under it.
+    """One line per control (status, id, title, deciding rules), its findings or what it needs under it.
 
     Findings stay on one line each, path:line:column first, as `check` prints them: editors and grep
     read them. Only the catalog's prose wraps.
@@ -169,8 +169,7 @@ def write_text(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -
     width = max((len(verdict.control.id) for verdict in results), default=0)
     for verdict in results:
         rules = f"  [{', '.join(verdict.rules)}]" if verdict.rules else ""
-        label = STATUS_LABELS[verdict.status]
-        out.write(f"{verdict.control.id:<{width}}  {label:<{STATUS_WIDTH}}  {verdict.control.title}{rules}\n")
+        out.write(f"{verdict.status:<{STATUS_WIDTH}}  {verdict.control.id:<{width}}  {verdict.control.title}{rules}\n")
         for finding in verdict.findings:
             suppressed = " [suppressed]" if finding.suppression is not None else ""
             out.write(
@@ -182,7 +181,7 @@ def write_text(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -
 
 
 def _summary(results: Sequence[Verdict]) -> str:
-    count = {status: sum(verdict.status == status for verdict in results) for status in STATUS_LABELS}
+    count = {status: sum(verdict.status == status for verdict in results) for status in STATUSES}
     summary = (
         f"{count[PASS]} passed, {count[FAIL]} failed, {count[NOT_CHECKED]} not checked; not decidable from the "
         f"files: {count[LIVE]} need the live tenant, {count[NO_RULE]} need a rule entralint does not have"
@@ -198,9 +197,9 @@ def _cell(text: str) -> str:
 
 
 def write_markdown(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -> None:
-    """A table for a CI job summary ($GITHUB_STEP_SUMMARY), with the text report's statuses."""
+    """A table for a CI job summary ($GITHUB_STEP_SUMMARY), with the statuses of the text and JSON reports."""
     out.write(
-        f"### {_cell(benchmark.title)}\n\n| control | status | title | rules | details |\n|---|---|---|---|---|\n"
+        f"### {_cell(benchmark.title)}\n\n| status | control | title | rules | details |\n|---|---|---|---|---|\n"
     )
     for verdict in results:
         if verdict.findings:
@@ -211,10 +210,9 @@ def write_markdown(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str
             )
         else:
             details = _cell(verdict.reason)
-        label = STATUS_LABELS[verdict.status]
-        status = f"**{label}**" if verdict.status == FAIL else label
+        status = f"**{verdict.status}**" if verdict.status == FAIL else verdict.status
         out.write(
-            f"| `{verdict.control.id}` | {status} | {_cell(verdict.control.title)} | {', '.join(verdict.rules)} "
+            f"| {status} | `{verdict.control.id}` | {_cell(verdict.control.title)} | {', '.join(verdict.rules)} "
             f"| {details} |\n"
         )
     out.write(f"\n{_summary(results)}\n")
