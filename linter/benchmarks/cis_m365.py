@@ -10,9 +10,27 @@ v7.0.0 added 5.2.2.13-5.2.2.17. Titles are entralint's own words.
 
 from __future__ import annotations
 
-from linter.benchmarks import Benchmark, Control
+from linter.benchmarks import Benchmark, Control, role_ids
 
 SOURCE = "https://www.cisecurity.org/benchmark/microsoft_365"
+# The roles 5.2.2.1, 5.2.2.4 and 5.2.2.5 list as the minimum (the same list in v4 to v7).
+ADMINISTRATOR_ROLES = role_ids(
+    "Application Administrator",
+    "Authentication Administrator",
+    "Billing Administrator",
+    "Cloud Application Administrator",
+    "Conditional Access Administrator",
+    "Exchange Administrator",
+    "Global Administrator",
+    "Global Reader",
+    "Helpdesk Administrator",
+    "Password Administrator",
+    "Privileged Authentication Administrator",
+    "Privileged Role Administrator",
+    "Security Administrator",
+    "SharePoint Administrator",
+    "User Administrator",
+)
 
 PER_USER_MFA = Control(
     "5.1.2.1",
@@ -127,6 +145,7 @@ def _benchmark(version: str, controls: tuple[Control, ...]) -> Benchmark:
         version=version,
         source=SOURCE,
         controls=controls,
+        privileged_roles=ADMINISTRATOR_ROLES,
     )
 
 

@@ -7,7 +7,7 @@ tests; entralint decides by evaluating sign-ins, so a control here passes only w
 
 from __future__ import annotations
 
-from linter.benchmarks import Benchmark, Control
+from linter.benchmarks import Benchmark, Control, role_ids
 
 DIRECTORY = "the directory objects the policies name (users, groups, roles), read from Microsoft Graph"
 
@@ -22,6 +22,23 @@ BENCHMARK = Benchmark(
     title="Maester Conditional Access tests",
     version="tests/Maester/Entra at maester365/maester 6bf1d98f",
     source="https://maester.dev/docs/tests/",
+    # The roles MT.1006 (Test-MtCaMfaForAdmin) checks: CIS's list without Global Reader.
+    privileged_roles=role_ids(
+        "Application Administrator",
+        "Authentication Administrator",
+        "Billing Administrator",
+        "Cloud Application Administrator",
+        "Conditional Access Administrator",
+        "Exchange Administrator",
+        "Global Administrator",
+        "Helpdesk Administrator",
+        "Password Administrator",
+        "Privileged Authentication Administrator",
+        "Privileged Role Administrator",
+        "Security Administrator",
+        "SharePoint Administrator",
+        "User Administrator",
+    ),
     controls=(
         Control(
             "MT.1001",

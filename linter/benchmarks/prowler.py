@@ -7,6 +7,7 @@ Read from github.com/prowler-cloud/prowler, prowler/providers/m365/services/entr
 from __future__ import annotations
 
 from linter.benchmarks import Benchmark, Control
+from linter.benchmarks.cis_m365 import ADMINISTRATOR_ROLES
 
 METHODS_POLICY = "the authentication methods policy"
 PREFIX = "entra_conditional_access_policy_"
@@ -16,6 +17,8 @@ BENCHMARK = Benchmark(
     title="Prowler Microsoft 365 Entra checks",
     version="prowler/providers/m365/services/entra at prowler-cloud/prowler 3e000faa",
     source="https://hub.prowler.com/",
+    # Prowler's AdminRoles (entra_service.py): the fifteen roles CIS lists.
+    privileged_roles=ADMINISTRATOR_ROLES,
     controls=(
         Control(
             "entra_admin_portals_access_restriction",

@@ -6,13 +6,24 @@ the version ScubaGear 1.x checks; titles are entralint's own words.
 
 from __future__ import annotations
 
-from linter.benchmarks import Benchmark, Control
+from linter.benchmarks import Benchmark, Control, role_ids
 
 BENCHMARK = Benchmark(
     name="scubagear",
     title="CISA ScubaGear Microsoft Entra ID baseline (MS.AAD)",
     version="aad.md at cisagov/ScubaGear 4d34e9a4 (ScubaGear 1.x)",
     source="https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md",
+    # aad.md's "Highly Privileged Roles", which MS.AAD.3.6v1 names.
+    privileged_roles=role_ids(
+        "Global Administrator",
+        "Privileged Role Administrator",
+        "User Administrator",
+        "SharePoint Administrator",
+        "Exchange Administrator",
+        "Hybrid Identity Administrator",
+        "Application Administrator",
+        "Cloud Application Administrator",
+    ),
     controls=(
         Control("MS.AAD.1.1v1", "Legacy authentication is blocked"),
         Control(

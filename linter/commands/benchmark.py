@@ -38,12 +38,12 @@ class Verdict(NamedTuple):
     reason: str
 
 
-def _config(args: argparse.Namespace, codes: Sequence[str]) -> Config:
+def _config(args: argparse.Namespace, benchmark: Benchmark, codes: Sequence[str]) -> Config:
     """The configuration file's tenants, options and emergency access, running exactly the deciding rules.
 
     The selection and every ignore are replaced: a control passes only when its rules ran on every file.
     Rule options keep their defaults, but for the tenant's emergency access accounts, and the privileged
-    roles are entralint's table (with the configured extensions).
+    roles are the ones the benchmark names (entralint's table when it names none).
     """
     from linter.engine.config import load_config
 
@@ -60,9 +60,12 @@ def _config(args: argparse.Namespace, codes: Sequence[str]) -> Config:
         # The benchmark fixes what a control asks (CIS's 4 hours, Maester's medium and high risk): an option
         # that changes a rule's question would change the control. Who the emergency access accounts are is
         # a fact about the tenant, not part of the question, so that option stays.
-        # A list replacing the privileged roles table could leave out roles the control names; extending is stricter.
-        "privileged_roles": None,
+        # The administrator controls name their own roles (CIS's fifteen, ScubaGear's eight): asking about
+        # exactly those makes a finding a failure and silence a pass; the configured lists would change that.
+        "privileged_roles": benchmark.privileged_roles or None,
+        "extend_privileged_roles": (),
         "tenant_privileged_roles": {},
+        "tenant_extend_privileged_roles": {},
         "rule_options": {
             code: kept
             for code, options in config.rule_options.items()
@@ -276,7 +279,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(problem)
     rules = load_rules(entry_points=False)
     codes = sorted({code for deciding in _deciders(found, rules).values() for code in deciding})
-    config = _config(args, codes)
+    config = _config(args, found, codes)
     for var_file in config.var_files:
         if not os.path.isfile(var_file):
             return fail(f"--var-file {var_file}: no such file")
