@@ -137,7 +137,7 @@ def benchmark_listing(benchmark: Benchmark, rules: Mapping[str, type[Rule]], for
             for control in benchmark.controls
         )
         return f"| control | title | decided by |\n|---|---|---|\n{rows}"
-    from linter.commands.benchmark import needs_lines
+    from linter.commands.benchmark_report import needs_lines
 
     width = max((len(control.id) for control in benchmark.controls), default=0)
     rules_width = max((len(",".join(codes)) for codes in deciders.values()), default=0)
