@@ -137,17 +137,20 @@ def benchmark_listing(benchmark: Benchmark, rules: Mapping[str, type[Rule]], for
             for control in benchmark.controls
         )
         return f"| control | title | decided by |\n|---|---|---|\n{rows}"
+    from linter.commands.benchmark_report import needs_lines
+
     width = max((len(control.id) for control in benchmark.controls), default=0)
+    rules_width = max((len(",".join(codes)) for codes in deciders.values()), default=0)
     return "".join(
-        f"{control.id:<{width}}  {','.join(deciders[control.id]) or '-':<11}  {control.title}"
-        f"{'' if deciders[control.id] else f' ({_undecided(control)})'}\n"
+        f"{control.id:<{width}}  {','.join(deciders[control.id]) or '-':<{rules_width}}  {control.title}\n"
+        + ("" if deciders[control.id] else needs_lines(control.needs, live=not control.offline))
         for control in benchmark.controls
     )
 
 
 def _undecided(control: Control) -> str:
     if control.offline:
-        return "no rule yet"
+        return f"no rule yet: needs {control.needs}"
     return f"needs the live tenant: {control.needs}"
 
 

@@ -10,7 +10,7 @@ from linter.policy.conditions import Tri, application
 from linter.policy.context import SignInContext
 from linter.policy.questions import ENABLED, missing_exclusions, policy_of
 from linter.policy.session import SignInFrequency, sign_in_frequency
-from linter.rule import BenchmarkControl, DocumentRule, Level, RuleOption, Violation
+from linter.rule import DocumentRule, Level, RuleOption, Violation
 
 _FLOW_SERVICE = SignInContext(target=MICROSOFT_FLOW_SERVICE)
 # The Flow portal is in the `Office365` app group, the Flow service is not: a policy on Office365 reaches
@@ -84,8 +84,6 @@ class SignInFrequencyBreaksConnections(DocumentRule):
     level = Level.WARNING
     kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("power-automate", "session")
-    # The control that asks for the setting this rule warns about: the rule's fix keeps it satisfied.
-    benchmarks = (BenchmarkControl("cis-m365-v7", "5.2.2.13"),)
     options = (
         RuleOption(
             "connection-owners",

@@ -89,8 +89,11 @@ class PrivilegedRolesWithoutPhishingResistantMfa(TenantRule):
     benchmarks = (
         BenchmarkControl("cis-m365-v4", "5.2.2.5"),
         BenchmarkControl("cis-m365-v5", "5.2.2.5"),
+        BenchmarkControl("cis-m365-v6", "5.2.2.5"),
+        BenchmarkControl("cis-m365-v7", "5.2.2.5"),
         BenchmarkControl("scubagear", "MS.AAD.3.6v1"),
         BenchmarkControl("prowler", "entra_admin_users_phishing_resistant_mfa_enabled"),
+        BenchmarkControl("zero-trust", "21783"),
     )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:

@@ -61,6 +61,8 @@ class PrivilegedRolesWithoutMfa(TenantRule):
     benchmarks = (
         BenchmarkControl("cis-m365-v4", "5.2.2.1"),
         BenchmarkControl("cis-m365-v5", "5.2.2.1"),
+        BenchmarkControl("cis-m365-v6", "5.2.2.1"),
+        BenchmarkControl("cis-m365-v7", "5.2.2.1"),
         BenchmarkControl("maester", "MT.1006"),
         BenchmarkControl("prowler", "entra_admin_users_mfa_enabled"),
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from linter.model import Tenant
 from linter.policy.context import GUEST_TYPES
-from linter.rule import BenchmarkControl, Level, TenantRule, Violation
+from linter.rule import Level, TenantRule, Violation
 
 from ._coverage import still_open, tenant_coverage
 
@@ -62,12 +62,6 @@ class HighUserRiskNotRemediated(TenantRule):
     level = Level.WARNING
     tags = ("security", "identity-protection")
     security_severity = 7.0
-    benchmarks = (
-        BenchmarkControl("cis-m365-v4", "5.2.2.6"),
-        BenchmarkControl("cis-m365-v5", "5.2.2.6"),
-        BenchmarkControl("maester", "MT.1013"),
-        BenchmarkControl("prowler", "entra_conditional_access_policy_require_password_change_high_risk_users"),
-    )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules never need the evaluator.

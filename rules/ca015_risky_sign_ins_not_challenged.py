@@ -54,11 +54,7 @@ class RiskySignInsNotChallenged(TenantRule):
     level = Level.WARNING
     tags = ("security", "identity-protection")
     security_severity = 6.5
-    benchmarks = (
-        BenchmarkControl("cis-m365-v4", "5.2.2.7"),
-        BenchmarkControl("cis-m365-v5", "5.2.2.7"),
-        BenchmarkControl("maester", "MT.1012"),
-    )
+    benchmarks = (BenchmarkControl("maester", "MT.1012"),)
     options = (
         RuleOption(
             "levels",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.policy.questions import is_enforced_or_report_only, policy_of
-from linter.rule import DocumentRule, Level, Violation
+from linter.rule import BenchmarkControl, DocumentRule, Level, Violation
 
 USER_RISK = "/conditions/userRiskLevels"
 SIGN_IN_RISK = "/conditions/signInRiskLevels"
@@ -52,6 +52,7 @@ class UserAndSignInRiskCombined(DocumentRule):
     level = Level.WARNING
     kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("correctness", "identity-protection")
+    benchmarks = (BenchmarkControl("maester", "MT.1049"),)
 
     def check(self, document: Document) -> Iterable[Violation]:
         if is_enforced_or_report_only(document) is False:

@@ -61,7 +61,7 @@ class SecurityInfoRegistrationUnprotected(TenantRule):
     level = Level.WARNING
     tags = ("security", "user-actions")
     security_severity = 6.5
-    benchmarks = (BenchmarkControl("maester", "MT.1011"),)
+    benchmarks = (BenchmarkControl("zero-trust", "21806"),)
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules never need the evaluator.

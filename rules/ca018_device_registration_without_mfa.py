@@ -56,7 +56,10 @@ class DeviceRegistrationWithoutMfa(TenantRule):
     summary = "Registering or joining devices does not require MFA for all users"
     level = Level.NOTE
     tags = ("security", "user-actions")
-    benchmarks = (BenchmarkControl("prowler", "entra_conditional_access_policy_device_registration_mfa_required"),)
+    benchmarks = (
+        BenchmarkControl("prowler", "entra_conditional_access_policy_device_registration_mfa_required"),
+        BenchmarkControl("zero-trust", "21872"),
+    )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules never need the evaluator.

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from linter.model import Tenant
 from linter.policy.apps import ADMIN_PORTALS
-from linter.rule import BenchmarkControl, Level, TenantRule, Violation
+from linter.rule import Level, TenantRule, Violation
 
 from ._coverage import still_open, tenant_coverage
 
@@ -58,10 +58,6 @@ class AzureManagementWithoutMfa(TenantRule):
     level = Level.WARNING
     tags = ("security", "administration")
     security_severity = 7.0
-    benchmarks = (
-        BenchmarkControl("maester", "MT.1008"),
-        BenchmarkControl("prowler", "entra_conditional_access_policy_require_mfa_for_management_api"),
-    )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules never need the evaluator.

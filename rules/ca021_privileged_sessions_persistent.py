@@ -99,6 +99,8 @@ class PrivilegedSessionsPersistent(TenantRule):
     benchmarks = (
         BenchmarkControl("cis-m365-v4", "5.2.2.4"),
         BenchmarkControl("cis-m365-v5", "5.2.2.4"),
+        BenchmarkControl("cis-m365-v6", "5.2.2.4"),
+        BenchmarkControl("cis-m365-v7", "5.2.2.4"),
         BenchmarkControl("prowler", "entra_admin_users_sign_in_frequency_enabled"),
     )
     options = (

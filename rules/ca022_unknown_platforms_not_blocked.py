@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from linter.model import Document, Tenant
 from linter.policy.emergency import emergency_access
-from linter.rule import Level, TenantRule, Violation
+from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 from .ca001_device_code_flow_not_blocked import open_classes
 
@@ -60,6 +60,10 @@ class UnknownPlatformsNotBlocked(TenantRule):
     summary = "No enabled policy blocks the device platforms the tenant does not support"
     level = Level.NOTE
     tags = ("security", "devices")
+    benchmarks = (
+        BenchmarkControl("maester", "MT.1015"),
+        BenchmarkControl("prowler", "entra_conditional_access_policy_block_unknown_device_platforms"),
+    )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.

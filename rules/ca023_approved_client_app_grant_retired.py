@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.policy.questions import is_enforced_or_report_only, policy_of
-from linter.rule import BenchmarkControl, DocumentRule, Level, Violation
+from linter.rule import DocumentRule, Level, Violation
 
 BUILT_IN_CONTROLS = "/grantControls/builtInControls"
 APPROVED_CLIENT_APP = "approvedApplication"
@@ -58,7 +58,6 @@ class ApprovedClientAppGrantRetired(DocumentRule):
     level = Level.WARNING
     kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("deprecation", "grant")
-    benchmarks = (BenchmarkControl("maester", "MT.1072"),)
 
     def check(self, document: Document) -> Iterable[Violation]:
         controls = policy_of(document).values(BUILT_IN_CONTROLS)

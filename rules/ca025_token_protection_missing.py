@@ -95,7 +95,10 @@ class TokenProtectionMissing(TenantRule):
     summary = "Exchange, SharePoint and Teams desktop sign-ins on Windows are not covered by token protection"
     level = Level.NOTE
     tags = ("security", "session", "token-protection")
-    benchmarks = (BenchmarkControl("cis-m365-v7", "5.2.2.16"),)
+    benchmarks = (
+        BenchmarkControl("cis-m365-v7", "5.2.2.16"),
+        BenchmarkControl("prowler", "entra_conditional_access_policy_token_protection_enforced"),
+    )
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.

@@ -269,3 +269,56 @@ def test_each_listed_problem_fails_with_its_message(case: str) -> None:
 
 def test_every_fixture_case_is_listed() -> None:
     assert sorted(path.name for path in FIXTURES.iterdir() if path.is_dir()) == sorted(CASES)
+
+
+# The rules ship inside the wheel as linter.rules; a top-level `rules` package exists only in a checkout,
+# so code importing it passes in the repository and breaks (or imports someone else's `rules`) installed.
+OUTSIDE_THE_PACKAGE = ("tests", "scripts", "bench", "fuzz")
+
+
+def _names_a_top_level_rules_package(name: str) -> bool:
+    return name == "rules" or name.startswith("rules.")
+
+
+def top_level_rules_imports(root: Path) -> list[str]:
+    """Each import of a top-level `rules` package under tests/, scripts/, bench/ and fuzz/, as path:line."""
+    found = []
+    for folder in OUTSIDE_THE_PACKAGE:
+        for path in sorted((root / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    names = [node.module or ""]
+                elif (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, (ast.Attribute, ast.Name))
+                    and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) == "import_module"
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    names = [node.args[0].value]
+                else:
+                    continue
+                if any(_names_a_top_level_rules_package(name) for name in names):
+                    found.append(f"{path.relative_to(root).as_posix()}:{node.lineno}")
+    return found
+
+
+def test_nothing_outside_the_package_imports_a_top_level_rules_package() -> None:
+    assert top_level_rules_imports(REPOSITORY) == [], "import the rules as linter.rules"
+
+
+def test_a_top_level_rules_import_is_found_in_each_form(tmp_path: Path) -> None:
+    sources = {
+        "tests/test_a.py": "import rules.ca001_device_code_flow_not_blocked\n",
+        "scripts/b.py": "from rules import ca001_device_code_flow_not_blocked\n",
+        "bench/c.py": "import importlib\nimportlib.import_module('rules.ca001_device_code_flow_not_blocked')\n",
+        "fuzz/d.py": "from linter.rules import ca001_device_code_flow_not_blocked\nfrom .rules import helper\n",
+    }
+    for name, text in sources.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert top_level_rules_imports(tmp_path) == ["tests/test_a.py:1", "scripts/b.py:1", "bench/c.py:2"]

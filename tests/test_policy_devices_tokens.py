@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from linter.rules.ca025_token_protection_missing import (
+    DESKTOP_CLIENTS,
+    PROTECTED_RESOURCES,
+    WINDOWS,
+    blocks_or_binds_tokens,
+)
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
 from linter.policy.combine import outcome
@@ -13,12 +19,6 @@ from linter.policy.coverage import uncovered
 from linter.policy.evaluate import Evaluator
 from linter.policy.questions import grant_requires_managed_device, policy_of
 from linter.policy.session import token_protection
-from rules.ca025_token_protection_missing import (
-    DESKTOP_CLIENTS,
-    PROTECTED_RESOURCES,
-    WINDOWS,
-    blocks_or_binds_tokens,
-)
 
 
 def document(data: dict[str, Any], name: str = "p") -> Document:

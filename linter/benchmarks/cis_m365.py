@@ -10,38 +10,97 @@ v7.0.0 added 5.2.2.13-5.2.2.17. Titles are entralint's own words.
 
 from __future__ import annotations
 
-from linter.benchmarks import Benchmark, Control
+from linter.benchmarks import Benchmark, Control, role_ids
 
 SOURCE = "https://www.cisecurity.org/benchmark/microsoft_365"
+# The roles 5.2.2.1, 5.2.2.4 and 5.2.2.5 list as the minimum (the same list in v4 to v7).
+ADMINISTRATOR_ROLES = role_ids(
+    "Application Administrator",
+    "Authentication Administrator",
+    "Billing Administrator",
+    "Cloud Application Administrator",
+    "Conditional Access Administrator",
+    "Exchange Administrator",
+    "Global Administrator",
+    "Global Reader",
+    "Helpdesk Administrator",
+    "Password Administrator",
+    "Privileged Authentication Administrator",
+    "Privileged Role Administrator",
+    "Security Administrator",
+    "SharePoint Administrator",
+    "User Administrator",
+)
 
 PER_USER_MFA = Control(
     "5.1.2.1",
     "Legacy per-user MFA is disabled for every user",
     needs="each user's per-user MFA state (Graph beta: users' authentication requirements)",
 )
+ADMINS_MFA = Control("5.2.2.1", "Users in administrative roles must pass MFA on every resource")
 ALL_USERS_MFA = Control("5.2.2.2", "Every user must pass MFA on every resource")
 LEGACY_AUTHENTICATION = Control("5.2.2.3", "Legacy authentication is blocked by Conditional Access")
+ADMINS_SESSIONS = Control(
+    "5.2.2.4", "Administrators sign in again at least every 4 hours and their browser sessions do not persist"
+)
+ADMINS_PHISHING_RESISTANT = Control("5.2.2.5", "Administrators must use a phishing-resistant authentication strength")
+HIGH_USER_RISK = Control(
+    "5.2.2.6",
+    "Users at high user risk must change their password with MFA, signing in again every time",
+    needs="a rule requiring, for all users at high user risk, a password change with MFA and a sign-in frequency "
+    "of every time: CA014 also accepts risk remediation and does not ask for the sign-in frequency",
+    offline=True,
+)
+RISKY_SIGN_INS_MFA = Control(
+    "5.2.2.7",
+    "Medium and high risk sign-ins must pass MFA, signing in again every time",
+    needs="a rule requiring MFA and a sign-in frequency of every time for medium and high risk sign-ins: CA015 "
+    "does not ask for the sign-in frequency",
+    offline=True,
+)
 ADMIN_PORTALS_V4 = Control(
     "5.2.2.8",
     "Microsoft admin portals are reachable only by administrative roles",
     needs="the role assignments: the policy blocks everyone but role holders, so only the directory "
     "shows that nobody else is let through",
 )
-BLOCK_RISKY_SIGN_INS_V4 = Control("5.2.2.9", "Medium and high risk sign-ins are blocked", offline=True)
-BLOCK_RISKY_SIGN_INS = Control("5.2.2.8", "Medium and high risk sign-ins are blocked", offline=True)
+BLOCK_RISKY_SIGN_INS_NEEDS = "a rule asking whether medium and high risk sign-ins are blocked: CA015 also accepts MFA"
+BLOCK_RISKY_SIGN_INS_V4 = Control(
+    "5.2.2.9", "Medium and high risk sign-ins are blocked", needs=BLOCK_RISKY_SIGN_INS_NEEDS, offline=True
+)
+BLOCK_RISKY_SIGN_INS = Control(
+    "5.2.2.8", "Medium and high risk sign-ins are blocked", needs=BLOCK_RISKY_SIGN_INS_NEEDS, offline=True
+)
+MANAGED_DEVICE_V4 = Control("5.2.2.10", "A compliant or hybrid-joined device is required on every resource")
+MANAGED_DEVICE = Control("5.2.2.9", "A compliant or hybrid-joined device is required on every resource")
+MANAGED_DEVICE_REGISTRATION_NEEDS = (
+    "a rule asking whether registering security info needs a managed device: CA017 also accepts MFA, an "
+    "authentication strength or a trusted location"
+)
 MANAGED_DEVICE_REGISTRATION_V4 = Control(
-    "5.2.2.11", "Security information can be registered only from a compliant or hybrid-joined device", offline=True
+    "5.2.2.11",
+    "Security information can be registered only from a compliant or hybrid-joined device",
+    needs=MANAGED_DEVICE_REGISTRATION_NEEDS,
+    offline=True,
 )
 MANAGED_DEVICE_REGISTRATION = Control(
-    "5.2.2.10", "Security information can be registered only from a compliant or hybrid-joined device", offline=True
+    "5.2.2.10",
+    "Security information can be registered only from a compliant or hybrid-joined device",
+    needs=MANAGED_DEVICE_REGISTRATION_NEEDS,
+    offline=True,
 )
 INTUNE_ENROLMENT = Control(
-    "5.2.2.11", "Intune enrolment asks for a fresh sign-in every time (sign-in frequency)", offline=True
+    "5.2.2.11",
+    "Intune enrolment asks for a fresh sign-in every time (sign-in frequency)",
+    needs="a rule asking whether Microsoft Intune Enrollment sign-ins have a sign-in frequency of every time",
+    offline=True,
 )
 DEVICE_CODE_FLOW = Control("5.2.2.12", "The device code flow is blocked")
 ALL_USERS_SIGN_IN_FREQUENCY = Control(
     "5.2.2.13",
     "Every user signs in again periodically (sign-in frequency); CA006 says what that does to Power Automate",
+    needs="a rule asking whether every user's sign-ins have a sign-in frequency: CA006 reports where one breaks "
+    "Power Automate connections, which is the opposite question",
     offline=True,
 )
 TRUSTED_LOCATION = Control(
@@ -49,7 +108,15 @@ TRUSTED_LOCATION = Control(
     "A trusted named location of IP ranges is defined",
     needs="the tenant's named locations (Graph identity/conditionalAccess/namedLocations)",
 )
-UNWANTED_COUNTRIES = Control("5.2.2.15", "Sign-ins from countries or regions out of scope are blocked", offline=True)
+UNWANTED_COUNTRIES = Control(
+    "5.2.2.15",
+    "Sign-ins from countries or regions out of scope are blocked",
+    needs="a rule asking whether every sign-in from a country named location is blocked, for all users",
+    offline=True,
+)
+TOKEN_PROTECTION = Control(
+    "5.2.2.16", "Token protection is required for desktop sign-ins on Windows to Exchange, SharePoint and Teams"
+)
 AUTHENTICATION_TRANSFER = Control("5.2.2.17", "Authentication transfer is blocked")
 AUTHENTICATOR_CONTEXT = Control(
     "5.2.3.1",
@@ -78,6 +145,7 @@ def _benchmark(version: str, controls: tuple[Control, ...]) -> Benchmark:
         version=version,
         source=SOURCE,
         controls=controls,
+        privileged_roles=ADMINISTRATOR_ROLES,
     )
 
 
@@ -85,10 +153,16 @@ V4 = _benchmark(
     "4.0.0",
     (
         PER_USER_MFA,
+        ADMINS_MFA,
         ALL_USERS_MFA,
         LEGACY_AUTHENTICATION,
+        ADMINS_SESSIONS,
+        ADMINS_PHISHING_RESISTANT,
+        HIGH_USER_RISK,
+        RISKY_SIGN_INS_MFA,
         ADMIN_PORTALS_V4,
         BLOCK_RISKY_SIGN_INS_V4,
+        MANAGED_DEVICE_V4,
         MANAGED_DEVICE_REGISTRATION_V4,
         AUTHENTICATOR_CONTEXT,
         MFA_CAPABLE,
@@ -97,9 +171,15 @@ V4 = _benchmark(
 )
 _V5_V6 = (
     PER_USER_MFA,
+    ADMINS_MFA,
     ALL_USERS_MFA,
     LEGACY_AUTHENTICATION,
+    ADMINS_SESSIONS,
+    ADMINS_PHISHING_RESISTANT,
+    HIGH_USER_RISK,
+    RISKY_SIGN_INS_MFA,
     BLOCK_RISKY_SIGN_INS,
+    MANAGED_DEVICE,
     MANAGED_DEVICE_REGISTRATION,
     INTUNE_ENROLMENT,
     DEVICE_CODE_FLOW,
@@ -114,15 +194,22 @@ V7 = _benchmark(
     "7.0.0",
     (
         PER_USER_MFA,
+        ADMINS_MFA,
         ALL_USERS_MFA,
         LEGACY_AUTHENTICATION,
+        ADMINS_SESSIONS,
+        ADMINS_PHISHING_RESISTANT,
+        HIGH_USER_RISK,
+        RISKY_SIGN_INS_MFA,
         BLOCK_RISKY_SIGN_INS,
+        MANAGED_DEVICE,
         MANAGED_DEVICE_REGISTRATION,
         INTUNE_ENROLMENT,
         DEVICE_CODE_FLOW,
         ALL_USERS_SIGN_IN_FREQUENCY,
         TRUSTED_LOCATION,
         UNWANTED_COUNTRIES,
+        TOKEN_PROTECTION,
         AUTHENTICATION_TRANSFER,
         AUTHENTICATOR_CONTEXT,
         MFA_CAPABLE,

@@ -6,23 +6,50 @@ the version ScubaGear 1.x checks; titles are entralint's own words.
 
 from __future__ import annotations
 
-from linter.benchmarks import Benchmark, Control
+from linter.benchmarks import Benchmark, Control, role_ids
 
 BENCHMARK = Benchmark(
     name="scubagear",
     title="CISA ScubaGear Microsoft Entra ID baseline (MS.AAD)",
     version="aad.md at cisagov/ScubaGear 4d34e9a4 (ScubaGear 1.x)",
     source="https://github.com/cisagov/ScubaGear/blob/main/PowerShell/ScubaGear/baselines/aad.md",
+    # aad.md's "Highly Privileged Roles", which MS.AAD.3.6v1 names.
+    privileged_roles=role_ids(
+        "Global Administrator",
+        "Privileged Role Administrator",
+        "User Administrator",
+        "SharePoint Administrator",
+        "Exchange Administrator",
+        "Hybrid Identity Administrator",
+        "Application Administrator",
+        "Cloud Application Administrator",
+    ),
     controls=(
         Control("MS.AAD.1.1v1", "Legacy authentication is blocked"),
-        Control("MS.AAD.2.1v1", "Users at high user risk are blocked", offline=True),
+        Control(
+            "MS.AAD.2.1v1",
+            "Users at high user risk are blocked",
+            needs="a rule asking whether users at high user risk are blocked: CA014 also accepts a password "
+            "change with MFA or risk remediation",
+            offline=True,
+        ),
         Control(
             "MS.AAD.2.2v1",
             "Administrators are notified when a user is detected as high risk",
             needs="Identity Protection's risky-user alert recipients",
         ),
-        Control("MS.AAD.2.3v1", "Sign-ins at high sign-in risk are blocked", offline=True),
-        Control("MS.AAD.3.1v1", "Every user must use phishing-resistant MFA", offline=True),
+        Control(
+            "MS.AAD.2.3v1",
+            "Sign-ins at high sign-in risk are blocked",
+            needs="a rule asking whether high risk sign-ins are blocked: CA015 also accepts MFA",
+            offline=True,
+        ),
+        Control(
+            "MS.AAD.3.1v1",
+            "Every user must use phishing-resistant MFA",
+            needs="a rule asking whether every user's sign-ins require a phishing-resistant authentication strength",
+            offline=True,
+        ),
         Control("MS.AAD.3.2v2", "Every user must pass MFA"),
         Control(
             "MS.AAD.3.3v2",
@@ -39,7 +66,15 @@ BENCHMARK = Benchmark(
             "SMS, voice call and email one-time passcode are disabled",
             needs="the authentication methods policy",
         ),
-        Control("MS.AAD.3.8v1", "MFA registration requires a managed device", offline=True),
+        Control("MS.AAD.3.6v1", "Highly privileged roles must use phishing-resistant MFA on every resource"),
+        Control("MS.AAD.3.7v1", "A compliant or hybrid-joined device is required on every resource"),
+        Control(
+            "MS.AAD.3.8v1",
+            "MFA registration requires a managed device",
+            needs="a rule asking whether registering security info needs a managed device: CA017 also accepts "
+            "MFA, an authentication strength or a trusted location",
+            offline=True,
+        ),
         Control("MS.AAD.3.9v1", "The device code flow is blocked"),
     ),
 )

@@ -4,42 +4,35 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import os
 from collections.abc import Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
+from linter.commands.benchmark_report import FAIL, LIVE, NO_RULE, NOT_CHECKED, PASS, WRITERS, Verdict
 from linter.commands.output import output_problem, write_output
 from linter.commands.shared import fail, standard_input
 
 if TYPE_CHECKING:
-    from linter.benchmarks import Benchmark, Control
+    from linter.benchmarks import Benchmark
     from linter.engine.config import Config
-    from linter.model.findings import Finding, Report
+    from linter.model.findings import Report
     from linter.rule import Rule
 
 __all__ = ["Verdict", "run", "verdicts"]
 
-PASS, FAIL, LIVE, NO_RULE, NOT_CHECKED = "pass", "fail", "live", "no-rule", "not-checked"
 # Findings that mean the files were not all read, or a tenant's rules did not run: silence proves nothing then.
 UNCHECKED_CODES = {"IN001": "a file could not be parsed", "IN002": "a document breaks the schema"}
 TENANT_SKIPPED = "IN006"
+# Rule options that describe the tenant rather than the question a rule asks: the only ones a benchmark reads.
+TENANT_FACT_OPTIONS = frozenset({"emergency-access"})
 
 
-class Verdict(NamedTuple):
-    """A control's outcome: its status, the rules that decide it, the findings that fail it, and why not decided."""
-
-    control: Control
-    status: str
-    rules: tuple[str, ...]
-    findings: tuple[Finding, ...]
-    reason: str
-
-
-def _config(args: argparse.Namespace, codes: Sequence[str]) -> Config:
+def _config(args: argparse.Namespace, benchmark: Benchmark, codes: Sequence[str]) -> Config:
     """The configuration file's tenants, options and emergency access, running exactly the deciding rules.
 
     The selection and every ignore are replaced: a control passes only when its rules ran on every file.
+    Rule options keep their defaults, but for the tenant's emergency access accounts, and the privileged
+    roles are the ones the benchmark names (entralint's table when it names none).
     """
     from linter.engine.config import load_config
 
@@ -53,6 +46,20 @@ def _config(args: argparse.Namespace, codes: Sequence[str]) -> Config:
         "tenant_ignores": {},
         # Only built-in rules: a control's deciders are the catalog's contract, not what a rule pack claims.
         "allow_custom_rules": False,
+        # The benchmark fixes what a control asks (CIS's 4 hours, Maester's medium and high risk): an option
+        # that changes a rule's question would change the control. Who the emergency access accounts are is
+        # a fact about the tenant, not part of the question, so that option stays.
+        # The administrator controls name their own roles (CIS's fifteen, ScubaGear's eight): asking about
+        # exactly those makes a finding a failure and silence a pass; the configured lists would change that.
+        "privileged_roles": benchmark.privileged_roles or None,
+        "extend_privileged_roles": (),
+        "tenant_privileged_roles": {},
+        "tenant_extend_privileged_roles": {},
+        "rule_options": {
+            code: kept
+            for code, options in config.rule_options.items()
+            if (kept := {name: value for name, value in options.items() if name in TENANT_FACT_OPTIONS})
+        },
     }
     if args.exclude:
         changes["exclude"] = (*config.exclude, *args.exclude)
@@ -97,9 +104,7 @@ def verdicts(benchmark: Benchmark, rules: Mapping[str, type[Rule]], report: Repo
     for control in benchmark.controls:
         codes = deciders[control.id]
         if not codes:
-            status = NO_RULE if control.offline else LIVE
-            reason = "no entralint rule decides it yet" if control.offline else control.needs
-            results.append(Verdict(control, status, codes, (), reason))
+            results.append(Verdict(control, NO_RULE if control.offline else LIVE, codes, (), control.needs))
             continue
         findings = tuple(finding for finding in report.findings if finding.code in codes)
         if findings:
@@ -109,101 +114,6 @@ def verdicts(benchmark: Benchmark, rules: Mapping[str, type[Rule]], report: Repo
         else:
             results.append(Verdict(control, PASS, codes, (), ""))
     return results
-
-
-def _where(finding: Finding) -> str:
-    return f"{finding.path}:{finding.span.start_line}:{finding.span.start_column}"
-
-
-def _status_text(verdict: Verdict) -> str:
-    if verdict.status == LIVE:
-        return f"needs the live tenant: {verdict.reason}"
-    if verdict.status == NO_RULE:
-        return "not decided: no entralint rule decides it yet"
-    if verdict.status == NOT_CHECKED:
-        return f"not checked: {verdict.reason}"
-    return f"{verdict.status} ({', '.join(verdict.rules)})"
-
-
-def write_text(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -> None:
-    from linter.model.display import neutral
-
-    out.write(f"{benchmark.title} ({benchmark.name}, {benchmark.version})\n")
-    width = max((len(verdict.control.id) for verdict in results), default=0)
-    for verdict in results:
-        out.write(f"{verdict.control.id:<{width}}  {_status_text(verdict)}  {verdict.control.title}\n")
-        for finding in verdict.findings:
-            suppressed = " [suppressed]" if finding.suppression is not None else ""
-            out.write(f"    {neutral(_where(finding))}: {finding.code}{suppressed} {neutral(finding.message)}\n")
-    out.write(_summary(results) + "\n")
-
-
-def _summary(results: Sequence[Verdict]) -> str:
-    counts = {status: sum(verdict.status == status for verdict in results) for status in (PASS, FAIL, NOT_CHECKED)}
-    undecided = sum(verdict.status in (LIVE, NO_RULE) for verdict in results)
-    return (
-        f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[NOT_CHECKED]} not checked, "
-        f"{undecided} not decidable from the files"
-    )
-
-
-def _cell(text: str) -> str:
-    from linter.model.display import neutral
-
-    return neutral(text).replace("|", "\\|").replace("\n", " ")
-
-
-def write_markdown(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -> None:
-    """A table for a CI job summary ($GITHUB_STEP_SUMMARY)."""
-    out.write(f"### {_cell(benchmark.title)}\n\n| control | status | title | details |\n|---|---|---|---|\n")
-    icons = {PASS: "pass", FAIL: "**fail**", NOT_CHECKED: "not checked", LIVE: "needs the live tenant"}
-    for verdict in results:
-        if verdict.findings:
-            details = "<br>".join(
-                f"`{_cell(_where(finding))}` {finding.code}: {_cell(finding.message)}" for finding in verdict.findings
-            )
-        elif verdict.status == PASS:
-            details = ", ".join(verdict.rules)
-        else:
-            details = _cell(verdict.reason)
-        status = icons.get(verdict.status, "no rule yet")
-        out.write(f"| `{verdict.control.id}` | {status} | {_cell(verdict.control.title)} | {details} |\n")
-    out.write(f"\n{_summary(results)}\n")
-
-
-def write_json(benchmark: Benchmark, results: Sequence[Verdict], out: IO[str]) -> None:
-    """The keys docs/cli.md documents; they stay stable."""
-    document = {
-        "benchmark": benchmark.name,
-        "title": benchmark.title,
-        "version": benchmark.version,
-        "controls": [
-            {
-                "id": verdict.control.id,
-                "title": verdict.control.title,
-                "status": verdict.status,
-                "rules": list(verdict.rules),
-                "reason": verdict.reason,
-                "findings": [
-                    {
-                        "code": finding.code,
-                        "level": finding.level.value,
-                        "path": finding.path,
-                        "line": finding.span.start_line,
-                        "column": finding.span.start_column,
-                        "message": finding.message,
-                        "suppressed": finding.suppression is not None,
-                    }
-                    for finding in verdict.findings
-                ],
-            }
-            for verdict in results
-        ],
-    }
-    out.write(json.dumps(document, indent=2) + "\n")
-
-
-WRITERS = {"text": write_text, "markdown": write_markdown, "json": write_json}
 
 
 def exit_code(report: Report, results: Sequence[Verdict]) -> int:
@@ -229,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(problem)
     rules = load_rules(entry_points=False)
     codes = sorted({code for deciding in _deciders(found, rules).values() for code in deciding})
-    config = _config(args, codes)
+    config = _config(args, found, codes)
     for var_file in config.var_files:
         if not os.path.isfile(var_file):
             return fail(f"--var-file {var_file}: no such file")
@@ -245,4 +155,12 @@ def run(args: argparse.Namespace) -> int:
     for note in report.notifications:
         where = f"{neutral_line_start(note.path)}: " if note.path else ""
         sys.stderr.write(f"{where}entralint {note.level}: {neutral(note.message)}\n")
+    unchecked = _unchecked_reason(report)
+    # The findings that make a run unchecked decide no control, so the listing does not show them; without
+    # this line a parse error behind a row of failing controls would go unseen.
+    if unchecked and report.policies:
+        sys.stderr.write(
+            f"entralint warning: {unchecked}: no control passes on this run; `entralint check` on the same "
+            "paths shows where\n"
+        )
     return exit_code(report, results)
