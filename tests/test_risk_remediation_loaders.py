@@ -135,6 +135,18 @@ def m365dsc(controls: list[str]) -> str:
 """
 
 
+def dsc_data(controls: list[str]) -> str:
+    return f"""Items:
+  - DisplayName: High user risk
+    State: enabled
+    IncludeUsers: [All]
+    IncludeApplications: [All]
+    UserRiskLevels: [high]
+    GrantControlOperator: AND
+    BuiltInControls: {json.dumps(controls)}
+"""
+
+
 def graph_powershell(controls: list[str]) -> str:
     return f"""$params = @{{
     displayName = 'High user risk'
@@ -175,6 +187,7 @@ FORMATS: list[tuple[str, str, Writer]] = [
     ("terraform-microsoft365", "main.tf", microsoft365_hcl),
     ("terraform-msgraph", "main.tf", msgraph_hcl),
     ("microsoft365dsc", "ConditionalAccess.ps1", m365dsc),
+    ("microsoft365dsc-data", "AADConditionalAccessPolicy.yml", dsc_data),
     ("graph-powershell", "policy.ps1", graph_powershell),
     ("arm-graph-extension", "azuredeploy.json", arm_graph_extension),
 ]
