@@ -8,7 +8,7 @@ from linter.model import Tenant
 from linter.policy.apps import ADMIN_PORTALS
 from linter.rule import Level, TenantRule, Violation
 
-from ._coverage import still_open, tenant_coverage
+from ._coverage import MODERN_CLIENT_APPS, still_open, tenant_coverage
 
 AZURE_SERVICE_MANAGEMENT = "797f4846-ba00-4fd7-ba43-dac1f8f63013"
 _NAMES = {AZURE_SERVICE_MANAGEMENT: "Windows Azure Service Management API", ADMIN_PORTALS: ADMIN_PORTALS}
@@ -21,7 +21,9 @@ class AzureManagementWithoutMfa(TenantRule):
     (`797f4846-ba00-4fd7-ba43-dac1f8f63013`: the Azure portal, Azure Resource Manager, Azure CLI and
     PowerShell) and to `MicrosoftAdminPortals` requires MFA or an authentication strength (or is
     blocked) for all users, by the tenant's enabled policies together. A policy on all resources
-    covers both. Only the emergency access accounts may be left out (the tenant's
+    covers both. Only browser and modern (mobile app and desktop) clients are asked about: legacy
+    clients do not sign in to these endpoints, and CA007 asks that they be blocked. Only the
+    emergency access accounts may be left out (the tenant's
     `emergency-access`, or the accounts entralint infers, see CA008); excluding an app from an
     all-resources MFA policy leaves it open. Policies whose grant is computed count as covering.
 
@@ -64,7 +66,9 @@ class AzureManagementWithoutMfa(TenantRule):
         from linter.policy.strength import requires_mfa
 
         targets = (AZURE_SERVICE_MANAGEMENT, ADMIN_PORTALS)
-        coverage = tenant_coverage(tenant, requires_mfa, {"application": targets})
+        # Azure Resource Manager and the admin portals take only modern (OAuth) sign-ins: a legacy client
+        # (Exchange ActiveSync, IMAP, POP, SMTP) never reaches them, and blocking legacy clients is CA007's question.
+        coverage = tenant_coverage(tenant, requires_mfa, {"application": targets, "clientApp": MODERN_CLIENT_APPS})
         if coverage is None or coverage.complete:
             return
         open_targets = [_NAMES[target] for target in targets if coverage.leaves_open("application", target=target)]

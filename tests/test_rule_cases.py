@@ -424,3 +424,36 @@ def test_settings_beside_policies_in_one_export(tmp_path: Path) -> None:
         ("MF001", "warning", 5, 16)
     ]
     assert "expire every 60 days" in findings[0]["message"]
+
+
+def ca015_with_levels(tmp_path: Path, levels: Sequence[str], fixture: str) -> list[str]:
+    """CA015's messages on a tenant of one fixture, with `levels` set in the configuration."""
+    tenant = tmp_path / "-".join(levels or ["none"])
+    tenant.mkdir()
+    shutil.copyfile(RULE_FIXTURES / "CA015" / fixture, tenant / fixture)
+    config = tenant / "entralint.toml"
+    config.write_text(f"[rules.CA015]\nlevels = {json.dumps(list(levels))}\n", encoding="utf-8")
+    report = check("CA015", tenant, config=config, cwd=tenant)
+    return [finding["message"] for finding in report["findings"]]
+
+
+def test_ca015_levels_high_only_accepts_a_high_risk_policy(tmp_path: Path) -> None:
+    [message] = ca015_with_levels(tmp_path, ["high", "medium"], "fail_high_only.json")
+    assert message.startswith("Sign-ins at medium sign-in risk are not challenged. ")
+    assert ca015_with_levels(tmp_path, ["high"], "fail_high_only.json") == []
+
+
+def test_ca015_levels_low_asks_for_low_risk_sign_ins_too(tmp_path: Path) -> None:
+    assert ca015_with_levels(tmp_path, ["high", "medium"], "pass_high_and_medium.yaml") == []
+    [message] = ca015_with_levels(tmp_path, ["low", "medium", "high"], "pass_high_and_medium.yaml")
+    assert message.startswith("Sign-ins at low sign-in risk are not challenged. ")
+
+
+def test_ca015_levels_are_read_case_blind_and_in_risk_order(tmp_path: Path) -> None:
+    [message] = ca015_with_levels(tmp_path, ["Medium", "LOW", "high"], "fail_high_only.json")
+    assert message.startswith("Sign-ins at medium and low sign-in risk are not challenged. ")
+
+
+def test_ca015_with_no_levels_asks_nothing(tmp_path: Path) -> None:
+    assert ca015_with_levels(tmp_path, ["high", "medium"], "fail_mfa_or_compliant.tf") != []
+    assert ca015_with_levels(tmp_path, [], "fail_mfa_or_compliant.tf") == []

@@ -294,5 +294,6 @@ def trusted_locations(evaluator: Evaluator) -> tuple[str, ...]:
 
     For `exempt={"location": ...}`: a question that leaves sign-ins from trusted networks to the tenant.
     """
-    named = (location.id for location in evaluator.locations.values() if location.trusted is True)
-    return (_TRUSTED, MFA_TRUSTED_IPS, *named)
+    # Every name the table knows a trusted location by: a Terraform policy writes `azuread_named_location.x.id`.
+    named = (name for name, location in evaluator.locations.items() if location.trusted is True)
+    return tuple(dict.fromkeys((_TRUSTED, MFA_TRUSTED_IPS.casefold(), *named)))
