@@ -141,3 +141,4 @@ class Report(NamedTuple):
     elapsed: float = 0.0
     baseline_hidden: int = 0
     tool_failed: bool = False  # a rule or a loader crashed: the report may be incomplete
+    unsafe_fixes: bool = False  # `--unsafe-fixes`: unsafe fixes count as fixable in what reporters show
