@@ -147,13 +147,23 @@ Relint = Callable[[str, bytes], tuple[list[Finding], bool]]  # (absolute path, b
 
 
 def relinter(config: Config, ruleset: RuleSet, build: Callable[[], RuleSet], cwd: Path) -> Relint:
-    """Lint bytes as the file at a path, in its tenant, without writing them: standard input named as the file."""
+    """Lint bytes as the file at a path, in its tenant, without writing them: standard input named as the file.
+
+    IN001 runs whatever the selection: a fix that makes the file unreadable fails even where nobody asked for IN001.
+    """
+    from linter.engine.ruleset import build_ruleset
     from linter.engine.run import lint
 
+    checking = config._replace(extend_select=(*config.extend_select, "IN001"))
+    checking_ruleset = ruleset if "IN001" in ruleset.rules else build_ruleset(checking)
+    shown_parse_errors = "IN001" in ruleset.rules
+
     def relint(path: str, data: bytes) -> tuple[list[Finding], bool]:
-        report = lint([], config, ruleset, build, jobs=1, cwd=cwd, stdin=StandardInput(data, path))
+        report = lint([], checking, checking_ruleset, build, jobs=1, cwd=cwd, stdin=StandardInput(data, path))
         report = effective_fixes(report, config)
-        return list(report.findings), report.tool_failed
+        unreadable = any(finding.code == "IN001" for finding in report.findings)
+        findings = [finding for finding in report.findings if shown_parse_errors or finding.code != "IN001"]
+        return findings, report.tool_failed or unreadable
 
     return relint
 
@@ -161,7 +171,7 @@ def relinter(config: Config, ruleset: RuleSet, build: Callable[[], RuleSet], cwd
 def _problem(fixes: Sequence[Finding], before: Sequence[Finding], after: Sequence[Finding], failed: bool) -> str:
     """Why the text after these fixes must not be kept, or "" when it may."""
     if failed:
-        return "entralint failed on the fixed file"
+        return "the fixed file does not load (IN001), or entralint failed on it"
     remaining = {finding.fingerprint for finding in after if finding.path == fixes[0].path}
     for finding in fixes:
         if finding.fingerprint in remaining:
