@@ -25,6 +25,7 @@ LAYERS = {
     "linter.policy": "policy",
     "linter.loaders": "loaders",
     "linter.engine": "engine",
+    "linter.fixes": "fixes",
     "linter.reporters": "reporters",
     "linter.rules": "rules",
     "linter.commands": "commands",
@@ -45,14 +46,17 @@ MAY_IMPORT = {
     "loaders": {"model"},
     "reporters": {"model", "package metadata"},
     "rules": {"model", "policy", "rule API", "package metadata"},
+    # Edit builders read the text a loader kept (its position index) and may parse a value again.
+    "fixes": {"model", "loaders"},
     # The baseline reads SARIF files: it shares the SARIF reporter's fingerprint key.
-    "engine": {"model", "rule API", "policy", "loaders", "reporters", "package metadata"},
+    "engine": {"model", "rule API", "policy", "loaders", "fixes", "reporters", "package metadata"},
     "commands": {
         "model",
         "benchmarks",
         "rule API",
         "policy",
         "loaders",
+        "fixes",
         "engine",
         "reporters",
         "rules",

@@ -74,7 +74,13 @@ def resolve(rule_level: Level, violation: Violation) -> Finding:
         else ()
     )
     level = violation.level or rule_level
-    return Finding(violation.code, level, violation.message, path, span, violation.pointer, identity, related)
+    finding = Finding(violation.code, level, violation.message, path, span, violation.pointer, identity, related)
+    if violation.fix is not None and isinstance(subject, Document):
+        from linter.fixes import build_fix  # only findings a rule can fix pay for the edit builders
+
+        fix = build_fix(subject, violation.fix)
+        return finding._replace(fix=fix) if not isinstance(fix, str) else finding._replace(no_fix=fix)
+    return finding
 
 
 def rule_failure(rule: Rule, path: str, error: BaseException) -> Notification:
