@@ -16,7 +16,7 @@ from linter.model import Document
 from linter.model.fixes import Edit
 from linter.model.source import parent_pointer, split_pointer
 
-__all__ = ["NoFix", "append_to_list", "remove_from_string", "replace_value"]
+__all__ = ["Edits", "NoFix", "append_to_list", "remove_from_string", "replace_value"]
 
 Edits = tuple[Edit, ...]
 COMPUTED = NoFix("no fix: computed value")
@@ -141,8 +141,6 @@ def replace_value(document: Document, pointer: str, value: str | bool | int) -> 
     current = document.get(pointer)
     if current is None or isinstance(current, (dict, list)):
         return NoFix("no fix: the value is not a literal written in the file")
-    if current == value and type(current) is type(value):
-        return ()
     span = source.offsets(pointer)
     if span is None:
         return NoFix("no fix: the value is not written in the file")
@@ -152,10 +150,12 @@ def replace_value(document: Document, pointer: str, value: str | bool | int) -> 
         # A piece of a comma-joined string (`clientAppTypes = "browser,other"`): the bare word is replaced.
         if not value.replace("-", "").replace("_", "").isalnum() or not isinstance(current, str):
             return NoFix("no fix: the value is written inside a string entralint does not rewrite")
-        if written.strip() != current.strip():
+        if written.strip().lower() != current.strip().lower():
             return NoFix("no fix: the value's text is not understood")
-        return (source.edit(start, end, value),)
-    return (source.edit(start, end, _renderer(source.family)(value, written)),)
+        return () if written == value else (source.edit(start, end, value),)
+    # Compared as written, not as normalized: IN005's non-canonical spelling normalizes to the canonical one.
+    rendered = _renderer(source.family)(value, written)
+    return () if written == rendered else (source.edit(start, end, rendered),)
 
 
 def remove_from_string(document: Document, pointer: str, inner_pointers: Sequence[str]) -> Edits | NoFix:

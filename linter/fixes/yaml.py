@@ -13,7 +13,7 @@ __all__ = ["add_member", "append_block", "render"]
 
 # A plain scalar YAML 1.1 would read as something else than this string: quoted.
 _NOT_PLAIN = re.compile(
-    r"""^(?:|~|null|true|false|yes|no|on|off|y|n|[-+]?[\d._]+(?:[eE][-+]?\d+)?|0x[\da-fA-F]+|\.inf|\.nan)$|^[\s\-?:,\[\]{}#&*!|>'"%@`]|[:#]\s|\s$""",
+    r"""^(?:|~|null|true|false|yes|no|on|off|y|n|[-+]?[\d._]+(?:[eE][-+]?\d+)?|0x[\da-fA-F]+|\.inf|\.nan|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|\d{4}-\d\d?-\d\d?.*)$|^[\s\-?:,\[\]{}#&*!|>'"%@`]|[:#]\s|\s$""",
     re.IGNORECASE,
 )
 
@@ -26,7 +26,7 @@ def render(value: Any, like: str | None = None) -> str:
         return json.dumps(value)
     if like is not None and like.startswith("'"):
         return "'" + value.replace("'", "''") + "'"
-    if (like is None or like.startswith('"')) or _NOT_PLAIN.search(value) or not value.isprintable():
+    if (like is not None and like.startswith('"')) or _NOT_PLAIN.search(value) or not value.isprintable():
         return json.dumps(value, ensure_ascii=False)
     return value
 
