@@ -24,8 +24,8 @@ LAYERS = {
     "linter.rule": "rule API",
     "linter.policy": "policy",
     "linter.loaders": "loaders",
-    "linter.engine": "engine",
     "linter.fixes": "fixes",
+    "linter.engine": "engine",
     "linter.reporters": "reporters",
     "linter.rules": "rules",
     "linter.commands": "commands",
@@ -44,10 +44,10 @@ MAY_IMPORT = {
     "rule API": {"model"},
     "policy": {"model"},
     "loaders": {"model"},
-    "reporters": {"model", "package metadata"},
-    "rules": {"model", "policy", "rule API", "package metadata"},
-    # Edit builders read the text a loader kept (its position index) and may parse a value again.
+    # Edits are computed from what the loaders recorded (spans, their Graph-to-source name mappings).
     "fixes": {"model", "loaders"},
+    "reporters": {"model", "package metadata"},
+    "rules": {"model", "policy", "rule API", "fixes", "package metadata"},
     # The baseline reads SARIF files: it shares the SARIF reporter's fingerprint key.
     "engine": {"model", "rule API", "policy", "loaders", "fixes", "reporters", "package metadata"},
     "commands": {
@@ -253,11 +253,11 @@ CASES = {
     ],
     "rules_import_loaders": [
         "linter.rules.tl004_definition (rules) imports linter.loaders.json.scan (loaders); "
-        "the rules may import model, package metadata, policy, rule API",
+        "the rules may import fixes, model, package metadata, policy, rule API",
     ],
     "rules_import_engine": [
         "linter.rules.ca001_example (rules) imports linter.engine.files (engine); "
-        "the rules may import model, package metadata, policy, rule API",
+        "the rules may import fixes, model, package metadata, policy, rule API",
     ],
     "loaders_import_rules": [
         "linter.loaders.graph (loaders) imports linter.rules.ca001_example (rules); the loaders may import model",

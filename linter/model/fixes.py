@@ -37,7 +37,9 @@ class Fix(NamedTuple):
 class Change(NamedTuple):
     """One change a rule asks for in model terms: the engine, not the rule, turns it into edits of the text."""
 
-    operation: str  # APPEND (a value to the list at pointer, creating the list), REPLACE or REMOVE
+    # APPEND: value (a string) to the list at pointer, creating the list; REPLACE: the scalar at pointer by
+    # value; REMOVE: from the JSON text the string at pointer holds, the members value (JSON pointers) names.
+    operation: str
     pointer: str  # a document pointer, as findings carry
     value: Any = None
 

@@ -118,5 +118,9 @@ def write_findings(report: Report, out: IO[str], *, color: bool = False, excerpt
         where = neutral_line_start(finding.path)
         mark = " [*]" if _applies(finding, report.unsafe_fixes) else ""
         out.write(f"{where}:{span.start_line}:{span.start_column}: {code}{mark} [{level}] {neutral(finding.message)}\n")
+        if finding.fix is not None and finding.fix.applicability is Applicability.DISPLAY_ONLY:
+            out.write(f"  help: {neutral(finding.fix.description)}\n")
+        elif finding.no_fix:
+            out.write(f"  no fix: {neutral(finding.no_fix)}\n")
         if excerpts:
             out.write(_excerpt(finding, lines_of, color))

@@ -220,14 +220,54 @@ def test_rules_attach_a_fix_request_and_findings_carry_the_placed_fix(tmp_path: 
     assert Probe().violation("file.json", "m", fix=request).fix == request
 
 
-def test_a_format_entralint_cannot_edit_says_no_fix(tmp_path: Path) -> None:
+def test_every_format_of_the_ca002_cases_carries_a_fix(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES.parent / "rules" / "CA002", tmp_path / "cases")
     config = load_config(None, isolated=True, cwd=tmp_path)._replace(select=("CA002",))
     ruleset = build_ruleset(config)
     report = lint([str(tmp_path / "cases")], config, ruleset, lambda: ruleset, jobs=1, cwd=tmp_path)
-    others = [finding for finding in report.findings if not finding.path.endswith(".json") or finding.no_fix]
-    assert others, "the CA002 cases hold findings in formats other than Graph JSON"
-    assert all(finding.fix is None and finding.no_fix.startswith("entralint cannot edit") for finding in others)
+    suffixes = {Path(finding.path).suffix for finding in report.findings}
+    assert suffixes == {".json", ".ps1", ".tf", ".yaml"}
+    assert all(finding.fix is not None and not finding.no_fix for finding in report.findings)
+
+
+PLAN = {
+    "format_version": "1.2",
+    "planned_values": {
+        "root_module": {
+            "resources": [
+                {
+                    "address": "azuread_conditional_access_policy.p",
+                    "mode": "managed",
+                    "type": "azuread_conditional_access_policy",
+                    "name": "p",
+                    "values": {
+                        "display_name": "Block device code flow",
+                        "state": "enabled",
+                        "conditions": [
+                            {
+                                "client_app_types": ["all"],
+                                "authentication_flow_transfer_methods": ["deviceCodeFlow"],
+                                "applications": [{"included_applications": ["All"], "excluded_applications": []}],
+                                "users": [{"included_users": ["All"]}],
+                            }
+                        ],
+                        "grant_controls": [{"operator": "OR", "built_in_controls": ["block"]}],
+                    },
+                }
+            ]
+        }
+    },
+}
+
+
+def test_a_terraform_plan_says_no_fix_and_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "plan.json").write_text(json.dumps(PLAN, indent=2), encoding="utf-8")
+    before = (tmp_path / "plan.json").read_bytes()
+    assert _check(tmp_path, "--fix", "plan.json") == 1
+    out = capsys.readouterr().out
+    assert "CA002 [warning]" in out
+    assert "  no fix: a Terraform plan or state is written by Terraform, not by hand\n" in out
+    assert (tmp_path / "plan.json").read_bytes() == before
 
 
 def test_json_output_includes_the_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
