@@ -14,7 +14,7 @@ from typing import Any
 
 from linter.fixes.source import NoFix, Source, has_computed, source_of
 from linter.model import Document
-from linter.model.fixes import APPEND, REMOVE, REPLACE, Applicability, Change, Edit, Fix, FixRequest
+from linter.model.fixes import APPEND, REMOVE, REPLACE, Change, Edit, Fix, FixRequest
 from linter.model.source import parent_pointer, split_pointer
 
 __all__ = ["Edits", "NoFix", "append_to_list", "build_fix", "remove_from_string", "replace_value"]
@@ -187,12 +187,7 @@ def remove_from_string(document: Document, pointer: str, inner_pointers: Sequenc
 
 
 def build_fix(document: Document, request: FixRequest) -> Fix | str:
-    """The fix placed in the document's file, or why there is none here (the reason after "no fix: ").
-
-    A display-only request may carry no change: its description is the whole fix (the design is the user's).
-    """
-    if request.applicability is Applicability.DISPLAY_ONLY and not request.changes:
-        return Fix(request.applicability, request.description, ())
+    """The fix placed in the document's file, or why there is none here (the reason after "no fix: ")."""
     edits: list[Edit] = []
     for change in request.changes:
         found = edits_for(document, change)
