@@ -75,3 +75,38 @@ def test_terraform_plans_get_no_fix() -> None:
     loaded = documents("plan.json", plan)
     found = [fixes.append_to_list(document, "/conditions/users/excludeUsers", "x") for document in loaded]
     assert found and all(isinstance(result, fixes.NoFix) and "plan" in result.reason for result in found)
+
+
+FLOW_MAPPING = (
+    "displayName: Block device code flow\n"
+    "state: enabled\n"
+    "conditions:\n"
+    "  users: {includeUsers: [All]}\n"
+    "  applications: {includeApplications: [All]}  # all resources\n"
+    "  authenticationFlows: {transferMethods: deviceCodeFlow}\n"
+    "grantControls:\n"
+    "    operator: OR\n"
+    "    builtInControls: [block]\n"
+)
+EXCLUDED = "/conditions/applications/excludeApplications"
+
+
+def test_a_key_in_a_yaml_flow_mapping_is_added_by_a_proven_round_trip() -> None:
+    text = FLOW_MAPPING.replace(
+        "grantControls:\n    operator: OR\n    builtInControls: [block]\n", "grantControls: {}\n"
+    )
+    (document,) = documents("policy.yaml", text)
+    edits = fixes.append_to_list(document, EXCLUDED, "x-1")
+    assert not isinstance(edits, fixes.NoFix), edits
+    fixed = apply_edits(text, edits)
+    assert fixed == text.replace("[All]}  #", "[All], excludeApplications: [x-1]} #")
+    assert fixes.append_to_list(documents("policy.yaml", fixed)[0], EXCLUDED, "x-1") == ()
+
+
+def test_a_round_trip_that_would_rewrite_other_lines_is_refused() -> None:
+    # ruamel.yaml writes one indentation: the grant's four spaces would become two, outside the change.
+    (document,) = documents("policy.yaml", FLOW_MAPPING)
+    refused = fixes.NoFix("no fix: rewriting the YAML would change lines outside the mapping")
+    assert fixes.append_to_list(document, EXCLUDED, "x-1") == refused
+    (crlf,) = documents("policy.yaml", FLOW_MAPPING.replace("\n", "\r\n"))
+    assert isinstance(fixes.append_to_list(crlf, EXCLUDED, "x-1"), fixes.NoFix)

@@ -89,9 +89,18 @@ def _append(source: Source, pointer: str, current: list[Any], value: str) -> Edi
         from linter.fixes.yaml import append_block
 
         if not located:
-            return NoFix("no fix: an empty list not written in brackets")
-        return append_block(source, located, rendered)
+            return _round_trip(source, pointer, value, span, NoFix("no fix: an empty list not written in brackets"))
+        return _round_trip(source, pointer, value, span, append_block(source, located, rendered))
     return append_bracketed(source, span, located, rendered, ", ")
+
+
+def _round_trip(source: Source, pointer: str, value: str, within: tuple[int, int], edit: Edit | NoFix) -> Edit | NoFix:
+    """A YAML change the span edit declined, made by ruamel.yaml's round trip if that is proven to change only it."""
+    if not isinstance(edit, NoFix) or source.family != "yaml":
+        return edit
+    from linter.fixes.yaml_roundtrip import append_round_trip
+
+    return append_round_trip(source, pointer, value, within)
 
 
 def _neighbour_quote(text: str) -> str | None:
@@ -144,7 +153,7 @@ def _create_list(source: Source, pointer: str, value: str) -> Edit | NoFix:
         return add_property(source, parent_span, key, f"@({rendered})")
     from linter.fixes.yaml import add_member as add_yaml_member
 
-    return add_yaml_member(source, parent_span, key, f"[{rendered}]")
+    return _round_trip(source, pointer, value, parent_span, add_yaml_member(source, parent_span, key, f"[{rendered}]"))
 
 
 def replace_value(document: Document, pointer: str, value: str | bool | int) -> Edits | NoFix:
