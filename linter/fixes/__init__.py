@@ -56,7 +56,7 @@ def append_to_list(document: Document, pointer: str, value: str) -> Edits | NoFi
     written = source.offsets(pointer)
     if written is not None:
         # Normalizing drops an empty list and a null: the file still writes the key, so the value goes there.
-        return _as_edits(_fill_empty(source, pointer, written, value))
+        return _as_edits(_round_trip(source, pointer, value, written, _fill_empty(source, pointer, written, value)))
     return _as_edits(_create_list(source, pointer, value))
 
 
