@@ -151,8 +151,8 @@ def test_a_fix_that_adds_a_finding_is_rolled_back(tmp_path: Path) -> None:
     report = _report(path)
     added = Finding("CA999", Level.WARNING, "new", report.findings[0].path, Span(2, 1, 2, 2))
 
-    def relint(_path: str, _data: bytes) -> tuple[list[Finding], bool]:
-        return [added], False
+    def relint(_path: str, data: bytes) -> tuple[list[Finding], bool]:
+        return ([added] if data != before else []), False  # the unchanged file gives no CA999
 
     result = _fix(path, report, relint)
     assert [why for _, why in result.rolled_back] == ["the fix adds a finding: CA999 at line 2 (new)"]
@@ -340,3 +340,41 @@ def test_rdjson_gives_suggestions_with_utf8_byte_columns(tmp_path: Path, capsys:
         },
         "text": f', "{DRS}"',
     }
+
+
+def test_a_tenant_finding_the_file_alone_gives_is_not_one_the_fix_added(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The run's tenant is both files; the re-lint of a.json sees a.json alone, without b.json's block.
+    mfa = {
+        "displayName": "MFA for everyone",
+        "state": "Enabled",
+        "conditions": {
+            "users": {"includeUsers": ["All"]},
+            "applications": {"includeApplications": ["All"]},
+            "clientAppTypes": ["all"],
+        },
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+    }
+    block = {
+        "displayName": "Block device code flow",
+        "state": "enabled",
+        "conditions": {
+            "users": {"includeUsers": ["All"]},
+            "applications": {"includeApplications": ["All"], "excludeApplications": [DRS]},
+            "clientAppTypes": ["all"],
+            "authenticationFlows": {"transferMethods": "deviceCodeFlow"},
+        },
+        "grantControls": {"operator": "OR", "builtInControls": ["block"]},
+    }
+    (tmp_path / "a.json").write_text(json.dumps(mfa, indent=2) + "\n", encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps(block, indent=2) + "\n", encoding="utf-8")
+    previous = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        assert main(["check", "--isolated", "--select", "IN005,CA001", "--fix", "."]) == 0
+    finally:
+        os.chdir(previous)
+    out = capsys.readouterr().out
+    assert "rolled back" not in out and "Fixed 1 finding." in out
+    assert '"state": "enabled"' in (tmp_path / "a.json").read_text(encoding="utf-8")

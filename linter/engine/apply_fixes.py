@@ -197,6 +197,9 @@ def _fix_one_file(
     applied: list[Finding] = []
     rolled_back: list[tuple[Finding, str]] = []
     refused: set[str] = set()
+    # The re-lint may see another tenant than the run did (the file alone when the tenant was the paths given):
+    # a tenant finding it gives for the unchanged text too is not one a fix added.
+    baseline, _ = relint(real_path, original)
     for _ in range(MAX_ROUNDS):
         candidates = [
             finding
@@ -215,9 +218,9 @@ def _fix_one_file(
         for group in groups:
             text = current._replace(text=apply_edits(current.text, _edits(group), yaml=yaml))
             after, failed = relint(real_path, text.encode())
-            problem = _problem(group, findings, after, failed)
+            problem = _problem(group, [*findings, *baseline], after, failed)
             if not problem:
-                current, findings = text, after
+                current, findings, baseline = text, after, after
                 applied.extend(group)
                 break
             if len(group) == 1:
