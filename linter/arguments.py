@@ -77,7 +77,9 @@ def _add_check_parser(commands: Any) -> None:
         "paths", nargs="*", default=["."], metavar="PATH", help="files and directories, or - for stdin (default: .)"
     )
     add_stdin_filename(check)
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="default: text")
+    check.add_argument(
+        "--format", choices=("text", "json", "sarif", "github", "rdjson"), default="text", help="default: text"
+    )
     check.add_argument(
         "--output", type=Path, metavar="FILE", help="write the report to FILE (atomically) instead of stdout"
     )
@@ -120,6 +122,19 @@ def _add_check_parser(commands: Any) -> None:
         metavar="FILE",
         help="Terraform variable values (.tfvars or .tfvars.json), after the module's own; repeatable, in order",
     )
+    _add_fix_options(check)
+
+
+def _add_fix_options(check: argparse.ArgumentParser) -> None:
+    """ruff's fix options: what `--fix` applies, and how it shows what it did or would do."""
+    fixing = check.add_argument_group("fixes")
+    fixing.add_argument("--fix", action="store_true", help="apply safe fixes, then report what remains")
+    fixing.add_argument("--unsafe-fixes", action="store_true", help="also apply (and mark) unsafe fixes")
+    fixing.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 if any)"
+    )
+    fixing.add_argument("--fix-only", action="store_true", help="apply fixes and report nothing else")
+    fixing.add_argument("--show-fixes", action="store_true", help="list the fixes applied (or available), per file")
 
 
 def add_allow_custom_rules(parser: argparse.ArgumentParser) -> None:

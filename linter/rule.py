@@ -8,12 +8,19 @@ from typing import Any, ClassVar, NamedTuple
 
 from linter.model import SOURCE_FILE, Document, SourceFile, Tenant
 from linter.model.findings import BenchmarkControl, Finding, Level, Scope, Suppression, Violation
+from linter.model.fixes import APPEND, REMOVE, REPLACE, Applicability, Change, FixRequest
 from linter.model.source import Span
 
 __all__ = [
+    "APPEND",
+    "REMOVE",
+    "REPLACE",
+    "Applicability",
     "BenchmarkControl",
+    "Change",
     "DocumentRule",
     "Finding",
+    "FixRequest",
     "Level",
     "LoadProblemRule",
     "Rule",
@@ -73,12 +80,13 @@ class Rule:
         string_offset: int | None = None,
         key: str = "",
         level: Level | None = None,
+        fix: FixRequest | None = None,
     ) -> Violation:
         """The one way a rule reports: `key` names what a tenant finding is about (its fingerprint with the
         tenant), `string_offset` a character inside the string at pointer, `level` a finding milder than the
         rule's level, `span` a position only the loader knows, `identity` the policy a file-level finding
-        concerns."""
-        return Violation(self.code, message, subject, pointer, related, span, identity, string_offset, key, level)
+        concerns; `fix` the change that makes the finding go away (the engine turns it into edits)."""
+        return Violation(self.code, message, subject, pointer, related, span, identity, string_offset, key, level, fix)
 
 
 class DocumentRule(Rule):

@@ -15,11 +15,16 @@ from linter.policy.questions import (
     transfer_methods,
 )
 from linter.policy.values import all_of, present
-from linter.rule import DocumentRule, Level, Violation
+from linter.rule import APPEND, Applicability, Change, DocumentRule, FixRequest, Level, Violation
 
 # A device registration by device code: the sign-in the rule asks the policy about.
 _REGISTRATION = SignInContext(target=DEVICE_REGISTRATION_SERVICE, transfer_method="deviceCodeFlow")
 _ASKED = ("application", "authenticationFlow")
+_EXCLUDE_SERVICE = FixRequest(
+    Applicability.SAFE,
+    "Exclude the Device Registration Service from the policy",
+    (Change(APPEND, "/conditions/applications/excludeApplications", DEVICE_REGISTRATION_SERVICE),),
+)
 
 
 class DeviceRegistrationNotExcluded(DocumentRule):
@@ -78,9 +83,10 @@ class DeviceRegistrationNotExcluded(DocumentRule):
             return ()
         if all_of(is_enforced_or_report_only(document), blocks(document)) is not True:
             return ()
+        all_resources = policy_of(document).values("/conditions/applications/includeApplications").has("All")
         scope = (
             "for all resources without excluding the Device Registration Service"
-            if policy_of(document).values("/conditions/applications/includeApplications").has("All")
+            if all_resources
             else "for the Device Registration Service"
         )
         return (
@@ -94,5 +100,7 @@ class DeviceRegistrationNotExcluded(DocumentRule):
                     "/conditions/applications/excludeApplications",
                     "/conditions/applications/includeApplications",
                 ),
+                # A policy naming the service itself means to block it: excluding it there is the user's call.
+                fix=_EXCLUDE_SERVICE if all_resources else None,
             ),
         )

@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
-from linter.model import Tenant
-from linter.policy.emergency import emergency_access
+from linter.model import Document, Tenant
+from linter.policy.emergency import EmergencyAccess, emergency_access
 from linter.policy.questions import blocks, includes_all_users, is_enabled, missing_exclusions, requires_grant
 from linter.policy.values import all_of, present
-from linter.rule import Level, RuleOption, TenantRule, Violation
+from linter.rule import APPEND, Applicability, Change, FixRequest, Level, RuleOption, TenantRule, Violation
+
+# An object id can be written as a literal; a reference (`azuread_user.breakglass.object_id`) cannot.
+_OBJECT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+_EXCLUSIONS = {"user": "/conditions/users/excludeUsers", "group": "/conditions/users/excludeGroups"}
+
+
+def _exclude(access: EmergencyAccess, missing: Sequence[str], policies: Sequence[Document]) -> FixRequest | None:
+    """Each missing account added to the exclusions of its kind; None unless every one is an object id whose
+    kind (user or group) the tenant shows. Unsafe: whether these are the right accounts is the user's call."""
+    changes = []
+    for account in missing:
+        kind = access.kind(account, policies)
+        if kind is None or not _OBJECT_ID.fullmatch(account.strip()):
+            return None
+        changes.append(Change(APPEND, _EXCLUSIONS[kind], account.strip()))
+    return FixRequest(
+        Applicability.UNSAFE,
+        f"Exclude emergency access account(s) {', '.join(missing)} from the policy",
+        tuple(changes),
+    )
 
 
 class EmergencyAccessNotExcluded(TenantRule):
@@ -116,4 +137,5 @@ class EmergencyAccessNotExcluded(TenantRule):
                     "/conditions/users/includeUsers",
                 ),
                 key=f"{document.identity}\x1f{','.join(sorted(map(str.casefold, missing)))}",
+                fix=_exclude(access, missing, tenant.conditional_access_policies),
             )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from linter.model import Tenant
 from linter.policy.combine import Requirement, implies, requirement
 from linter.policy.emergency import emergency_access
-from linter.rule import BenchmarkControl, Level, RuleOption, TenantRule, Violation
+from linter.rule import Applicability, BenchmarkControl, FixRequest, Level, RuleOption, TenantRule, Violation
 
 if TYPE_CHECKING:
     from linter.policy.compiled import CompiledPolicy
@@ -79,6 +79,17 @@ def _resource_atoms(evaluator: Evaluator, policy: CompiledPolicy, mask: int) -> 
                 Atom("application", f"{label} {target}", fields, bits.true_bits & mask, bits.maybe_bits & mask)
             )
     return found
+
+
+def _advice(kind: str, value: str, carved_out_of_block: bool) -> FixRequest:
+    """Display-only: whether the exclusion stays, and which policy covers it, is the user's design."""
+    wanted = "MFA, an authentication strength or a managed device" if carved_out_of_block else "an equal control"
+    return FixRequest(
+        Applicability.DISPLAY_ONLY,
+        f"Add {kind} {value} to a policy that requires {wanted} where this one would have applied, "
+        "or remove the exclusion",
+        (),
+    )
 
 
 class ExclusionWithoutFallback(TenantRule):
@@ -215,4 +226,5 @@ class ExclusionWithoutFallback(TenantRule):
                     pointer,
                     key=f"{policy.document.identity}\x1f{kind}\x1f{value.casefold()}",
                     level=Level.NOTE if grant.blocks else None,
+                    fix=_advice(kind, value, grant.blocks),
                 )

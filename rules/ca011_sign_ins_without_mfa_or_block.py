@@ -8,9 +8,16 @@ from typing import Any
 from linter.model import Tenant
 from linter.policy.context import DIMENSIONS
 from linter.policy.emergency import EmergencyAccess, emergency_access
-from linter.rule import BenchmarkControl, Level, RuleOption, TenantRule, Violation
+from linter.rule import Applicability, BenchmarkControl, FixRequest, Level, RuleOption, TenantRule, Violation
 
 MAX_LISTED = 5  # resources listed in one finding; the rest are counted
+# Display-only: which policy to widen or add, and for whom, is the user's design.
+_ADVICE = FixRequest(
+    Applicability.DISPLAY_ONLY,
+    "Require MFA (or an authentication strength) for these sign-ins in an existing or new policy, "
+    "excluding the emergency access accounts",
+    (),
+)
 ANY = {
     "clientApp": "any client app",
     "platform": "any platform",
@@ -123,6 +130,7 @@ class SignInsWithoutMfaOrBlock(TenantRule):
                 f"{users[:1].upper()}{users[1:]} can sign in without MFA. No enabled policy requires MFA, an "
                 f"authentication strength or a block for: {shown}{more}",
                 key=users,
+                fix=_ADVICE,
             )
 
 

@@ -6,11 +6,29 @@ from collections.abc import Iterable
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.policy.questions import is_enforced_or_report_only, policy_of
-from linter.rule import DocumentRule, Level, Violation
+from linter.rule import REPLACE, Applicability, Change, DocumentRule, FixRequest, Level, Violation
 
 BUILT_IN_CONTROLS = "/grantControls/builtInControls"
 APPROVED_CLIENT_APP = "approvedApplication"
 APP_PROTECTION_POLICY = "compliantApplication"
+
+
+def _require_app_protection(document: Document) -> FixRequest | None:
+    """approvedApplication replaced by compliantApplication in the written list; unsafe: it needs Intune app
+    protection policies for the users and apps in scope, which the file cannot show."""
+    controls = document.get(BUILT_IN_CONTROLS)
+    if not isinstance(controls, list):
+        return None
+    changes = tuple(
+        Change(REPLACE, f"{BUILT_IN_CONTROLS}/{index}", APP_PROTECTION_POLICY)
+        for index, control in enumerate(controls)
+        if isinstance(control, str) and control.strip().casefold() == APPROVED_CLIENT_APP.casefold()
+    )
+    if not changes:
+        return None
+    return FixRequest(
+        Applicability.UNSAFE, f"Replace {APPROVED_CLIENT_APP} with {APP_PROTECTION_POLICY} in the grant", changes
+    )
 
 
 class ApprovedClientAppGrantRetired(DocumentRule):
@@ -72,5 +90,6 @@ class ApprovedClientAppGrantRetired(DocumentRule):
                 "enforcing approvedApplication after June 30, 2026, as if it were not selected; require an app "
                 "protection policy (compliantApplication) instead",
                 BUILT_IN_CONTROLS,
+                fix=_require_app_protection(document),
             ),
         )

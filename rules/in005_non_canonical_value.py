@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from linter.rule import Level, LoadProblemRule
+from collections.abc import Iterator
+
+from linter.model import SourceFile
+from linter.rule import REPLACE, Applicability, Change, FixRequest, Level, LoadProblemRule, Violation
 
 
 class NonCanonicalValue(LoadProblemRule):
@@ -41,3 +44,18 @@ class NonCanonicalValue(LoadProblemRule):
     summary = "An enumeration value differs from Graph's member only in letter case"
     level = Level.WARNING
     tags = ("input",)
+
+    def check_file(self, source: SourceFile) -> Iterator[Violation]:
+        for problem in source.problems:
+            if problem.code != self.code:
+                continue
+            fix = None
+            if problem.canonical is not None:
+                fix = FixRequest(
+                    Applicability.SAFE,
+                    f"Write {problem.canonical!r} as Graph spells it",
+                    (Change(REPLACE, problem.pointer, problem.canonical),),
+                )
+            yield self.violation(
+                source.path, problem.message, problem.pointer, span=problem.span, identity=problem.identity, fix=fix
+            )

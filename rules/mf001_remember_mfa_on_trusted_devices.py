@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.model import MFA_SERVICE_SETTINGS, Document
-from linter.rule import DocumentRule, Level, Violation
+from linter.rule import REPLACE, Applicability, Change, DocumentRule, FixRequest, Level, Violation
+
+# Unsafe: users are asked for MFA again where remembering spared them, which is a change of who must do what.
+_DISABLE = FixRequest(
+    Applicability.UNSAFE,
+    "Disable remember MFA on trusted devices",
+    (Change(REPLACE, "/rememberMfaOnTrustedDevices/enabled", False),),
+)
 
 
 class RememberMfaOnTrustedDevices(DocumentRule):
@@ -65,4 +72,5 @@ class RememberMfaOnTrustedDevices(DocumentRule):
             f"{period} (AADSTS50076) and users must repair them. Turn it off; use Conditional Access sign-in "
             "frequency and persistent browser session controls instead",
             "/rememberMfaOnTrustedDevices/enabled",
+            fix=_DISABLE,
         )

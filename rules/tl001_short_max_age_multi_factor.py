@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from linter.model import TOKEN_LIFETIME_POLICY, Document
 from linter.policy.timespan import Lifetime, lifetime_settings, parse_lifetime
-from linter.rule import DocumentRule, Level, RuleOption, Violation
+from linter.rule import REMOVE, Applicability, Change, DocumentRule, FixRequest, Level, RuleOption, Violation
 
 # The retirement: https://learn.microsoft.com/entra/identity-platform/configurable-token-lifetimes
 # ("As of January 30, 2021 you can't configure refresh and session token lifetimes").
@@ -22,6 +22,28 @@ def ignored_limit_message(name: str, text: str, lifetime: Lifetime, detail: str 
         "Remove it; to make users sign in again, use a Conditional Access sign-in frequency (CA006 checks it "
         "spares flow connections)"
     )
+
+
+def remove_retired(definition_index: int, names: Sequence[str]) -> FixRequest:
+    """Remove retired properties from one definition string: safe, Entra ID ignores them already."""
+    listed = ", ".join(names)
+    return FixRequest(
+        Applicability.SAFE,
+        f"Remove {listed} from definition {definition_index}",
+        (
+            Change(
+                REMOVE,
+                f"/definition/{definition_index}",
+                tuple(f"/TokenLifetimePolicy/{name}" for name in names),
+            ),
+        ),
+    )
+
+
+def remove_setting(pointer: str) -> FixRequest:
+    """The fix of TL001-TL003's finding at `/definition/<index>/TokenLifetimePolicy/<name>`."""
+    _, _, index, _, name = pointer.split("/")
+    return remove_retired(int(index), (name,))
 
 
 class ShortMaxAgeMultiFactor(DocumentRule):
@@ -89,4 +111,5 @@ class ShortMaxAgeMultiFactor(DocumentRule):
             if lifetime.until_revoked or not lifetime < min_age:
                 continue
             threshold = "" if min_age.until_revoked else f", shorter than min-age {min_age}"
-            yield self.violation(document, ignored_limit_message(self.setting, text, lifetime, threshold), pointer)
+            message = ignored_limit_message(self.setting, text, lifetime, threshold)
+            yield self.violation(document, message, pointer, fix=remove_setting(pointer))

@@ -9,7 +9,7 @@ from linter.model import TOKEN_LIFETIME_POLICY, Document
 from linter.policy.timespan import Lifetime, lifetime_settings
 from linter.rule import DocumentRule, Level, Violation
 
-from .tl001_short_max_age_multi_factor import ignored_limit_message
+from .tl001_short_max_age_multi_factor import ignored_limit_message, remove_setting
 
 # The default, and the longest value the property takes.
 RECOMMENDED = Lifetime(timedelta(days=90))
@@ -66,4 +66,4 @@ class ShortMaxInactiveTime(DocumentRule):
         for pointer, text, lifetime in lifetime_settings(document, "MaxInactiveTime"):
             if self.reports_by_default(lifetime):
                 message = ignored_limit_message("MaxInactiveTime", text, lifetime, f", below {RECOMMENDED}")
-                yield self.violation(document, message, pointer)
+                yield self.violation(document, message, pointer, fix=remove_setting(pointer))

@@ -8,7 +8,7 @@ from linter.model import TOKEN_LIFETIME_POLICY, Document
 from linter.policy.timespan import REFRESH_AND_SESSION_PROPERTIES, TimespanError, parse_lifetime
 from linter.rule import DocumentRule, Level, Violation
 
-from .tl001_short_max_age_multi_factor import RETIREMENT, ShortMaxAgeMultiFactor
+from .tl001_short_max_age_multi_factor import RETIREMENT, ShortMaxAgeMultiFactor, remove_retired
 from .tl002_short_max_age_single_factor import ShortMaxAgeSingleFactor
 from .tl003_short_max_inactive_time import ShortMaxInactiveTime
 
@@ -96,4 +96,5 @@ class RetiredTokenLifetimeProperties(DocumentRule):
                 f"whatever the definition says. Remove {them}; for session limits use a Conditional Access sign-in "
                 "frequency",
                 f"/definition/{definition.array_index}/TokenLifetimePolicy/{retired[0]}#key",
+                fix=remove_retired(definition.array_index, retired),
             )

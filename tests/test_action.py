@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -143,3 +144,23 @@ def test_custom_rules_are_allowed_only_by_the_input_set_to_true(
     arguments = (tmp_path / "args").read_text(encoding="utf-8").splitlines()
     assert ("--allow-custom-rules" in arguments) is passed
     assert "ALLOW_CUSTOM_RULES" in _step("id", "run")["env"]
+
+
+@pytest.mark.parametrize(("reviewdog", "written"), [(None, False), ("false", False), ("true", True)])
+def test_reviewdog_suggestions_are_opt_in(tmp_path: Path, reviewdog: str | None, written: bool) -> None:
+    """Issue 22: the rdjson log (fixes as suggestions) is written, and reviewdog run, only when asked for."""
+    assert ACTION["inputs"]["reviewdog"]["default"] == "false"
+    entralint = _executable(tmp_path / "bin" / "entralint", f'cd "{REPO}" && exec "{sys.executable}" -m linter "$@"\n')
+    env = {"ENTRALINT": str(entralint), "PATHS": "examples", "CONFIG": "", "CATEGORY": "c", "FAIL_ON": "warning"}
+    if reviewdog is not None:
+        env["REVIEWDOG"] = reviewdog
+    process, outputs = _run_step(_step("id", "run"), tmp_path, env)
+    assert process.returncode == 0, process.stderr
+    assert ("rdjson-file" in outputs) is written
+    if written:
+        log = json.loads((tmp_path / "entralint.rdjson").read_text(encoding="utf-8"))
+        assert log["source"]["name"] == "entralint"
+        assert log["diagnostics"]
+    suggest = _step("name", "Suggest fixes on the pull request")
+    assert "inputs.reviewdog == 'true'" in suggest["if"]
+    assert "-f=rdjson" in suggest["run"]

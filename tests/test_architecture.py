@@ -24,6 +24,7 @@ LAYERS = {
     "linter.rule": "rule API",
     "linter.policy": "policy",
     "linter.loaders": "loaders",
+    "linter.fixes": "fixes",
     "linter.engine": "engine",
     "linter.reporters": "reporters",
     "linter.rules": "rules",
@@ -43,16 +44,19 @@ MAY_IMPORT = {
     "rule API": {"model"},
     "policy": {"model"},
     "loaders": {"model"},
+    # Edits are computed from what the loaders recorded (spans, their Graph-to-source name mappings).
+    "fixes": {"model", "loaders"},
     "reporters": {"model", "package metadata"},
-    "rules": {"model", "policy", "rule API", "package metadata"},
+    "rules": {"model", "policy", "rule API", "fixes", "package metadata"},
     # The baseline reads SARIF files: it shares the SARIF reporter's fingerprint key.
-    "engine": {"model", "rule API", "policy", "loaders", "reporters", "package metadata"},
+    "engine": {"model", "rule API", "policy", "loaders", "fixes", "reporters", "package metadata"},
     "commands": {
         "model",
         "benchmarks",
         "rule API",
         "policy",
         "loaders",
+        "fixes",
         "engine",
         "reporters",
         "rules",
@@ -249,11 +253,11 @@ CASES = {
     ],
     "rules_import_loaders": [
         "linter.rules.tl004_definition (rules) imports linter.loaders.json.scan (loaders); "
-        "the rules may import model, package metadata, policy, rule API",
+        "the rules may import fixes, model, package metadata, policy, rule API",
     ],
     "rules_import_engine": [
         "linter.rules.ca001_example (rules) imports linter.engine.files (engine); "
-        "the rules may import model, package metadata, policy, rule API",
+        "the rules may import fixes, model, package metadata, policy, rule API",
     ],
     "loaders_import_rules": [
         "linter.loaders.graph (loaders) imports linter.rules.ca001_example (rules); the loaders may import model",

@@ -302,7 +302,12 @@ def test_an_unknown_command_is_a_usage_error_naming_the_commands() -> None:
 def test_check_has_every_option_of_the_issue() -> None:
     help_text = run_cli(["check", "--help"]).stdout
     for option in (
-        "--format {text,json,sarif,github}",
+        "--format {text,json,sarif,github,rdjson}",
+        "--fix",
+        "--unsafe-fixes",
+        "--diff",
+        "--fix-only",
+        "--show-fixes",
         "--output FILE",
         "--select CODES",
         "--ignore CODES",

@@ -24,12 +24,15 @@ CLEAN_POLICY = BAD_POLICY.replace("enabledForReportingButNotEnforced", "enabled"
 
 
 def test_pre_commit_hook_definition() -> None:
-    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook, fix_hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "entralint"
     assert hook["entry"] == "entralint check"
-    assert hook["language"] == "python"
-    assert hook["require_serial"] is True
-    assert set(hook["types_or"]) == {"json", "yaml", "terraform", "powershell"}
+    assert fix_hook["id"] == "entralint-fix"
+    assert fix_hook["entry"] == "entralint check --fix"
+    for defined in (hook, fix_hook):
+        assert defined["language"] == "python"
+        assert defined["require_serial"] is True
+        assert set(defined["types_or"]) == {"json", "yaml", "terraform", "powershell"}
 
 
 @pytest.mark.parametrize(
@@ -102,7 +105,7 @@ def test_pre_commit_try_repo_blocks_a_bad_policy_and_passes_a_clean_one(tmp_path
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
     assert "entralint....." in blocked.stdout and "Failed" in blocked.stdout
     assert "block-device-code.json:8:48: CA001 [warning] Device code flow is not blocked" in blocked.stdout
-    assert "block-device-code.json:7:45: CA002 [warning]" in blocked.stdout
+    assert "block-device-code.json:7:45: CA002 [*] [warning]" in blocked.stdout
 
     (repository / "block-device-code.json").write_text(CLEAN_POLICY)
     _git(repository, "add", ".")

@@ -72,14 +72,53 @@ def run(args: argparse.Namespace) -> int:
     stdin = standard_input(args, config.max_file_size)
     paths = [] if stdin is not None else args.paths
     build = functools.partial(build_ruleset, config)
-    report = lint(paths, config, ruleset, build, jobs=args.jobs, stdin=stdin)
-    if args.baseline is not None:
-        from linter.engine.baseline import BaselineError, apply_baseline
+    fixing = args.fix or args.fix_only or args.diff
+    if fixing and stdin is not None:
+        return fail("--fix, --fix-only and --diff change files: give paths, not standard input")
 
-        try:
-            report = apply_baseline(report, args.baseline)
-        except BaselineError as error:
-            return fail(str(error))
+    def lint_paths() -> Report | str:
+        from linter.engine.apply_fixes import effective_fixes
+
+        report = lint(paths, config, ruleset, build, jobs=args.jobs, stdin=stdin)
+        if args.baseline is not None:
+            from linter.engine.baseline import BaselineError, apply_baseline
+
+            try:
+                report = apply_baseline(report, args.baseline)
+            except BaselineError as error:
+                return str(error)
+        return effective_fixes(report, config)._replace(unsafe_fixes=args.unsafe_fixes)
+
+    report = lint_paths()
+    if isinstance(report, str):
+        return fail(report)
+    if fixing:
+        from linter.commands.fixing import apply_fixes, fixes_listing, rollback_notifications, write_diff
+
+        results, refused = apply_fixes(report, config, ruleset, build, unsafe=args.unsafe_fixes, write=not args.diff)
+        notes = rollback_notifications(results, refused)
+        if args.diff or args.fix_only:
+            for note in notes:
+                sys.stderr.write(f"{note.path + ': ' if note.path else ''}entralint {note.level}: {note.message}\n")
+            if args.diff:
+                changed = write_diff(results, sys.stdout)
+                sys.stderr.write(fixes_listing(results, report, verb="Would fix") if args.show_fixes else "")
+                return 2 if report.tool_failed else 1 if changed else 0
+            fixed = sum(len(result.applied) for result in results)
+            listing = fixes_listing(results, report) if args.show_fixes else ""
+            sys.stdout.write(listing or f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n")
+            return 2 if report.tool_failed else 0
+        if any(result.applied for result in results):
+            fixed_report = lint_paths()
+            if isinstance(fixed_report, str):
+                return fail(fixed_report)
+            report = fixed_report
+        report = report._replace(notifications=(*report.notifications, *notes))
+        fixed = sum(len(result.applied) for result in results)
+        if fixed and (args.show_fixes or args.format == "text"):
+            listing = fixes_listing(results, report)
+            summary = listing if args.show_fixes else f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n"
+            (sys.stderr if args.format != "text" or args.output is not None else sys.stdout).write(summary)
     to_terminal = args.output is None
     color = to_terminal and use_color(args.color, sys.stdout)
     excerpts = to_terminal and use_excerpts(args.color, sys.stdout)

@@ -61,6 +61,11 @@ class Config(NamedTuple):
     # `--var-file`, command line only: a path in the checked repository's configuration could name a file
     # outside it. Absolute, in the order given.
     var_files: tuple[str, ...] = ()
+    # Which fixes may be applied, and how safe they count, by code prefix (as ruff's settings of these names).
+    fixable: tuple[str, ...] = ("ALL",)
+    unfixable: tuple[str, ...] = ()
+    extend_safe_fixes: tuple[str, ...] = ()
+    extend_unsafe_fixes: tuple[str, ...] = ()
 
     def emergency_access_of(self, tenant: str) -> tuple[str, ...] | None:
         """The emergency access accounts configuration names for a tenant (its own, else the top level)."""
@@ -191,6 +196,10 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
         select=_strings(section["select"]) if "select" in section else None,
         extend_select=_strings(section.get("extend-select")),
         ignore=_strings(section.get("ignore")),
+        fixable=_strings(section["fixable"]) if "fixable" in section else ("ALL",),
+        unfixable=_strings(section.get("unfixable")),
+        extend_safe_fixes=_strings(section.get("extend-safe-fixes")),
+        extend_unsafe_fixes=_strings(section.get("extend-unsafe-fixes")),
         fail_on=section.get("fail-on", "warning"),
         exclude=_strings(section.get("exclude")),
         per_file_ignores={glob: _strings(codes) for glob, codes in section.get("per-file-ignores", {}).items()},

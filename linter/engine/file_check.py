@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from linter.engine.files import ReadError, decode_limited, read_text
@@ -17,6 +17,7 @@ from linter.engine.suppression_sources import (
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.model.findings import Notification
+from linter.model.fixes import Applicability, Fix
 from linter.model.source import FILE_START, Location, yaml_line_ends
 from linter.rule import Finding, Level, Rule, Violation
 
@@ -74,7 +75,17 @@ def resolve(rule_level: Level, violation: Violation) -> Finding:
         else ()
     )
     level = violation.level or rule_level
-    return Finding(violation.code, level, violation.message, path, span, violation.pointer, identity, related)
+    finding = Finding(violation.code, level, violation.message, path, span, violation.pointer, identity, related)
+    request = violation.fix
+    if request is not None and request.applicability is Applicability.DISPLAY_ONLY and not request.changes:
+        # Advice, not an edit: shown wherever the finding is, whatever its subject.
+        return finding._replace(fix=Fix(request.applicability, request.description, ()))
+    if request is not None and isinstance(subject, Document):
+        from linter.fixes import build_fix  # only findings a rule can fix pay for the edit builders
+
+        fix = build_fix(subject, request)
+        return finding._replace(fix=fix) if not isinstance(fix, str) else finding._replace(no_fix=fix)
+    return finding
 
 
 def rule_failure(rule: Rule, path: str, error: BaseException) -> Notification:
@@ -86,8 +97,18 @@ def rule_failure(rule: Rule, path: str, error: BaseException) -> Notification:
     )
 
 
+def _in_document(violation: Violation, documents: Sequence[Document]) -> Violation:
+    """A file rule's fixable violation placed in the document it names, which its fix edits (IN005)."""
+    if violation.fix is None or not violation.identity or isinstance(violation.subject, Document):
+        return violation
+    for document in documents:
+        if document.identity == violation.identity:
+            return violation._replace(subject=document)
+    return violation
+
+
 def check_document_rules(
-    ruleset: RuleSet, source: SourceFile, documents: Iterable[Document]
+    ruleset: RuleSet, source: SourceFile, documents: Sequence[Document]
 ) -> tuple[list[Finding], list[Notification]]:
     findings: list[Finding] = []
     notifications: list[Notification] = []
@@ -95,7 +116,7 @@ def check_document_rules(
     for rule, level in by_kind.get(SOURCE_FILE, ()):
         try:
             for violation in rule.check_file(source):
-                findings.append(resolve(level, violation))
+                findings.append(resolve(level, _in_document(violation, documents)))
         except Exception as error:  # a rule's bug must not take the run down
             notifications.append(rule_failure(rule, source.path, error))
     for document in documents:

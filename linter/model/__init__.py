@@ -113,13 +113,14 @@ class Document(NamedTuple):
 
 
 class LoadProblem(NamedTuple):
-    """A file or value a loader could not use: IN001 (cannot parse) or IN002 (breaks the schema)."""
+    """A file or value a loader could not use: IN001 (cannot parse), IN002 (breaks the schema) or IN005."""
 
     code: str
     message: str
     span: Span
     pointer: str = ""
     identity: str = ""
+    canonical: str | None = None  # IN005: the member as Graph spells it
 
 
 class SourceFile(NamedTuple):

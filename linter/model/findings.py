@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
 
 from linter.model import Document
+from linter.model.fixes import Fix, FixRequest
 from linter.model.source import Location, Span
 
 __all__ = [
@@ -67,6 +68,7 @@ class Violation(NamedTuple):
     # What a tenant finding is about (`deviceCodeFlow`, a user class): with the tenant, its fingerprint.
     key: str = ""
     level: Level | None = None  # a finding less severe than the rule's level (CA010 on a block's carve-out)
+    fix: FixRequest | None = None  # what would make the finding go away, in model terms
 
 
 class Suppression(NamedTuple):
@@ -94,6 +96,8 @@ class Finding(NamedTuple):
     # Among the document findings of one file with the same rule, policy identity and pointer (two policies
     # sharing a displayName), this one's place in file order: a second copy must not share the first's fingerprint.
     occurrence: int = 0
+    fix: Fix | None = None  # the edits that make the finding go away
+    no_fix: str = ""  # why a finding whose rule fixes it in principle has no fix here ("computed value")
 
     @property
     def fingerprint(self) -> str:
@@ -155,3 +159,4 @@ class Report(NamedTuple):
     elapsed: float = 0.0
     baseline_hidden: int = 0
     tool_failed: bool = False  # a rule or a loader crashed: the report may be incomplete
+    unsafe_fixes: bool = False  # `--unsafe-fixes`: unsafe fixes count as fixable in what reporters show

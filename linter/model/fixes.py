@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from linter.model.source import Span
 
@@ -27,6 +27,29 @@ class Edit(NamedTuple):
 
 
 class Fix(NamedTuple):
+    """A fix placed in its file: what reporters show and `--fix` applies."""
+
     applicability: Applicability
     description: str  # one line: what applying it does
     edits: tuple[Edit, ...]
+
+
+class Change(NamedTuple):
+    """One change a rule asks for in model terms: the engine, not the rule, turns it into edits of the text."""
+
+    # APPEND: value (a string) to the list at pointer, creating the list; REPLACE: the scalar at pointer by
+    # value; REMOVE: from the JSON text the string at pointer holds, the members value (JSON pointers) names.
+    operation: str
+    pointer: str  # a document pointer, as findings carry
+    value: Any = None
+
+
+APPEND, REPLACE, REMOVE = "append", "replace", "remove"
+
+
+class FixRequest(NamedTuple):
+    """What a rule attaches to a violation: the fix it means, whatever format the document came from."""
+
+    applicability: Applicability
+    description: str
+    changes: tuple[Change, ...]

@@ -27,6 +27,7 @@ __all__ = [
     "InferredAccount",
     "emergency_access",
     "infer",
+    "written_kind",
 ]
 
 # "Nearly every enabled policy": at least this many enabled policies that target users, and this share of them.
@@ -64,6 +65,14 @@ class EmergencyAccess(NamedTuple):
     def exempts(self, value: str) -> bool:
         wanted = value.strip().casefold()
         return any(account.strip().casefold() == wanted for account in self.accounts())
+
+    def kind(self, value: str, policies: Sequence[Document]) -> str | None:
+        """ "user" or "group": as inferred, else as the tenant's policies write it; None when unknown or both."""
+        wanted = value.strip().casefold()
+        for account in self.inferred:
+            if account.value.strip().casefold() == wanted:
+                return account.kind
+        return written_kind(policies, value)
 
     def reason(self, value: str) -> str:
         """Why value is taken for an emergency access account, for a message ("" when configured)."""
@@ -151,3 +160,15 @@ def infer(policies: Sequence[Document]) -> tuple[InferredAccount, ...]:
         if folded not in found and isinstance(value, Unresolved) and BREAK_GLASS_REFERENCE.search(value):
             found[folded] = InferredAccount(value, kind, "a reference whose name says break glass or emergency")
     return tuple(sorted(found.values(), key=lambda account: (account.kind, account.value.casefold())))
+
+
+def written_kind(policies: Sequence[Document], value: str) -> str | None:
+    """Whether the policies list value as a user or as a group (includes and exclusions); None if neither or both."""
+    wanted = value.strip().casefold()
+    kinds = {
+        kind
+        for policy in policies
+        for folded, _, kind in _subjects(policy, (*_EXCLUDED, *_INCLUDED))
+        if folded.strip() == wanted
+    }
+    return kinds.pop() if len(kinds) == 1 else None

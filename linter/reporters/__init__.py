@@ -14,6 +14,7 @@ FORMATS = {
     "json": "linter.reporters.json",
     "sarif": "linter.reporters.sarif",
     "github": "linter.reporters.github",
+    "rdjson": "linter.reporters.rdjson",
 }
 
 

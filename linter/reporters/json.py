@@ -14,6 +14,7 @@ from typing import IO, Any
 from linter import __version__
 from linter.model.display import neutral
 from linter.model.findings import Finding, Report
+from linter.model.fixes import Fix
 
 # A JSON string literal, non-ASCII characters kept (ensure_ascii=False): the C encoder json.dumps uses.
 _STRING: Callable[[str], str] = json.encoder.encode_basestring
@@ -49,7 +50,28 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             "kind": finding.suppression.kind,
             "justification": neutral(finding.suppression.justification),
         }
+    if finding.fix is not None:
+        entry["fix"] = fix_to_dict(finding.fix)
+    elif finding.no_fix:
+        entry["no_fix"] = finding.no_fix
     return entry
+
+
+def fix_to_dict(fix: Fix) -> dict[str, Any]:
+    """A fix as ruff's JSON writes one: applicability, message, and edits with their positions and new text."""
+    return {
+        "applicability": fix.applicability.value,
+        "message": fix.description,
+        "edits": [
+            {
+                "path": neutral(edit.path),
+                "location": {"line": edit.span.start_line, "column": edit.span.start_column},
+                "end_location": {"line": edit.span.end_line, "column": edit.span.end_column},
+                "content": edit.text,
+            }
+            for edit in fix.edits
+        ],
+    }
 
 
 def write(
@@ -109,6 +131,8 @@ def _finding_entry(finding: Finding) -> str:
     if (
         finding.related
         or finding.suppression is not None
+        or finding.fix is not None
+        or finding.no_fix
         or not (type(line) is type(column) is type(end_line) is type(end_column) is int)
         or not (
             isinstance(code, str)

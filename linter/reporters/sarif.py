@@ -13,6 +13,7 @@ from urllib.parse import quote
 from linter import HOMEPAGE, __version__, rule_doc_url
 from linter.model.display import neutral, sarif_text
 from linter.model.findings import Finding, Notification, Report, RuleMetadata
+from linter.model.fixes import Fix
 from linter.model.source import Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -110,7 +111,28 @@ def _result(finding: Finding, index: int, places: _Places) -> dict[str, Any]:
         result["suppressions"] = [
             {"kind": finding.suppression.kind, "justification": neutral(finding.suppression.justification)}
         ]
+    if finding.fix is not None and finding.fix.edits:
+        result["fixes"] = [_fix(finding.fix, places)]
     return result
+
+
+def _fix(fix: Fix, places: _Places) -> dict[str, Any]:
+    """A SARIF fix: one artifact change per file, each with its replacements (never an empty list: GitHub rejects
+    the whole upload), URIs made as the results' are."""
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for edit in fix.edits:
+        replacement: dict[str, Any] = {"deletedRegion": _region(edit.span)}
+        if edit.text:
+            replacement["insertedContent"] = {"text": edit.text}
+        by_path.setdefault(edit.path, []).append(replacement)
+    return {
+        "description": {"text": sarif_text(fix.description)},
+        "artifactChanges": [
+            {"artifactLocation": artifact_uri(path, places.root, places.cwd), "replacements": replacements}
+            for path, replacements in by_path.items()
+        ],
+        "properties": {"applicability": fix.applicability.value},
+    }
 
 
 def _notification(note: Notification, index: dict[str, int], places: _Places) -> dict[str, Any]:
@@ -126,6 +148,7 @@ def _reported_paths(report: Report) -> Iterable[str]:
     for finding in report.findings:
         yield finding.path
         yield from (location.path for location in finding.related)
+        yield from (edit.path for edit in finding.fix.edits) if finding.fix is not None else ()
     yield from (note.path for note in report.notifications if note.path and not note.path.startswith("tenant "))
 
 

@@ -8,6 +8,7 @@ from typing import IO
 
 from linter.model.display import neutral, neutral_line_start
 from linter.model.findings import Finding, Notification, Report
+from linter.model.fixes import Applicability
 from linter.model.source import display_path
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
@@ -65,6 +66,27 @@ def statistics(report: Report) -> str:
     return "".join(f"{count:>6}  {code}  {report.rules[code].name}\n" for code, count in ordered)
 
 
+def _applies(finding: Finding, unsafe: bool) -> bool:
+    """Whether `--fix` (with `--unsafe-fixes` when unsafe) would apply the finding's fix: ruff's `[*]`."""
+    fix = finding.fix
+    return fix is not None and (
+        fix.applicability is Applicability.SAFE or (unsafe and fix.applicability is Applicability.UNSAFE)
+    )
+
+
+def fixable_summary(report: Report) -> str:
+    """How many findings `--fix` would fix, and how many more `--unsafe-fixes` would; "" when none."""
+    active = [finding for finding in report.findings if finding.suppression is None and finding.fix is not None]
+    fixable = sum(1 for finding in active if _applies(finding, report.unsafe_fixes))
+    hidden = sum(1 for finding in active if not _applies(finding, report.unsafe_fixes) and _applies(finding, True))
+    if not fixable and not hidden:
+        return ""
+    text = f"[*] {fixable} fixable with the `--fix` option" if fixable else "No fixes available"
+    if hidden:
+        text += f" ({hidden} hidden fix{'es' if hidden != 1 else ''} can be enabled with the `--unsafe-fixes` option)"
+    return text + ".\n"
+
+
 def _notification_line(note: Notification) -> str:
     where = (
         neutral_line_start(display_path(str(Path(note.path)), Path.cwd())) + ": "
@@ -81,6 +103,7 @@ def write(
     for note in report.notifications:
         out.write(_notification_line(note))
     out.write(summary(report) + "\n")
+    out.write(fixable_summary(report))
 
 
 def write_findings(report: Report, out: IO[str], *, color: bool = False, excerpts: bool = False) -> None:
@@ -93,6 +116,11 @@ def write_findings(report: Report, out: IO[str], *, color: bool = False, excerpt
         code = _paint(finding.code, _BOLD, color)
         level = _paint(finding.level.value, _COLORS[finding.level.value], color)
         where = neutral_line_start(finding.path)
-        out.write(f"{where}:{span.start_line}:{span.start_column}: {code} [{level}] {neutral(finding.message)}\n")
+        mark = " [*]" if _applies(finding, report.unsafe_fixes) else ""
+        out.write(f"{where}:{span.start_line}:{span.start_column}: {code}{mark} [{level}] {neutral(finding.message)}\n")
+        if finding.fix is not None and finding.fix.applicability is Applicability.DISPLAY_ONLY:
+            out.write(f"  help: {neutral(finding.fix.description)}\n")
+        elif finding.no_fix:
+            out.write(f"  no fix: {neutral(finding.no_fix)}\n")
         if excerpts:
             out.write(_excerpt(finding, lines_of, color))

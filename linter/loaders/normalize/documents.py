@@ -269,7 +269,8 @@ def build_document(
             span = positions.nearest_span(written)
             message = _name_as_written(message, error_pointer, written)
         code = "IN002" if canonical is None else "IN005"
-        problems.append(LoadProblem(code, f"{name}: {message}", span or FILE_START, error_pointer, identity_key))
+        problem = LoadProblem(code, f"{name}: {message}", span or FILE_START, error_pointer, identity_key, canonical)
+        problems.append(problem)
         if canonical is not None:
             _replace(data, error_pointer, canonical)  # rules read the member Graph reads
         elif keep and not _remove(data, error_pointer):

@@ -19,6 +19,7 @@ __all__ = [
     "Translation",
     "UnknownAttribute",
     "block",
+    "conditional_access_attribute",
     "map_authentication_strength",
     "map_conditional_access",
     "map_named_location",
@@ -361,3 +362,19 @@ def map_authentication_strength(
     }
     unknown_attributes(body, pointer, (*spec, *META_ARGUMENTS), "", "", unknown)
     return map_spec(body, pointer, spec, "", translation), translation
+
+
+def conditional_access_attribute(graph_pointer: str) -> str | None:
+    """The azuread attribute that sets a Graph pointer of a policy (`/conditions/users/excludeUsers` ->
+    `excluded_users`), through the same table the mapping reads; None for one it has no attribute for."""
+    spec: Spec | None = {"conditions": ("conditions", _CONDITIONS), "grant_controls": ("grantControls", _GRANT)}
+    name = None
+    for token in graph_pointer.strip("/").split("/"):
+        if not isinstance(spec, dict):
+            return None
+        name = next((key for key, (graph_key, _) in spec.items() if graph_key == token), None)
+        if name is None:
+            return None
+        nested = spec[name][1]
+        spec = nested if isinstance(nested, dict) else None
+    return name
