@@ -32,7 +32,8 @@ from tests.test_coverage import DRS, EXCHANGE, FLOW, generated_policy, tenant
 
 USERS: list[tuple[str | None, frozenset[str]]] = [
     (None, frozenset[str]()),
-    *((None, frozenset(groups)) for groups in (["g1"], ["g2"], ["g1", "g2"])),
+    # The generator names a group "u1" too: a user id and a group id never match each other.
+    *((None, frozenset(groups)) for groups in (["g1"], ["g2"], ["g1", "g2"], ["u1"])),
 ]
 USERS += [("u1", groups) for _, groups in USERS]
 TARGETS = [EXCHANGE, DRS, FLOW, OFFICE_365, None]
