@@ -7,29 +7,19 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from linter.commands.diff_report import TenantDiff
 from linter.commands.shared import UsageError, fail
 
 if TYPE_CHECKING:
     from linter.commands.diff_sources import SourceText
     from linter.engine.config import Config
     from linter.model import Document
-    from linter.policy.safety import SafetyCheck
-    from linter.policy.semantic_diff import Change
 
 __all__ = ["FAIL_ON", "TenantDiff", "compare_tenant", "exit_code", "run"]
 
 FAIL_ON = ("weaker", "different", "any", "never")
-
-
-class TenantDiff(NamedTuple):
-    """One tenant's changes of outcome and safety checks."""
-
-    tenant: str
-    changes: tuple[Change, ...]
-    checks: tuple[SafetyCheck, ...]
-    policies: tuple[int, int]  # Conditional Access policies before and after
 
 
 def compare_tenant(

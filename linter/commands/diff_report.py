@@ -6,20 +6,29 @@ import html
 import json
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from linter.model.display import neutral, neutral_line_start
 
 if TYPE_CHECKING:
-    from linter.commands.diff import TenantDiff
     from linter.policy.outcomes import ClassOutcome
+    from linter.policy.safety import SafetyCheck
     from linter.policy.semantic_diff import Change
 
-__all__ = ["WRITERS", "to_json"]
+__all__ = ["WRITERS", "TenantDiff", "to_json"]
 
 JSON_VERSION = 1
 _SHOWN_CLASSES = 3
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~-])")
+
+
+class TenantDiff(NamedTuple):
+    """One tenant's changes of outcome and safety checks."""
+
+    tenant: str
+    changes: tuple[Change, ...]
+    checks: tuple[SafetyCheck, ...]
+    policies: tuple[int, int]  # Conditional Access policies before and after
 
 
 def _policies(names: Sequence[str]) -> str:

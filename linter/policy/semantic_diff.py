@@ -95,8 +95,10 @@ def changes(
 ) -> tuple[Change, ...]:
     """The classes of sign-in whose outcome differs from base to head, merged by how they change."""
     sides = (base, head)
-    dimensions = [choices(sides, name) for name in DIMENSIONS]
     base_changed, head_changed = _changed(base, head, base_documents, head_documents)
+    if not (base_changed or head_changed):
+        return ()  # every enforced policy has its identical counterpart: no class can change
+    dimensions = [choices(sides, name) for name in DIMENSIONS]
     start = start_bits(sides, (relevant(base), relevant(head)))
     outcomes: tuple[dict[tuple[int, int], ClassOutcome], dict[tuple[int, int], ClassOutcome]] = ({}, {})
     found: dict[tuple[str, object, object], tuple[list[Box], list[ClassOutcome], list[ClassOutcome]]] = {}
