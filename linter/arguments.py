@@ -152,7 +152,62 @@ def _add_rules_parser(commands: Any) -> None:
     rules.add_argument(
         "--rules-dir", action="append", type=Path, metavar="DIR", help="list the rules in DIR too (repeatable)"
     )
+    rules.add_argument(
+        "--benchmark",
+        metavar="NAME",
+        help="list that benchmark's controls and the rules that decide them (docs/benchmarks.md names them)",
+    )
     add_allow_custom_rules(rules)
+
+
+BENCHMARK_EXIT_CODES = """\
+exit codes:
+  0  no decidable control fails
+  1  a control entralint decides from the files fails
+  2  usage, configuration or internal error, an unknown benchmark, or a tenant that could not be checked
+"""
+
+
+def _add_benchmark_parser(commands: Any) -> None:
+    benchmark = commands.add_parser(
+        "benchmark",
+        help="one line per control of a security benchmark: pass, fail, or what a live check needs",
+        epilog=BENCHMARK_EXIT_CODES,
+        formatter_class=_HelpFormatter,
+    )
+    benchmark.add_argument(
+        "name", metavar="NAME", help="cis-m365-v4 ... cis-m365-v7, scubagear, maester, prowler, zero-trust"
+    )
+    benchmark.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files and directories, or - for stdin (default: .)"
+    )
+    add_stdin_filename(benchmark)
+    benchmark.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="markdown: a table for a job summary; json: stable keys, see docs/cli.md (default: text)",
+    )
+    benchmark.add_argument(
+        "--output", type=Path, metavar="FILE", help="write the listing to FILE (atomically) instead of stdout"
+    )
+    benchmark.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: the nearest one)")
+    benchmark.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    benchmark.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
+    benchmark.add_argument(
+        "--jobs", type=_positive, metavar="N", help="worker processes (default: CPU count for many files, else 1)"
+    )
+    benchmark.add_argument(
+        "--max-file-size", type=_positive, metavar="BYTES", help="largest file read, in bytes (default: 10 MiB)"
+    )
+    benchmark.add_argument(
+        "--var-file",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="Terraform variable values (.tfvars or .tfvars.json), after the module's own; repeatable, in order",
+    )
 
 
 def _add_explain_parser(commands: Any) -> None:
@@ -205,6 +260,7 @@ COMMANDS: dict[str, Callable[[Any], None]] = {
     "check": _add_check_parser,
     "rules": _add_rules_parser,
     "explain": _add_explain_parser,
+    "benchmark": _add_benchmark_parser,
     "inspect": _add_inspect_parser,
     "whatif": _add_whatif_parser,
     "diff": _add_diff_parser,

@@ -36,6 +36,10 @@ def _command(name: str) -> Command:
         from linter.commands.explain import run as explain
 
         return explain
+    if name == "benchmark":
+        from linter.commands.benchmark import run as benchmark
+
+        return benchmark
     if name == "inspect":
         from linter.commands.inspection import run as inspect
 

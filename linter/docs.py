@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linter.rule import Rule
 
-__all__ = ["rule_page", "rules_listing", "rules_table", "write_rule_docs"]
+if TYPE_CHECKING:
+    from linter.benchmarks import Benchmark, Control
+
+__all__ = ["benchmark_listing", "rule_page", "rules_listing", "rules_table", "write_rule_docs"]
 
 
 def _options_section(rule: type[Rule]) -> str:
@@ -26,8 +30,26 @@ def _options_section(rule: type[Rule]) -> str:
     )
 
 
+def _benchmarks_section(rule: type[Rule]) -> str:
+    if not rule.benchmarks:
+        return ""
+    from linter.benchmarks import control_title
+
+    rows = "\n".join(
+        f"| `{reference.benchmark}` | `{reference.control}` | {control_title(reference)} |"
+        for reference in rule.benchmarks
+    )
+    return (
+        "\n## Benchmark controls\n"
+        "The rule decides these controls from the policy files (`entralint benchmark NAME` lists a whole "
+        "benchmark; see docs/benchmarks.md).\n\n"
+        "| benchmark | control | title |\n|---|---|---|\n"
+        f"{rows}\n"
+    )
+
+
 def rule_page(rule: type[Rule]) -> str:
-    """One rule's Markdown page: metadata, then its help."""
+    """One rule's Markdown page: metadata, then its help, options and the benchmark controls it decides."""
     tags = ", ".join(rule.tags) or "-"
     return (
         f"# {rule.code} {rule.name}\n\n"
@@ -37,6 +59,7 @@ def rule_page(rule: type[Rule]) -> str:
         f"- Tags: {tags}\n\n"
         f"{rule.help()}\n"
         f"{_options_section(rule)}"
+        f"{_benchmarks_section(rule)}"
     )
 
 
@@ -58,6 +81,9 @@ def rules_listing(rules: Mapping[str, type[Rule]], format: str) -> str:
                 "scope": rule.scope.value,
                 "summary": rule.summary,
                 "tags": list(rule.tags),
+                "benchmarks": [
+                    {"benchmark": reference.benchmark, "control": reference.control} for reference in rule.benchmarks
+                ],
                 "options": [
                     {
                         "name": option.name,
@@ -78,6 +104,51 @@ def rules_listing(rules: Mapping[str, type[Rule]], format: str) -> str:
         f"{code}  {rule.name:<{width}}  {rule.level.value:<7}  {rule.scope.value:<8}  {rule.summary}\n"
         for code, rule in rules.items()
     )
+
+
+def benchmark_listing(benchmark: Benchmark, rules: Mapping[str, type[Rule]], format: str) -> str:
+    """`entralint rules --benchmark NAME`: each control of the benchmark and the rules that decide it."""
+    deciders = {
+        control.id: [
+            code
+            for code, rule in rules.items()
+            if any(ref.benchmark == benchmark.name and ref.control == control.id for ref in rule.benchmarks)
+        ]
+        for control in benchmark.controls
+    }
+    if format == "json":
+        entries = [
+            {
+                "control": control.id,
+                "title": control.title,
+                "rules": deciders[control.id],
+                "needs": control.needs,
+                "offline": control.offline,
+            }
+            for control in benchmark.controls
+        ]
+        return (
+            json.dumps({"benchmark": benchmark.name, "version": benchmark.version, "controls": entries}, indent=2)
+            + "\n"
+        )
+    if format == "markdown":
+        rows = "".join(
+            f"| `{control.id}` | {control.title} | {', '.join(deciders[control.id]) or _undecided(control)} |\n"
+            for control in benchmark.controls
+        )
+        return f"| control | title | decided by |\n|---|---|---|\n{rows}"
+    width = max((len(control.id) for control in benchmark.controls), default=0)
+    return "".join(
+        f"{control.id:<{width}}  {','.join(deciders[control.id]) or '-':<11}  {control.title}"
+        f"{'' if deciders[control.id] else f' ({_undecided(control)})'}\n"
+        for control in benchmark.controls
+    )
+
+
+def _undecided(control: Control) -> str:
+    if control.offline:
+        return "no rule yet"
+    return f"needs the live tenant: {control.needs}"
 
 
 def write_rule_docs(rules: Mapping[str, type[Rule]], directory: Path) -> None:

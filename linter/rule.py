@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar, NamedTuple
 
 from linter.model import SOURCE_FILE, Document, SourceFile, Tenant
-from linter.model.findings import Finding, Level, Scope, Suppression, Violation
+from linter.model.findings import BenchmarkControl, Finding, Level, Scope, Suppression, Violation
 from linter.model.source import Span
 
 __all__ = [
@@ -32,13 +32,6 @@ class RuleOption(NamedTuple):
     type: str  # "string", "integer", "boolean", "string-list" or "timespan"
     default: Any
     description: str
-
-
-class BenchmarkControl(NamedTuple):
-    """A control of a security benchmark that a rule decides from the policy definitions alone."""
-
-    benchmark: str  # a catalog name: "cis-m365-v5", "scubagear", "maester", "prowler", "zero-trust"
-    control: str  # the control's id in that benchmark: "5.2.2.3", "MS.AAD.3.1v1", "MT.1001"
 
 
 class Rule:

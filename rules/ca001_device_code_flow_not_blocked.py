@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from linter.model import Document, Tenant
 from linter.policy.emergency import emergency_access
-from linter.rule import Level, TenantRule, Violation
+from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 if TYPE_CHECKING:
     from linter.policy.compiled import Values
@@ -106,6 +106,14 @@ class DeviceCodeFlowNotBlocked(TenantRule):
     summary = "No enabled policy blocks device code flow for all users and resources"
     level = Level.WARNING
     tags = ("security", "authentication-flows")
+    benchmarks: ClassVar[tuple[BenchmarkControl, ...]] = (
+        BenchmarkControl("cis-m365-v5", "5.2.2.12"),
+        BenchmarkControl("cis-m365-v6", "5.2.2.12"),
+        BenchmarkControl("cis-m365-v7", "5.2.2.12"),
+        BenchmarkControl("scubagear", "MS.AAD.3.9v1"),
+        BenchmarkControl("prowler", "entra_conditional_access_policy_device_code_flow_blocked"),
+        BenchmarkControl("zero-trust", "21808"),
+    )
     security_severity = 6.5
     method = "deviceCodeFlow"
 

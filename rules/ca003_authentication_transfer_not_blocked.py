@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.rule import Level
+from linter.rule import BenchmarkControl, Level
 
 from .ca001_device_code_flow_not_blocked import DeviceCodeFlowNotBlocked
 
@@ -51,5 +51,10 @@ class AuthenticationTransferNotBlocked(DeviceCodeFlowNotBlocked):
     summary = "No enabled policy blocks authentication transfer for all users and resources"
     level = Level.NOTE
     tags = ("security", "authentication-flows")
+    benchmarks = (
+        BenchmarkControl("cis-m365-v7", "5.2.2.17"),
+        BenchmarkControl("prowler", "entra_conditional_access_policy_authentication_transfer_blocked"),
+        BenchmarkControl("zero-trust", "21828"),
+    )
     security_severity = 4.0
     method = "authenticationTransfer"

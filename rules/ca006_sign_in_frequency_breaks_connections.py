@@ -10,7 +10,7 @@ from linter.policy.conditions import Tri, application
 from linter.policy.context import SignInContext
 from linter.policy.questions import ENABLED, missing_exclusions, policy_of
 from linter.policy.session import SignInFrequency, sign_in_frequency
-from linter.rule import DocumentRule, Level, RuleOption, Violation
+from linter.rule import BenchmarkControl, DocumentRule, Level, RuleOption, Violation
 
 _FLOW_SERVICE = SignInContext(target=MICROSOFT_FLOW_SERVICE)
 # The Flow portal is in the `Office365` app group, the Flow service is not: a policy on Office365 reaches
@@ -48,6 +48,11 @@ class SignInFrequencyBreaksConnections(DocumentRule):
     by Conditional Access), every flow using it fails on its next run, and the owner must repair or
     re-create the connection by signing in again.
 
+    The benchmarks ask for this very setting: CIS Microsoft 365 Foundations ("Ensure that periodic
+    reauthentication is required for all users", 5.2.2.13 in v7) wants a time-based sign-in
+    frequency for all users on all resources. Keep that control; this rule only asks that the
+    accounts owning flow connections be excluded from it, so the benchmark and the flows both hold.
+
     ## Example
     ```json
     {"displayName": "Sign in every 8 hours", "state": "enabled",
@@ -57,12 +62,15 @@ class SignInFrequencyBreaksConnections(DocumentRule):
     ```
 
     ## How to fix
-    Run flows under dedicated connection-owner accounts (or service principals where the connector
-    allows) and exclude them: Graph JSON `"users": {"excludeUsers": ["<owner id>"]}` or
+    Do not drop the sign-in frequency (the benchmarks require it for everyone else). Run flows under
+    dedicated connection-owner accounts (or service principals where the connector allows) and
+    exclude those accounts only: Graph JSON `"users": {"excludeUsers": ["<owner id>"]}` or
     `"excludeGroups": [...]`, Terraform `excluded_users = [azuread_user.flow_owner.object_id]`; then
     list them in `[tool.entralint.rules.CA006] connection-owners`. Alternatively exclude Microsoft
     Flow Service (`"excludeApplications": ["7df0a125-d3be-4c96-aa54-591f83ff541c"]`, Terraform
-    `excluded_applications`) or limit the frequency to unmanaged devices with a device filter.
+    `excluded_applications`) or limit the frequency to unmanaged devices with a device filter. A
+    sign-in frequency needs Microsoft Entra ID P1; protect the excluded owner accounts otherwise
+    (MFA, a compliant device, no interactive use).
 
     ## References
     - https://learn.microsoft.com/troubleshoot/power-platform/power-automate/sign-in/conditional-access-and-multi-factor-authentication-in-flow
@@ -76,6 +84,8 @@ class SignInFrequencyBreaksConnections(DocumentRule):
     level = Level.WARNING
     kinds = frozenset({CONDITIONAL_ACCESS_POLICY})
     tags = ("power-automate", "session")
+    # The control that asks for the setting this rule warns about: the rule's fix keeps it satisfied.
+    benchmarks = (BenchmarkControl("cis-m365-v7", "5.2.2.13"),)
     options = (
         RuleOption(
             "connection-owners",
@@ -102,7 +112,8 @@ class SignInFrequencyBreaksConnections(DocumentRule):
                 document,
                 f"Policy {document.name!r} breaks Power Automate connections. It requires sign-in {interval} on "
                 f"resources that include Power Automate, so flow connections {expiry} (AADSTS70043) and their "
-                "flows fail until repaired",
+                "flows fail until repaired. Keep the sign-in frequency (CIS asks for it for all users) and "
+                "exclude the accounts that own flow connections",
                 "/sessionControls/signInFrequency",
             ),
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from linter.model import Document, Tenant
 from linter.policy.emergency import emergency_access
-from linter.rule import Level, TenantRule, Violation
+from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 from .ca001_device_code_flow_not_blocked import names_or_may_name, open_classes
 
@@ -85,6 +85,15 @@ class LegacyAuthenticationNotBlocked(TenantRule):
     summary = "No enabled policy blocks legacy authentication for all users and resources"
     level = Level.WARNING
     tags = ("security", "legacy-authentication")
+    benchmarks = (
+        BenchmarkControl("cis-m365-v4", "5.2.2.3"),
+        BenchmarkControl("cis-m365-v5", "5.2.2.3"),
+        BenchmarkControl("cis-m365-v6", "5.2.2.3"),
+        BenchmarkControl("cis-m365-v7", "5.2.2.3"),
+        BenchmarkControl("scubagear", "MS.AAD.1.1v1"),
+        BenchmarkControl("prowler", "entra_legacy_authentication_blocked"),
+        BenchmarkControl("zero-trust", "21796"),
+    )
     security_severity = 7.5
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:

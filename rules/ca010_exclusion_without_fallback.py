@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 from linter.model import Tenant
 from linter.policy.combine import Requirement, implies, requirement
 from linter.policy.emergency import emergency_access
-from linter.rule import Level, RuleOption, TenantRule, Violation
+from linter.rule import BenchmarkControl, Level, RuleOption, TenantRule, Violation
 
 if TYPE_CHECKING:
     from linter.policy.compiled import CompiledPolicy
+    from linter.policy.context import SignInContext
     from linter.policy.evaluate import Evaluator
     from linter.policy.sign_in_classes import Atom
 
@@ -41,6 +42,15 @@ def _excluded(policy: CompiledPolicy) -> Iterator[tuple[str, str, str, dict[str,
                 continue
             fields: dict[str, Any] = {field: value if field == "user" else frozenset([value])}
             yield f"/conditions/users/{key}/{index}", kind, value, fields
+
+
+def _also_included(signer: SignInContext, excluded: SignInContext) -> str:
+    """How the signer the gap was found for differs from the excluded principal alone: the policy's own
+    inclusions it must also be in for the exclusion to take anything out."""
+    also = [f"user {signer.user}"] if signer.user != excluded.user else []
+    also += [f"a member of group {group}" for group in sorted(signer.groups - excluded.groups)]
+    also += [f"a holder of role {role}" for role in sorted(signer.roles - excluded.roles)]
+    return f", as {' and '.join(also)}" if also else ""
 
 
 def _protective(grant: Requirement) -> bool:
@@ -127,6 +137,10 @@ class ExclusionWithoutFallback(TenantRule):
     summary = "A user, group or role excluded from a policy is not covered by an equal or stronger policy"
     level = Level.WARNING
     tags = ("security", "exclusions")
+    benchmarks = (
+        BenchmarkControl("maester", "MT.1036"),
+        BenchmarkControl("prowler", "entra_conditional_access_policy_no_exclusion_gaps"),
+    )
     options = (
         RuleOption(
             "emergency-access",
@@ -139,6 +153,7 @@ class ExclusionWithoutFallback(TenantRule):
 
     def check(self, tenant: Tenant) -> Iterator[Violation]:
         # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.
+        from linter.policy.conditions import carved_out
         from linter.policy.context import SignInContext
         from linter.policy.evaluate import Evaluator, bits_of
         from linter.policy.sign_in_classes import atoms, gaps
@@ -165,9 +180,13 @@ class ExclusionWithoutFallback(TenantRule):
             for pointer, kind, value, fields in _excluded(policy):
                 if access.exempts(value) or value.casefold() == DIRECTORY_SYNCHRONIZATION_ACCOUNTS:
                     continue
-                who = evaluator.dimension("users", SignInContext()._replace(**fields))
-                found = gaps(dimensions, fallback & who.maybe_bits)
-                if not found:
+                excluded = SignInContext()._replace(**fields)
+                for signer in carved_out(policy, excluded):
+                    who = evaluator.dimension("users", signer)
+                    found = gaps(dimensions, fallback & who.maybe_bits)
+                    if found:
+                        break
+                else:
                     continue
                 where = ", ".join(
                     atom.label
@@ -175,6 +194,7 @@ class ExclusionWithoutFallback(TenantRule):
                     if atom is not None and len(options) > 1
                 )
                 where = where or "everything the policy covers"
+                where += _also_included(signer, excluded)
                 if grant.blocks:
                     message = (
                         f"{kind.capitalize()} {value}, carved out of block {policy.name!r}, has no other protection. "

@@ -8,7 +8,7 @@ from typing import Any
 from linter.model import Tenant
 from linter.policy.context import DIMENSIONS
 from linter.policy.emergency import EmergencyAccess, emergency_access
-from linter.rule import Level, RuleOption, TenantRule, Violation
+from linter.rule import BenchmarkControl, Level, RuleOption, TenantRule, Violation
 
 MAX_LISTED = 5  # resources listed in one finding; the rest are counted
 ANY = {
@@ -72,6 +72,15 @@ class SignInsWithoutMfaOrBlock(TenantRule):
     summary = "Classes of sign-in for which no enabled policy requires MFA, an authentication strength or a block"
     level = Level.NOTE
     tags = ("security", "gap-analysis")
+    benchmarks = (
+        BenchmarkControl("cis-m365-v4", "5.2.2.2"),
+        BenchmarkControl("cis-m365-v5", "5.2.2.2"),
+        BenchmarkControl("cis-m365-v6", "5.2.2.2"),
+        BenchmarkControl("cis-m365-v7", "5.2.2.2"),
+        BenchmarkControl("scubagear", "MS.AAD.3.2v2"),
+        BenchmarkControl("maester", "MT.1007"),
+        BenchmarkControl("prowler", "entra_users_mfa_enabled"),
+    )
     precision = "medium"
     options = (
         RuleOption(

@@ -518,6 +518,14 @@ def test_rules_command_formats() -> None:
         "scope": "tenant",
         "summary": "No enabled policy blocks device code flow for all users and resources",
         "tags": ["security", "authentication-flows"],
+        "benchmarks": [
+            {"benchmark": "cis-m365-v5", "control": "5.2.2.12"},
+            {"benchmark": "cis-m365-v6", "control": "5.2.2.12"},
+            {"benchmark": "cis-m365-v7", "control": "5.2.2.12"},
+            {"benchmark": "scubagear", "control": "MS.AAD.3.9v1"},
+            {"benchmark": "prowler", "control": "entra_conditional_access_policy_device_code_flow_blocked"},
+            {"benchmark": "zero-trust", "control": "21808"},
+        ],
         "options": [],
     }
     markdown = run_cli(["rules", "--format", "markdown"]).stdout.splitlines()

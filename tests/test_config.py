@@ -132,9 +132,9 @@ def test_rules_dirs_are_relative_to_the_config_file(project: Path) -> None:
     [
         (
             'selct = ["CA"]\n',
-            "unknown key selct in (top level); allowed: emergency-access, exclude, extend-select, fail-on, ignore, "
-            "max-file-size, per-file-ignores, per-policy-ignores, rules, rules-dirs, select, tenant-directories, "
-            "tenant-ignores, tenants",
+            "unknown key selct in (top level); allowed: emergency-access, exclude, extend-privileged-roles, "
+            "extend-select, fail-on, ignore, max-file-size, per-file-ignores, per-policy-ignores, privileged-roles, "
+            "rules, rules-dirs, select, tenant-directories, tenant-ignores, tenants",
         ),
         ('fail-on = "warn"\n', "fail-on: 'warn' is not one of ['error', 'warning', 'note', 'never']"),
         ('select = "CA"\n', "select: 'CA' is not of type 'array'"),
@@ -223,6 +223,8 @@ def test_schema_names_every_documented_key() -> None:
         "select",
         "ignore",
         "extend-select",
+        "privileged-roles",
+        "extend-privileged-roles",
         "fail-on",
         "exclude",
         "per-file-ignores",

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from linter.rules.ca001_device_code_flow_not_blocked import MODERN_CLIENT_APPS, flow_coverage
+from linter.rules.ca007_legacy_authentication_not_blocked import LEGACY_CLIENT_APPS, legacy_coverage
 
 from linter.engine.registry import load_rules
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Tenant, Unresolved
@@ -15,8 +17,6 @@ from linter.policy.context import SignInContext
 from linter.policy.coverage import uncovered
 from linter.policy.evaluate import Evaluator
 from linter.rule import TenantRule
-from rules.ca001_device_code_flow_not_blocked import MODERN_CLIENT_APPS, flow_coverage
-from rules.ca007_legacy_authentication_not_blocked import LEGACY_CLIENT_APPS, legacy_coverage
 
 DRS = "01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9"
 EXCHANGE = "00000002-0000-0ff1-ce00-000000000000"

@@ -111,7 +111,17 @@ def test_driver_carries_full_rule_metadata() -> None:
     assert ca001["helpUri"] == "https://github.com/entralint/entralint/blob/main/docs/rules/CA001.md"
     assert ca001["defaultConfiguration"] == {"level": "warning"}
     assert ca001["properties"] == {
-        "tags": ["security", "authentication-flows"],
+        # The rule's own tags first, then one per benchmark control it decides.
+        "tags": [
+            "security",
+            "authentication-flows",
+            "cis-m365-v5/5.2.2.12",
+            "cis-m365-v6/5.2.2.12",
+            "cis-m365-v7/5.2.2.12",
+            "scubagear/MS.AAD.3.9v1",
+            "prowler/entra_conditional_access_policy_device_code_flow_blocked",
+            "zero-trust/21808",
+        ],
         "precision": "high",
         "security-severity": "6.5",
     }
@@ -272,3 +282,20 @@ def test_security_severity_is_formatted_as_github_reads_it() -> None:
     descriptor = rule_descriptor(Severe)
     assert descriptor["properties"]["security-severity"] == "9.25"
     assert len(descriptor["properties"]["tags"]) == 20
+
+
+def test_benchmark_tags_follow_the_rule_tags_within_githubs_limit() -> None:
+    from linter.reporters.sarif import rule_descriptor
+    from linter.rule import BenchmarkControl, DocumentRule, Level
+
+    class Mapped(DocumentRule):
+        code, name, summary, level = "CX011", "mapped", "Mapped", Level.WARNING
+        tags = tuple(f"tag-{number}" for number in range(18))
+        benchmarks = (
+            BenchmarkControl("scubagear", "MS.AAD.1.1v1"),
+            BenchmarkControl("cis-m365-v5", "5.2.2.3"),
+            BenchmarkControl("maester", "MT.1009"),
+        )
+
+    tags = rule_descriptor(Mapped)["properties"]["tags"]
+    assert tags == [*Mapped.tags, "scubagear/MS.AAD.1.1v1", "cis-m365-v5/5.2.2.3"]

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
+from linter.rules.ca010_exclusion_without_fallback import _protective
 
 from linter.engine.registry import load_rules
 from linter.model import Tenant
@@ -28,7 +28,6 @@ from linter.policy.emergency import emergency_access
 from linter.policy.evaluate import Evaluator
 from linter.policy.strength import strong
 from linter.rule import TenantRule
-from rules.ca010_exclusion_without_fallback import _protective
 from tests.test_coverage import DRS, EXCHANGE, FLOW, generated_policy, tenant
 
 USERS: list[tuple[str | None, frozenset[str]]] = [
@@ -104,6 +103,15 @@ def without_exclusion(raw: list[dict[str, Any]], index: int, group: str) -> Eval
     return Evaluator(tenant(*changed).documents)
 
 
+def carved_signers(raw: dict[str, Any], group: str) -> list[tuple[str | None, frozenset[str]]]:
+    """Who excluding `group` may take out: its members, alone or also in one principal the policy includes."""
+    users = raw["conditions"]["users"]
+    signers: list[tuple[str | None, frozenset[str]]] = [(None, frozenset([group]))]
+    signers += [(user, frozenset([group])) for user in users["includeUsers"] if user != "All"]
+    signers += [(None, frozenset([group, other])) for other in users["includeGroups"]]
+    return signers
+
+
 def equal_or_stronger(grant: Requirement) -> Any:
     """CA010's order of controls: for a grant, what implies it; for a block's carve-out, any protective control."""
     if grant.blocks:
@@ -111,10 +119,6 @@ def equal_or_stronger(grant: Requirement) -> Any:
     return lambda other: implies(requirement(other), grant)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: CA010 reports a carve-out from a block (computed clientAppTypes) that no enumerated sign-in shows",
-)
 @settings(max_examples=15, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(st.lists(generated_policy, min_size=1, max_size=4))
 def test_ca010_reports_exactly_the_exclusions_without_an_equal_or_stronger_fallback(raw: list[dict[str, Any]]) -> None:
@@ -131,8 +135,10 @@ def test_ca010_reports_exactly_the_exclusions_without_an_equal_or_stronger_fallb
             if access.exempts(group):
                 continue
             otherwise = without_exclusion(raw, policy.index, group)
-            for target, condition in itertools.product(TARGETS, CONDITIONS):
-                context = condition._replace(groups=frozenset([group]), target=target)
+            for (user, groups), target, condition in itertools.product(
+                carved_signers(raw[policy.index], group), TARGETS, CONDITIONS
+            ):
+                context = condition._replace(user=user, groups=groups, target=target)
                 if policy.index not in {other.index for other in applying(otherwise, context)}:
                     continue
                 others = [other for other in applying(evaluator, context) if other.index != policy.index]

@@ -52,6 +52,10 @@ class Config(NamedTuple):
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     emergency_access: tuple[str, ...] | None = None  # top-level `emergency-access`; None when not set
     tenant_emergency_access: Mapping[str, tuple[str, ...]] = {}  # `tenants.<name>.emergency-access`
+    privileged_roles: tuple[str, ...] | None = None  # top-level `privileged-roles`; None when not set
+    extend_privileged_roles: tuple[str, ...] = ()  # top-level `extend-privileged-roles`
+    tenant_privileged_roles: Mapping[str, tuple[str, ...]] = {}  # `tenants.<name>.privileged-roles`
+    tenant_extend_privileged_roles: Mapping[str, tuple[str, ...]] = {}  # `tenants.<name>.extend-privileged-roles`
     # `--isolated`: the files given are the whole tenant; neither configuration nor the repository adds to it.
     isolated: bool = False
     # `--var-file`, command line only: a path in the checked repository's configuration could name a file
@@ -61,6 +65,14 @@ class Config(NamedTuple):
     def emergency_access_of(self, tenant: str) -> tuple[str, ...] | None:
         """The emergency access accounts configuration names for a tenant (its own, else the top level)."""
         return self.tenant_emergency_access.get(tenant, self.emergency_access)
+
+    def privileged_roles_of(self, tenant: str) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+        """The privileged roles configuration names for a tenant: (the list replacing the built-in table, or None;
+        the roles added to it). A tenant's own `privileged-roles` replaces the top level's list and extensions."""
+        if tenant in self.tenant_privileged_roles:
+            return self.tenant_privileged_roles[tenant], self.tenant_extend_privileged_roles.get(tenant, ())
+        extensions = (*self.extend_privileged_roles, *self.tenant_extend_privileged_roles.get(tenant, ()))
+        return self.privileged_roles, extensions
 
 
 def custom_rules_allowed(flag: bool, environment: Mapping[str, str]) -> bool:
@@ -195,7 +207,20 @@ def load_config(path: Path | None, *, isolated: bool = False, cwd: Path | None =
             for name, entry in section.get("tenants", {}).items()
             if isinstance(entry, dict) and "emergency-access" in entry
         },
+        privileged_roles=_strings(section["privileged-roles"]) if "privileged-roles" in section else None,
+        extend_privileged_roles=_strings(section.get("extend-privileged-roles")),
+        tenant_privileged_roles=_tenant_lists(section, "privileged-roles"),
+        tenant_extend_privileged_roles=_tenant_lists(section, "extend-privileged-roles"),
     )
+
+
+def _tenant_lists(section: Mapping[str, Any], key: str) -> dict[str, tuple[str, ...]]:
+    """A list setting the `tenants` tables give, by tenant name."""
+    return {
+        name: _strings(entry[key])
+        for name, entry in section.get("tenants", {}).items()
+        if isinstance(entry, dict) and key in entry
+    }
 
 
 def _tenant_files(entry: Any) -> tuple[str, ...]:

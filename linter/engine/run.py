@@ -209,6 +209,7 @@ def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task
         with_documents = {outcome.path for outcome in outcomes if outcome.policies and outcome.given}
         held.reload(ruleset, [task for task in given if task[1] in with_documents])
     if tenant_rules:
+        privileged_roles, extend_privileged_roles = config.privileged_roles_of(name)
         tenant = Tenant(
             name,
             held.documents(),
@@ -216,6 +217,8 @@ def lint_tenant(linter: Workers, config: Config, name: str, tasks: Sequence[Task
             _anchor_file(outcomes),
             config.emergency_access_of(name),
             held.several(),
+            privileged_roles,
+            extend_privileged_roles,
         )
         rule_findings, rule_notifications = check_tenant(ruleset, tenant)
         findings.extend(rule_findings)

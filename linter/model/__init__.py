@@ -139,6 +139,8 @@ class Tenant(NamedTuple):
     anchor_file: str = ""  # the first file in path order holding a Conditional Access policy (else any policy)
     emergency_access_setting: tuple[str, ...] | None = None  # `emergency-access` in configuration; None: not set
     several: str = ""  # why this "tenant" is several tenants linted as one (IN006); "" when it is one
+    privileged_roles_setting: tuple[str, ...] | None = None  # `privileged-roles` in configuration; None: not set
+    extend_privileged_roles: tuple[str, ...] = ()  # `extend-privileged-roles` in configuration
 
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (document for document in self.documents if document.kind == kind)

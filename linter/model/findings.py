@@ -10,7 +10,17 @@ from typing import Any, NamedTuple, Protocol
 from linter.model import Document
 from linter.model.source import Location, Span
 
-__all__ = ["Finding", "Level", "Notification", "Report", "RuleMetadata", "Scope", "Suppression", "Violation"]
+__all__ = [
+    "BenchmarkControl",
+    "Finding",
+    "Level",
+    "Notification",
+    "Report",
+    "RuleMetadata",
+    "Scope",
+    "Suppression",
+    "Violation",
+]
 
 
 def _sha256_constructor() -> Any:
@@ -112,6 +122,13 @@ class Notification(NamedTuple):
     rule: str = ""
 
 
+class BenchmarkControl(NamedTuple):
+    """A control of a security benchmark that a rule decides from the policy definitions alone."""
+
+    benchmark: str  # a catalog name: "cis-m365-v5", "scubagear", "maester", "prowler", "zero-trust"
+    control: str  # the control's id in that benchmark: "5.2.2.3", "MS.AAD.3.1v1", "MT.1001"
+
+
 class RuleMetadata(Protocol):
     """What reporters read of a rule: a rule class (linter.rule.Rule) itself, its metadata and its help."""
 
@@ -120,6 +137,7 @@ class RuleMetadata(Protocol):
     summary: str
     level: Level
     tags: tuple[str, ...]
+    benchmarks: tuple[BenchmarkControl, ...]
     security_severity: float | None
     precision: str
 

@@ -14,6 +14,7 @@ __all__ = [
     "OTHER_APP_NAMES",
     "POWER_AUTOMATE_APPS",
     "SHAREPOINT_ONLINE",
+    "TEAMS_SERVICES",
     "app_label",
     "groups_of",
 ]
@@ -23,6 +24,7 @@ ADMIN_PORTALS = "MicrosoftAdminPortals"
 
 EXCHANGE_ONLINE = "00000002-0000-0ff1-ce00-000000000000"
 SHAREPOINT_ONLINE = "00000003-0000-0ff1-ce00-000000000000"
+TEAMS_SERVICES = "cc15fd57-2c6c-4117-a88c-83b1d56b4bbe"
 DATAVERSE = "00000007-0000-0000-c000-000000000000"
 MICROSOFT_FLOW_SERVICE = "7df0a125-d3be-4c96-aa54-591f83ff541c"
 MICROSOFT_FLOW_PORTAL = "6204c1d1-4712-4c46-a7d9-3ed63d992682"
@@ -40,7 +42,7 @@ OFFICE_365_APPS = {
     "00000005-0000-0ff1-ce00-000000000000": "Viva Engage",
     "00000006-0000-0ff1-ce00-000000000000": "Microsoft Office 365 Portal",
     "00000007-0000-0ff1-ce00-000000000000": "Microsoft Exchange Online Protection",
-    "cc15fd57-2c6c-4117-a88c-83b1d56b4bbe": "Microsoft Teams Services",
+    TEAMS_SERVICES: "Microsoft Teams Services",
     "1fec8e78-bce4-4aaf-ab1b-5451cc387264": "Microsoft Teams",
     "c9a559d2-7aab-4f13-a6ed-e7e9c52aec87": "Microsoft Forms",
     "b737dad2-2f6c-4c65-90e3-ca563267e8b9": "Microsoft Planner",

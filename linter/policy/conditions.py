@@ -74,30 +74,54 @@ def _guests(policy: CompiledPolicy, side: str, context: SignInContext) -> tuple[
     return (tenant, f"guest type {context.guest_type} from tenant {context.guest_tenant}", members.unresolved)
 
 
+# The values of includeUsers that name no one user.
+SPECIAL_USERS = frozenset({"all", "none", "guestsorexternalusers"})
+
+
+def _users_side(policy: CompiledPolicy, name: str, context: SignInContext) -> tuple[Tri, str, tuple[str, ...]]:
+    people = policy.values(f"/conditions/users/{name}Users")
+    if name == "include" and people.has("None"):
+        return (False, "includeUsers None", ())
+    answers = [
+        (True, f"{name}Users All", ()) if name == "include" and people.has("All") else (False, "", ()),
+        _listed(people, [context.user] if context.user else [], f"{name}Users"),
+        _listed(policy.values(f"/conditions/users/{name}Groups"), sorted(context.groups), f"{name}Groups"),
+        _listed(policy.values(f"/conditions/users/{name}Roles"), sorted(context.roles), f"{name}Roles"),
+        _guests(policy, name, context),
+    ]
+    if context.guest_type is not None and people.has("GuestsOrExternalUsers"):
+        answers.append((True, f"{name}Users GuestsOrExternalUsers", ()))
+    return _any_of(*answers)
+
+
 def users(policy: CompiledPolicy, context: SignInContext, _: Mapping[str, NamedLocation]) -> Match:
     principals = policy.values("/conditions/clientApplications/includeServicePrincipals")
     if principals.known:
         return Match(False, "targets workload identities, not users")
-
-    def side(name: str) -> tuple[Tri, str, tuple[str, ...]]:
-        people = policy.values(f"/conditions/users/{name}Users")
-        if name == "include" and people.has("None"):
-            return (False, "includeUsers None", ())
-        answers = [
-            (True, f"{name}Users All", ()) if name == "include" and people.has("All") else (False, "", ()),
-            _listed(people, [context.user] if context.user else [], f"{name}Users"),
-            _listed(policy.values(f"/conditions/users/{name}Groups"), sorted(context.groups), f"{name}Groups"),
-            _listed(policy.values(f"/conditions/users/{name}Roles"), sorted(context.roles), f"{name}Roles"),
-            _guests(policy, name, context),
-        ]
-        if context.guest_type is not None and people.has("GuestsOrExternalUsers"):
-            answers.append((True, f"{name}Users GuestsOrExternalUsers", ()))
-        return _any_of(*answers)
-
-    match = include_exclude(side("include"), side("exclude"))
+    match = include_exclude(_users_side(policy, "include", context), _users_side(policy, "exclude", context))
     if principals.unresolved and match.value is True:  # a computed block may make it a workload identity policy
         return Match(None, "depends on unresolved values", principals.unresolved)
     return match
+
+
+def users_included(policy: CompiledPolicy, context: SignInContext) -> Tri:
+    """Whether the policy's user inclusions take in the signer, its exclusions set aside."""
+    if policy.values("/conditions/clientApplications/includeServicePrincipals").known:
+        return False
+    return _users_side(policy, "include", context)[0]
+
+
+def carved_out(policy: CompiledPolicy, excluded: SignInContext) -> list[SignInContext]:
+    """The signers an exclusion takes out of a policy: the excluded principal alone, or also one principal
+    the policy includes (memberships are unknown offline), wherever the inclusions may take them in."""
+    candidates = [excluded]
+    if excluded.user is None:
+        people = policy.values("/conditions/users/includeUsers").known
+        candidates += [excluded._replace(user=user) for user in sorted(people - SPECIAL_USERS)]
+    for field, pointer in (("groups", "includeGroups"), ("roles", "includeRoles")):
+        for value in sorted(policy.values(f"/conditions/users/{pointer}").known):
+            candidates.append(excluded._replace(**{field: getattr(excluded, field) | {value}}))
+    return [signer for signer in candidates if users_included(policy, signer) is not False]
 
 
 def application(policy: CompiledPolicy, context: SignInContext, _: Mapping[str, NamedLocation]) -> Match:

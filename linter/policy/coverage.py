@@ -16,13 +16,14 @@ from typing import Any, NamedTuple
 from linter.model import Unresolved
 from linter.model.source import split_pointer
 from linter.policy.compiled import CompiledPolicy
+from linter.policy.conditions import MFA_TRUSTED_IPS
 from linter.policy.context import DIMENSIONS, GUEST_TYPES, SignInContext
 from linter.policy.evaluate import Evaluator, bits_of
 from linter.policy.sign_in_classes import BASE, Atom, atoms, candidates, gaps
 from linter.policy.strength import enforced_bits
 from linter.policy.values import lookup
 
-__all__ = ["DIMENSIONS", "Coverage", "Gap", "exclusions", "uncovered"]
+__all__ = ["DIMENSIONS", "Coverage", "Gap", "exclusions", "trusted_locations", "uncovered"]
 
 # Conditions the sign-in classes do not enumerate: one class each, "any device", "any insider risk".
 DEVICES, INSIDER_RISK = "devices", "insiderRisk"
@@ -171,6 +172,8 @@ def _names(fields: Mapping[str, Any]) -> set[str]:
 def _choices(evaluator: Evaluator, dimension: str, values: Sequence[Any] | None) -> list[tuple[str, dict[str, Any]]]:
     if values is None:
         return candidates(evaluator, dimension)
+    if dimension == "users":  # users are fixed to guests and external users, by guest type
+        return [(f"guests ({kind})", {"guest_type": kind}) for kind in values]
     field = FIELDS[dimension]
     return [
         (str(value) if value is not None else _UNNAMED.get(dimension, "none"), {field: value} if value else {})
@@ -218,8 +221,12 @@ def uncovered(
     exempt: Mapping[str, Iterable[str]] | None = None,
     exclusions_allowed: bool = False,
     excluding: Callable[[CompiledPolicy], bool] | None = None,
+    subjects: Sequence[tuple[str, dict[str, Any]]] | None = None,
+    device_exclusions_allowed: bool | None = None,
 ) -> Coverage:
     """The sign-ins fixed on `fixed` (dimension -> allowed values) that no enforced policy meeting `meets` covers.
+
+    `fixed["users"]` holds guest types (`GUEST_TYPES`): the question is about guests and external users.
 
     `meets` answers None when a computed value decides (a Terraform `dynamic "grant_controls"`): such a
     policy counts as meeting it.
@@ -227,7 +234,10 @@ def uncovered(
     `exempt` names classes not asked about (dimension -> ids: `{"users": emergency accounts}`); with
     `exclusions_allowed`, whatever a covering policy excludes (users, resources, platforms,
     locations, devices by filter) is exempt too: of the covering policies `excluding` picks (those
-    about the question, say), or of all of them.
+    about the question, say), or of all of them. `subjects` replaces the classes of users asked about
+    ((label, sign-in fields) each: the holders of a role, say). `device_exclusions_allowed` (by default as
+    `exclusions_allowed`) exempts the devices an exclude-mode device filter leaves out, alone: for a
+    control Microsoft asks to keep off device types that cannot satisfy it (token protection).
     """
     fixed = fixed or {}
     exempt = exempt or {}
@@ -248,21 +258,41 @@ def uncovered(
     for name in DIMENSIONS:
         choices = [
             (label, fields)
-            for label, fields in _choices(evaluator, name, fixed.get(name))
+            for label, fields in (
+                subjects if name == "users" and subjects is not None else _choices(evaluator, name, fixed.get(name))
+            )
             if not (skipped[name] and _names(fields) & skipped[name])
         ]
         dimensions.append(atoms(evaluator, name, cover, choices=choices))
-    dimensions += [[_device_atom(evaluator, cover, exclusions_allowed)], [_insider_atom(evaluator, cover)]]
+    devices_exempt = exclusions_allowed if device_exclusions_allowed is None else device_exclusions_allowed
+    dimensions += [[_device_atom(evaluator, cover, devices_exempt)], [_insider_atom(evaluator, cover)]]
     described = tuple(
         index < 2
         or (len(dimension) > 1 and DIMENSIONS[index] not in fixed)
         or (index >= len(DIMENSIONS) and dimension[0].maybe_bits & cover != cover)
         for index, dimension in enumerate(dimensions)
     )
+    # Fixed users (guests) or resources (a user action) are what the question names, never "all users/resources".
+    named = [index < 2 and DIMENSIONS[index] in fixed for index in range(len(dimensions))]
+    whole = [dimension[0]._replace(label=" or ".join(atom.label for atom in dimension)) for dimension in dimensions]
     found = []
     for box in gaps(dimensions, cover):
-        filled = tuple(atom if atom is not None else dimensions[index][0] for index, atom in enumerate(box))
+        filled = tuple(
+            atom if atom is not None else (whole[index] if named[index] else dimensions[index][0])
+            for index, atom in enumerate(box)
+        )
         # A dimension the policies do not split (one class) is "any value", named as such.
-        unbounded = tuple(atom is None or len(dimensions[index]) == 1 for index, atom in enumerate(box))
+        unbounded = tuple(
+            not named[index] and (atom is None or len(dimensions[index]) == 1) for index, atom in enumerate(box)
+        )
         found.append(Gap(filled, unbounded, described))
     return Coverage(evaluator, cover, tuple(found))
+
+
+def trusted_locations(evaluator: Evaluator) -> tuple[str, ...]:
+    """The names a sign-in from a trusted location is known by: `AllTrusted`, MFA trusted IPs, trusted named locations.
+
+    For `exempt={"location": ...}`: a question that leaves sign-ins from trusted networks to the tenant.
+    """
+    named = (location.id for location in evaluator.locations.values() if location.trusted is True)
+    return (_TRUSTED, MFA_TRUSTED_IPS, *named)

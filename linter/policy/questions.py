@@ -24,6 +24,7 @@ __all__ = [
     "applies",
     "blocks",
     "grant_blocks",
+    "grant_requires_managed_device",
     "includes_all_users",
     "includes_no_resources",
     "includes_no_users",
@@ -113,6 +114,33 @@ def grant_blocks(policy: CompiledPolicy) -> Tri:
     if requirement(policy).blocks:
         return True
     return None if policy.values("/grantControls/builtInControls").unresolved else False
+
+
+# A managed device as Conditional Access grants it: compliant (Intune) or Microsoft Entra hybrid joined.
+MANAGED_DEVICE_CONTROLS = frozenset({"compliantdevice", "domainjoineddevice"})
+
+
+def grant_requires_managed_device(policy: CompiledPolicy) -> Tri:
+    """Does the grant block, or does every way to satisfy it need a compliant or hybrid-joined device?
+
+    None when the built-in controls are computed and the known ones do not already decide it.
+    """
+    grant = requirement(policy)
+    if grant.blocks:
+        return True
+    built_in = policy.values("/grantControls/builtInControls")
+    if grant.operator == "AND":
+        if built_in.known & MANAGED_DEVICE_CONTROLS:
+            return True
+        return None if built_in.unresolved else False
+    # OR: every alternative must be a managed-device control; an authentication strength or terms of use is not.
+    if not built_in.known <= MANAGED_DEVICE_CONTROLS or len(grant.alternatives) > len(built_in.known) + len(
+        built_in.unresolved
+    ):
+        return False
+    if built_in.unresolved:
+        return None
+    return bool(built_in.known)
 
 
 _GRANT_LISTS = ("builtInControls", "termsOfUse", "customAuthenticationFactors")

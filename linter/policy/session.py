@@ -1,4 +1,4 @@
-"""The session controls of one policy as rules read them: an enforced sign-in frequency."""
+"""The session controls of one policy as rules read them: an enforced sign-in frequency, token protection."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from linter.model import Document, Unresolved
 from linter.model.source import split_pointer
 from linter.policy.values import lookup
 
-__all__ = ["SignInFrequency", "sign_in_frequency"]
+__all__ = ["SignInFrequency", "sign_in_frequency", "token_protection"]
 
 _SIGN_IN_FREQUENCY = split_pointer("/sessionControls/signInFrequency")
+# Token protection is the `secureSignInSession` session control in Graph
+# (https://learn.microsoft.com/graph/api/resources/securesigninsessioncontrol).
+_SECURE_SIGN_IN_SESSION = split_pointer("/sessionControls/secureSignInSession")
 
 
 class SignInFrequency(NamedTuple):
@@ -57,3 +60,20 @@ def sign_in_frequency(policy: Document) -> SignInFrequency | bool | None:
         value=amount if isinstance(amount, (int, str)) and not isinstance(amount, bool) else None,
         unit=unit if isinstance(unit, str) else None,
     )
+
+
+def token_protection(policy: Document) -> bool | None:
+    """Does the policy require token protection (`secureSignInSession`)? None when a computed value decides it."""
+    data = policy.data
+    if type(data) is dict and data.get("sessionControls") is None:
+        return False
+    control = lookup(data, _SECURE_SIGN_IN_SESSION)
+    if isinstance(control, Unresolved):
+        return None
+    if not isinstance(control, dict):
+        return False
+    enabled = control.get("isEnabled")
+    if isinstance(enabled, Unresolved):
+        return None
+    # Graph always sends isEnabled; a hand-written control without it is read as meant, like signInFrequency.
+    return enabled is not False

@@ -22,8 +22,9 @@ class UsersIndex:
     def __init__(self, policies: Sequence[CompiledPolicy], locations: dict[str, NamedLocation]) -> None:
         self.policies = policies
         self.locations = locations
-        self.include: dict[str, int] = {}
-        self.exclude: dict[str, int] = {}
+        # Keyed by (kind, id): a user's id never matches a group's list, as in the plain `users` condition.
+        self.include: dict[tuple[str, str], int] = {}
+        self.exclude: dict[tuple[str, str], int] = {}
         self.everyone = self.include_unknown = self.exclude_unknown = self.other = 0
         for policy in policies:
             bit = 1 << policy.index
@@ -42,7 +43,7 @@ class UsersIndex:
                 for kind in KINDS:
                     values = policy.values(f"{PREFIX}{side}{kind}")
                     for token in (*values.known, *(item.casefold() for item in values.unresolved)):
-                        index[token] = index.get(token, 0) | bit
+                        index[kind, token] = index.get((kind, token), 0) | bit
                     if values.unresolved:
                         if side == "include":
                             self.include_unknown |= bit
@@ -51,7 +52,12 @@ class UsersIndex:
 
     def bits(self, context: SignInContext) -> tuple[int, int]:
         """(policies whose users condition holds, policies whose users condition may hold)."""
-        tokens = [token.casefold() for token in (context.user, *context.groups, *context.roles) if token]
+        tokens = [
+            (kind, token.casefold())
+            for kind, members in zip(KINDS, ((context.user,), context.groups, context.roles), strict=True)
+            for token in members
+            if token
+        ]
         included = self.everyone
         excluded = 0
         for token in tokens:

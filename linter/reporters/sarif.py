@@ -65,7 +65,10 @@ def _first_paragraph(help_text: str, heading: str) -> str:
 
 def rule_descriptor(rule: RuleMetadata) -> dict[str, Any]:
     help_text = rule.help()
-    properties: dict[str, Any] = {"tags": list(rule.tags)[:20], "precision": rule.precision}
+    # GitHub keeps 20 tags: the rule's own first, then one per benchmark control so code scanning can filter by it.
+    controls = [f"{reference.benchmark}/{reference.control}" for reference in rule.benchmarks]
+    tags = list(dict.fromkeys((*rule.tags, *controls)))[:20]
+    properties: dict[str, Any] = {"tags": tags, "precision": rule.precision}
     if rule.security_severity is not None:
         properties["security-severity"] = f"{rule.security_severity:g}"
     descriptor: dict[str, Any] = {

@@ -1,0 +1,27 @@
+variable "risk_levels" {
+  type = list(string)
+}
+
+resource "azuread_conditional_access_policy" "risk" {
+  display_name = "Risk - MFA"
+  state        = "enabled"
+
+  conditions {
+    client_app_types    = ["all"]
+    sign_in_risk_levels = ["high"]
+    user_risk_levels    = var.risk_levels
+
+    applications {
+      included_applications = ["All"]
+    }
+
+    users {
+      included_users = ["All"]
+    }
+  }
+
+  grant_controls {
+    operator          = "OR"
+    built_in_controls = ["mfa"]
+  }
+}
