@@ -14,10 +14,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from linter.model import NAMED_LOCATION, Document
-from linter.policy.classes_walk import Bits, Box, Choice, choices, start_bits, walk
+from linter.policy.classes_walk import Box, Choice, choices, start_bits
 from linter.policy.context import DIMENSIONS
+from linter.policy.diff_walk import changed_classes, responsible
 from linter.policy.evaluate import Evaluator, bits_of
-from linter.policy.outcomes import DIFFERENT, STRONGER, WEAKER, ClassOutcome, compare, outcome_of
+from linter.policy.outcomes import DIFFERENT, STRONGER, WEAKER, ClassOutcome
 
 __all__ = ["Change", "SignInClass", "changes", "describe_box", "merge_boxes", "relevant"]
 
@@ -95,48 +96,31 @@ def changes(
 ) -> tuple[Change, ...]:
     """The classes of sign-in whose outcome differs from base to head, merged by how they change."""
     sides = (base, head)
-    base_changed, head_changed = _changed(base, head, base_documents, head_documents)
-    if not (base_changed or head_changed):
+    changed = _changed(base, head, base_documents, head_documents)
+    if not (changed[0] or changed[1]):
         return ()  # every enforced policy has its identical counterpart: no class can change
     dimensions = [choices(sides, name) for name in DIMENSIONS]
     start = start_bits(sides, (relevant(base), relevant(head)))
-    outcomes: tuple[dict[tuple[int, int], ClassOutcome], dict[tuple[int, int], ClassOutcome]] = ({}, {})
-    found: dict[tuple[str, object, object], tuple[list[Box], list[ClassOutcome], list[ClassOutcome]]] = {}
-
-    def prune(bits: Bits) -> bool:
-        return not (bits[1] & base_changed or bits[3] & head_changed)
-
-    def side(index: int, true_bits: int, maybe_bits: int) -> ClassOutcome:
-        known = outcomes[index].get((true_bits, maybe_bits))
-        if known is None:
-            known = outcomes[index][(true_bits, maybe_bits)] = outcome_of(sides[index], true_bits, maybe_bits)
-        return known
-
-    def leaf(bits: Bits, box: Box) -> None:
-        before, after = side(0, bits[0], bits[1]), side(1, bits[2], bits[3])
-        kind = compare(before, after)
-        if kind is not None:
-            boxes, befores, afters = found.setdefault((kind, before.key, after.key), ([], [], []))
-            boxes.append(box)
-            befores.append(before)
-            afters.append(after)
-
-    walk(dimensions, start, prune, leaf)
-    result = [
-        Change(
-            kind,
-            _with_policies(befores),
-            _with_policies(afters),
-            tuple(describe_box(dimensions, box) for box in merge_boxes(boxes)),
+    result = []
+    for (kind, _, _), (boxes, before, after) in changed_classes(sides, dimensions, start, changed).items():
+        merged = merge_boxes(boxes)
+        names = [0, 0]
+        for box in merged:
+            for side in (0, 1):
+                names[side] |= responsible(sides[side], dimensions, side, start, box)
+        result.append(
+            Change(
+                kind,
+                before._replace(policies=_names(base, names[0])),
+                after._replace(policies=_names(head, names[1])),
+                tuple(describe_box(dimensions, box) for box in merged),
+            )
         )
-        for (kind, _, _), (boxes, befores, afters) in found.items()
-    ]
     return tuple(sorted(result, key=lambda change: (_ORDER[change.kind], change.classes[0].describe())))
 
 
-def _with_policies(outcomes: list[ClassOutcome]) -> ClassOutcome:
-    names = {name for outcome in outcomes for name in outcome.policies}
-    return outcomes[0]._replace(policies=tuple(sorted(names, key=str.casefold)))
+def _names(evaluator: Evaluator, bits: int) -> tuple[str, ...]:
+    return tuple(sorted({policy.document.name for policy in evaluator.results(bits)}, key=str.casefold))
 
 
 def merge_boxes(boxes: Sequence[Box]) -> list[Box]:
