@@ -20,7 +20,7 @@ from linter.policy.diff_walk import changed_classes, responsible
 from linter.policy.evaluate import Evaluator, bits_of
 from linter.policy.outcomes import DIFFERENT, STRONGER, WEAKER, ClassOutcome
 
-__all__ = ["Change", "SignInClass", "changes", "describe_box", "merge_boxes", "relevant"]
+__all__ = ["Change", "SignInClass", "changes", "describe_box", "merge_boxes", "relevant", "unpaired"]
 
 # Keys that say nothing about what a policy requires: two policies differing only there are the same.
 _BOOKKEEPING = frozenset({"id", "displayName", "createdDateTime", "modifiedDateTime", "templateId", "description"})
@@ -71,7 +71,7 @@ def _locations(documents: Sequence[Document]) -> Counter[Any]:
     return Counter(_canonical(document.data) for document in documents if document.kind == NAMED_LOCATION)
 
 
-def _changed(
+def unpaired(
     base: Evaluator, head: Evaluator, base_documents: Sequence[Document], head_documents: Sequence[Document]
 ) -> tuple[int, int]:
     """(base policies, head policies) without an identical counterpart on the other side: all, if locations differ."""
@@ -96,7 +96,7 @@ def changes(
 ) -> tuple[Change, ...]:
     """The classes of sign-in whose outcome differs from base to head, merged by how they change."""
     sides = (base, head)
-    changed = _changed(base, head, base_documents, head_documents)
+    changed = unpaired(base, head, base_documents, head_documents)
     if not (changed[0] or changed[1]):
         return ()  # every enforced policy has its identical counterpart: no class can change
     dimensions = [choices(sides, name) for name in DIMENSIONS]
