@@ -27,9 +27,12 @@ class UsersIndex:
         self.exclude: dict[tuple[str, str], int] = {}
         self.everyone = self.include_unknown = self.exclude_unknown = self.other = 0
         # For the policies `users` answers: the tokens each lists, by kind (a token it does not list
-        # cannot change its answer, `Values.match`), and its answers by the tokens it lists.
+        # cannot change its answer, `Values.match`), and its answers by the tokens it lists; a
+        # sign-in naming none of a policy's tokens is answered as one naming no one, once per guest.
         self.listed: dict[int, tuple[frozenset[str], ...]] = {}
+        self.other_listing: dict[tuple[str, str], int] = {}
         self.answers: dict[tuple[object, ...], Tri] = {}
+        self.unnamed: dict[tuple[str | None, str | None], tuple[int, int]] = {}
         for policy in policies:
             bit = 1 << policy.index
             people = policy.values(PREFIX + "includeUsers")
@@ -41,6 +44,9 @@ class UsersIndex:
             ):
                 self.other |= bit
                 self.listed[policy.index] = tuple(_tokens(policy, kind) for kind in KINDS)
+                for kind, tokens in zip(KINDS, self.listed[policy.index], strict=True):
+                    for token in tokens:
+                        self.other_listing[kind, token] = self.other_listing.get((kind, token), 0) | bit
                 continue
             if people.has("All"):
                 self.everyone |= bit
@@ -64,15 +70,20 @@ class UsersIndex:
             if token
         ]
         included = self.everyone
-        excluded = 0
+        excluded = named = 0
         for token in tokens:
             included |= self.include.get(token, 0)
             excluded |= self.exclude.get(token, 0)
+            named |= self.other_listing.get(token, 0)
         maybe_included = included | self.include_unknown
         maybe_excluded = self.exclude_unknown & ~excluded
         true_bits = included & ~excluded & ~maybe_excluded & ~self.other
         maybe_bits = maybe_included & ~excluded & ~self.other
-        other = self.other
+        if self.other:
+            unnamed_true, unnamed_maybe = self._unnamed(context)
+            true_bits |= unnamed_true & ~named
+            maybe_bits |= unnamed_maybe & ~named
+        other = named
         while other:
             low = other & -other
             value = self._other(self.policies[low.bit_length() - 1], context)
@@ -82,6 +93,23 @@ class UsersIndex:
                 maybe_bits |= low
             other ^= low
         return true_bits, maybe_bits
+
+    def _unnamed(self, context: SignInContext) -> tuple[int, int]:
+        """`users` of every policy the index leaves to it, for a sign-in of this guest naming no one they list."""
+        key = (context.guest_type, context.guest_tenant)
+        found = self.unnamed.get(key)
+        if found is None:
+            nobody = SignInContext(guest_type=context.guest_type, guest_tenant=context.guest_tenant)
+            true_bits = maybe_bits = 0
+            other = self.other
+            while other:
+                low = other & -other
+                value = self._other(self.policies[low.bit_length() - 1], nobody)
+                true_bits |= low if value is True else 0
+                maybe_bits |= low if value is not False else 0
+                other ^= low
+            found = self.unnamed[key] = (true_bits, maybe_bits)
+        return found
 
     def _other(self, policy: CompiledPolicy, context: SignInContext) -> Tri:
         """`users` for a policy the index leaves to it, asked once per tokens of the context that it lists."""
