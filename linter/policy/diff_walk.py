@@ -89,8 +89,13 @@ def changed_classes(
     memo: dict[tuple[int, Bits], Found] = {}
     visited = 0
 
+    seen: dict[tuple[int, Bits], Bits] = {}
+
     def reduced(depth: int, bits: Bits) -> Bits:
-        return (*reducers[0](depth, bits[0], bits[1]), *reducers[1](depth, bits[2], bits[3]))
+        found = seen.get((depth, bits))
+        if found is None:
+            found = seen[(depth, bits)] = (*reducers[0](depth, bits[0], bits[1]), *reducers[1](depth, bits[2], bits[3]))
+        return found
 
     def outcome(side: int, true_bits: int, maybe_bits: int) -> ClassOutcome:
         known = outcomes[side].get((true_bits, maybe_bits))
