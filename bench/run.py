@@ -38,6 +38,8 @@ TARGET_HCL_PER_SECOND = 5_000
 TARGET_JOBS_SPEEDUP = 1.7
 TARGET_MEMORY_MB = 150
 TARGET_PRE_COMMIT_SECONDS = 1.0
+TARGET_DSC_VS_YAML = 1.0  # issue 20: Microsoft365DSC reads at least as fast per policy as Graph YAML
+EQUIVALENCE = REPO / "tests" / "fixtures" / "equivalence"
 MEMORY_TARGET_POLICIES = 100_000
 Lint = Callable[..., list[str]]
 COLUMNS = ("benchmark", "entralint", "floor", "ratio", "target", "met")
@@ -159,6 +161,44 @@ def parallel(fleets: dict[str, Fleet], work: Path, runs: int, check: Lint) -> li
     return rows
 
 
+def dsc_fleets(work: Path, files: int, per_file: int) -> tuple[Path, Path]:
+    """The same policy (tests/fixtures/equivalence) as Microsoft365DSC configurations and as Graph YAML
+    streams: `files` files of `per_file` policies each, every policy its own display name."""
+    configuration = (EQUIVALENCE / "policy.ps1").read_text(encoding="utf-8").splitlines(keepends=True)
+    head, block, tail = "".join(configuration[:6]), "".join(configuration[6:36]), "".join(configuration[36:])
+    document = (EQUIVALENCE / "policy.yaml").read_text(encoding="utf-8")
+    name = "Finance - All apps - Require MFA and compliant device on risky sign-in"
+    dsc, yaml = work / "m365dsc", work / "graph-yaml"
+    dsc.mkdir()
+    yaml.mkdir()
+    for file in range(files):
+        names = [f"{name} {file}-{number}" for number in range(per_file)]
+        blocks = (
+            block.replace(name, each).replace("'FinanceRiskyMfa'", f"'P{number}'") for number, each in enumerate(names)
+        )
+        (dsc / f"M365TenantConfig{file:04d}.ps1").write_text(head + "".join(blocks) + tail, encoding="utf-8")
+        streams = "---\n".join(document.replace(name, each) for each in names)
+        (yaml / f"policies{file:04d}.yaml").write_text(streams, encoding="utf-8")
+    return dsc, yaml
+
+
+def dsc_versus_yaml(work: Path, sizes: Sizes, runs: int, check: Lint) -> list[Row]:
+    dsc, yaml = dsc_fleets(work, sizes.files // 10 or 1, sizes.per_file * 10)
+    policies = (sizes.files // 10 or 1) * sizes.per_file * 10
+    lint, base = measure_pair(check([dsc], "--jobs", "1"), check([yaml], "--jobs", "1"), runs)
+    ratio = lint.seconds / base.seconds
+    return [
+        Row(
+            f"Microsoft365DSC, {policies:,} policies, --jobs 1 vs the same as Graph YAML (per policy)",
+            f"{_seconds(lint.seconds)} ({lint.seconds / policies * 1e3:.2f} ms/policy)",
+            f"{_seconds(base.seconds)} ({base.seconds / policies * 1e3:.2f} ms/policy)",
+            f"{ratio:.2f}×",
+            f"≤ {TARGET_DSC_VS_YAML}×",
+            ratio <= TARGET_DSC_VS_YAML,
+        )
+    ]
+
+
 def scaling(work: Path, sizes: Sizes, runs: int, check: Lint) -> list[Row]:
     rows = []
     first: tuple[int, Measurement] | None = None
@@ -270,6 +310,7 @@ def run(sizes: Sizes, smoke: bool) -> list[Row]:
         lint: Lint = functools.partial(check, ignore=sizes.ignore)
         rows = cold_start(work, sizes.runs * 2, lint)
         rows += throughput(fleets, sizes.runs, lint)
+        rows += dsc_versus_yaml(work, sizes, sizes.runs, lint)
         rows += parallel(fleets, work, sizes.runs, lint)
         rows += scaling(work, sizes, max(1, sizes.runs // 2), lint)
         rows += pre_commit(work, sizes.runs)

@@ -50,6 +50,7 @@ def _also_included(signer: SignInContext, excluded: SignInContext) -> str:
     also = [f"user {signer.user}"] if signer.user != excluded.user else []
     also += [f"a member of group {group}" for group in sorted(signer.groups - excluded.groups)]
     also += [f"a holder of role {role}" for role in sorted(signer.roles - excluded.roles)]
+    also += [f"a guest or external user ({signer.guest_type})"] if signer.guest_type != excluded.guest_type else []
     return f", as {' and '.join(also)}" if also else ""
 
 
@@ -182,6 +183,8 @@ class ExclusionWithoutFallback(TenantRule):
                     continue
                 excluded = SignInContext()._replace(**fields)
                 for signer in carved_out(policy, excluded):
+                    if DIRECTORY_SYNCHRONIZATION_ACCOUNTS in signer.roles:
+                        continue  # the sync accounts cannot answer MFA: Microsoft says to exclude them
                     who = evaluator.dimension("users", signer)
                     found = gaps(dimensions, fallback & who.maybe_bits)
                     if found:

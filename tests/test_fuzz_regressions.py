@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from linter.loaders import load_text
 from tests.conftest import run_cli
 
 DYNAMIC_GRANT = """\
@@ -69,3 +70,53 @@ def test_yaml_error_at_the_end_of_a_file_without_a_final_line_end_is_inside_it(t
     result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "cut.yaml"], cwd=tmp_path)
     [finding] = result.json()["findings"]
     assert (finding["code"], finding["line"], finding["column"]) == ("IN001", 4, 6)
+
+
+SELF_CONTAINING_POLICY = """\
+$policy = [Microsoft.Graph.PowerShell.Models.MicrosoftGraphConditionalAccessPolicy]::new()
+$policy.DisplayName = 'Require MFA'
+$policy.Conditions.ClientAppTypes = $policy
+New-MgIdentityConditionalAccessPolicy -BodyParameter $policy
+"""
+
+
+def test_a_graph_sdk_object_that_contains_itself_is_a_parse_error(tmp_path: Path) -> None:
+    # Found by the graph-sdk fuzzer: reading the body out as a tree recursed until RecursionError.
+    (tmp_path / "p.ps1").write_text(SELF_CONTAINING_POLICY, encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "p.ps1"], cwd=tmp_path)
+    assert result.code == 1, result.stderr
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"]) == ("IN001", 1)
+    assert "contains itself" in finding["message"]
+    assert result.json()["notifications"] == []
+
+
+def test_variables_doubling_per_line_stop_at_the_expansion_budget(tmp_path: Path) -> None:
+    # Each variable is one node wherever it is used: 40 lines of `$aN = @($aM, $aM)` are 2^40 values as a tree.
+    lines = ["$a0 = @('all')", *(f"$a{n} = @($a{n - 1}, $a{n - 1})" for n in range(1, 40))]
+    call = "New-MgIdentityConditionalAccessPolicy -DisplayName 'p' -State enabled -Conditions @{ClientAppTypes = $a39}"
+    (tmp_path / "p.ps1").write_text("\n".join([*lines, call]) + "\n", encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "p.ps1"], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"]) == ("IN001", 41)
+    assert "expand to too many values" in finding["message"]
+
+
+def test_a_body_nested_through_variables_is_a_parse_error(tmp_path: Path) -> None:
+    # Nesting through variables passes the parser's bracket limit: the tree readers recursed past the stack.
+    lines = ["$v0 = @{a = 'all'}", *(f"$v{n} = @{{a = $v{n - 1}}}" for n in range(1, 1200))]
+    call = (
+        "New-MgIdentityConditionalAccessPolicy -DisplayName 'p' -State enabled -Conditions @{ClientAppTypes = $v1199}"
+    )
+    (tmp_path / "p.ps1").write_text("\n".join([*lines, call]) + "\n", encoding="utf-8")
+    result = run_cli(["check", "--isolated", "--select", "IN", "--format", "json", "p.ps1"], cwd=tmp_path)
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["line"]) == ("IN001", 1201)
+    assert "nested too deeply" in finding["message"]
+
+
+def test_a_script_ending_in_an_at_sign_or_dollar_is_read() -> None:
+    # Found by the graph-sdk fuzzer: `"" in "({"` is true, so a last `@` became a token kind of its own.
+    for text in ("New-MgIdentityConditionalAccessPolicy -DisplayName 'p' @", "$x = 1\n$"):
+        result = load_text("end.ps1", text)
+        assert result is None or all(problem.code in ("IN001", "IN002") for problem in result.problems)

@@ -19,25 +19,26 @@ def in_comments(text: str, source_format: str, offsets: Sequence[int]) -> list[b
         return []
     if source_format.endswith("-yaml"):
         covered, readable = _yaml_tokens(text)
-        return _outside(covered, readable, offsets)
+        return _outside([start for start, _ in covered], [end for _, end in covered], readable, offsets)
     if source_format == "powershell":
         from linter.loaders.powershell.tokens import tokenize
 
         tokens = tokenize(text)
         # An unterminated string or comment runs to the end as an error token: nothing after it is a comment.
-        return _outside([(token.start, token.end) for token in tokens], len(text), offsets)
+        return _outside(*tokens.spans(), len(text), offsets)
     if source_format == "terraform-hcl":
         return _hcl_comments(text, offsets)
     return [False] * len(offsets)
 
 
-def _outside(covered: Sequence[tuple[int, int]], readable: int, offsets: Sequence[int]) -> list[bool]:
-    """Offsets before `readable` and inside no token: in these formats, only comment text lies between tokens."""
-    starts = [start for start, _ in covered]
+def _outside(starts: Sequence[int], ends: Sequence[int], readable: int, offsets: Sequence[int]) -> list[bool]:
+    """Offsets before `readable` and inside no token: in these formats, only comment text lies between tokens.
+
+    `starts` and `ends`: the tokens' spans, in order."""
     answers = []
     for offset in offsets:
         index = bisect.bisect_right(starts, offset) - 1
-        inside = index >= 0 and covered[index][0] <= offset < covered[index][1]
+        inside = index >= 0 and starts[index] <= offset < ends[index]
         answers.append(offset < readable and not inside)
     return answers
 

@@ -113,7 +113,8 @@ def users_included(policy: CompiledPolicy, context: SignInContext) -> Tri:
 
 def carved_out(policy: CompiledPolicy, excluded: SignInContext) -> list[SignInContext]:
     """The signers an exclusion takes out of a policy: the excluded principal alone, or also one principal
-    the policy includes (memberships are unknown offline), wherever the inclusions may take them in."""
+    or guest type the policy includes (memberships are unknown offline), wherever the inclusions may take
+    them in."""
     candidates = [excluded]
     if excluded.user is None:
         people = policy.values("/conditions/users/includeUsers").known
@@ -121,6 +122,10 @@ def carved_out(policy: CompiledPolicy, excluded: SignInContext) -> list[SignInCo
     for field, pointer in (("groups", "includeGroups"), ("roles", "includeRoles")):
         for value in sorted(policy.values(f"/conditions/users/{pointer}").known):
             candidates.append(excluded._replace(**{field: getattr(excluded, field) | {value}}))
+    guest_types = sorted(policy.values("/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes").known)
+    if "guestsorexternalusers" in policy.values("/conditions/users/includeUsers").known:
+        guest_types.append("b2bcollaborationguest")
+    candidates += [excluded._replace(guest_type=guest_type) for guest_type in dict.fromkeys(guest_types)]
     return [signer for signer in candidates if users_included(policy, signer) is not False]
 
 

@@ -109,6 +109,10 @@ def load(path: str, text: str) -> LoadResult | None:
             continue
         kind, table = resource
         policy, is_absent = _graph_node(body.value, table, token.start, body.end)
+        if (why := parser.unreadable(policy)) is not None:
+            span = positions.span_of_offsets(policy.start, policy.end)
+            problems.append(LoadProblem("IN001", f"{block}: {why}", span, "", block))
+            continue
         pointer = f"/{len(offsets)}"  # unique: every block adds at least its own entry
         record_positions(text, policy, pointer, offsets, strings)
         named = any(key in policy.value for key in ("id", "displayName"))

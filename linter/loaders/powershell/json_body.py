@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from linter.loaders.powershell.values import Node
@@ -34,11 +34,11 @@ class JsonBody(NamedTuple):
     strings: dict[str, Callable[[], tuple[str, list[int]]]]
 
 
-def _at(chars: tuple[int, ...], index: int) -> int:
+def _at(chars: Sequence[int], index: int) -> int:
     return chars[min(max(index, 0), len(chars) - 1)]
 
 
-def _decoded(json_text: str, start: int, end: int, chars: tuple[int, ...]) -> tuple[str, list[int]]:
+def _decoded(json_text: str, start: int, end: int, chars: Sequence[int]) -> tuple[str, list[int]]:
     value, offsets = json_string_offsets(json_text, start, end)
     return value, [_at(chars, offset) for offset in offsets]
 
@@ -79,7 +79,7 @@ def _expand(data: Any, pointer: str, variables: Mapping[str, Node], changed: lis
 
 
 def read_json_body(
-    text: str, chars: tuple[int, ...], interpolated: bool, variables: Mapping[str, Node]
+    text: str, chars: Sequence[int], interpolated: bool, variables: Mapping[str, Node]
 ) -> JsonBody | str:
     """The JSON in a string value whose characters sit at `chars` in the script; a message when it is not JSON."""
     try:

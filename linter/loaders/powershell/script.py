@@ -115,6 +115,10 @@ class _Script:
 
     def add(self, kind: str, node: Node | JsonBody, identity: str | None, update: bool = False) -> None:
         pointer = f"/{len(self.offsets)}"  # unique: every policy adds at least its own entry
+        if isinstance(node, Node) and (why := self.parser.unreadable(node)) is not None:
+            span = self.positions.span_of_offsets(node.start, node.end)
+            self.problems.append(LoadProblem("IN001", f"{identity or kind}: {why}", span, "", identity or ""))
+            return
         if isinstance(node, Node):
             record_positions(self.text, node, pointer, self.offsets, self.strings)
             raw = node.plain()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-__all__ = ["Token", "tokenize"]
+__all__ = ["Token", "TokenList", "tokenize"]
 
 _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"  # PowerShell reads typographic quotes pasted from docs as quotes
 _DOUBLE_QUOTES = '"\u201c\u201d\u201e'
@@ -32,9 +34,95 @@ class Token(NamedTuple):
     start: int
     end: int
     value: str = ""
-    chars: tuple[int, ...] = ()
+    chars: Sequence[int] = ()
     interpolated: bool = False
     colon: bool = False
+
+
+_KINDS: tuple[str, ...] = (
+    "string",
+    "variable",
+    "splat",
+    "parameter",
+    "word",
+    "newline",
+    "error",
+    *"(){}[],;|=",
+    "@(",
+    "@{",
+    "$(",
+    "${",
+)
+_KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
+_STRING, _VARIABLE, _SPLAT, _PARAMETER, _WORD, _NEWLINE, _ERROR = range(7)
+
+
+class TokenList:
+    """The tokens of a script, stored as a kind byte and two offsets each: a `Token` is built when asked for.
+
+    A list of `Token` tuples held ~180 bytes per token, and a line of `((((` is a token per byte; here a token
+    costs 9 bytes. Only strings and errors keep more (their decoded value); a word, variable or parameter
+    is rebuilt from the text.
+    """
+
+    __slots__ = ("_ends", "_extras", "_kinds", "_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._kinds = bytearray()
+        offset = "I" if len(text) < 1 << 32 else "q"  # 4 bytes an offset for any text a linter meets
+        self._starts = array(offset)
+        self._ends = array(offset)
+        self._extras: dict[int, tuple[str, Sequence[int], bool]] = {}  # strings and errors: value, chars, $
+
+    def append(self, kind: str, start: int, end: int) -> None:
+        self._kinds.append(_KIND_CODES[kind])
+        self._starts.append(start)
+        self._ends.append(end)
+
+    def append_token(self, token: Token) -> None:
+        """A string or error token, whose value is not its text."""
+        self._extras[len(self._kinds)] = (token.value, token.chars, token.interpolated)
+        self.append(token.kind, token.start, token.end)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def __iter__(self) -> Iterator[Token]:
+        return (self[index] for index in range(len(self._kinds)))
+
+    def kind(self, index: int) -> str:
+        return _KINDS[self._kinds[index]]
+
+    def spans(self) -> tuple[Sequence[int], Sequence[int]]:
+        """(starts, ends) of every token, in order."""
+        return self._starts, self._ends
+
+    def __getitem__(self, index: int) -> Token:
+        code = self._kinds[index]
+        start, end = self._starts[index], self._ends[index]
+        text = self.text
+        if code in (_STRING, _ERROR):
+            value, chars, interpolated = self._extras[index if index >= 0 else len(self._kinds) + index]
+            source = text[start:] if code == _ERROR else text[start:end]
+            return Token(_KINDS[code], source, start, end, value, chars, interpolated)
+        if code == _WORD:
+            word = text[start:end]
+            return Token("word", word, start, end, word, range(start, end + 1))
+        if code in (_VARIABLE, _SPLAT):
+            name = text[start + 2 : end - 1] if text.startswith("{", start + 1) else text[start + 1 : end]
+            return Token(_KINDS[code], text[start:end], start, end, name)
+        if code == _PARAMETER:
+            colon = text[end - 1] == ":"
+            return Token("parameter", text[start:end], start, end, text[start + 1 : end - colon], colon=colon)
+        return Token(_KINDS[code], text[start:end], start, end)
+
+
+def _compact(offsets: list[int]) -> Sequence[int]:
+    """Per-character offsets as a range when they run without a gap (no escape), else 8 bytes each."""
+    if not offsets or offsets[-1] - offsets[0] == len(offsets) - 1:
+        return range(offsets[0], offsets[-1] + 1) if offsets else ()
+    return array("q", offsets)
 
 
 def _is_name(char: str) -> bool:
@@ -54,7 +142,7 @@ def _single_quoted(text: str, start: int) -> Token:
                 position += 2
                 continue
             offsets.append(position)
-            return Token("string", text[start : position + 1], start, position + 1, "".join(chars), tuple(offsets))
+            return Token("string", text[start : position + 1], start, position + 1, "".join(chars), _compact(offsets))
         chars.append(char)
         offsets.append(position)
         position += 1
@@ -82,7 +170,8 @@ def _double_quoted(text: str, start: int) -> Token:
                 continue
             offsets.append(position)
             value = "".join(chars)
-            return Token("string", text[start : position + 1], start, position + 1, value, tuple(offsets), interpolated)
+            end = position + 1
+            return Token("string", text[start:end], start, end, value, _compact(offsets), interpolated)
         if char == "$" and position + 1 < len(text) and (_is_name(text[position + 1]) or text[position + 1] in "{("):
             interpolated = True
         chars.append(char)
@@ -104,14 +193,14 @@ def _here_string(text: str, start: int) -> Token:
         text[offset] == "$" and offset + 1 < body_end and (_is_name(text[offset + 1]) or text[offset + 1] in "{(")
         for offset in body
     )
-    offsets = (*body, body_end)
+    offsets = _compact([*body, body_end])
     end = close + 3
     return Token("string", text[start:end], start, end, text[body.start : body.stop], offsets, interpolated)
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str) -> TokenList:
     """Tokens of a PowerShell script; comments and backtick line continuations are dropped."""
-    tokens: list[Token] = []
+    tokens = TokenList(text)
     position = 0
     length = len(text)
     while position < length:
@@ -123,7 +212,7 @@ def tokenize(text: str) -> list[Token]:
         elif char == "`" and following in "\r\n":
             position += 3 if text.startswith("\r\n", position + 1) else 2
         elif char == "\n":
-            tokens.append(Token("newline", char, start, start + 1))
+            tokens.append("newline", start, start + 1)
             position += 1
         elif char == "<" and following == "#":
             close = text.find("#>", position + 2)
@@ -132,41 +221,35 @@ def tokenize(text: str) -> list[Token]:
             close = text.find("\n", position)
             position = length if close < 0 else close
         elif char == "@" and following and following in _SINGLE_QUOTES + _DOUBLE_QUOTES:
-            tokens.append(token := _here_string(text, start))
+            tokens.append_token(token := _here_string(text, start))
             position = length if token.kind == "error" else token.end
-        elif char in "@$" and following in "({":
-            tokens.append(Token(char + following, char + following, start, start + 2))
+        elif char in "@$" and following and following in "({":
+            tokens.append(char + following, start, start + 2)
             position += 2
         elif char in _SINGLE_QUOTES or char in _DOUBLE_QUOTES:
-            tokens.append(token := (_single_quoted if char in _SINGLE_QUOTES else _double_quoted)(text, start))
+            tokens.append_token(token := (_single_quoted if char in _SINGLE_QUOTES else _double_quoted)(text, start))
             position = length if token.kind == "error" else token.end
         elif char in _PUNCTUATION:
-            tokens.append(Token(char, char, start, start + 1))
+            tokens.append(char, start, start + 1)
             position += 1
         elif char in "$@" and (_is_name(following) or following == "{"):
             if following == "{":
                 close = text.find("}", position)
                 position = length if close < 0 else close + 1
-                name = text[start + 2 : position - 1]
             else:
                 position += 1
                 while position < length and _is_name(text[position]):
                     position += 1
-                name = text[start + 1 : position]
-            kind = "variable" if char == "$" else "splat"
-            tokens.append(Token(kind, text[start:position], start, position, name))
+            tokens.append("variable" if char == "$" else "splat", start, position)
         elif char in _DASHES and following.isalpha():
             position += 1
             while position < length and (text[position].isalnum() or text[position] == "_"):
                 position += 1
-            colon = position < length and text[position] == ":"
-            name = text[start + 1 : position]
-            position += colon
-            tokens.append(Token("parameter", text[start:position], start, position, name, colon=colon))
+            position += position < length and text[position] == ":"
+            tokens.append("parameter", start, position)
         else:
             while position < length and text[position] not in _WORD_END:
                 position += 2 if text[position] == "`" else 1
             position = max(min(position, length), start + 1)
-            word = text[start:position]
-            tokens.append(Token("word", word, start, position, word, tuple(range(start, position + 1))))
+            tokens.append("word", start, position)
     return tokens

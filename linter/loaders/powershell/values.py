@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
+from collections.abc import Sequence
 from typing import Any
 
-from linter.loaders.powershell.tokens import Token
+from linter.loaders.powershell.tokens import Token, TokenList
 from linter.model import Unresolved
 from linter.model.source import join_pointer
 
@@ -25,7 +27,7 @@ class Node:
 
     __slots__ = ("chars", "end", "start", "value")
 
-    def __init__(self, value: Any, start: int, end: int, chars: tuple[int, ...] = ()) -> None:
+    def __init__(self, value: Any, start: int, end: int, chars: Sequence[int] = ()) -> None:
         self.value = value
         self.start = start
         self.end = end
@@ -42,18 +44,21 @@ class Node:
 class Parser:
     """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
 
-    __slots__ = ("_closers", "depth", "errors", "text", "tokens", "variables")
+    __slots__ = ("_closers", "depth", "errors", "expansion_budget", "text", "tokens", "variables")
 
-    def __init__(self, text: str, tokens: list[Token]) -> None:
+    def __init__(self, text: str, tokens: TokenList) -> None:
         self.text = text
         self.tokens = tokens
         self.variables: dict[str, Node] = {}
         self.errors: list[Token] = []
         self.depth = 0
         self._closers: dict[int, int] | None = None
+        # Values read out as trees, for the whole file: a variable is one node wherever it is used, and
+        # `$a2 = @($a1, $a1)`, `$a3 = @($a2, $a2)`, ... doubles the tree per line (as YAML aliases do).
+        self.expansion_budget = 4 * len(text) + 100_000
 
     def kind(self, index: int) -> str:
-        return self.tokens[index].kind if index < len(self.tokens) else "eof"
+        return self.tokens.kind(index) if index < len(self.tokens) else "eof"
 
     def skip_newlines(self, index: int) -> int:
         while self.kind(index) in ("newline", ";"):
@@ -147,16 +152,43 @@ class Parser:
             return Node(None, token.start, token.end)
         return self.variables.get(name) or Node(Unresolved(token.text), token.start, token.end)
 
+    def unreadable(self, node: Node) -> str | None:
+        """Why `node` cannot be read out as a tree, or None: it holds itself (`$p.Conditions.X = $p`), nests
+        deeper than a script can write, or its variables expand past the file's budget, which it spends."""
+        stack: list[tuple[Node, int]] = [(node, 1)]
+        on_path: set[int] = set()
+        while stack:
+            current, depth = stack.pop()
+            if depth < 0:  # leaving `current`: its values are done
+                on_path.discard(id(current))
+                continue
+            if id(current) in on_path:
+                return "a value contains itself"
+            if depth > _MAX_NESTING:
+                return "values nested too deeply to read"
+            self.expansion_budget -= 1
+            if self.expansion_budget < 0:
+                return "variables expand to too many values"
+            value = current.value
+            children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+            if children:
+                on_path.add(id(current))
+                stack.append((current, -1))
+                stack.extend((child, depth + 1) for child in children)
+        return None
+
     def matching(self, index: int) -> int:
         """The index of the bracket closing the opener at index (of any kind), or len(tokens) when none does."""
         if self._closers is None:
             # Found for every opener in one pass: a search per opener is quadratic over unclosed brackets.
             closers: dict[int, int] = {}
-            open_at: list[int] = []
-            for position, token in enumerate(self.tokens):
-                if token.kind in _OPENERS:
+            open_at = array("I" if len(self.tokens) < 1 << 32 else "q")  # `((((` is an opener per byte
+            tokens = self.tokens
+            for position in range(len(tokens)):
+                kind = tokens.kind(position)
+                if kind in _OPENERS:
                     open_at.append(position)
-                elif token.kind in _CLOSERS and open_at:
+                elif kind in _CLOSERS and open_at:
                     closers[open_at.pop()] = position
             self._closers = closers
         return self._closers.get(index, len(self.tokens))
@@ -212,7 +244,7 @@ class Parser:
         return found, index
 
 
-def _decoded(value: str, chars: tuple[int, ...]) -> tuple[str, list[int]]:
+def _decoded(value: str, chars: Sequence[int]) -> tuple[str, list[int]]:
     return value, list(chars)
 
 
@@ -222,7 +254,7 @@ def record_positions(
     offsets[pointer] = (node.start, node.end)
     if node.chars and isinstance(node.value, str):
         # A partial, not a lambda: documents cross process boundaries under --jobs and must pickle.
-        strings[pointer] = functools.partial(_decoded, node.value, tuple(node.chars))
+        strings[pointer] = functools.partial(_decoded, node.value, node.chars)
     if isinstance(node.value, list):
         for number, item in enumerate(node.value):
             record_positions(text, item, join_pointer(pointer, number), offsets, strings)

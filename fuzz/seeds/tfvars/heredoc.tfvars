@@ -1,0 +1,4 @@
+dcf_state = <<EOT
+enabled
+EOT
+users = concat(["All"], var.extra)
