@@ -8,7 +8,7 @@ are evaluated and listed, never enforced.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.model import Document, Unresolved
@@ -162,6 +162,8 @@ def session_of(policies: Iterable[CompiledPolicy]) -> Session:
     others: set[str] = set()
     for policy in policies:
         controls = policy.document.get("/sessionControls", {}) or {}
+        if not isinstance(controls, Mapping):  # a computed block (Terraform `dynamic`): which controls is unknown
+            continue
         for name, value in controls.items():
             if not isinstance(value, dict) or value.get("isEnabled") is False:
                 continue

@@ -40,13 +40,19 @@ def _role(evaluator: Evaluator, index: int) -> object | None:
     return (bool(evaluator.enabled >> index & 1), grant.blocks, grant.describe(), grant.alternatives, session)
 
 
-def _twins(evaluator: Evaluator, members: int, dimensions: Sequence[Sequence[Choice]], side: int) -> list[list[int]]:
-    """Per depth, the groups (as bit masks, two or more policies each) of twins among members below that depth."""
+def _twins(
+    evaluator: Evaluator, members: int, changed: int, dimensions: Sequence[Sequence[Choice]], side: int
+) -> list[list[int]]:
+    """Per depth, the groups (as bit masks, two or more policies each) of twins among members below that depth.
+
+    A changed policy is a twin of changed ones only: the walk prunes where no changed policy may apply.
+    """
     roles: dict[object, int] = {}
     for policy in evaluator.results(members):
         role = _role(evaluator, policy.index)
         if role is not None:
-            roles[role] = roles.get(role, 0) | 1 << policy.index
+            key = (bool(changed >> policy.index & 1), role)
+            roles[key] = roles.get(key, 0) | 1 << policy.index
     groups = [group for group in roles.values() if group & (group - 1)]
     by_depth = [groups]
     for dimension in reversed(dimensions):
@@ -82,9 +88,7 @@ def changed_classes(
     limit: int = LIMIT,
 ) -> Found:
     """The boxes of classes whose outcome changes, by how they change; only where a changed policy may apply."""
-    reducers = [
-        _reducer(_twins(sides[side], start[2 * side + 1] & ~changed[side], dimensions, side)) for side in (0, 1)
-    ]
+    reducers = [_reducer(_twins(sides[side], start[2 * side + 1], changed[side], dimensions, side)) for side in (0, 1)]
     outcomes: tuple[dict[tuple[int, int], ClassOutcome], dict[tuple[int, int], ClassOutcome]] = ({}, {})
     memo: dict[tuple[int, Bits], Found] = {}
     visited = 0
