@@ -4,11 +4,13 @@ python bench/diff.py   # seconds of each comparison (evaluators built, classes w
                        # and of the whole `entralint diff` command in a fresh process
 
 The first enabled policy ("Require MFA for all users") has enabled twins, so disabling it changes
-no class; the first enabled location block has none, so disabling it changes many.
+no class; the first enabled location block has none, so disabling it changes many; a group
+excluded from every policy (a new emergency access group, say) leaves no policy unchanged.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -16,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -26,6 +29,7 @@ from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TENANT_POLICIES = 195  # Entra's limit
+NEW_GROUP = "99999999-9999-4999-8999-999999999999"
 
 
 def tenant_policies(root: Path) -> list[dict[str, object]]:
@@ -52,6 +56,15 @@ def disabled(policies: list[dict[str, object]], name_part: str) -> list[dict[str
     )
     changed = [dict(policy) for policy in policies]
     changed[index]["state"] = "disabled"
+    return changed
+
+
+def excluded_everywhere(policies: list[dict[str, object]], group: str) -> list[dict[str, object]]:
+    """The policies with one more group excluded from each: every policy changes."""
+    changed = copy.deepcopy(policies)
+    for policy in changed:
+        conditions: Any = policy["conditions"]
+        conditions["users"]["excludeGroups"] = [*conditions["users"]["excludeGroups"], group]
     return changed
 
 
@@ -83,6 +96,7 @@ def main() -> None:
         ("unchanged", policies),
         ("MFA for all users disabled", disabled(policies, "Require MFA for all users")),
         ("a location block disabled", disabled(policies, "Block access from outside allowed countries")),
+        ("a group excluded from every policy", excluded_everywhere(policies, NEW_GROUP)),
     ]
     base = documents(policies)
     for label, head in cases:
