@@ -265,6 +265,12 @@ def _add_whatif_parser(commands: Any) -> None:
     add_stdin_filename(add_parser(commands))
 
 
+def _add_diff_parser(commands: Any) -> None:
+    from linter.commands.diff import add_parser
+
+    add_parser(commands)
+
+
 COMMANDS: dict[str, Callable[[Any], None]] = {
     "check": _add_check_parser,
     "rules": _add_rules_parser,
@@ -272,6 +278,7 @@ COMMANDS: dict[str, Callable[[Any], None]] = {
     "benchmark": _add_benchmark_parser,
     "inspect": _add_inspect_parser,
     "whatif": _add_whatif_parser,
+    "diff": _add_diff_parser,
     "init": _add_init_parser,
 }
 

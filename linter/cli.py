@@ -48,6 +48,10 @@ def _command(name: str) -> Command:
         from linter.commands.whatif import run as whatif
 
         return whatif
+    if name == "diff":
+        from linter.commands.diff import run as diff
+
+        return diff
     from linter.commands.init import run as init
 
     return init

@@ -149,3 +149,72 @@ def policies_changed_at(*pointers: str) -> st.SearchStrategy[Document]:
 
 
 policies = policies_changed_at(*sorted(VOCABULARY))
+
+
+def _small_policy(
+    state: str,
+    users: dict[str, list[str]],
+    apps: list[str],
+    client_apps: list[str],
+    platforms: list[str],
+    locations: list[str],
+    risks: list[str],
+    grant: tuple[str, list[str]],
+    frequency: int | None,
+) -> dict[str, Any]:
+    conditions: dict[str, Any] = {
+        "users": users,
+        "applications": {"includeApplications": apps},
+        "clientAppTypes": client_apps,
+    }
+    if platforms:
+        conditions["platforms"] = {"includePlatforms": platforms}
+    if locations:
+        conditions["locations"] = {"includeLocations": ["All"], "excludeLocations": locations}
+    if risks:
+        conditions["signInRiskLevels"] = risks
+    operator, controls = grant
+    data: dict[str, Any] = {
+        "state": state,
+        "conditions": conditions,
+        "grantControls": {"operator": operator, "builtInControls": controls} if controls else None,
+    }
+    if frequency is not None:
+        data["sessionControls"] = {"signInFrequency": {"isEnabled": True, "type": "hours", "value": frequency}}
+    return data
+
+
+PRINCIPALS = ["u1", "u2"]
+GROUPS = ["g1", "g2"]
+STATES = ["enabled", "enabled", "enabledForReportingButNotEnforced", "disabled"]
+# Small tenants whose policies overlap often: what `entralint diff` compares, state against state.
+tenant_policy_data = st.builds(
+    _small_policy,
+    st.sampled_from(STATES),
+    st.fixed_dictionaries(
+        {
+            "includeUsers": st.lists(st.sampled_from(["All", *PRINCIPALS]), min_size=1, max_size=2),
+            "includeGroups": st.lists(st.sampled_from(GROUPS), max_size=1),
+            "excludeUsers": st.lists(st.sampled_from(PRINCIPALS), max_size=1),
+            "excludeGroups": st.lists(st.sampled_from(GROUPS), max_size=1),
+        }
+    ),
+    st.lists(st.sampled_from(["All", "Office365", SHAREPOINT]), min_size=1, max_size=2),
+    st.lists(st.sampled_from(["all", "browser", "exchangeActiveSync", "other"]), min_size=1, max_size=2),
+    st.lists(st.sampled_from(["android", "iOS", "windows"]), max_size=2),
+    st.lists(st.sampled_from(["AllTrusted", "office-network"]), max_size=1),
+    st.lists(st.sampled_from(["high", "medium"]), max_size=1),
+    st.tuples(
+        st.sampled_from(["AND", "OR"]),
+        st.lists(st.sampled_from(["mfa", "compliantDevice", "block", "passwordChange"]), max_size=2),
+    ),
+    st.none() | st.sampled_from([1, 4, 12]),
+)
+
+
+def tenant_documents(items: list[dict[str, Any]]) -> list[Document]:
+    """Policies as one tenant's Graph JSON documents, named by position."""
+    return [
+        Document(CONDITIONAL_ACCESS_POLICY, data, "t.json", "graph-json", f"p{index}", f"p{index}")
+        for index, data in enumerate(items)
+    ]

@@ -40,7 +40,7 @@ def _outputs(path: Path) -> dict[str, str]:
 
 
 def _run_step(
-    step: dict[str, Any], tmp_path: Path, env: dict[str, str]
+    step: dict[str, Any], tmp_path: Path, env: dict[str, str], cwd: Path | None = None
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
     output = tmp_path / "github_output"
     output.unlink(missing_ok=True)
@@ -51,6 +51,7 @@ def _run_step(
         text=True,
         check=False,
         timeout=120,
+        cwd=cwd,
     )
     return process, _outputs(output)
 
@@ -164,3 +165,65 @@ def test_reviewdog_suggestions_are_opt_in(tmp_path: Path, reviewdog: str | None,
     suggest = _step("name", "Suggest fixes on the pull request")
     assert "inputs.reviewdog == 'true'" in suggest["if"]
     assert "-f=rdjson" in suggest["run"]
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def _pull_request(tmp_path: Path) -> Path:
+    """A clone whose base branch `main` (on origin, not fetched) has an MFA policy the pull request disables."""
+    policy = {
+        "displayName": "MFA for everyone",
+        "state": "enabled",
+        "conditions": {
+            "users": {"includeUsers": ["All"]},
+            "applications": {"includeApplications": ["All"]},
+            "clientAppTypes": ["all"],
+        },
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+    }
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    _git(origin, "init", "-q", "-b", "main")
+    (origin / "mfa.json").write_text(json.dumps(policy), encoding="utf-8")
+    _git(origin, "add", "mfa.json")
+    _git(origin, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base")
+    clone = tmp_path / "clone"
+    _git(tmp_path, "init", "-q", "-b", "pr", str(clone))
+    _git(clone, "remote", "add", "origin", origin.as_uri())
+    (clone / "mfa.json").write_text(json.dumps({**policy, "state": "disabled"}), encoding="utf-8")
+    return clone
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize(("fail_on", "code"), [("never", "0"), ("weaker", "1")])
+def test_the_diff_step_fetches_the_base_branch_and_writes_the_summary(tmp_path: Path, fail_on: str, code: str) -> None:
+    clone = _pull_request(tmp_path)
+    entralint = _executable(tmp_path / "bin" / "entralint", f'exec "{sys.executable}" -m linter "$@"\n')
+    summary = tmp_path / "summary.md"
+    env = {
+        "ENTRALINT": str(entralint),
+        "BASE_REF": "main",
+        "CONFIG": "",
+        "DIFF_FAIL_ON": fail_on,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "PYTHONPATH": str(REPO),
+    }
+    process, outputs = _run_step(_step("id", "diff"), tmp_path, env, cwd=clone)
+    assert process.returncode == 0, process.stderr
+    assert outputs == {"exit-code": code}
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("### entralint diff: git:origin/main")
+    assert "| **weaker** | all users signing in to all resources | mfa | nothing required |" in text
+
+
+def test_the_diff_is_opt_in_on_pull_requests_and_fails_the_job_only_as_asked() -> None:
+    assert ACTION["inputs"]["diff"]["default"] == "false"
+    assert ACTION["inputs"]["diff-fail-on"]["default"] == "never"
+    assert _step("id", "diff")["if"] == "${{ inputs.diff == 'true' && github.base_ref != '' }}"
+    assert _step("name", "Fail on the diff")["if"] == "${{ steps.diff.outputs.exit-code == '1' }}"
+    names = [step.get("name") for step in STEPS]
+    # The summary is written before any step may fail the job, and a failing diff never stops the upload.
+    assert names.index("Diff against the base branch") < names.index("Upload SARIF to code scanning")
+    assert names.index("Fail on the diff") == len(names) - 1

@@ -288,7 +288,7 @@ def test_every_option_of_every_command_has_help_text() -> None:
 def test_the_walk_sees_every_command() -> None:
     from linter.arguments import COMMANDS
 
-    assert set(COMMANDS) == {"check", "rules", "explain", "inspect", "whatif", "init", "benchmark"}
+    assert set(COMMANDS) == {"check", "rules", "explain", "benchmark", "inspect", "whatif", "diff", "init"}
     for command in COMMANDS:
         assert run_cli([command, "--help"]).code == 0, command
 

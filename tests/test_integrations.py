@@ -24,7 +24,11 @@ CLEAN_POLICY = BAD_POLICY.replace("enabledForReportingButNotEnforced", "enabled"
 
 
 def test_pre_commit_hook_definition() -> None:
-    hook, fix_hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook, fix_hook, diff_hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    # The diff hook runs only by hand: a commit's files alone say nothing of the tenant before and after.
+    assert diff_hook["id"] == "entralint-diff" and diff_hook["entry"] == "entralint diff"
+    assert diff_hook["stages"] == ["manual"] and diff_hook["args"] == ["git:HEAD"]
+    assert diff_hook["pass_filenames"] is False and diff_hook["always_run"] is True
     assert hook["id"] == "entralint"
     assert hook["entry"] == "entralint check"
     assert fix_hook["id"] == "entralint-fix"
@@ -112,6 +116,34 @@ def test_pre_commit_try_repo_blocks_a_bad_policy_and_passes_a_clean_one(tmp_path
     passed = try_repo()
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "Passed" in passed.stdout
+
+
+@pytest.mark.slow
+def test_pre_commit_runs_the_diff_by_hand(tmp_path: Path) -> None:
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
+    if not Path(pre_commit).exists():
+        pytest.skip("pre-commit is not installed (pip install -e '.[dev]')")
+    repository = tmp_path / "tenant-config"
+    repository.mkdir()
+    _git(repository, "init", "-q")
+    (repository / "block-device-code.json").write_text(CLEAN_POLICY)
+    _git(repository, "add", ".")
+    _git(repository, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base")
+    (repository / "block-device-code.json").write_text(CLEAN_POLICY.replace('"enabled"', '"disabled"'))
+    _git(repository, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+    process = subprocess.run(
+        [pre_commit, "try-repo", str(REPO), "entralint-diff", "--hook-stage", "manual", "--verbose"],
+        cwd=repository,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=600,
+    )
+    assert process.returncode == 1, process.stdout + process.stderr
+    assert "entralint diff git:HEAD -> the working tree" in process.stdout
+    assert "weaker: blocked -> nothing required" in process.stdout
 
 
 @pytest.mark.slow

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from linter.loaders import load_text
-from linter.model import Document
-from linter.policy.combine import outcome
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
+from linter.policy.combine import Session, outcome
 from linter.policy.context import SignInContext
 from linter.policy.devicefilter import DeviceFilterError, evaluate, parse
 from linter.policy.evaluate import Evaluator
@@ -162,3 +162,17 @@ def test_whatif_text_table() -> None:
     assert "Result: blocked" in result.stdout
     assert "blocked by: CA002 - All users - All apps - Block legacy authentication" in result.stdout
     assert "Report-only policies (evaluated, not enforced)" in result.stdout
+
+
+def test_computed_session_controls_impose_no_known_control() -> None:
+    # A Terraform `dynamic "session_controls"` block: which controls is unknown, and nothing crashes.
+    data = {
+        "state": "enabled",
+        "conditions": {"users": {"includeUsers": ["All"]}, "applications": {"includeApplications": ["All"]}},
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+        "sessionControls": Unresolved('dynamic "session_controls"'),
+    }
+    evaluator = Evaluator([Document(CONDITIONAL_ACCESS_POLICY, data, "p.tf", "terraform", "p", "p")])
+    result = outcome(evaluator, SignInContext())
+    assert [r.controls for r in result.requirements] == [("mfa",)]
+    assert result.session == Session()

@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 from linter.model import CONDITIONAL_ACCESS_POLICY, Document
 from linter.policy.combine import Outcome, implies, outcome
+from linter.policy.conditions import users
 from linter.policy.context import SignInContext
 from linter.policy.evaluate import Evaluator
+from tests.policy_strategies import policies_changed_at
 
 IDS = ["u1", "u2", "g1", "g2"]
 APPS = ["All", "Office365", "00000002-0000-0ff1-ce00-000000000000", "7df0a125-d3be-4c96-aa54-591f83ff541c"]
@@ -102,3 +104,36 @@ def test_fast_bits_agree_with_the_per_policy_answers(raw: list[dict[str, Any]], 
                 result.applies is True,
                 result.applies is not False,
             )
+
+
+USERS_POINTERS = (
+    *(f"/conditions/users/{key}" for key in ("includeUsers", "excludeUsers", "includeGroups", "excludeGroups")),
+    "/conditions/users/includeRoles",
+    "/conditions/users/includeGuestsOrExternalUsers/guestOrExternalUserTypes",
+    "/conditions/clientApplications/includeServicePrincipals",
+)
+signers = st.builds(
+    SignInContext,
+    user=st.sampled_from(["x", "X", "u1", "All", None]),
+    groups=st.frozensets(st.sampled_from(["x", "g1", "none"]), max_size=2),
+    roles=st.frozensets(st.sampled_from(["x", "r1"]), max_size=1),
+    guest_type=st.sampled_from([None, "internalGuest", "b2bCollaborationGuest"]),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(policies_changed_at(*USERS_POINTERS), min_size=1, max_size=5), st.lists(signers, min_size=1, max_size=4)
+)
+def test_the_users_index_agrees_with_the_users_condition(documents: list[Document], asked: list[SignInContext]) -> None:
+    # Guests, None, workload identities and computed values: the policies the index leaves to the
+    # plain condition, asked once per tokens they list, for several sign-ins in a row (answers kept).
+    evaluator = Evaluator(
+        document._replace(identity=f"p{index}", name=f"p{index}") for index, document in enumerate(documents)
+    )
+    for context in asked:
+        true_bits, maybe_bits = evaluator.bits("users", context)
+        for policy in evaluator.policies:
+            value = users(policy, context, evaluator.locations).value
+            bit = 1 << policy.index
+            assert (bool(true_bits & bit), bool(maybe_bits & bit)) == (value is True, value is not False)

@@ -8,7 +8,7 @@ are evaluated and listed, never enforced.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.model import Document, Unresolved
@@ -23,7 +23,9 @@ __all__ = [
     "Requirement",
     "Session",
     "alternatives",
+    "conjunction",
     "implies",
+    "implies_alternatives",
     "outcome",
     "read_grant",
     "requirement",
@@ -74,7 +76,25 @@ def implies(stronger: Requirement, weaker: Requirement) -> bool:
         return True
     if weaker.blocks:
         return False
-    return all(any(_satisfies(alt, want) for want in weaker.alternatives) for alt in stronger.alternatives)
+    return implies_alternatives(stronger.alternatives, weaker.alternatives)
+
+
+def implies_alternatives(stronger: Iterable[frozenset[str]], weaker: Iterable[frozenset[str]]) -> bool:
+    """Does every way to satisfy `stronger` satisfy one way of `weaker`? (Grants as alternatives, blocks aside.)"""
+    wanted = tuple(weaker)
+    return all(any(_satisfies(alt, want) for want in wanted) for alt in stronger)
+
+
+def conjunction(requirements: Iterable[Requirement]) -> tuple[frozenset[str], ...]:
+    """The ways to satisfy every one of several grants at once (each applying policy must be satisfied), minimal.
+
+    No grant at all is one way with nothing to do. Blocks are the caller's to handle.
+    """
+    ways: set[frozenset[str]] = {frozenset()}
+    for grant in requirements:
+        ways = {way | alternative for way in ways for alternative in grant.alternatives}
+    minimal = [way for way in ways if not any(other < way for other in ways)]
+    return tuple(sorted(minimal, key=lambda way: (len(way), sorted(way))))
 
 
 def _items(value: object) -> list[object]:
@@ -142,6 +162,8 @@ def session_of(policies: Iterable[CompiledPolicy]) -> Session:
     others: set[str] = set()
     for policy in policies:
         controls = policy.document.get("/sessionControls", {}) or {}
+        if not isinstance(controls, Mapping):  # a computed block (Terraform `dynamic`): which controls is unknown
+            continue
         for name, value in controls.items():
             if not isinstance(value, dict) or value.get("isEnabled") is False:
                 continue
