@@ -88,7 +88,7 @@ class PrivilegedRolesWithoutMfa(TenantRule):
         yield self.violation(
             anchor,
             f"Privileged roles can sign in without MFA. No enabled policy of tenant {tenant.name!r} blocks or "
-            f"requires MFA for: {open_holders(result)}",
+            f"requires MFA for {open_holders(result, roles)}",
             pointer,
             key="privilegedRoles",
         )
