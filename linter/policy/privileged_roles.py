@@ -167,6 +167,25 @@ def _subjects(
     return found
 
 
+# Exclusions whose value a policy computes (`excluded_applications = var.x`): named, they would be a class of
+# sign-in no policy covers, a gap that exists only if the value is not empty; the rules never guess one.
+_COMPUTED_EXCLUSIONS = {
+    "application": "/conditions/applications/excludeApplications",
+    "platform": "/conditions/platforms/excludePlatforms",
+    "location": "/conditions/locations/excludeLocations",
+}
+
+
+def _computed_exclusions(evaluator: Evaluator) -> dict[str, tuple[str, ...]]:
+    """Per sign-in dimension, the computed values the policies exclude."""
+    found: dict[str, tuple[str, ...]] = {}
+    for dimension, pointer in _COMPUTED_EXCLUSIONS.items():
+        values = {value for policy in evaluator.policies for value in policy.values(pointer).unresolved}
+        if values:
+            found[dimension] = tuple(sorted(values))
+    return found
+
+
 def privileged_coverage(
     evaluator: Evaluator,
     roles: Sequence[str],
@@ -176,7 +195,8 @@ def privileged_coverage(
 ) -> RoleCoverage:
     """The sign-ins of the holders of `roles`, to any resource under any condition, no policy meeting `meets` covers.
 
-    Only emergency access accounts may be excluded; a policy for all users covers role holders too.
+    Only emergency access accounts may be excluded, and exclusions the files compute; a policy for all users
+    covers role holders too.
     """
     from linter.policy.coverage import uncovered
     from linter.policy.sign_in_classes import BASE
@@ -187,7 +207,7 @@ def privileged_coverage(
         evaluator,
         meets,
         fixed=fixed,
-        exempt={"users": exempt},
+        exempt={"users": exempt, **_computed_exclusions(evaluator)},
         subjects=[(subject.describe(), fields) for subject, fields in subjects],
     )
     if coverage.complete:
