@@ -97,6 +97,9 @@ class PrivilegedRolesWithoutPhishingResistantMfa(TenantRule):
     The privileged roles are Microsoft's built-in roles marked PRIVILEGED (Global Administrator,
     Privileged Role Administrator, Security Administrator, ...); `privileged-roles` in configuration
     replaces the list, `extend-privileged-roles` adds to it (docs/configuration.md).
+    The finding names the open roles by display name, those Microsoft's administrator MFA policy
+    templates name first (Global Administrator, Application Administrator, ...), and says when none of
+    them is among those; then the users and groups a policy excludes that hold a role.
 
     ## Why it matters
     MFA by push, SMS or one-time code can be relayed by an adversary-in-the-middle phishing kit,
