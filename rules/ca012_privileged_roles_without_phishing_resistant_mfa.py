@@ -2,26 +2,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from linter.model import Document, Tenant
 from linter.policy.emergency import emergency_access
+from linter.policy.privileged_roles import ADMIN_POLICY_TEMPLATE_ROLES, role_name
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 if TYPE_CHECKING:
     from linter.policy.evaluate import Evaluator
     from linter.policy.privileged_roles import RoleCoverage
 
-SHOWN = 5  # open classes a message names; the rest are counted
+SHOWN_ROLES = 4  # role names a message gives before counting the rest
+SHOWN_PRINCIPALS = 3  # users and groups a message gives before counting the rest
 INCLUDE_ROLES = "/conditions/users/includeRoles"
 
 
-def open_holders(result: RoleCoverage) -> str:
-    """The role holders left open, the first few of them."""
-    shown = "; ".join(result.open_subjects[:SHOWN])
-    more = len(result.open_subjects) - SHOWN
-    return shown + (f"; and {more} more" if more > 0 else "")
+def _role_order(role: str) -> tuple[int, str]:
+    """Microsoft's administrator policy template roles first, in its order; then the rest by name."""
+    template = list(ADMIN_POLICY_TEMPLATE_ROLES)
+    return (template.index(role), "") if role in ADMIN_POLICY_TEMPLATE_ROLES else (len(template), role_name(role))
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """The roles by display name, the most privileged first, the rest counted."""
+    names = [role_name(role) for role in sorted(set(roles), key=_role_order)]
+    shown = ", ".join(names[:SHOWN_ROLES])
+    more = len(names) - SHOWN_ROLES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def open_holders(result: RoleCoverage, asked: Sequence[str]) -> str:
+    """Who the gap leaves open, grouped: holders of whole roles, then the users and groups policies exclude."""
+    whole = [subject.role for subject in result.open_subjects if subject.kind == "role"]
+    parts = []
+    if whole:
+        if set(whole) != set(asked):
+            count = f"{len(whole)} of the {len(asked)} privileged roles"
+        else:
+            count = "both privileged roles" if len(asked) == 2 else f"all {len(asked)} privileged roles"
+        # Microsoft labels more roles privileged than its administrator policy templates name; say which kind is open.
+        beyond = (
+            ""
+            if set(whole) & set(ADMIN_POLICY_TEMPLATE_ROLES)
+            else " (none of them among the roles Microsoft's administrator MFA policy templates name)"
+        )
+        parts.append(f"holders of {count}: {role_names(whole)}{beyond}")
+    by_principal: dict[tuple[str, str], list[str]] = {}
+    for subject in result.open_subjects:
+        if subject.kind != "role" and subject.role not in whole:
+            by_principal.setdefault((subject.kind, subject.principal), []).append(subject.role)
+    if by_principal:
+        described = []
+        for (kind, principal), roles in by_principal.items():
+            who = f"user {principal}" if kind == "user" else f"members of group {principal}"
+            if set(roles) | set(whole) == set(asked):
+                held = "any other privileged role" if whole else "any privileged role"
+            else:
+                held = role_names(roles)
+            described.append(f"{who} holding {held}")
+        more = len(described) - SHOWN_PRINCIPALS
+        parts.append(
+            "users and groups a policy excludes: "
+            + "; ".join(described[:SHOWN_PRINCIPALS])
+            + (f"; and {more} more users or groups" if more > 0 else "")
+        )
+    return "; and for ".join(parts)
 
 
 def role_anchor(evaluator: Evaluator, tenant: Tenant) -> tuple[Document | str, str]:
@@ -50,6 +97,9 @@ class PrivilegedRolesWithoutPhishingResistantMfa(TenantRule):
     The privileged roles are Microsoft's built-in roles marked PRIVILEGED (Global Administrator,
     Privileged Role Administrator, Security Administrator, ...); `privileged-roles` in configuration
     replaces the list, `extend-privileged-roles` adds to it (docs/configuration.md).
+    The finding names the open roles by display name, those Microsoft's administrator MFA policy
+    templates name first (Global Administrator, Application Administrator, ...), and says when none of
+    them is among those; then the users and groups a policy excludes that hold a role.
 
     ## Why it matters
     MFA by push, SMS or one-time code can be relayed by an adversary-in-the-middle phishing kit,
@@ -119,7 +169,7 @@ class PrivilegedRolesWithoutPhishingResistantMfa(TenantRule):
         yield self.violation(
             anchor,
             f"Privileged roles can sign in without phishing-resistant MFA. No enabled policy of tenant {tenant.name!r} "
-            f"blocks or requires a phishing-resistant authentication strength for: {open_holders(result)}",
+            f"blocks or requires a phishing-resistant authentication strength for {open_holders(result, roles)}",
             pointer,
             key="privilegedRoles",
         )

@@ -25,6 +25,9 @@ class PrivilegedRolesWithoutMfa(TenantRule):
 
     The privileged roles are Microsoft's built-in roles marked PRIVILEGED; `privileged-roles` in
     configuration replaces the list, `extend-privileged-roles` adds to it (docs/configuration.md).
+    The finding names the open roles by display name, those Microsoft's administrator MFA policy
+    templates name first (Global Administrator, Application Administrator, ...), and says when none of
+    them is among those; then the users and groups a policy excludes that hold a role.
 
     ## Why it matters
     An administrator signing in with a password alone is one phished or sprayed password away from
@@ -90,7 +93,7 @@ class PrivilegedRolesWithoutMfa(TenantRule):
         yield self.violation(
             anchor,
             f"Privileged roles can sign in without MFA. No enabled policy of tenant {tenant.name!r} blocks or "
-            f"requires MFA for: {open_holders(result)}",
+            f"requires MFA for {open_holders(result, roles)}",
             pointer,
             key="privilegedRoles",
         )

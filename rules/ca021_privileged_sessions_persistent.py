@@ -130,9 +130,9 @@ class PrivilegedSessionsPersistent(TenantRule):
         )
         missing = []
         if frequency.open_roles:
-            missing.append(f"a sign-in frequency of at most {max_hours} hours for: {open_holders(frequency)}")
+            missing.append(f"a sign-in frequency of at most {max_hours} hours for {open_holders(frequency, roles)}")
         if browser.open_roles:
-            missing.append(f"persistent browser sessions `never` for: {open_holders(browser)}")
+            missing.append(f"persistent browser sessions `never` for {open_holders(browser, roles)}")
         if not missing:
             return
         anchor, pointer = role_anchor(evaluator, tenant)

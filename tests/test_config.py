@@ -262,3 +262,56 @@ def test_emergency_access_at_the_top_and_per_tenant(tmp_path: Path) -> None:
     assert config.emergency_access_of("contoso") == ("bg-contoso",)
     assert config.emergency_access_of("fabrikam") == ("bg-top",)
     assert load_config(None, cwd=tmp_path, isolated=True).emergency_access_of("default") is None
+
+
+GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
+EXCHANGE_ADMINISTRATOR = "29232cdf-9323-42fd-ade2-1d097af3e4de"
+SHAREPOINT_ADMINISTRATOR = "f28a1f50-f6e7-4571-818b-6a12f2af6b6c"
+
+
+def test_extend_privileged_roles_adds_to_the_built_in_table(tmp_path: Path) -> None:
+    from linter.engine.config import load_config
+    from linter.model import Tenant
+    from linter.policy.privileged_roles import PRIVILEGED_ROLES, privileged_roles
+
+    write(tmp_path, ".entralint.toml", f'extend-privileged-roles = ["{EXCHANGE_ADMINISTRATOR.upper()}"]\n')
+    config = load_config(None, cwd=tmp_path)
+    setting, extensions = config.privileged_roles_of("default")
+    assert (setting, extensions) == (None, (EXCHANGE_ADMINISTRATOR.upper(),))
+    roles = privileged_roles(Tenant("default", (), (), "", None, "", setting, extensions))
+    assert roles == (*PRIVILEGED_ROLES, EXCHANGE_ADMINISTRATOR)
+
+
+def test_a_tenants_privileged_roles_replace_the_top_level_list_and_extensions(tmp_path: Path) -> None:
+    from linter.engine.config import load_config
+    from linter.model import Tenant
+    from linter.policy.privileged_roles import privileged_roles
+
+    write(
+        tmp_path,
+        ".entralint.toml",
+        f'privileged-roles = ["{GLOBAL_ADMINISTRATOR}"]\n'
+        f'extend-privileged-roles = ["{EXCHANGE_ADMINISTRATOR}"]\n'
+        "[tenants]\n"
+        f'contoso = {{files = ["contoso/**"], privileged-roles = ["{SHAREPOINT_ADMINISTRATOR}"]}}\n'
+        f'fabrikam = {{files = ["fabrikam/**"], extend-privileged-roles = ["{SHAREPOINT_ADMINISTRATOR}"]}}\n'
+        'northwind = ["northwind/**"]\n',
+    )
+    config = load_config(None, cwd=tmp_path)
+
+    def roles_of(name: str) -> tuple[str, ...]:
+        setting, extensions = config.privileged_roles_of(name)
+        return privileged_roles(Tenant(name, (), (), "", None, "", setting, extensions))
+
+    assert roles_of("contoso") == (SHAREPOINT_ADMINISTRATOR,)
+    assert roles_of("fabrikam") == (GLOBAL_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR, SHAREPOINT_ADMINISTRATOR)
+    assert roles_of("northwind") == (GLOBAL_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR)
+
+
+def test_privileged_roles_must_be_lists_of_strings(tmp_path: Path) -> None:
+    write(tmp_path, ".entralint.toml", 'privileged-roles = "62e90394-69f5-4237-9190-012177145e10"\n')
+    result = run_cli(["check", "."], cwd=tmp_path)
+    assert result.code == 2
+    assert result.stderr.endswith(
+        "privileged-roles: '62e90394-69f5-4237-9190-012177145e10' is not of type 'array'\n"
+    ), result.stderr

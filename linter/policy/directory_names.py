@@ -58,6 +58,18 @@ _ROLES = {
     "Attack Payload Author": "9c6df0f2-1e7c-4dc3-b195-66dfbd24aa8f",
     "Attack Simulation Administrator": "c430b396-e693-46cc-96f3-db01bf8bb62a",
     "Windows 365 Administrator": "11451d60-acb2-45eb-a7d6-43d0f0125c13",
+    # The rest of the roles marked privileged (`linter.policy.privileged_roles`): a policy naming one by display
+    # name must cover its holders, or CA012/CA013/CA021 would report a gap that is not there.
+    "Agent ID Administrator": "db506228-d27e-4b7d-95e5-295956d6615f",
+    "Attribute Provisioning Administrator": "ecb2c6bf-0ab6-418e-bd87-7986f8d63bbe",
+    "Attribute Provisioning Reader": "422218e4-db15-4ef9-bbe0-8afb41546d79",
+    "Authentication Extensibility Administrator": "25a516ed-2fa0-40ea-a2d0-12923a21473a",
+    "B2C IEF Keyset Administrator": "aaf43236-0c0d-4d5f-883a-6955382ac081",
+    "Domain Name Administrator": "8329153b-31d0-4727-b945-745eb3bc5f31",
+    "External Identity Provider Administrator": "be2f45a1-457d-42af-a067-6ec1fa63bc45",
+    "Lifecycle Workflows Administrator": "59d46f88-662b-457b-bceb-5c3809e5908f",
+    "Partner Tier1 Support": "4ba39ca4-527c-499a-b93d-d9b492c50246",
+    "Partner Tier2 Support": "e00e864a-17c5-4a4b-9c06-f5b95a8d5bd8",
 }
 
 # display name in lower case -> id in lower case, as `Values` holds them

@@ -23,7 +23,15 @@ if TYPE_CHECKING:
     from linter.policy.coverage import Coverage
     from linter.policy.evaluate import Evaluator
 
-__all__ = ["PRIVILEGED_ROLES", "RoleCoverage", "privileged_coverage", "privileged_roles", "role_name"]
+__all__ = [
+    "ADMIN_POLICY_TEMPLATE_ROLES",
+    "PRIVILEGED_ROLES",
+    "OpenSubject",
+    "RoleCoverage",
+    "privileged_coverage",
+    "privileged_roles",
+    "role_name",
+]
 
 _SPECIAL = frozenset({"all", "none", "guestsorexternalusers"})
 
@@ -62,6 +70,31 @@ PRIVILEGED_ROLES: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# Roles Microsoft's "Require phishing-resistant MFA for administrators" and "Require MFA for administrators"
+# policies name "at a minimum", in the article's order (learn.microsoft.com/entra/identity/conditional-access/
+# policy-admin-phish-resistant-mfa; MicrosoftDocs/entra-docs docs/includes/conditional-access-admin-roles.md,
+# ms.date 08/27/2024). Billing, Exchange, SharePoint and Teams Administrator carry no Privileged label, so they
+# are named here but are not in PRIVILEGED_ROLES.
+ADMIN_POLICY_TEMPLATE_ROLES: Mapping[str, str] = MappingProxyType(
+    {
+        "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+        "c4e39bd9-1100-46d3-8c65-fb160da0071f": "Authentication Administrator",
+        "b0f54661-2d74-4c50-afa3-1ec803f12efe": "Billing Administrator",
+        "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+        "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9": "Conditional Access Administrator",
+        "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+        "729827e3-9c14-49f7-bb1b-9608f156bbb8": "Helpdesk Administrator",
+        "966707d0-3269-4727-9be2-8c3a10f19b9d": "Password Administrator",
+        "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+        "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+        "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
+        "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+        "69091246-20e8-4a56-aa4d-066075b2a7a8": "Teams Administrator",
+        "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+    }
+)
+
 
 def privileged_roles(tenant: Tenant) -> tuple[str, ...]:
     """The role template ids rules treat as privileged: the configured list (else the table), plus extensions."""
@@ -71,15 +104,32 @@ def privileged_roles(tenant: Tenant) -> tuple[str, ...]:
 
 
 def role_name(role: str) -> str:
-    """The role's display name when the table knows it, else the id as written."""
-    return PRIVILEGED_ROLES.get(role.strip().casefold(), role)
+    """The role's display name when a table knows it, else the id as written."""
+    folded = role.strip().casefold()
+    return PRIVILEGED_ROLES.get(folded) or ADMIN_POLICY_TEMPLATE_ROLES.get(folded, role)
+
+
+class OpenSubject(NamedTuple):
+    """Holders of one role left open: all of them (`kind` "role"), or a user or group member a policy names."""
+
+    role: str
+    kind: str  # "role", "user" or "group"
+    principal: str  # the user or group as the policies write it; "" for kind "role"
+
+    def describe(self) -> str:
+        name = role_name(self.role)
+        if self.kind == "user":
+            return f"user {self.principal} holding role {name}"
+        if self.kind == "group":
+            return f"members of group {self.principal} holding role {name}"
+        return f"holders of role {name}"
 
 
 class RoleCoverage(NamedTuple):
     """The sign-ins of privileged role holders no covering policy reaches, and the holders they concern."""
 
     coverage: Coverage
-    open_subjects: tuple[str, ...]  # "holders of role Global Administrator", "user x holding role ..."
+    open_subjects: tuple[OpenSubject, ...]
     open_roles: tuple[str, ...]  # role ids, in the order asked
 
 
@@ -100,27 +150,39 @@ def _named_principals(evaluator: Evaluator) -> list[tuple[str, str, str]]:
 
 def _subjects(
     evaluator: Evaluator, roles: Sequence[str], exempt: Iterable[str]
-) -> list[tuple[str, str, dict[str, Any]]]:
-    """(role, label, sign-in fields): each role's holders, alone and as each user or group member the policies name.
+) -> list[tuple[OpenSubject, dict[str, Any]]]:
+    """(subject, sign-in fields): each role's holders, alone and as each user or group member the policies name.
 
     A role holder excluded from a policy by name or group is a sign-in the policy does not cover; emergency
     access accounts are not asked about.
     """
     skipped = {value.strip().casefold() for value in exempt}
     principals = [item for item in _named_principals(evaluator) if item[1].strip().casefold() not in skipped]
-    found: list[tuple[str, str, dict[str, Any]]] = []
+    found: list[tuple[OpenSubject, dict[str, Any]]] = []
     for role in roles:
-        name = role_name(role)
-        found.append((role, f"holders of role {name}", {"roles": frozenset([role])}))
+        found.append((OpenSubject(role, "role", ""), {"roles": frozenset([role])}))
         for kind, value, field in principals:
-            label = (
-                f"user {value} holding role {name}"
-                if kind == "user"
-                else f"members of group {value} holding role {name}"
-            )
-            found.append(
-                (role, label, {field: value if field == "user" else frozenset([value]), "roles": frozenset([role])})
-            )
+            fields = {field: value if field == "user" else frozenset([value]), "roles": frozenset([role])}
+            found.append((OpenSubject(role, kind, value), fields))
+    return found
+
+
+# Exclusions whose value a policy computes (`excluded_applications = var.x`): named, they would be a class of
+# sign-in no policy covers, a gap that exists only if the value is not empty; the rules never guess one.
+_COMPUTED_EXCLUSIONS = {
+    "application": "/conditions/applications/excludeApplications",
+    "platform": "/conditions/platforms/excludePlatforms",
+    "location": "/conditions/locations/excludeLocations",
+}
+
+
+def _computed_exclusions(evaluator: Evaluator) -> dict[str, tuple[str, ...]]:
+    """Per sign-in dimension, the computed values the policies exclude."""
+    found: dict[str, tuple[str, ...]] = {}
+    for dimension, pointer in _COMPUTED_EXCLUSIONS.items():
+        values = {value for policy in evaluator.policies for value in policy.values(pointer).unresolved}
+        if values:
+            found[dimension] = tuple(sorted(values))
     return found
 
 
@@ -133,7 +195,8 @@ def privileged_coverage(
 ) -> RoleCoverage:
     """The sign-ins of the holders of `roles`, to any resource under any condition, no policy meeting `meets` covers.
 
-    Only emergency access accounts may be excluded; a policy for all users covers role holders too.
+    Only emergency access accounts may be excluded, and exclusions the files compute; a policy for all users
+    covers role holders too.
     """
     from linter.policy.coverage import uncovered
     from linter.policy.sign_in_classes import BASE
@@ -144,18 +207,18 @@ def privileged_coverage(
         evaluator,
         meets,
         fixed=fixed,
-        exempt={"users": exempt},
-        subjects=[(label, fields) for _, label, fields in subjects],
+        exempt={"users": exempt, **_computed_exclusions(evaluator)},
+        subjects=[(subject.describe(), fields) for subject, fields in subjects],
     )
     if coverage.complete:
         return RoleCoverage(coverage, (), ())
     every = any(gap.unbounded[0] for gap in coverage.gaps)
     open_signatures = {(gap.atoms[0].true_bits, gap.atoms[0].maybe_bits) for gap in coverage.gaps}
-    open_subjects: list[str] = []
+    open_subjects: list[OpenSubject] = []
     open_roles: dict[str, None] = {}
-    for role, label, fields in subjects:
+    for subject, fields in subjects:
         true_bits, maybe_bits = evaluator.bits("users", BASE._replace(**fields))
         if every or (true_bits & coverage.cover, maybe_bits & coverage.cover) in open_signatures:
-            open_subjects.append(label)
-            open_roles[role] = None
+            open_subjects.append(subject)
+            open_roles[subject.role] = None
     return RoleCoverage(coverage, tuple(open_subjects), tuple(open_roles))
