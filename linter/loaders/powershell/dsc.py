@@ -104,8 +104,11 @@ def load(path: str, text: str) -> LoadResult | None:
     tokens = parser.tokens
     index = 0
     while index < len(tokens):
+        if parser.kind(index) != "word":
+            index += 1
+            continue
         token = tokens[index]
-        resource = RESOURCES.get(token.value.lower()) if token.kind == "word" else None
+        resource = RESOURCES.get(token.value.lower())
         label = tokens[index + 1] if resource is not None and index + 1 < len(tokens) else None
         if resource is None or label is None or label.kind not in ("string", "word"):
             index += 1

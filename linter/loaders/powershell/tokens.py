@@ -7,7 +7,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-__all__ = ["Token", "TokenList", "tokenize"]
+__all__ = ["KINDS", "Token", "TokenList", "tokenize"]
 
 _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"  # PowerShell reads typographic quotes pasted from docs as quotes
 _DOUBLE_QUOTES = '"\u201c\u201d\u201e'
@@ -27,10 +27,13 @@ _WORD_END = set(" \t\r\n(){}[],;|=") | set(_SINGLE_QUOTES) | set(_DOUBLE_QUOTES)
 _PUNCTUATION = set("(){}[],;|=")
 # Runs read by the regular-expression engine rather than a character at a time: a configuration is mostly
 # alignment spaces, names and quoted strings. `\w` is `str.isalnum()` or `_`, as `_is_name` reads.
-_BLANKS = re.compile("[ \t\r\ufeff\u00a0]+")
+_BLANK_CHARS = " \t\r\ufeff\u00a0"
+_BLANKS = re.compile(f"[{_BLANK_CHARS}]+")
 _NAME = re.compile(r"[\w:?]*")
 _PARAMETER_NAME = re.compile(r"\w*")
 _WORD_RUN = re.compile("(?:[^`" + re.escape("".join(sorted(_WORD_END))) + "]|`[\\s\\S]?)*")
+# The characters some token other than a word can start with: any other starts a word.
+_STARTS_OTHER_THAN_WORD = frozenset(_BLANK_CHARS + "`\n<#@$" + _SINGLE_QUOTES + _DOUBLE_QUOTES + _DASHES) | _PUNCTUATION
 _SINGLE_QUOTE = re.compile("[" + _SINGLE_QUOTES + "]")
 _DOUBLE_QUOTED_SPECIAL = re.compile("[`$" + _DOUBLE_QUOTES + "]")
 
@@ -48,7 +51,7 @@ class Token(NamedTuple):
     colon: bool = False
 
 
-_KINDS: tuple[str, ...] = (
+KINDS: tuple[str, ...] = (
     "string",
     "variable",
     "splat",
@@ -62,7 +65,7 @@ _KINDS: tuple[str, ...] = (
     "$(",
     "${",
 )
-_KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
+_KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
 _STRING, _VARIABLE, _SPLAT, _PARAMETER, _WORD, _NEWLINE, _ERROR = range(7)
 
 
@@ -101,7 +104,11 @@ class TokenList:
         return (self[index] for index in range(len(self._kinds)))
 
     def kind(self, index: int) -> str:
-        return _KINDS[self._kinds[index]]
+        return KINDS[self._kinds[index]]
+
+    def kind_codes(self) -> Sequence[int]:
+        """Every token's kind, as its index in KINDS."""
+        return self._kinds
 
     def spans(self) -> tuple[Sequence[int], Sequence[int]]:
         """(starts, ends) of every token, in order."""
@@ -114,17 +121,17 @@ class TokenList:
         if code in (_STRING, _ERROR):
             value, chars, interpolated = self._extras[index if index >= 0 else len(self._kinds) + index]
             source = text[start:] if code == _ERROR else text[start:end]
-            return Token(_KINDS[code], source, start, end, value, chars, interpolated)
+            return Token(KINDS[code], source, start, end, value, chars, interpolated)
         if code == _WORD:
             word = text[start:end]
             return Token("word", word, start, end, word, range(start, end + 1))
         if code in (_VARIABLE, _SPLAT):
             name = text[start + 2 : end - 1] if text.startswith("{", start + 1) else text[start + 1 : end]
-            return Token(_KINDS[code], text[start:end], start, end, name)
+            return Token(KINDS[code], text[start:end], start, end, name)
         if code == _PARAMETER:
             colon = text[end - 1] == ":"
             return Token("parameter", text[start:end], start, end, text[start + 1 : end - colon], colon=colon)
-        return Token(_KINDS[code], text[start:end], start, end)
+        return Token(KINDS[code], text[start:end], start, end)
 
 
 def _compact(offsets: list[int]) -> Sequence[int]:
@@ -221,9 +228,13 @@ def tokenize(text: str) -> TokenList:
     length = len(text)
     while position < length:
         char = text[position]
-        following = text[position + 1] if position + 1 < length else ""
         start = position
-        if char in " \t\r\ufeff\u00a0":
+        if char not in _STARTS_OTHER_THAN_WORD:  # no branch below but the last can take it
+            position = max(_WORD_RUN.match(text, position).end(), start + 1)  # type: ignore[union-attr]
+            tokens.append("word", start, position)
+            continue
+        following = text[position + 1] if position + 1 < length else ""
+        if char in _BLANK_CHARS:
             position = _BLANKS.match(text, position).end()  # type: ignore[union-attr]  # char is one
         elif char == "`" and following in "\r\n":
             position += 3 if text.startswith("\r\n", position + 1) else 2
