@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from linter.policy.compiled import CompiledPolicy, NamedLocation
+from linter.policy.compiled import CompiledPolicy, NamedLocation, Tri
 from linter.policy.conditions import users
 from linter.policy.context import SignInContext
 
@@ -26,6 +26,12 @@ class UsersIndex:
         self.include: dict[tuple[str, str], int] = {}
         self.exclude: dict[tuple[str, str], int] = {}
         self.everyone = self.include_unknown = self.exclude_unknown = self.other = 0
+        # The policies `users` answers, with the (kind, token) pairs they list and its answers so far: its answer
+        # depends on which of the sign-in's users, groups and roles they list and on the guest, nothing else,
+        # and the tenant analyses ask it for every candidate user under every role (issue 19: a 46-policy
+        # export took 12 s).
+        self.listed: dict[int, frozenset[tuple[str, str]]] = {}
+        self.answers: dict[tuple[int, frozenset[tuple[str, str]], str | None, str | None], Tri] = {}
         for policy in policies:
             bit = 1 << policy.index
             people = policy.values(PREFIX + "includeUsers")
@@ -36,6 +42,13 @@ class UsersIndex:
                 policy.document.get(f"{PREFIX}{side}GuestsOrExternalUsers") for side in ("include", "exclude")
             ):
                 self.other |= bit
+                self.listed[policy.index] = frozenset(
+                    (kind, token)
+                    for side in ("include", "exclude")
+                    for kind in KINDS
+                    for values in (policy.values(f"{PREFIX}{side}{kind}"),)
+                    for token in (*values.known, *(item.casefold() for item in values.unresolved))
+                )
                 continue
             if people.has("All"):
                 self.everyone |= bit
@@ -68,12 +81,18 @@ class UsersIndex:
         true_bits = included & ~excluded & ~maybe_excluded & ~self.other
         maybe_bits = maybe_included & ~excluded & ~self.other
         other = self.other
+        present = frozenset(tokens)
         while other:
             low = other & -other
-            match = users(self.policies[low.bit_length() - 1], context, self.locations)
-            if match.value is True:
+            index = low.bit_length() - 1
+            key = (index, present & self.listed[index], context.guest_type, context.guest_tenant)
+            if key in self.answers:
+                answer = self.answers[key]
+            else:
+                answer = self.answers[key] = users(self.policies[index], context, self.locations).value
+            if answer is True:
                 true_bits |= low
-            if match.value is not False:
+            if answer is not False:
                 maybe_bits |= low
             other ^= low
         return true_bits, maybe_bits
