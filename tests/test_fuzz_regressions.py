@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from linter.loaders import load_text
-from tests.conftest import run_cli
+from tests.conftest import CORPUS, needs_shared, run_cli
 
 DYNAMIC_GRANT = """\
 resource "azuread_conditional_access_policy" "module_policy" {
@@ -120,3 +124,21 @@ def test_a_script_ending_in_an_at_sign_or_dollar_is_read() -> None:
     for text in ("New-MgIdentityConditionalAccessPolicy -DisplayName 'p' @", "$x = 1\n$"):
         result = load_text("end.ps1", text)
         assert result is None or all(problem.code in ("IN001", "IN002") for problem in result.problems)
+
+
+# 46 policies naming a dozen roles and guests: the users condition of every guest policy was evaluated anew for
+# every candidate user under every role (graph-json fuzzer's "slow unit": the corpus file itself, unmutated).
+MANY_ROLES_AND_GUESTS = "graph-json/denis-beuermann__ConditionalAccess__archive__20241201-Policies.json"
+
+
+@needs_shared("corpus/" + MANY_ROLES_AND_GUESTS)
+def test_a_tenant_naming_many_roles_and_guests_is_checked_in_bounded_time() -> None:
+    command = [sys.executable, "-m", "linter", "check", "--isolated", "--format", "json", "--jobs", "1"]
+    try:
+        process = subprocess.run(
+            [*command, str(CORPUS / MANY_ROLES_AND_GUESTS)], capture_output=True, text=True, timeout=240, check=False
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("a 46-policy tenant took over 240 s (12 s of CPU before the fix, 3.5 s after)")
+    assert process.returncode in (0, 1), process.stderr
+    assert "Traceback" not in process.stderr

@@ -15,12 +15,13 @@ from linter.loaders.normalize.graph_shape import FLAG_POINTERS, graph_shape, spl
 from linter.loaders.normalize.schema import (
     SCHEMA_FILES,
     compile_check,
+    enumeration_spellings,
     explain,
     load_schema,
     validate,
     validate_definition,
 )
-from linter.model import Unresolved
+from linter.model import CONDITIONAL_ACCESS_POLICY, Unresolved
 from tests.conftest import FIXTURES
 
 
@@ -281,3 +282,13 @@ def test_schema_files_are_formatted() -> None:
         path = Path(__file__).resolve().parent.parent / "schemas" / name
         text = path.read_text(encoding="utf-8")
         assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n", name
+
+
+def test_enumeration_spellings_follow_properties_branches_items_and_definitions() -> None:
+    spellings = enumeration_spellings(CONDITIONAL_ACCESS_POLICY)
+    assert spellings["grantControls/operator"] == {"and": "AND", "or": "OR"}
+    assert spellings["conditions/platforms/includePlatforms"]["ios"] == "iOS"  # a list's items
+    assert spellings["sessionControls/signInFrequency/type"] == {"days": "days", "hours": "hours"}
+    kind = "conditions/users/excludeGuestsOrExternalUsers/externalTenants/membershipKind"  # through $defs twice
+    assert spellings[kind]["enumerated"] == "enumerated"
+    assert "displayName" not in spellings

@@ -9,8 +9,10 @@ Property names are keys in lower case: PowerShell reads them without case.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from linter.loaders.normalize.schema import enumeration_spellings
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
@@ -19,7 +21,7 @@ from linter.model import (
     Unresolved,
 )
 
-__all__ = ["ALWAYS_LISTS", "GATES", "PLUMBING", "RESOURCES", "Resource", "is_not_set"]
+__all__ = ["ALWAYS_LISTS", "GATES", "PLUMBING", "RESOURCES", "Resource", "graph_spellings", "is_not_set"]
 
 _CONDITIONS = "conditions/"
 _USERS = "conditions/users/"
@@ -186,3 +188,12 @@ def is_not_set(path: str, value: Any) -> bool:
     if isinstance(value, Unresolved):
         return False
     return value in ("", []) or (path == _NOT_SET_ZERO and value == 0 and not isinstance(value, bool))
+
+
+def graph_spellings(kind: str, path: str) -> Mapping[str, str]:
+    """{member in lower case: Graph's spelling} of the enumeration at the kind's Graph path (empty for none).
+
+    Microsoft365DSC accepts enumeration members in any letter case ('Mfa', 'IOS', 'Hours') and sends Graph's
+    spelling: the reader writes what the tenant gets, so the document is valid as read.
+    """
+    return enumeration_spellings(kind).get(path, {})

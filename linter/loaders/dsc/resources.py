@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from linter.loaders.dsc.positions import MappedPositions
-from linter.loaders.dsc.properties import ALWAYS_LISTS, GATES, PLUMBING, RESOURCES, Resource, is_not_set
+from linter.loaders.dsc.properties import (
+    ALWAYS_LISTS,
+    GATES,
+    PLUMBING,
+    RESOURCES,
+    Resource,
+    graph_spellings,
+    is_not_set,
+)
 from linter.loaders.normalize.documents import build_document
 from linter.loaders.result import LoadResult
 from linter.model import (
@@ -113,9 +121,20 @@ def _value(value: Any) -> Any:
     return _scalar(value)
 
 
-def _shaped(path: str, value: Any) -> Any:
-    """The value as Graph holds it at path: lists where Graph has lists, ip ranges as objects."""
+def _spelled_as_graph(value: Any, spellings: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return spellings.get(value.lower(), value)
+    if isinstance(value, list):
+        return [spellings.get(item.lower(), item) if isinstance(item, str) else item for item in value]
+    return value
+
+
+def _shaped(kind: str, path: str, value: Any) -> Any:
+    """The value as Graph holds it at path: enumeration members in Graph's spelling, lists where Graph has lists,
+    ip ranges as objects."""
     value = _value(value)
+    if spellings := graph_spellings(kind, path):
+        value = _spelled_as_graph(value, spellings)
     if path in ALWAYS_LISTS and not isinstance(value, (list, Unresolved)):
         return [value]
     if path == "ipRanges" and isinstance(value, list):
@@ -145,7 +164,9 @@ def _remove_switched_off(root: dict[str, Any]) -> None:
             del parent[last]
 
 
-def _graph_data(properties: Mapping[Any, Any], table: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str], bool]:
+def _graph_data(
+    kind: str, properties: Mapping[Any, Any], table: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, str], bool]:
     """(the Graph-shaped object, Graph path -> the key as written, whether the item says `Ensure = Absent`)."""
     root: dict[str, Any] = {}
     written: dict[str, str] = {}
@@ -159,7 +180,7 @@ def _graph_data(properties: Mapping[Any, Any], table: Mapping[str, str]) -> tupl
         path = table.get(name)
         if path is None or name in PLUMBING or is_not_set(path, value):
             continue
-        _place(root, path, _shaped(path, value))
+        _place(root, path, _shaped(kind, path, value))
         written[path] = key
     _remove_switched_off(root)
     return root, written, absent
@@ -182,7 +203,7 @@ def build_resource(
     the document's pointer is `item`. `label` names the item when it has no `DisplayName` or `Id`.
     """
     kind, table = resource
-    data, written, absent = _graph_data(properties, table)
+    data, written, absent = _graph_data(kind, properties, table)
     positions.add_item(item, item)
     for graph_path, key in written.items():
         positions.add_property(f"{item}/{graph_path}", f"{properties_at}/{escape_pointer(key)}")

@@ -33,6 +33,7 @@ __all__ = [
     "SchemaProblem",
     "compile_check",
     "did_you_mean",
+    "enumeration_spellings",
     "explain",
     "load_schema",
     "schemas_dir",
@@ -65,6 +66,32 @@ def load_schema(kind: str) -> dict[str, Any]:
     with (schemas_dir() / SCHEMA_FILES[kind]).open(encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema
+
+
+@functools.cache
+def enumeration_spellings(kind: str) -> dict[str, dict[str, str]]:
+    """Graph path (names joined by `/`; a list's items at the list's path) -> {member in lower case: member},
+    for every enumeration of the kind's schema."""
+    schema = load_schema(kind)
+    spellings: dict[str, dict[str, str]] = {}
+    pending: list[tuple[Any, str]] = [(schema, "")]
+    seen: set[tuple[int, str]] = set()
+    while pending:
+        node, path = pending.pop()
+        if not isinstance(node, dict) or (id(node), path) in seen:
+            continue
+        seen.add((id(node), path))
+        reference = node.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/$defs/"):
+            pending.append((schema["$defs"].get(reference.removeprefix("#/$defs/")), path))
+        for member in node.get("enum", ()):
+            if isinstance(member, str):
+                spellings.setdefault(path, {})[member.lower()] = member
+        pending.extend((branch, path) for branch in node.get("anyOf", ()))
+        pending.append((node.get("items"), path))
+        for name, child in node.get("properties", {}).items():
+            pending.append((child, f"{path}/{name}" if path else name))
+    return spellings
 
 
 @functools.cache

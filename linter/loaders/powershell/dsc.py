@@ -8,9 +8,10 @@ as written by hand and as `Export-M365DSCConfiguration` writes them (every prope
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from linter.loaders.dsc.properties import ALWAYS_LISTS, GATES, PLUMBING, RESOURCES, is_not_set
+from linter.loaders.dsc.properties import ALWAYS_LISTS, GATES, PLUMBING, RESOURCES, graph_spellings, is_not_set
 from linter.loaders.normalize.documents import build_document
 from linter.loaders.positions import TextPositions
 from linter.loaders.powershell.tokens import tokenize
@@ -23,8 +24,20 @@ __all__ = ["SOURCE_FORMAT", "load"]
 SOURCE_FORMAT = "microsoft365dsc"
 
 
-def _shaped(path: str, node: Node) -> Node:
-    """The value as Graph holds it at path: lists where Graph has lists, ip ranges as objects."""
+def _spell_as_graph(node: Node, spellings: Mapping[str, str]) -> None:
+    if isinstance(node.value, str):
+        node.value = spellings.get(node.value.lower(), node.value)
+    elif isinstance(node.value, list):
+        for item in node.value:
+            if isinstance(item.value, str):
+                item.value = spellings.get(item.value.lower(), item.value)
+
+
+def _shaped(kind: str, path: str, node: Node) -> Node:
+    """The value as Graph holds it at path: enumeration members in Graph's spelling, lists where Graph has lists,
+    ip ranges as objects."""
+    if spellings := graph_spellings(kind, path):
+        _spell_as_graph(node, spellings)
     if path in ALWAYS_LISTS and not isinstance(node.value, (list, Unresolved)):  # a variable may hold a list
         return Node([node], node.start, node.end)
     if path == "ipRanges" and isinstance(node.value, list):
@@ -61,7 +74,9 @@ def _remove_switched_off(root: dict[str, Node]) -> None:
             del parent[last]
 
 
-def _graph_node(properties: dict[str, Node], table: dict[str, str], start: int, end: int) -> tuple[Node, bool]:
+def _graph_node(
+    kind: str, properties: dict[str, Node], table: dict[str, str], start: int, end: int
+) -> tuple[Node, bool]:
     """The Graph-shaped policy of one resource block, and whether the block says `Ensure = "Absent"`."""
     root: dict[str, Node] = {}
     absent = False
@@ -72,7 +87,7 @@ def _graph_node(properties: dict[str, Node], table: dict[str, str], start: int, 
         path = table.get(name)
         if path is None or name in PLUMBING or is_not_set(path, node.value):
             continue
-        _place(root, path, _shaped(path, node))
+        _place(root, path, _shaped(kind, path, node))
     _remove_switched_off(root)
     return Node(root, start, end), absent
 
@@ -89,8 +104,11 @@ def load(path: str, text: str) -> LoadResult | None:
     tokens = parser.tokens
     index = 0
     while index < len(tokens):
+        if parser.kind(index) != "word":
+            index += 1
+            continue
         token = tokens[index]
-        resource = RESOURCES.get(token.value.lower()) if token.kind == "word" else None
+        resource = RESOURCES.get(token.value.lower())
         label = tokens[index + 1] if resource is not None and index + 1 < len(tokens) else None
         if resource is None or label is None or label.kind not in ("string", "word"):
             index += 1
@@ -108,7 +126,7 @@ def load(path: str, text: str) -> LoadResult | None:
             problems.append(LoadProblem("IN001", f"{block}: {error.value}", span, "", block))
             continue
         kind, table = resource
-        policy, is_absent = _graph_node(body.value, table, token.start, body.end)
+        policy, is_absent = _graph_node(kind, body.value, table, token.start, body.end)
         if (why := parser.unreadable(policy)) is not None:
             span = positions.span_of_offsets(policy.start, policy.end)
             problems.append(LoadProblem("IN001", f"{block}: {why}", span, "", block))
@@ -124,9 +142,11 @@ def load(path: str, text: str) -> LoadResult | None:
             pointer=pointer,
             positions=positions,
             identity=None if named else block,
+            owned=True,  # plain() builds new containers
         )
-        # Microsoft365DSC accepts enumeration members in any letter case ('Mfa', 'IOS', 'Hours') and sends
-        # Graph's spelling: the normalizer's canonical member is what the tenant gets, nothing to report.
+        # Microsoft365DSC accepts enumeration members in any letter case and sends Graph's spelling: `_shaped`
+        # spells them so, and what the normalizer still finds (a member inside `TransferMethods`' comma string)
+        # is no problem either.
         # A block being deleted needs only its key (`DisplayName`): what it lacks is no problem of the tenant's.
         if not is_absent:
             problems.extend(problem for problem in found if problem.code != "IN005")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-__all__ = ["Token", "TokenList", "tokenize"]
+__all__ = ["KINDS", "Token", "TokenList", "tokenize"]
 
 _SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"  # PowerShell reads typographic quotes pasted from docs as quotes
 _DOUBLE_QUOTES = '"\u201c\u201d\u201e'
@@ -24,6 +25,17 @@ _BACKTICK_ESCAPES = {
 }
 _WORD_END = set(" \t\r\n(){}[],;|=") | set(_SINGLE_QUOTES) | set(_DOUBLE_QUOTES)
 _PUNCTUATION = set("(){}[],;|=")
+# Runs read by the regular-expression engine rather than a character at a time: a configuration is mostly
+# alignment spaces, names and quoted strings. `\w` is `str.isalnum()` or `_`, as `_is_name` reads.
+_BLANK_CHARS = " \t\r\ufeff\u00a0"
+_BLANKS = re.compile(f"[{_BLANK_CHARS}]+")
+_NAME = re.compile(r"[\w:?]*")
+_PARAMETER_NAME = re.compile(r"\w*")
+_WORD_RUN = re.compile("(?:[^`" + re.escape("".join(sorted(_WORD_END))) + "]|`[\\s\\S]?)*")
+# The characters some token other than a word can start with: any other starts a word.
+_STARTS_OTHER_THAN_WORD = frozenset(_BLANK_CHARS + "`\n<#@$" + _SINGLE_QUOTES + _DOUBLE_QUOTES + _DASHES) | _PUNCTUATION
+_SINGLE_QUOTE = re.compile("[" + _SINGLE_QUOTES + "]")
+_DOUBLE_QUOTED_SPECIAL = re.compile("[`$" + _DOUBLE_QUOTES + "]")
 
 
 class Token(NamedTuple):
@@ -39,7 +51,7 @@ class Token(NamedTuple):
     colon: bool = False
 
 
-_KINDS: tuple[str, ...] = (
+KINDS: tuple[str, ...] = (
     "string",
     "variable",
     "splat",
@@ -53,7 +65,7 @@ _KINDS: tuple[str, ...] = (
     "$(",
     "${",
 )
-_KIND_CODES = {kind: code for code, kind in enumerate(_KINDS)}
+_KIND_CODES = {kind: code for code, kind in enumerate(KINDS)}
 _STRING, _VARIABLE, _SPLAT, _PARAMETER, _WORD, _NEWLINE, _ERROR = range(7)
 
 
@@ -92,7 +104,11 @@ class TokenList:
         return (self[index] for index in range(len(self._kinds)))
 
     def kind(self, index: int) -> str:
-        return _KINDS[self._kinds[index]]
+        return KINDS[self._kinds[index]]
+
+    def kind_codes(self) -> Sequence[int]:
+        """Every token's kind, as its index in KINDS."""
+        return self._kinds
 
     def spans(self) -> tuple[Sequence[int], Sequence[int]]:
         """(starts, ends) of every token, in order."""
@@ -105,17 +121,17 @@ class TokenList:
         if code in (_STRING, _ERROR):
             value, chars, interpolated = self._extras[index if index >= 0 else len(self._kinds) + index]
             source = text[start:] if code == _ERROR else text[start:end]
-            return Token(_KINDS[code], source, start, end, value, chars, interpolated)
+            return Token(KINDS[code], source, start, end, value, chars, interpolated)
         if code == _WORD:
             word = text[start:end]
             return Token("word", word, start, end, word, range(start, end + 1))
         if code in (_VARIABLE, _SPLAT):
             name = text[start + 2 : end - 1] if text.startswith("{", start + 1) else text[start + 1 : end]
-            return Token(_KINDS[code], text[start:end], start, end, name)
+            return Token(KINDS[code], text[start:end], start, end, name)
         if code == _PARAMETER:
             colon = text[end - 1] == ":"
             return Token("parameter", text[start:end], start, end, text[start + 1 : end - colon], colon=colon)
-        return Token(_KINDS[code], text[start:end], start, end)
+        return Token(KINDS[code], text[start:end], start, end)
 
 
 def _compact(offsets: list[int]) -> Sequence[int]:
@@ -130,22 +146,24 @@ def _is_name(char: str) -> bool:
 
 
 def _single_quoted(text: str, start: int) -> Token:
-    chars: list[str] = []
-    offsets: list[int] = []
+    pieces: list[str] = []
+    offsets: list[int] = []  # where each piece starts, and where its characters run (without gaps)
     position = start + 1
-    while position < len(text):
-        char = text[position]
-        if char in _SINGLE_QUOTES:
-            if position + 1 < len(text) and text[position + 1] in _SINGLE_QUOTES:  # '' is one quote
-                chars.append(char)
-                offsets.append(position)
-                position += 2
-                continue
-            offsets.append(position)
-            return Token("string", text[start : position + 1], start, position + 1, "".join(chars), _compact(offsets))
-        chars.append(char)
-        offsets.append(position)
-        position += 1
+    escaped = False
+    while (quote := _SINGLE_QUOTE.search(text, position)) is not None:
+        close = quote.start()
+        if close + 1 < len(text) and text[close + 1] in _SINGLE_QUOTES:  # '' is one quote
+            pieces.append(text[position : close + 1])
+            offsets.extend(range(position, close + 1))
+            position = close + 2
+            escaped = True
+            continue
+        pieces.append(text[position:close])
+        end = close + 1
+        if not escaped:
+            return Token("string", text[start:end], start, end, pieces[0], range(start + 1, end))
+        offsets.extend(range(position, end))
+        return Token("string", text[start:end], start, end, "".join(pieces), array("q", offsets))
     return Token("error", text[start:], start, start + 1, "unterminated single-quoted string")
 
 
@@ -154,16 +172,21 @@ def _double_quoted(text: str, start: int) -> Token:
     offsets: list[int] = []
     interpolated = False
     position = start + 1
-    while position < len(text):
+    length = len(text)
+    while (special := _DOUBLE_QUOTED_SPECIAL.search(text, position)) is not None:
+        stop = special.start()
+        chars.append(text[position:stop])
+        offsets.extend(range(position, stop))
+        position = stop
         char = text[position]
-        if char == "`" and position + 1 < len(text):
+        if char == "`" and position + 1 < length:
             following = text[position + 1]
             chars.append(_BACKTICK_ESCAPES.get(following, following))
             offsets.append(position)
             position += 2
             continue
         if char in _DOUBLE_QUOTES:
-            if position + 1 < len(text) and text[position + 1] in _DOUBLE_QUOTES:  # "" is one quote
+            if position + 1 < length and text[position + 1] in _DOUBLE_QUOTES:  # "" is one quote
                 chars.append(char)
                 offsets.append(position)
                 position += 2
@@ -172,7 +195,7 @@ def _double_quoted(text: str, start: int) -> Token:
             value = "".join(chars)
             end = position + 1
             return Token("string", text[start:end], start, end, value, _compact(offsets), interpolated)
-        if char == "$" and position + 1 < len(text) and (_is_name(text[position + 1]) or text[position + 1] in "{("):
+        if char == "$" and position + 1 < length and (_is_name(text[position + 1]) or text[position + 1] in "{("):
             interpolated = True
         chars.append(char)
         offsets.append(position)
@@ -205,10 +228,14 @@ def tokenize(text: str) -> TokenList:
     length = len(text)
     while position < length:
         char = text[position]
-        following = text[position + 1] if position + 1 < length else ""
         start = position
-        if char in " \t\r\ufeff\u00a0":
-            position += 1
+        if char not in _STARTS_OTHER_THAN_WORD:  # no branch below but the last can take it
+            position = max(_WORD_RUN.match(text, position).end(), start + 1)  # type: ignore[union-attr]
+            tokens.append("word", start, position)
+            continue
+        following = text[position + 1] if position + 1 < length else ""
+        if char in _BLANK_CHARS:
+            position = _BLANKS.match(text, position).end()  # type: ignore[union-attr]  # char is one
         elif char == "`" and following in "\r\n":
             position += 3 if text.startswith("\r\n", position + 1) else 2
         elif char == "\n":
@@ -237,19 +264,13 @@ def tokenize(text: str) -> TokenList:
                 close = text.find("}", position)
                 position = length if close < 0 else close + 1
             else:
-                position += 1
-                while position < length and _is_name(text[position]):
-                    position += 1
+                position = _NAME.match(text, position + 1).end()  # type: ignore[union-attr]  # matches empty
             tokens.append("variable" if char == "$" else "splat", start, position)
         elif char in _DASHES and following.isalpha():
-            position += 1
-            while position < length and (text[position].isalnum() or text[position] == "_"):
-                position += 1
+            position = _PARAMETER_NAME.match(text, position + 1).end()  # type: ignore[union-attr]  # matches empty
             position += position < length and text[position] == ":"
             tokens.append("parameter", start, position)
         else:
-            while position < length and text[position] not in _WORD_END:
-                position += 2 if text[position] == "`" else 1
-            position = max(min(position, length), start + 1)
+            position = max(_WORD_RUN.match(text, position).end(), start + 1)  # type: ignore[union-attr]
             tokens.append("word", start, position)
     return tokens

@@ -8,7 +8,7 @@ from array import array
 from collections.abc import Sequence
 from typing import Any
 
-from linter.loaders.powershell.tokens import Token, TokenList
+from linter.loaders.powershell.tokens import KINDS, Token, TokenList
 from linter.model import Unresolved
 from linter.model.source import join_pointer
 
@@ -44,11 +44,13 @@ class Node:
 class Parser:
     """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
 
-    __slots__ = ("_closers", "depth", "errors", "expansion_budget", "text", "tokens", "variables")
+    __slots__ = ("_closers", "_codes", "_count", "depth", "errors", "expansion_budget", "text", "tokens", "variables")
 
     def __init__(self, text: str, tokens: TokenList) -> None:
         self.text = text
         self.tokens = tokens
+        self._codes = tokens.kind_codes()
+        self._count = len(tokens)
         self.variables: dict[str, Node] = {}
         self.errors: list[Token] = []
         self.depth = 0
@@ -58,7 +60,7 @@ class Parser:
         self.expansion_budget = 4 * len(text) + 100_000
 
     def kind(self, index: int) -> str:
-        return self.tokens.kind(index) if index < len(self.tokens) else "eof"
+        return KINDS[self._codes[index]] if index < self._count else "eof"
 
     def skip_newlines(self, index: int) -> int:
         while self.kind(index) in ("newline", ";"):
