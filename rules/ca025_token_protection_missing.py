@@ -11,6 +11,7 @@ from linter.policy.emergency import emergency_access
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 from .ca001_device_code_flow_not_blocked import SHOWN_GAPS
+from .ca022_unknown_platforms_not_blocked import not_enforced
 
 if TYPE_CHECKING:
     from linter.policy.compiled import CompiledPolicy
@@ -133,6 +134,7 @@ class TokenProtectionMissing(TenantRule):
         open_to = _open_subjects(coverage)
         if open_to:
             message += f". Still open: {open_to}"
+        message += not_enforced(anchor)
         yield self.violation(
             anchor, message, "/sessionControls/secureSignInSession" if candidates else "", key="tokenProtection"
         )

@@ -40,7 +40,7 @@ _UNNAMED = {
     "application": "any other resource",
     "platform": "an undetected platform",
     "location": "untrusted networks",
-    "authenticationFlow": "no transfer method",
+    "authenticationFlow": "neither device code flow nor authentication transfer",
 }
 _EXCLUDE_LISTS = {
     "users": (
