@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from linter.policy.apps import app_label
-from linter.policy.context import CLIENT_APP_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
+from linter.policy.context import CLIENT_APP_TYPES, GUEST_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
 from linter.policy.directory_names import role_label
 from linter.policy.evaluate import Evaluator
 
@@ -69,7 +69,7 @@ def candidates(evaluator: Evaluator, dimension: str) -> list[tuple[str, dict[str
             evaluator, [users + "includeUsers", users + "excludeUsers"], "GuestsOrExternalUsers"
         ):
             guest_types = ["b2bCollaborationGuest"]
-        found += [(f"guests ({kind})", {"guest_type": kind}) for kind in guest_types]
+        found += [(f"{_GUESTS} ({_GUEST_NAMES.get(kind, kind)})", {"guest_type": kind}) for kind in guest_types]
         return [*found, (_REST[0], {})]
     if dimension == "application":
         pointers = [apps + "includeApplications", apps + "excludeApplications"]
@@ -124,6 +124,8 @@ def atoms(
 
 # The classes that stand for every user or resource no policy names.
 _REST = ("all other users", "all other resources")
+_GUESTS = "guests"
+_GUEST_NAMES = {kind.casefold(): kind for kind in GUEST_TYPES}
 
 
 def _joined(labels: list[str]) -> str:
@@ -132,6 +134,10 @@ def _joined(labels: list[str]) -> str:
     for rest in _REST:
         if rest in labels:
             return rest
+    if len(labels) > 1 and all(label.startswith(f"{_GUESTS} (") for label in labels):
+        kinds = [label[len(_GUESTS) + 2 : -1] for label in labels]
+        every = len(kinds) == len(GUEST_TYPES)
+        return f"{_GUESTS} ({'every type' if every else ', '.join(kinds)})"
     if len(labels) <= 3:
         return " or ".join(labels)
     return f"{labels[0]} and {len(labels) - 1} more"
