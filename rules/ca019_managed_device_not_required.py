@@ -22,7 +22,8 @@ class ManagedDeviceNotRequired(TenantRule):
     needs a managed device, and names the classes left open. A grant that a password and MFA alone
     satisfy (`mfa OR compliantDevice`) does not count, nor do report-only or disabled policies.
     Only the emergency access accounts may be left out: the tenant's `emergency-access`, or the
-    accounts entralint infers (see CA008). A computed value (`var.x`) counts as requiring it.
+    accounts entralint infers (see CA008); excluded guests and external users are named as open,
+    since Microsoft's template includes all users. A computed value (`var.x`) counts as requiring it.
 
     ## Why it matters
     A managed device is one the organisation enrolled and checks: patched, encrypted, with endpoint

@@ -97,4 +97,21 @@ class UnknownPlatformsNotBlocked(TenantRule):
         )
         if not coverage.gaps_are_whole:
             message += f". Still open: {open_classes(coverage)}"
+        message += not_enforced(anchor)
         yield self.violation(anchor, message, "/conditions/platforms" if candidates else "", key="unknownPlatforms")
+
+
+def not_enforced(anchor: Document | str) -> str:
+    """What a message adds when the policy it points at, the one closest to doing the job, is not enforced."""
+    from linter.policy.questions import REPORT_ONLY, policy_of
+
+    if not isinstance(anchor, Document):
+        return ""
+    state = policy_of(anchor).state
+    # Report-only results show in the sign-in logs, but nothing is blocked or required
+    # (https://learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-report-only).
+    if state == REPORT_ONLY:
+        return f". The closest, {anchor.name!r}, is report-only, which is never enforced"
+    if state == "disabled":
+        return f". The closest, {anchor.name!r}, is disabled"
+    return ""

@@ -11,6 +11,7 @@ from linter.policy.emergency import emergency_access
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
 from .ca001_device_code_flow_not_blocked import SHOWN_GAPS
+from .ca022_unknown_platforms_not_blocked import not_enforced
 
 if TYPE_CHECKING:
     from linter.policy.compiled import CompiledPolicy
@@ -49,11 +50,13 @@ class TokenProtectionMissing(TenantRule):
     (`cc15fd57-2c6c-4117-a88c-83b1d56b4bbe`) from desktop clients (`mobileAppsAndDesktopClients`) on
     Windows, where token protection is generally available. A policy that blocks those sign-ins
     counts too. The rule names the classes left open: a resource, users outside the policy's
-    include list, a location. Devices an exclude-mode device filter leaves out (Cloud PCs, Azure
-    Virtual Desktop session hosts, self-deploying Autopilot devices) are allowed, as Microsoft
-    recommends for device types token protection does not support; of users, only the emergency
-    access accounts may be left out (the tenant's `emergency-access`, or the accounts entralint
-    infers, see CA008). Report-only and disabled policies do not count; a computed value counts.
+    include list, a location, the devices an include-mode device filter does not match (an
+    unregistered device has no attributes, so it matches none). Devices an exclude-mode device
+    filter leaves out (Cloud PCs, Azure Virtual Desktop session hosts, self-deploying Autopilot
+    devices) are allowed, as Microsoft recommends for device types token protection does not
+    support; of users, only the emergency access accounts may be left out (the tenant's
+    `emergency-access`, or the accounts entralint infers, see CA008). Report-only and disabled
+    policies do not count; a computed value counts.
 
     ## Why it matters
     A stolen refresh token or session cookie replays from any machine: MFA was already done when
@@ -133,6 +136,7 @@ class TokenProtectionMissing(TenantRule):
         open_to = _open_subjects(coverage)
         if open_to:
             message += f". Still open: {open_to}"
+        message += not_enforced(anchor)
         yield self.violation(
             anchor, message, "/sessionControls/secureSignInSession" if candidates else "", key="tokenProtection"
         )

@@ -40,7 +40,7 @@ _UNNAMED = {
     "application": "any other resource",
     "platform": "an undetected platform",
     "location": "untrusted networks",
-    "authenticationFlow": "no transfer method",
+    "authenticationFlow": "neither device code flow nor authentication transfer",
 }
 _EXCLUDE_LISTS = {
     "users": (
@@ -281,9 +281,11 @@ def uncovered(
             atom if atom is not None else (whole[index] if named[index] else dimensions[index][0])
             for index, atom in enumerate(box)
         )
-        # A dimension the policies do not split (one class) is "any value", named as such.
+        # A dimension the policies do not split (one class) is "any value", named as such; but the one class of
+        # devices or insider risk is what a filter or a level leaves out, which a box that reached it names.
         unbounded = tuple(
-            not named[index] and (atom is None or len(dimensions[index]) == 1) for index, atom in enumerate(box)
+            not named[index] and (atom is None or (len(dimensions[index]) == 1 and index < len(DIMENSIONS)))
+            for index, atom in enumerate(box)
         )
         found.append(Gap(filled, unbounded, described))
     return Coverage(evaluator, cover, tuple(found))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from linter.policy.apps import ADMIN_PORTAL_APPS, OFFICE_365_APPS, OTHER_APP_NAMES
 
-__all__ = ["APPLICATION_IDS", "ROLE_IDS", "application_id", "role_id"]
+__all__ = ["APPLICATION_IDS", "ROLE_IDS", "application_id", "role_id", "role_label"]
 
 _ROLES = {
     "Global Administrator": "62e90394-69f5-4237-9190-012177145e10",
@@ -79,6 +79,7 @@ APPLICATION_IDS = {
     for app_id, name in table.items()
 }
 ROLE_IDS = {name.casefold(): role.casefold() for name, role in _ROLES.items()}
+_ROLE_NAMES = {role.casefold(): name for name, role in _ROLES.items()}
 
 
 def application_id(value: str) -> str:
@@ -91,3 +92,9 @@ def role_id(value: str) -> str:
     """The template id of a built-in role named by its display name; anything else unchanged."""
     key = value.strip().casefold()
     return ROLE_IDS.get(key, key)
+
+
+def role_label(value: str) -> str:
+    """A readable name for a built-in role's template id, with the id; anything else as it is."""
+    name = _ROLE_NAMES.get(value.strip().casefold())
+    return f"{name} ({value})" if name is not None else value

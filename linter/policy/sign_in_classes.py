@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from linter.policy.context import CLIENT_APP_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
+from linter.policy.apps import app_label
+from linter.policy.context import CLIENT_APP_TYPES, GUEST_TYPES, PLATFORMS, RISK_LEVELS, TRANSFER_METHODS, SignInContext
+from linter.policy.directory_names import role_label
 from linter.policy.evaluate import Evaluator
 
 __all__ = ["LIMIT", "Atom", "atoms", "candidates", "gaps", "product"]
@@ -58,7 +60,7 @@ def candidates(evaluator: Evaluator, dimension: str) -> list[tuple[str, dict[str
         for value in _mentioned(evaluator, [users + "includeGroups", users + "excludeGroups"]):
             found.append((f"members of group {value}", {"groups": frozenset([value])}))
         for value in _mentioned(evaluator, [users + "includeRoles", users + "excludeRoles"]):
-            found.append((f"holders of role {value}", {"roles": frozenset([value])}))
+            found.append((f"holders of role {role_label(value)}", {"roles": frozenset([value])}))
         guest_pointers = [
             users + f"{side}GuestsOrExternalUsers/guestOrExternalUserTypes" for side in ("include", "exclude")
         ]
@@ -67,15 +69,15 @@ def candidates(evaluator: Evaluator, dimension: str) -> list[tuple[str, dict[str
             evaluator, [users + "includeUsers", users + "excludeUsers"], "GuestsOrExternalUsers"
         ):
             guest_types = ["b2bCollaborationGuest"]
-        found += [(f"guests ({kind})", {"guest_type": kind}) for kind in guest_types]
-        return [*found, ("all other users", {})]
+        found += [(f"{_GUESTS} ({_GUEST_NAMES.get(kind, kind)})", {"guest_type": kind}) for kind in guest_types]
+        return [*found, (_REST[0], {})]
     if dimension == "application":
         pointers = [apps + "includeApplications", apps + "excludeApplications"]
-        found = [(f"app {value}", {"target": value}) for value in _mentioned(evaluator, pointers)]
+        found = [(f"app {app_label(value)}", {"target": value}) for value in _mentioned(evaluator, pointers)]
         for group in ("Office365", "MicrosoftAdminPortals"):
             if _has_special(evaluator, pointers, group):
                 found.append((f"other {group} apps", {"target": group}))
-        return [*found, ("all other resources", {})]
+        return [*found, (_REST[1], {})]
     if dimension == "clientApp":
         return [(value, {"client_app": value}) for value in CLIENT_APP_TYPES]
     if dimension == "platform":
@@ -91,7 +93,10 @@ def candidates(evaluator: Evaluator, dimension: str) -> list[tuple[str, dict[str
         field = "sign_in_risk" if dimension == "signInRisk" else "user_risk"
         return [(f"{dimension} {value}", {field: value}) for value in RISK_LEVELS]
     if dimension == "authenticationFlow":
-        return [("no transfer method", {}), *((value, {"transfer_method": value}) for value in TRANSFER_METHODS)]
+        return [
+            ("neither device code flow nor authentication transfer", {}),
+            *((value, {"transfer_method": value}) for value in TRANSFER_METHODS),
+        ]
     raise ValueError(dimension)
 
 
@@ -117,7 +122,22 @@ def atoms(
     ]
 
 
+# The classes that stand for every user or resource no policy names.
+_REST = ("all other users", "all other resources")
+_GUESTS = "guests"
+_GUEST_NAMES = {kind.casefold(): kind for kind in GUEST_TYPES}
+
+
 def _joined(labels: list[str]) -> str:
+    # Named values treated like the unnamed rest are part of it: "group x and 44 more" would hide that
+    # everyone else is in the class too.
+    for rest in _REST:
+        if rest in labels:
+            return rest
+    if len(labels) > 1 and all(label.startswith(f"{_GUESTS} (") for label in labels):
+        kinds = [label[len(_GUESTS) + 2 : -1] for label in labels]
+        every = len(kinds) == len(GUEST_TYPES)
+        return f"{_GUESTS} ({'every type' if every else ', '.join(kinds)})"
     if len(labels) <= 3:
         return " or ".join(labels)
     return f"{labels[0]} and {len(labels) - 1} more"
