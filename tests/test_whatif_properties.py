@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linter.model import CONDITIONAL_ACCESS_POLICY, Document
+from linter.model import CONDITIONAL_ACCESS_POLICY, Document, Unresolved
 from linter.policy.combine import Outcome, implies, outcome
 from linter.policy.conditions import users
 from linter.policy.context import SignInContext
@@ -137,3 +137,20 @@ def test_the_users_index_agrees_with_the_users_condition(documents: list[Documen
             value = users(policy, context, evaluator.locations).value
             bit = 1 << policy.index
             assert (bool(true_bits & bit), bool(maybe_bits & bit)) == (value is True, value is not False)
+
+
+def test_a_computed_guests_block_of_empty_text_is_left_to_the_users_condition() -> None:
+    """Found by the property above: `Unresolved("")` is falsy, yet the computed block may take in guests."""
+    data = {
+        "state": "enabled",
+        "conditions": {
+            "users": {"includeUsers": [], "includeGroups": ["g1"], "includeGuestsOrExternalUsers": Unresolved("")},
+            "applications": {"includeApplications": ["All"]},
+            "clientAppTypes": ["all"],
+        },
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]},
+    }
+    evaluator = Evaluator([Document(CONDITIONAL_ACCESS_POLICY, data, "p.json", "graph-json", "p", "p")])
+    guest = SignInContext(user="x", guest_type="internalGuest")
+    assert users(evaluator.policies[0], guest, evaluator.locations).value is None
+    assert evaluator.bits("users", guest) == (0, 1)

@@ -40,7 +40,9 @@ class UsersIndex:
             special = special or policy.values(PREFIX + "excludeUsers").has("GuestsOrExternalUsers")
             special = special or bool(policy.values("/conditions/clientApplications/includeServicePrincipals"))
             if special or any(
-                policy.document.get(f"{PREFIX}{side}GuestsOrExternalUsers") for side in ("include", "exclude")
+                # `is not None`: a computed block (`Unresolved`, a str) may be empty text, and is still there.
+                policy.document.get(f"{PREFIX}{side}GuestsOrExternalUsers") is not None
+                for side in ("include", "exclude")
             ):
                 self.other |= bit
                 self.listed[policy.index] = tuple(_tokens(policy, kind) for kind in KINDS)
