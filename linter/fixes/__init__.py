@@ -79,6 +79,9 @@ def _append(source: Source, pointer: str, current: list[Any], value: str) -> Edi
     from linter.fixes.lists import append_bracketed
 
     span = source.offsets(pointer)
+    if source.offsets(f"{pointer}/{len(current)}") is not None:
+        # The file writes more items than the model holds (nulls, empty strings dropped by normalizing).
+        return NoFix("no fix: the list holds values that are not ids (null or empty)")
     elements = [source.offsets(f"{pointer}/{index}") for index in range(len(current))]
     if span is None or any(element is None for element in elements):
         return NoFix("no fix: the list is not written in the file as one list")
