@@ -82,3 +82,15 @@ def test_a_file_only_read_for_its_tenant_is_not_announced(tmp_path: Path) -> Non
     (tmp_path / ".git").mkdir()
     notifications = report(tmp_path, "require-mfa.json")["notifications"]
     assert [note for note in notifications if "Policies not checked" in note["message"]] == []
+
+
+def test_a_configuration_that_only_deletes_policies_is_read_not_announced(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "remove.ps1",
+        "Configuration Example {\n  node localhost {\n"
+        "    AADConditionalAccessPolicy 'Old' {\n      DisplayName = 'Old CAP'\n      Ensure = 'Absent'\n    }\n"
+        "  }\n}\n",
+    )
+    found = report(tmp_path, "remove.ps1")
+    assert (found["files"], found["policies"], found["notifications"]) == (1, 0, [])

@@ -101,6 +101,7 @@ def load(path: str, text: str) -> LoadResult | None:
     documents: list[Document] = []
     absent: list[Document] = []
     problems: list[LoadProblem] = []
+    blocks = 0
     tokens = parser.tokens
     index = 0
     while index < len(tokens):
@@ -118,6 +119,7 @@ def load(path: str, text: str) -> LoadResult | None:
             index += 1
             continue
         errors_before = len(parser.errors)
+        blocks += 1
         body, index = parser.hashtable(brace)
         block = f"{token.value} {label.text}"
         if len(parser.errors) > errors_before:
@@ -152,6 +154,7 @@ def load(path: str, text: str) -> LoadResult | None:
             problems.extend(problem for problem in found if problem.code != "IN005")
         if document is not None:
             (absent if is_absent else documents).append(document)
-    if not documents and not problems and not absent:
+    # A file of blocks being deleted was read: it declares no policy, which is no format entralint cannot read.
+    if not blocks:
         return None
     return LoadResult(SOURCE_FORMAT, tuple(documents), tuple(problems), tuple(absent))
