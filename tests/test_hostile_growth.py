@@ -57,6 +57,35 @@ def test_a_folder_of_files_reading_each_others_variables_resolves_them(tmp_path:
     assert [f for f in report["findings"] if f["pointer"] == "/state"] == []
 
 
+def test_a_folder_reads_each_files_variables_once_not_once_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The original quadratic path: every file of a folder re-read every file's `variable` blocks (800 files, 189 s).
+    from linter.loaders import forget_directories, load_text
+    from linter.loaders.hcl import tfvars
+
+    write_case("tf-folder-of-variables", 20_000, tmp_path)
+    files = sorted(tmp_path.glob("*.tf"))
+    reads: list[str] = []
+    declared_variables = tfvars.declared_variables
+
+    def counted(path: str) -> tuple[dict[str, object], set[str]]:
+        reads.append(path)
+        return declared_variables(path)
+
+    monkeypatch.setattr(tfvars, "declared_variables", counted)
+    forget_directories()
+    try:
+        for file in files:
+            result = load_text(str(file), file.read_text())
+            assert result is not None
+            assert [document.data["state"] for document in result.documents] == ["enabled"]
+    finally:
+        forget_directories()
+    assert len(files) > 40
+    assert sorted(reads) == sorted(str(file.resolve()) for file in files)
+
+
 def test_the_bench_counts_the_childs_cpu_time_not_the_time_it_waited(tmp_path: Path) -> None:
     # A child that sleeps uses next to no CPU: its wall time is at least the sleep whatever the load, and its
     # CPU time stays far below it (an interpreter's start-up), which wall time on a busy machine would not.
