@@ -7,9 +7,10 @@ Each case is written to a temporary folder and checked by
 `entralint check --isolated --format json --jobs 1` in a subprocess. Peak memory is the child's maximum
 resident set (VmHWM) at the largest size less that of the same case at 10 KB (the interpreter, entralint and
 the modules the case's reader imports), over the bytes added.
-The run fails (exit 1) when a case's time grows more than GROWTH_LIMIT per doubling of its size or its
-memory passes MEMORY_LIMIT times its input. Times are wall-clock on whatever machine runs it: compare
-ratios, not seconds.
+Time is the child's own CPU time (user + system, from `os.wait4`: that process only, not the machine), so
+a loaded machine stretches the wall-clock column but not the one the growth is read from.
+The run fails (exit 1) when a case's CPU time grows more than GROWTH_LIMIT per doubling of its size or its
+memory passes MEMORY_LIMIT times its input.
 """
 
 from __future__ import annotations
@@ -17,15 +18,19 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 GROWTH_LIMIT = 2.6  # per doubling: linear is 2, noise on a shared machine adds some
 MEMORY_LIMIT = 20  # times the input size
+HANG_TIMEOUT = 3600.0  # seconds of wall time per run: a loaded machine stretched a 4 MB run past 11 minutes
 MB = 1_000_000
 
 POLICY_JSON = (
@@ -166,60 +171,111 @@ _CHILD = (
 )
 
 
-def run_case(directory: Path, timeout: float | None = None) -> tuple[float, int, subprocess.CompletedProcess[str]]:
-    """(seconds, peak resident bytes, the process) of one check of directory."""
+@dataclass(frozen=True)
+class Run:
+    """One measured child process: its own CPU time, the wall time around it, its peak and what it printed."""
+
+    cpu_seconds: float
+    wall_seconds: float
+    peak_bytes: int
+    process: subprocess.CompletedProcess[str]
+
+
+def run_measured(command: Sequence[str], cwd: Path, timeout: float | None = None) -> Run:
+    """Run command in cwd and measure it; subprocess.TimeoutExpired (the child killed) past timeout seconds."""
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        start = time.perf_counter()
+        # Files, not pipes: nothing to drain while this thread waits, so os.wait4 can reap the child itself
+        # and hand back that child's resource usage (subprocess would reap it with waitpid and drop it).
+        process = subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=stderr, text=True)
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            process.kill()
+
+        timer = threading.Timer(timeout, kill) if timeout is not None else None
+        if timer is not None:
+            timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            if timer is not None:
+                timer.cancel()
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if killed.is_set():
+            raise subprocess.TimeoutExpired(list(command), timeout or 0.0)
+        stdout.seek(0)
+        stderr.seek(0)
+        completed = subprocess.CompletedProcess(list(command), process.returncode, stdout.read(), stderr.read())
+    peak = int(completed.stderr.rsplit("peak-kib=", 1)[-1].split()[0]) * 1024 if "peak-kib=" in completed.stderr else 0
+    return Run(usage.ru_utime + usage.ru_stime, wall, peak, completed)
+
+
+def run_case(directory: Path, timeout: float | None = None) -> Run:
+    """One `entralint check` of directory, measured."""
     command = [sys.executable, "-c", _CHILD, "check", "--isolated", "--format", "json", "--jobs", "1"]
     command += ["--max-file-size", str(64 * MB), "."]
-    start = time.perf_counter()
-    process = subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=timeout, check=False)
-    elapsed = time.perf_counter() - start
-    peak = int(process.stderr.rsplit("peak-kib=", 1)[-1].split()[0]) * 1024 if "peak-kib=" in process.stderr else 0
-    return elapsed, peak, process
+    return run_measured(command, directory, timeout)
+
+
+def growth_per_doubling(seconds: Sequence[float]) -> float:
+    """The largest ratio of one size's time to the previous size's (sizes doubling): 2 is linear."""
+    return max((later / max(earlier, 1e-3) for earlier, later in itertools.pairwise(seconds)), default=0.0)
 
 
 FLOOR_SIZE = 10_000  # bytes: enough to import the case's reader and rules, too small to weigh
 
 
-def case_floor(name: str) -> tuple[int, int]:
+def case_floor(name: str, timeout: float | None = None) -> tuple[int, int]:
     """(bytes written, peak resident bytes) of the case at FLOOR_SIZE: the interpreter, entralint and the
     modules this case's reader imports, which an empty folder's check never loads."""
     with tempfile.TemporaryDirectory(prefix="entralint-hostile-") as folder:
         written = write_case(name, FLOOR_SIZE, Path(folder))
-        return written, run_case(Path(folder))[1]
+        return written, run_case(Path(folder), timeout).peak_bytes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=float, nargs="+", default=[1, 2, 4], help="input sizes in MB (doubling)")
     parser.add_argument("--case", action="append", choices=sorted(CASES), help="run only these cases")
+    parser.add_argument(
+        "--timeout", type=float, default=HANG_TIMEOUT, help="seconds of wall time before a run counts as a hang"
+    )
     args = parser.parse_args(argv)
     failed = False
-    print(
-        "| case | "
-        + " | ".join(f"{size:g} MB" for size in args.sizes)
-        + " | growth per doubling | peak memory / input |"
-    )
-    print("|---|" + "---|" * len(args.sizes) + "---|---|")
+    sizes = " | ".join(f"{size:g} MB" for size in args.sizes)
+    print(f"| case | {sizes} | growth per doubling | peak memory / input | wall seconds |", flush=True)
+    print("|---|" + "---|" * len(args.sizes) + "---|---|---|", flush=True)
     for name in args.case or CASES:
-        times: list[float] = []
+        cpu: list[float] = []
+        wall: list[float] = []
         memory_ratio = 0.0
-        floor_written, floor_peak = case_floor(name)
-        for size in args.sizes:
-            with tempfile.TemporaryDirectory(prefix="entralint-hostile-") as folder:
-                written = write_case(name, int(size * MB), Path(folder))
-                elapsed, peak, process = run_case(Path(folder))
-            if process.returncode not in (0, 1) or "Traceback" in process.stderr:
-                print(f"{name}: exit {process.returncode}: {process.stderr[-500:]}", file=sys.stderr)
-                failed = True
-            json.loads(process.stdout)
-            times.append(elapsed)
-            # The largest size's, over what the floor's check already held: what the input itself costs.
-            memory_ratio = (peak - floor_peak) / max(written - floor_written, 1)
-        growth = max((later / max(earlier, 1e-3) for earlier, later in itertools.pairwise(times)), default=0)
-        bad = growth > GROWTH_LIMIT or memory_ratio > MEMORY_LIMIT
-        failed |= bad
-        cells = " | ".join(f"{seconds:.2f} s" for seconds in times)
-        print(f"| {name} | {cells} | {growth:.2f}{' (over)' if growth > GROWTH_LIMIT else ''} | {memory_ratio:.1f}× |")
+        try:
+            floor_written, floor_peak = case_floor(name, args.timeout)
+            for size in args.sizes:
+                with tempfile.TemporaryDirectory(prefix="entralint-hostile-") as folder:
+                    written = write_case(name, int(size * MB), Path(folder))
+                    run = run_case(Path(folder), args.timeout)
+                if run.process.returncode not in (0, 1) or "Traceback" in run.process.stderr:
+                    print(f"{name}: exit {run.process.returncode}: {run.process.stderr[-500:]}", file=sys.stderr)
+                    failed = True
+                json.loads(run.process.stdout)
+                cpu.append(run.cpu_seconds)
+                wall.append(run.wall_seconds)
+                # The largest size's, over what the floor's check already held: what the input itself costs.
+                memory_ratio = (run.peak_bytes - floor_peak) / max(written - floor_written, 1)
+        except subprocess.TimeoutExpired:
+            print(f"| {name} | hang: a run passed {args.timeout:g} s of wall time |", flush=True)
+            failed = True
+            continue
+        growth = growth_per_doubling(cpu)
+        failed |= growth > GROWTH_LIMIT or memory_ratio > MEMORY_LIMIT
+        cells = " | ".join(f"{seconds:.2f} s" for seconds in cpu)
+        verdict = f"{growth:.2f}{' (over)' if growth > GROWTH_LIMIT else ''}"
+        walls = ", ".join(f"{seconds:.1f}" for seconds in wall)
+        print(f"| {name} | {cells} | {verdict} | {memory_ratio:.1f}× | {walls} |", flush=True)
     return 1 if failed else 0
 
 

@@ -21,7 +21,7 @@ from linter.model.source import Span, line_column
 from tests.conftest import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
-from hostile import CASES, run_case, write_case
+from hostile import CASES, growth_per_doubling, run_case, run_measured, write_case
 
 SIZE = 256_000
 TIMEOUT = 120  # seconds: a linear run takes a few on a loaded machine
@@ -31,7 +31,7 @@ TIMEOUT = 120  # seconds: a linear run takes a few on a loaded machine
 def test_hostile_case_finishes(case: str, tmp_path: Path) -> None:
     write_case(case, SIZE, tmp_path)
     try:
-        _, _, process = run_case(tmp_path, timeout=TIMEOUT)
+        process = run_case(tmp_path, timeout=TIMEOUT).process
     except subprocess.TimeoutExpired:
         pytest.fail(f"{case} at {SIZE:,} bytes did not finish in {TIMEOUT} s")
     assert process.returncode in (0, 1), process.stderr
@@ -42,7 +42,7 @@ def test_hostile_case_finishes(case: str, tmp_path: Path) -> None:
 
 def test_deep_template_nesting_is_refused_before_tree_sitter(tmp_path: Path) -> None:
     write_case("hcl-template-openers", 64_000, tmp_path)
-    _, _, process = run_case(tmp_path, timeout=TIMEOUT)
+    process = run_case(tmp_path, timeout=TIMEOUT).process
     findings = json.loads(process.stdout)["findings"]
     assert [(f["code"], f["line"]) for f in findings] == [("IN001", 4)]
     assert "nested more than 1000 levels" in findings[0]["message"]
@@ -50,11 +50,74 @@ def test_deep_template_nesting_is_refused_before_tree_sitter(tmp_path: Path) -> 
 
 def test_a_folder_of_files_reading_each_others_variables_resolves_them(tmp_path: Path) -> None:
     write_case("tf-folder-of-variables", 20_000, tmp_path)
-    _, _, process = run_case(tmp_path, timeout=TIMEOUT)
+    process = run_case(tmp_path, timeout=TIMEOUT).process
     report = json.loads(process.stdout)
     assert report["policies"] == len(list(tmp_path.glob("*.tf")))
     # every `state = var.state_<neighbour>` resolved to "enabled": no IN002 and no unresolved-state finding
     assert [f for f in report["findings"] if f["pointer"] == "/state"] == []
+
+
+def test_a_folder_reads_each_files_variables_once_not_once_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The original quadratic path: every file of a folder re-read every file's `variable` blocks (800 files, 189 s).
+    from linter.loaders import forget_directories, load_text
+    from linter.loaders.hcl import tfvars
+
+    write_case("tf-folder-of-variables", 20_000, tmp_path)
+    files = sorted(tmp_path.glob("*.tf"))
+    reads: list[str] = []
+    declared_variables = tfvars.declared_variables
+
+    def counted(path: str) -> tuple[dict[str, object], set[str]]:
+        reads.append(path)
+        return declared_variables(path)
+
+    monkeypatch.setattr(tfvars, "declared_variables", counted)
+    forget_directories()
+    try:
+        for file in files:
+            result = load_text(str(file), file.read_text())
+            assert result is not None
+            assert [document.data["state"] for document in result.documents] == ["enabled"]
+    finally:
+        forget_directories()
+    assert len(files) > 40
+    assert sorted(reads) == sorted(str(file.resolve()) for file in files)
+
+
+def test_the_bench_counts_the_childs_cpu_time_not_the_time_it_waited(tmp_path: Path) -> None:
+    # A child that sleeps uses next to no CPU: its wall time is at least the sleep whatever the load, and its
+    # CPU time stays far below it (an interpreter's start-up), which wall time on a busy machine would not.
+    script = "import sys, time; time.sleep(1.5); sys.stderr.write('peak-kib=7\\n'); print('done')"
+    run = run_measured([sys.executable, "-c", script], tmp_path, timeout=TIMEOUT)
+    assert run.process.returncode == 0
+    assert run.process.stdout == "done\n"
+    assert run.peak_bytes == 7 * 1024
+    assert run.wall_seconds >= 1.5
+    assert 0 < run.cpu_seconds < 1.0
+
+
+def test_the_bench_counts_cpu_time_the_child_spends(tmp_path: Path) -> None:
+    script = "import resource, time\nwhile resource.getrusage(resource.RUSAGE_SELF).ru_utime < 0.5: pass\n"
+    run = run_measured([sys.executable, "-c", script], tmp_path, timeout=TIMEOUT)
+    assert run.process.returncode == 0
+    assert run.cpu_seconds >= 0.5
+
+
+def test_a_child_past_the_hang_timeout_is_killed_and_reported(tmp_path: Path) -> None:
+    marker = tmp_path / "still-running"
+    script = f"import time, pathlib; time.sleep(3); pathlib.Path({str(marker)!r}).touch()"
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_measured([sys.executable, "-c", script], tmp_path, timeout=0.5)
+    # reaped, not left behind: the marker it would write after its sleep never appears
+    assert not marker.exists()
+
+
+def test_growth_per_doubling_is_the_worst_step() -> None:
+    assert growth_per_doubling([1.0, 2.0, 4.0]) == 2.0
+    assert growth_per_doubling([1.0, 3.0, 4.5]) == 3.0
+    assert growth_per_doubling([1.0]) == 0.0
 
 
 @settings(max_examples=200, deadline=None)
