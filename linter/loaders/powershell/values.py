@@ -12,7 +12,7 @@ from linter.loaders.powershell.tokens import KINDS, Token, TokenList
 from linter.model import Unresolved
 from linter.model.source import join_pointer
 
-__all__ = ["END", "Node", "Parser", "record_positions"]
+__all__ = ["END", "Node", "Parser", "Unreadable", "record_positions"]
 
 END = {"newline", ";", "|", ")", "}", "eof"}
 # Integer literals in expression mode (`Value = 8`, `-Value 0x10` is rare enough to stay unresolved).
@@ -33,12 +33,9 @@ class Node:
         self.end = end
         self.chars = chars  # per-character offsets of a literal string, plus its end
 
-    def plain(self) -> Any:
-        if isinstance(self.value, list):
-            return [item.plain() for item in self.value]
-        if isinstance(self.value, dict):
-            return {key: item.plain() for key, item in self.value.items()}
-        return self.value
+
+class Unreadable(Exception):
+    """Why a value cannot be read out as a tree; the message is the reason."""
 
 
 class Parser:
@@ -154,30 +151,45 @@ class Parser:
             return Node(None, token.start, token.end)
         return self.variables.get(name) or Node(Unresolved(token.text), token.start, token.end)
 
-    def unreadable(self, node: Node) -> str | None:
-        """Why `node` cannot be read out as a tree, or None: it holds itself (`$p.Conditions.X = $p`), nests
-        deeper than a script can write, or its variables expand past the file's budget, which it spends."""
-        stack: list[tuple[Node, int]] = [(node, 1)]
-        on_path: set[int] = set()
-        while stack:
-            current, depth = stack.pop()
-            if depth < 0:  # leaving `current`: its values are done
-                on_path.discard(id(current))
-                continue
-            if id(current) in on_path:
-                return "a value contains itself"
-            if depth > _MAX_NESTING:
-                return "values nested too deeply to read"
-            self.expansion_budget -= 1
-            if self.expansion_budget < 0:
-                return "variables expand to too many values"
-            value = current.value
-            children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-            if children:
-                on_path.add(id(current))
-                stack.append((current, -1))
-                stack.extend((child, depth + 1) for child in children)
-        return None
+    def read_out(self, node: Node) -> tuple[Any, int]:
+        """The plain data of `node` (new containers) and how many values it holds, in one walk.
+
+        Raises `Unreadable` when it holds itself (`$p.Conditions.X = $p`), nests deeper than a script can
+        write, or its variables expand past the file's budget, which it spends a value at a time.
+        """
+        budget_before = self.expansion_budget
+        plain = self._read_out(node, 1, set())
+        return plain, budget_before - self.expansion_budget
+
+    def _read_out(self, node: Node, depth: int, on_path: set[int]) -> Any:
+        # Children are visited last first, so that the first problem met and the budget spent before it
+        # are those of a depth-first walk with a stack.
+        if id(node) in on_path:
+            raise Unreadable("a value contains itself")
+        if depth > _MAX_NESTING:
+            raise Unreadable("values nested too deeply to read")
+        self.expansion_budget -= 1
+        if self.expansion_budget < 0:
+            raise Unreadable("variables expand to too many values")
+        value = node.value
+        if isinstance(value, list):
+            if not value:
+                return []
+            on_path.add(id(node))
+            items = [self._read_out(item, depth + 1, on_path) for item in reversed(value)]
+            on_path.discard(id(node))
+            items.reverse()
+            return items
+        if isinstance(value, dict):
+            if not value:
+                return {}
+            on_path.add(id(node))
+            keys = list(value)
+            read = [self._read_out(value[key], depth + 1, on_path) for key in reversed(keys)]
+            on_path.discard(id(node))
+            read.reverse()
+            return dict(zip(keys, read, strict=True))
+        return value
 
     def matching(self, index: int) -> int:
         """The index of the bracket closing the opener at index (of any kind), or len(tokens) when none does."""
