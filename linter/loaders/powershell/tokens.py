@@ -110,6 +110,10 @@ class TokenList:
         """Every token's kind, as its index in KINDS."""
         return self._kinds
 
+    def string(self, index: int) -> tuple[str, Sequence[int], bool]:
+        """The decoded value, per-character offsets and interpolation of the string token at index."""
+        return self._extras[index]
+
     def spans(self) -> tuple[Sequence[int], Sequence[int]]:
         """(starts, ends) of every token, in order."""
         return self._starts, self._ends
