@@ -8,6 +8,7 @@ as written by hand and as `Export-M365DSCConfiguration` writes them (every prope
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,8 +47,15 @@ def _shaped(kind: str, path: str, node: Node) -> Node:
     return node
 
 
-def _place(root: dict[str, Node], path: str, node: Node) -> None:
+@functools.cache
+def _steps(path: str) -> tuple[tuple[str, ...], str]:
+    """The groups a Graph path passes through, and its last name: a table has a few dozen paths."""
     *groups, last = path.split("/")
+    return tuple(groups), last
+
+
+def _place(root: dict[str, Node], path: str, node: Node) -> None:
+    groups, last = _steps(path)
     current = root
     for name in groups:
         group = current.get(name)
