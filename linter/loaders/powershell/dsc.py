@@ -8,14 +8,15 @@ as written by hand and as `Export-M365DSCConfiguration` writes them (every prope
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from linter.loaders.dsc.properties import ALWAYS_LISTS, GATES, PLUMBING, RESOURCES, graph_spellings, is_not_set
 from linter.loaders.normalize.documents import build_document
-from linter.loaders.positions import TextPositions
+from linter.loaders.powershell.node_positions import NodePositions
 from linter.loaders.powershell.tokens import tokenize
-from linter.loaders.powershell.values import Node, Parser, record_positions
+from linter.loaders.powershell.values import Node, Parser, Unreadable
 from linter.loaders.result import LoadResult
 from linter.model import Document, LoadProblem, Unresolved
 
@@ -46,8 +47,15 @@ def _shaped(kind: str, path: str, node: Node) -> Node:
     return node
 
 
-def _place(root: dict[str, Node], path: str, node: Node) -> None:
+@functools.cache
+def _steps(path: str) -> tuple[tuple[str, ...], str]:
+    """The groups a Graph path passes through, and its last name: a table has a few dozen paths."""
     *groups, last = path.split("/")
+    return tuple(groups), last
+
+
+def _place(root: dict[str, Node], path: str, node: Node) -> None:
+    groups, last = _steps(path)
     current = root
     for name in groups:
         group = current.get(name)
@@ -95,9 +103,8 @@ def _graph_node(
 def load(path: str, text: str) -> LoadResult | None:
     """The policies a configuration's resource blocks declare; `Ensure = "Absent"` ones go to `absent`."""
     parser = Parser(text, tokenize(text))
-    offsets: dict[str, tuple[int, int]] = {}
-    strings: dict[str, Any] = {}
-    positions = TextPositions(text, offsets, strings)
+    positions = NodePositions(text)
+    values_before = 0  # the values of the documents before: pointers are numbered as they always were
     documents: list[Document] = []
     absent: list[Document] = []
     problems: list[LoadProblem] = []
@@ -129,22 +136,25 @@ def load(path: str, text: str) -> LoadResult | None:
             continue
         kind, table = resource
         policy, is_absent = _graph_node(kind, body.value, table, token.start, body.end)
-        if (why := parser.unreadable(policy)) is not None:
+        try:
+            plain, values = parser.read_out(policy)
+        except Unreadable as why:
             span = positions.span_of_offsets(policy.start, policy.end)
             problems.append(LoadProblem("IN001", f"{block}: {why}", span, "", block))
             continue
-        pointer = f"/{len(offsets)}"  # unique: every block adds at least its own entry
-        record_positions(text, policy, pointer, offsets, strings)
+        pointer = f"/{values_before}"  # unique: every block holds at least itself
+        values_before += values
+        positions.add(pointer, policy)
         named = any(key in policy.value for key in ("id", "displayName"))
         document, found = build_document(
             kind,
-            policy.plain(),
+            plain,
             path=path,
             source_format=SOURCE_FORMAT,
             pointer=pointer,
             positions=positions,
             identity=None if named else block,
-            owned=True,  # plain() builds new containers
+            owned=True,  # read_out builds new containers
         )
         # Microsoft365DSC accepts enumeration members in any letter case and sends Graph's spelling: `_shaped`
         # spells them so, and what the normalizer still finds (a member inside `TransferMethods`' comma string)

@@ -25,7 +25,7 @@ from linter.loaders.powershell.graph_sdk import (
 )
 from linter.loaders.powershell.json_body import JsonBody, read_json_body
 from linter.loaders.powershell.tokens import Token, tokenize
-from linter.loaders.powershell.values import Node, Parser, record_positions
+from linter.loaders.powershell.values import Node, Parser, Unreadable, record_positions
 from linter.loaders.result import LoadResult
 from linter.model import TOKEN_LIFETIME_POLICY, Document, LoadProblem, Unresolved
 
@@ -115,13 +115,15 @@ class _Script:
 
     def add(self, kind: str, node: Node | JsonBody, identity: str | None, update: bool = False) -> None:
         pointer = f"/{len(self.offsets)}"  # unique: every policy adds at least its own entry
-        if isinstance(node, Node) and (why := self.parser.unreadable(node)) is not None:
-            span = self.positions.span_of_offsets(node.start, node.end)
-            self.problems.append(LoadProblem("IN001", f"{identity or kind}: {why}", span, "", identity or ""))
-            return
         if isinstance(node, Node):
+            try:
+                raw, _ = self.parser.read_out(node)
+            except Unreadable as why:
+                span = self.positions.span_of_offsets(node.start, node.end)
+                self.problems.append(LoadProblem("IN001", f"{identity or kind}: {why}", span, "", identity or ""))
+                return
+            # Recorded now: a later `$p.X = ...` changes the hashtable, not the policy this call sent.
             record_positions(self.text, node, pointer, self.offsets, self.strings)
-            raw = node.plain()
         else:
             self.offsets.update((pointer + relative, span) for relative, span in node.offsets.items())
             self.strings.update((pointer + relative, decoder) for relative, decoder in node.strings.items())

@@ -34,6 +34,7 @@ _PARAMETER_NAME = re.compile(r"\w*")
 _WORD_RUN = re.compile("(?:[^`" + re.escape("".join(sorted(_WORD_END))) + "]|`[\\s\\S]?)*")
 # The characters some token other than a word can start with: any other starts a word.
 _STARTS_OTHER_THAN_WORD = frozenset(_BLANK_CHARS + "`\n<#@$" + _SINGLE_QUOTES + _DOUBLE_QUOTES + _DASHES) | _PUNCTUATION
+_QUOTES = _SINGLE_QUOTES + _DOUBLE_QUOTES
 _SINGLE_QUOTE = re.compile("[" + _SINGLE_QUOTES + "]")
 _DOUBLE_QUOTED_SPECIAL = re.compile("[`$" + _DOUBLE_QUOTES + "]")
 
@@ -109,6 +110,10 @@ class TokenList:
     def kind_codes(self) -> Sequence[int]:
         """Every token's kind, as its index in KINDS."""
         return self._kinds
+
+    def string(self, index: int) -> tuple[str, Sequence[int], bool]:
+        """The decoded value, per-character offsets and interpolation of the string token at index."""
+        return self._extras[index]
 
     def spans(self) -> tuple[Sequence[int], Sequence[int]]:
         """(starts, ends) of every token, in order."""
@@ -224,53 +229,66 @@ def _here_string(text: str, start: int) -> Token:
 def tokenize(text: str) -> TokenList:
     """Tokens of a PowerShell script; comments and backtick line continuations are dropped."""
     tokens = TokenList(text)
+    # The columns appended to directly, kinds as codes: a method call and a lookup per token was a fifth
+    # of reading a configuration.
+    add_kind, add_start, add_end = tokens._kinds.append, tokens._starts.append, tokens._ends.append
+    word_run, blanks = _WORD_RUN.match, _BLANKS.match
     position = 0
     length = len(text)
     while position < length:
         char = text[position]
         start = position
         if char not in _STARTS_OTHER_THAN_WORD:  # no branch below but the last can take it
-            position = max(_WORD_RUN.match(text, position).end(), start + 1)  # type: ignore[union-attr]
-            tokens.append("word", start, position)
+            position = word_run(text, position).end()  # type: ignore[union-attr]  # char starts a run
+            add_kind(_WORD)
+        # The branches up to the quotes take characters no later branch tests: their order does not matter.
+        elif char in _BLANK_CHARS:
+            position = blanks(text, position).end()  # type: ignore[union-attr]  # char is one
             continue
-        following = text[position + 1] if position + 1 < length else ""
-        if char in _BLANK_CHARS:
-            position = _BLANKS.match(text, position).end()  # type: ignore[union-attr]  # char is one
-        elif char == "`" and following in "\r\n":
-            position += 3 if text.startswith("\r\n", position + 1) else 2
         elif char == "\n":
-            tokens.append("newline", start, start + 1)
             position += 1
-        elif char == "<" and following == "#":
-            close = text.find("#>", position + 2)
-            position = length if close < 0 else close + 2
-        elif char == "#":
-            close = text.find("\n", position)
-            position = length if close < 0 else close
-        elif char == "@" and following and following in _SINGLE_QUOTES + _DOUBLE_QUOTES:
-            tokens.append_token(token := _here_string(text, start))
-            position = length if token.kind == "error" else token.end
-        elif char in "@$" and following and following in "({":
-            tokens.append(char + following, start, start + 2)
-            position += 2
-        elif char in _SINGLE_QUOTES or char in _DOUBLE_QUOTES:
+            add_kind(_NEWLINE)
+        elif char in _PUNCTUATION:
+            position += 1
+            add_kind(_KIND_CODES[char])
+        elif char in _QUOTES:
             tokens.append_token(token := (_single_quoted if char in _SINGLE_QUOTES else _double_quoted)(text, start))
             position = length if token.kind == "error" else token.end
-        elif char in _PUNCTUATION:
-            tokens.append(char, start, start + 1)
-            position += 1
-        elif char in "$@" and (_is_name(following) or following == "{"):
-            if following == "{":
-                close = text.find("}", position)
-                position = length if close < 0 else close + 1
-            else:
-                position = _NAME.match(text, position + 1).end()  # type: ignore[union-attr]  # matches empty
-            tokens.append("variable" if char == "$" else "splat", start, position)
-        elif char in _DASHES and following.isalpha():
-            position = _PARAMETER_NAME.match(text, position + 1).end()  # type: ignore[union-attr]  # matches empty
-            position += position < length and text[position] == ":"
-            tokens.append("parameter", start, position)
+            continue
         else:
-            position = max(_WORD_RUN.match(text, position).end(), start + 1)  # type: ignore[union-attr]
-            tokens.append("word", start, position)
+            following = text[position + 1] if position + 1 < length else ""
+            if char == "`" and following in "\r\n":
+                position += 3 if text.startswith("\r\n", position + 1) else 2
+                continue
+            if char == "<" and following == "#":
+                close = text.find("#>", position + 2)
+                position = length if close < 0 else close + 2
+                continue
+            if char == "#":
+                close = text.find("\n", position)
+                position = length if close < 0 else close
+                continue
+            if char == "@" and following and following in _QUOTES:
+                tokens.append_token(token := _here_string(text, start))
+                position = length if token.kind == "error" else token.end
+                continue
+            if char in "@$" and following and following in "({":
+                position += 2
+                add_kind(_KIND_CODES[char + following])
+            elif char in "$@" and (_is_name(following) or following == "{"):
+                if following == "{":
+                    close = text.find("}", position)
+                    position = length if close < 0 else close + 1
+                else:
+                    position = _NAME.match(text, position + 1).end()  # type: ignore[union-attr]  # matches empty
+                add_kind(_VARIABLE if char == "$" else _SPLAT)
+            elif char in _DASHES and following.isalpha():
+                position = _PARAMETER_NAME.match(text, position + 1).end()  # type: ignore[union-attr]  # matches empty
+                position += position < length and text[position] == ":"
+                add_kind(_PARAMETER)
+            else:
+                position = max(word_run(text, position).end(), start + 1)  # type: ignore[union-attr]
+                add_kind(_WORD)
+        add_start(start)
+        add_end(position)
     return tokens

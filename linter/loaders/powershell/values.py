@@ -12,7 +12,7 @@ from linter.loaders.powershell.tokens import KINDS, Token, TokenList
 from linter.model import Unresolved
 from linter.model.source import join_pointer
 
-__all__ = ["END", "Node", "Parser", "record_positions"]
+__all__ = ["END", "Node", "Parser", "Unreadable", "record_positions"]
 
 END = {"newline", ";", "|", ")", "}", "eof"}
 # Integer literals in expression mode (`Value = 8`, `-Value 0x10` is rare enough to stay unresolved).
@@ -20,6 +20,12 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _OPENERS = frozenset(("(", "@(", "$(", "@{", "{", "["))
 _CLOSERS = frozenset((")", "}", "]"))
 _MAX_NESTING = 100  # arrays in hashtables in arrays...: deeper than any script, shallow enough for the stack
+# Kinds as the token list stores them (their index in KINDS): the parser reads the list's columns.
+_STRING, _WORD, _NEWLINE = KINDS.index("string"), KINDS.index("word"), KINDS.index("newline")
+_COMMA, _EQUALS, _CLOSE_PAREN, _CLOSE_BRACE = (KINDS.index(kind) for kind in ",=)}")
+_ARRAY, _HASHTABLE = KINDS.index("@("), KINDS.index("@{")
+_STATEMENT_BREAKS = frozenset((_NEWLINE, KINDS.index(";")))
+_KEYS = frozenset((_WORD, _STRING))
 
 
 class Node:
@@ -33,24 +39,34 @@ class Node:
         self.end = end
         self.chars = chars  # per-character offsets of a literal string, plus its end
 
-    def plain(self) -> Any:
-        if isinstance(self.value, list):
-            return [item.plain() for item in self.value]
-        if isinstance(self.value, dict):
-            return {key: item.plain() for key, item in self.value.items()}
-        return self.value
+
+class Unreadable(Exception):
+    """Why a value cannot be read out as a tree; the message is the reason."""
 
 
 class Parser:
     """Reads values and cmdlet calls out of a token list; assignments are remembered for `$var` lookups."""
 
-    __slots__ = ("_closers", "_codes", "_count", "depth", "errors", "expansion_budget", "text", "tokens", "variables")
+    __slots__ = (
+        "_closers",
+        "_codes",
+        "_count",
+        "_ends",
+        "_starts",
+        "depth",
+        "errors",
+        "expansion_budget",
+        "text",
+        "tokens",
+        "variables",
+    )
 
     def __init__(self, text: str, tokens: TokenList) -> None:
         self.text = text
         self.tokens = tokens
         self._codes = tokens.kind_codes()
         self._count = len(tokens)
+        self._starts, self._ends = tokens.spans()
         self.variables: dict[str, Node] = {}
         self.errors: list[Token] = []
         self.depth = 0
@@ -63,9 +79,21 @@ class Parser:
         return KINDS[self._codes[index]] if index < self._count else "eof"
 
     def skip_newlines(self, index: int) -> int:
-        while self.kind(index) in ("newline", ";"):
+        codes, count = self._codes, self._count
+        while index < count and codes[index] in _STATEMENT_BREAKS:
             index += 1
         return index
+
+    def _word(self, index: int) -> str:
+        return self.text[self._starts[index] : self._ends[index]]
+
+    def _string(self, index: int) -> Node:
+        """The string token at index as a value, read from the token list's columns (no `Token` built)."""
+        start, end = self._starts[index], self._ends[index]
+        value, chars, interpolated = self.tokens.string(index)
+        if interpolated:
+            return Node(Unresolved(self.text[start:end]), start, end)
+        return Node(value, start, end, chars)
 
     def unresolved_until(self, start: int, index: int) -> tuple[Node, int]:
         """An opaque expression: skip to its closing bracket and keep its source text."""
@@ -86,7 +114,7 @@ class Parser:
     def expression(self, index: int, argument: bool) -> tuple[Node, int]:
         """A value, or a comma list of values (an array)."""
         node, index = self.primary(index, argument)
-        if self.kind(index) != ",":
+        if index >= self._count or self._codes[index] != _COMMA:
             return node, index
         items = [node]
         while self.kind(index) == ",":
@@ -99,6 +127,8 @@ class Parser:
             token = self.tokens[index]
             self.errors.append(Token("error", token.text, token.start, token.end, "values nested too deeply to read"))
             return Node(None, token.start, token.end), len(self.tokens)
+        if index < self._count and self._codes[index] == _STRING:  # most values: one token, nothing nested
+            return self._string(index), index + 1
         self.depth += 1
         try:
             return self._primary(index, argument)
@@ -106,15 +136,17 @@ class Parser:
             self.depth -= 1
 
     def _primary(self, index: int, argument: bool) -> tuple[Node, int]:
-        token = self.tokens[index] if index < len(self.tokens) else None
-        if token is None:
+        if index >= self._count:
             return Node(None, len(self.text), len(self.text)), index
+        code = self._codes[index]
+        if code == _ARRAY:
+            return self.array(index)
+        if code == _HASHTABLE:
+            return self.hashtable(index)
+        token = self.tokens[index]
         if token.kind == "error":
             self.errors.append(token)
             return Node(None, token.start, token.end), index + 1
-        if token.kind == "string":
-            value = Unresolved(token.text) if token.interpolated else token.value
-            return Node(value, token.start, token.end, () if token.interpolated else token.chars), index + 1
         if token.kind == "variable":
             following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
             if following is not None and following.kind == "word" and following.start == token.end:
@@ -127,10 +159,6 @@ class Parser:
                 end = self.tokens[close].end
                 return Node(Unresolved(self.text[token.start : end]), token.start, end), close + 1
             return self.variable(token), index + 1
-        if token.kind == "@(":
-            return self.array(index)
-        if token.kind == "@{":
-            return self.hashtable(index)
         if token.kind == "[":  # a cast such as [string[]] or [bool]: the value follows it
             close = self.matching(index)
             if close + 1 < len(self.tokens) and self.kind(close + 1) not in END:
@@ -154,30 +182,45 @@ class Parser:
             return Node(None, token.start, token.end)
         return self.variables.get(name) or Node(Unresolved(token.text), token.start, token.end)
 
-    def unreadable(self, node: Node) -> str | None:
-        """Why `node` cannot be read out as a tree, or None: it holds itself (`$p.Conditions.X = $p`), nests
-        deeper than a script can write, or its variables expand past the file's budget, which it spends."""
-        stack: list[tuple[Node, int]] = [(node, 1)]
-        on_path: set[int] = set()
-        while stack:
-            current, depth = stack.pop()
-            if depth < 0:  # leaving `current`: its values are done
-                on_path.discard(id(current))
-                continue
-            if id(current) in on_path:
-                return "a value contains itself"
-            if depth > _MAX_NESTING:
-                return "values nested too deeply to read"
-            self.expansion_budget -= 1
-            if self.expansion_budget < 0:
-                return "variables expand to too many values"
-            value = current.value
-            children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-            if children:
-                on_path.add(id(current))
-                stack.append((current, -1))
-                stack.extend((child, depth + 1) for child in children)
-        return None
+    def read_out(self, node: Node) -> tuple[Any, int]:
+        """The plain data of `node` (new containers) and how many values it holds, in one walk.
+
+        Raises `Unreadable` when it holds itself (`$p.Conditions.X = $p`), nests deeper than a script can
+        write, or its variables expand past the file's budget, which it spends a value at a time.
+        """
+        budget_before = self.expansion_budget
+        plain = self._read_out(node, 1, set())
+        return plain, budget_before - self.expansion_budget
+
+    def _read_out(self, node: Node, depth: int, on_path: set[int]) -> Any:
+        # Children are visited last first, so that the first problem met and the budget spent before it
+        # are those of a depth-first walk with a stack.
+        if id(node) in on_path:
+            raise Unreadable("a value contains itself")
+        if depth > _MAX_NESTING:
+            raise Unreadable("values nested too deeply to read")
+        self.expansion_budget -= 1
+        if self.expansion_budget < 0:
+            raise Unreadable("variables expand to too many values")
+        value = node.value
+        if isinstance(value, list):
+            if not value:
+                return []
+            on_path.add(id(node))
+            items = [self._read_out(item, depth + 1, on_path) for item in reversed(value)]
+            on_path.discard(id(node))
+            items.reverse()
+            return items
+        if isinstance(value, dict):
+            if not value:
+                return {}
+            on_path.add(id(node))
+            keys = list(value)
+            read = [self._read_out(value[key], depth + 1, on_path) for key in reversed(keys)]
+            on_path.discard(id(node))
+            read.reverse()
+            return dict(zip(keys, read, strict=True))
+        return value
 
     def matching(self, index: int) -> int:
         """The index of the bracket closing the opener at index (of any kind), or len(tokens) when none does."""
@@ -196,34 +239,37 @@ class Parser:
         return self._closers.get(index, len(self.tokens))
 
     def array(self, index: int) -> tuple[Node, int]:
-        start = self.tokens[index].start
+        start = self._starts[index]
         items: list[Node] = []
+        codes, count = self._codes, self._count
         index = self.skip_newlines(index + 1)
-        while self.kind(index) not in (")", "eof"):
+        while index < count and codes[index] != _CLOSE_PAREN:
             item, after = self.expression(index, argument=False)
             items.extend(item.value if isinstance(item.value, list) else [item])
             index = self.skip_newlines(after if after > index else index + 1)
-        if self.kind(index) == "eof":
+        if index >= count:
             self.errors.append(Token("error", "@(", start, start + 2, "unclosed array @( ... )"))
             return Node(items, start, len(self.text)), index
-        return Node(items, start, self.tokens[index].end), index + 1
+        return Node(items, start, self._ends[index]), index + 1
 
     def hashtable(self, index: int) -> tuple[Node, int]:
-        start = self.tokens[index].start
+        start = self._starts[index]
         entries: dict[str, Node] = {}
+        codes, count = self._codes, self._count
         index = self.skip_newlines(index + 1)
-        while self.kind(index) not in ("}", "eof"):
-            key = self.tokens[index]
-            if key.kind in ("word", "string") and self.kind(index + 1) == "=":
+        while index < count and codes[index] != _CLOSE_BRACE:
+            code = codes[index]
+            if code in _KEYS and index + 1 < count and codes[index + 1] == _EQUALS:
+                key = self.tokens.string(index)[0] if code == _STRING else self._word(index)
                 value, index = self.expression(self.skip_newlines(index + 2), argument=False)
-                entries[key.value] = value
+                entries[key] = value
             else:
                 index += 1
             index = self.skip_newlines(index)
-        if self.kind(index) == "eof":
+        if index >= count:
             self.errors.append(Token("error", "@{", start, start + 2, "unclosed hashtable @{ ... }"))
             return Node(entries, start, len(self.text)), index
-        return Node(entries, start, self.tokens[index].end), index + 1
+        return Node(entries, start, self._ends[index]), index + 1
 
     def arguments(self, index: int) -> tuple[dict[str, Node], int]:
         """Named arguments of a command up to the end of its statement; splatted hashtables merged in."""
