@@ -36,19 +36,25 @@ Reading = dict[str, tuple[int, int, Any]]  # pointer -> (line, column, string va
 
 
 def reference(data: bytes) -> Reading | None:
-    """tree-sitter-hcl's reading of the policy resources' strings, keyed by pointer; None on a syntax error."""
+    """tree-sitter-hcl's reading of the policy resources' strings, keyed by pointer; None on a syntax error.
+
+    The one documented exception: a lone CR (one not followed by LF) outside a comment is a syntax error, as
+    Terraform's scanner (hashicorp/hcl, hclsyntax/scan_tokens.rl) makes it ("Invalid multi-line string" in a
+    quoted string, "Invalid character" elsewhere), where tree-sitter-hcl reads it as white space.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     root = _parser().parse(data).root_node
-    if root.has_error:
+    if root.has_error or _lone_cr_outside_comments(data, root):
         return None
     found: Reading = {}
     body = next((child for child in root.children if child.type == "body"), None)
     for block in body.children if body is not None else ():
-        labels = [child for child in block.children if child.type == "string_lit"]
+        # HCL's block labels are quoted strings or bare identifiers (hclsyntax: `resource a b {}` is a block).
+        labels = [child for child in block.children[1:] if child.type in ("string_lit", "identifier")]
         if block.type != "block" or block.children[0].text != b"resource" or len(labels) != 2:
             continue
-        resource_type, name = (_string(label) for label in labels)
+        resource_type, name = (_label(label) for label in labels)
         if resource_type == POLICY and name is not None:
             pointer = f"/resource/{resource_type}/{name}"
             found[pointer] = (block.start_point.row + 1, block.start_point.column + 1, None)
@@ -56,14 +62,32 @@ def reference(data: bytes) -> Reading | None:
     return found
 
 
+def _lone_cr_outside_comments(data: bytes, root: Any) -> bool:
+    comments: list[tuple[int, int]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "comment":
+            comments.append((node.start_byte, node.end_byte))
+        stack.extend(node.children)
+    lone = [index for index, byte in enumerate(data) if byte == 0x0D and data[index + 1 : index + 2] != b"\n"]
+    return any(not any(start <= index < end for start, end in comments) for index in lone)
+
+
 _PLAIN_STRING_PARTS = ("quoted_template_start", "quoted_template_end", "template_literal")
 
 
+def _label(node: Any) -> str | None:
+    return str(node.text.decode()) if node.type == "identifier" else _string(node)
+
+
 def _string(node: Any) -> str | None:
-    parts = [child for child in node.children if child.type == "template_literal"]
     if any(child.type not in _PLAIN_STRING_PARTS for child in node.children):
         return None
-    return "".join(part.text.decode() for part in parts)
+    # Between the quotes: tree-sitter-hcl's scanner skips white space before each literal chunk, so a
+    # template_literal node starts and ends at the first and last character that is not white space.
+    start, end = node.children[0].end_byte - node.start_byte, node.children[-1].start_byte - node.start_byte
+    return str(node.text[start:end].decode())
 
 
 def _body(block: Any, pointer: str, found: Reading) -> None:
@@ -175,5 +199,53 @@ WHOLE = "".join(PIECES[index].replace("{n}", "0") for index in (0, 1, 2, 3, 4, 5
 @example(data=WHOLE.replace("\n", "\r\n").encode())
 @example(data=WHOLE.replace('"Policy 0"', '"Policy\r0"').encode())
 @example(data=WHOLE.replace("  state", "\t\x0cstate").encode())
+# Counterexamples hypothesis found (a lone CR inside a string: a syntax error, as in Terraform) and their kin.
+@example(data=b'variable "x" {\n  default = "\ry"\n}\n' + WHOLE.encode())
+@example(data=WHOLE.replace('"Policy 0"', '"\rPolicy 0"').encode())
+@example(data=WHOLE.replace('"Policy 0"', '"Policy 0\r"').encode())
+@example(data=WHOLE.replace('"Policy 0"', '"\tPolicy 0 "').encode())
+@example(data=WHOLE.replace("  state", "\r  state").encode())
+@example(data=WHOLE.replace('"enabled"\n', '"enabled"\r\r\n').encode())
+@example(data=WHOLE.replace("  state", "  /* a\rb */ state").encode())
+# A comment that swallows the name leaves a bare identifier as the second label.
+@example(data=b'resource "azuread_conditional_access_policy"# "p0" {\n  users {\n    included_users = ["All"]\n  }\n')
 def test_hcl_readers_read_as_tree_sitter_hcl_does(data: bytes) -> None:
     assert_same_reading(data)
+
+
+LONE_CR_CASES = {
+    "start of a string": ('  display_name = "Policy 0"\n', '  display_name = "\rPolicy 0"\n', 2, 19),
+    "end of a string": ('  display_name = "Policy 0"\n', '  display_name = "Policy 0\r"\n', 2, 27),
+    "between tokens": ('  state = "enabled"\n', '  state =\r"enabled"\n', 3, 10),
+    "before a CRLF": ('  state = "enabled"\n', '  state = "enabled"\r\r\n', 3, 20),
+    "heredoc": ('  display_name = "Policy 0"\n', "  display_name = <<EOT\nPolicy\r0\nEOT\n", 3, 7),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LONE_CR_CASES))
+def test_a_lone_cr_outside_comments_is_a_syntax_error_where_it_is(case: str) -> None:
+    old, new, line, column = LONE_CR_CASES[case]
+    text = decode_text(WHOLE.replace(old, new, 1).encode())
+    found = read_with_tree_sitter("main.tf", text)
+    assert [(problem.code, problem.span.start_line, problem.span.start_column) for problem in found.problems] == [
+        ("IN001", line, column)
+    ]
+    assert "carriage return" in found.problems[0].message
+    assert read_fast("main.tf", text) is None
+    assert_same_reading(WHOLE.replace(old, new, 1).encode())
+
+
+@pytest.mark.parametrize("comment", ["# a\rb", "// a\rb", "/* a\rb */", "/* a\r\nb */"])
+def test_a_lone_cr_in_a_comment_is_comment_text(comment: str) -> None:
+    text = WHOLE.replace("  state", f"  {comment}\n  state", 1)
+    found = read_with_tree_sitter("main.tf", decode_text(text.encode()))
+    assert found.problems == []
+    assert entralint_reading(found) == reference(text.encode())
+
+
+def test_white_space_at_a_string_edge_is_part_of_its_value() -> None:
+    # tree-sitter-hcl's template_literal node leaves it out; the value, for it and Terraform alike, keeps it.
+    text = WHOLE.replace('"Policy 0"', '"\tPolicy 0 "')
+    found = read_with_tree_sitter("main.tf", text)
+    assert found.resources[0][2]["display_name"] == "\tPolicy 0 "
+    assert reference(text.encode()) == entralint_reading(found)
