@@ -79,6 +79,24 @@ def _hcl_template_openers(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + '  description = "' + _repeat("${", size) + '"\n}\n'}
 
 
+TF_VARIABLE_POLICY = (
+    'variable "state" {\n  default = "enabled"\n}\n'
+    'resource "azuread_conditional_access_policy" "p" {\n  display_name = "P"\n  state = var.state\n'
+    '  conditions {\n    client_app_types = ["all"]\n    users {\n      included_users = ["All"]\n    }\n'
+    '    applications {\n      included_applications = ["All"]\n    }\n  }\n'
+    '  grant_controls {\n    operator = "OR"\n    built_in_controls = ["mfa"]\n  }\n}\n'
+)
+
+
+def _tfvars_name_then_spaces(size: int) -> dict[str, str]:
+    # The variable files beside a policy are parsed by tree-sitter too, under the same guards as the policy's.
+    return {"main.tf": TF_VARIABLE_POLICY, "terraform.tfvars": "a" + " " * size}
+
+
+def _tfvars_template_openers(size: int) -> dict[str, str]:
+    return {"main.tf": TF_VARIABLE_POLICY, "terraform.tfvars": 'state = "' + _repeat("${", size) + '"\n'}
+
+
 def _json_one_line_many_findings(size: int) -> dict[str, str]:
     unit = POLICY_JSON.replace('"enabled"', '"on"')
     count = max(1, size // len(unit.format(n=1000)))
@@ -126,6 +144,8 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "powershell-parentheses": _powershell_parentheses,
     "hcl-name-then-spaces": _hcl_name_then_spaces,
     "hcl-template-openers": _hcl_template_openers,
+    "tfvars-name-then-spaces": _tfvars_name_then_spaces,
+    "tfvars-template-openers": _tfvars_template_openers,
     "json-one-line-many-findings": _json_one_line_many_findings,
     "json-minified": _json_minified,
     "json-deep": _json_deep,
