@@ -21,6 +21,7 @@ __all__ = [
     "join_pointer",
     "line_column",
     "parent_pointer",
+    "powershell_line_ends",
     "source_lines",
     "split_pointer",
     "yaml_line_ends",
@@ -123,10 +124,21 @@ def yaml_line_ends(text: str) -> str:
     return text
 
 
+def powershell_line_ends(text: str) -> str:
+    """PowerShell text with every line end its tokenizer counts made LF: a lone CR is one (CRLF is LF already).
+
+    Only for counting lines: the same length, so offsets hold; a CR inside a string stays in its value.
+    """
+    return text.replace("\r", "\n") if "\r" in text else text
+
+
 def source_lines(path: str, text: str) -> list[str]:
-    """The lines of a decoded file as its format counts them: LF (CRLF) everywhere, and YAML's own breaks."""
-    if path.lower().endswith((".yaml", ".yml")):
+    """The lines of a decoded file as its format counts them: LF (CRLF) everywhere, YAML's and PowerShell's own."""
+    lower = path.lower()
+    if lower.endswith((".yaml", ".yml")):
         text = yaml_line_ends(text)
+    elif lower.endswith(".ps1"):
+        text = powershell_line_ends(text)
     return text.split("\n")
 
 

@@ -18,6 +18,7 @@ from linter.loaders.powershell.tokens import tokenize
 from linter.loaders.powershell.values import Node, Parser, record_positions
 from linter.loaders.result import LoadResult
 from linter.model import Document, LoadProblem, Unresolved
+from linter.model.source import powershell_line_ends
 
 __all__ = ["SOURCE_FORMAT", "load"]
 
@@ -97,7 +98,7 @@ def load(path: str, text: str) -> LoadResult | None:
     parser = Parser(text, tokenize(text))
     offsets: dict[str, tuple[int, int]] = {}
     strings: dict[str, Any] = {}
-    positions = TextPositions(text, offsets, strings)
+    positions = TextPositions(powershell_line_ends(text), offsets, strings)
     documents: list[Document] = []
     absent: list[Document] = []
     problems: list[LoadProblem] = []
