@@ -75,6 +75,11 @@ def _hcl_name_then_spaces(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + "}\n" + "a" + " " * size}
 
 
+def _hcl_suppression_then_spaces(size: int) -> dict[str, str]:
+    # A suppression comment has the file parsed again, for where its comments are: under the same guards.
+    return {"main.tf": TF_HEAD + "}\n# entralint: ignore[CA001] reviewed\n" + "a" + " " * size}
+
+
 def _hcl_template_openers(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + '  description = "' + _repeat("${", size) + '"\n}\n'}
 
@@ -144,6 +149,7 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "powershell-parentheses": _powershell_parentheses,
     "hcl-name-then-spaces": _hcl_name_then_spaces,
     "hcl-template-openers": _hcl_template_openers,
+    "hcl-suppression-then-spaces": _hcl_suppression_then_spaces,
     "tfvars-name-then-spaces": _tfvars_name_then_spaces,
     "tfvars-template-openers": _tfvars_template_openers,
     "json-one-line-many-findings": _json_one_line_many_findings,
