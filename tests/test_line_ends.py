@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from linter.loaders import load_text
+from linter.model import Unresolved
 from linter.model.findings import Finding, Level, Report
 from linter.model.source import Span, decode_text
 from linter.reporters.text import write_findings
@@ -71,6 +72,45 @@ def test_hcl_positions_count_only_lf(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_bytes(text.encode())
     report = check_json(tmp_path, "--select", "IN002", "main.tf")
     assert [(f["code"], f["line"], f["column"]) for f in report["findings"]] == [("IN002", 3, 18)]
+
+
+def test_a_lone_cr_in_an_hcl_string_is_in001_where_it_is(tmp_path: Path) -> None:
+    # Terraform: "Invalid multi-line string". tree-sitter-hcl read it as white space and dropped it.
+    text = 'variable "x" {\n  default = "\ry"\n}\n' + POLICY_TF.replace("{trick}", "")
+    (tmp_path / "main.tf").write_bytes(text.encode())
+    report = check_json(tmp_path, "--select", "IN001", "main.tf")
+    assert [(f["code"], f["line"], f["column"]) for f in report["findings"]] == [("IN001", 2, 14)]
+    assert "carriage return inside a quoted string" in report["findings"][0]["message"]
+
+
+def test_a_lone_cr_between_hcl_tokens_is_in001(tmp_path: Path) -> None:
+    # Terraform's white space between tokens is space and tab; a lone CR is "Invalid character".
+    text = POLICY_TF.replace("{trick}", "").replace('  state        = "enabled"', '  state =\r"enabled"')
+    (tmp_path / "main.tf").write_bytes(text.encode())
+    report = check_json(tmp_path, "--select", "IN001", "main.tf")
+    assert [(f["code"], f["line"], f["column"]) for f in report["findings"]] == [("IN001", 3, 10)]
+
+
+def _module_state(directory: Path) -> Any:
+    from linter.loaders.hcl.tfvars import forget
+
+    forget()
+    main = directory / "main.tf"
+    result = load_text(str(main), decode_text(main.read_bytes()))
+    assert result is not None
+    return result.documents[0].data["state"]
+
+
+def test_variable_files_read_crlf_as_a_line_end_and_refuse_a_lone_cr(tmp_path: Path) -> None:
+    policy = POLICY_TF.replace("{trick}", "").replace('"enabled"', "var.state")
+    (tmp_path / "main.tf").write_text('variable "state" {\n  default = "enabled"\n}\n' + policy)
+    (tmp_path / "terraform.tfvars").write_bytes(b'# set by CAB\r\nstate = "disabled"\r\n')
+    assert _module_state(tmp_path) == "disabled"
+    # Terraform stops at a variable file it cannot parse: what it assigns is unknown, not the default.
+    (tmp_path / "terraform.tfvars").write_bytes(b'state = "dis\rabled"\n')
+    assert _module_state(tmp_path) == Unresolved("var.state")
+    (tmp_path / "terraform.tfvars").write_bytes(b'# set by CAB\rstate = "disabled"\n')  # all one comment
+    assert _module_state(tmp_path) == "enabled"
 
 
 # PowerShell ends a line at CR, LF or CRLF: its tokenizer's line map, line comments and new-line tokens
