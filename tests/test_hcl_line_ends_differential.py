@@ -38,14 +38,16 @@ Reading = dict[str, tuple[int, int, Any]]  # pointer -> (line, column, string va
 def reference(data: bytes) -> Reading | None:
     """tree-sitter-hcl's reading of the policy resources' strings, keyed by pointer; None on a syntax error.
 
-    The one documented exception: a lone CR (one not followed by LF) outside a comment is a syntax error, as
-    Terraform's scanner (hashicorp/hcl, hclsyntax/scan_tokens.rl) makes it ("Invalid multi-line string" in a
-    quoted string, "Invalid character" elsewhere), where tree-sitter-hcl reads it as white space.
+    The one documented exception, where Terraform is followed: Terraform's scanner (hashicorp/hcl,
+    hclsyntax/scan_tokens.rl) ends lines at LF or CRLF only and its white space is space and tab, so a lone CR
+    (one not followed by LF) outside a comment, and a form feed or vertical tab between tokens, are syntax
+    errors ("Invalid multi-line string" in a quoted string, "Invalid character" elsewhere), where
+    tree-sitter-hcl reads all three as white space.
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
     root = _parser().parse(data).root_node
-    if root.has_error or _lone_cr_outside_comments(data, root):
+    if root.has_error or _terraform_refuses(data, root):
         return None
     found: Reading = {}
     body = next((child for child in root.children if child.type == "body"), None)
@@ -62,16 +64,27 @@ def reference(data: bytes) -> Reading | None:
     return found
 
 
-def _lone_cr_outside_comments(data: bytes, root: Any) -> bool:
-    comments: list[tuple[int, int]] = []
+_CONTEXTS = ("comment", "string_lit", "quoted_template", "heredoc_template", "template_interpolation")
+_STRINGS = ("string_lit", "quoted_template", "heredoc_template")
+
+
+def _terraform_refuses(data: bytes, root: Any) -> bool:
+    """Whether data holds a lone CR outside a comment, or a form feed or vertical tab between tokens."""
+    contexts: list[tuple[int, int, str]] = []
     stack = [root]
     while stack:
         node = stack.pop()
-        if node.type == "comment":
-            comments.append((node.start_byte, node.end_byte))
+        if node.type in _CONTEXTS:
+            contexts.append((node.start_byte, node.end_byte, node.type))
         stack.extend(node.children)
-    lone = [index for index, byte in enumerate(data) if byte == 0x0D and data[index + 1 : index + 2] != b"\n"]
-    return any(not any(start <= index < end for start, end in comments) for index in lone)
+    for index, byte in enumerate(data):
+        if byte not in (0x0B, 0x0C, 0x0D) or data[index : index + 2] == b"\r\n":
+            continue
+        around = [context for context in contexts if context[0] <= index < context[1]]
+        innermost = min(around, key=lambda context: context[1] - context[0], default=(0, 0, ""))[2]
+        if innermost != "comment" and (innermost not in _STRINGS or byte == 0x0D):
+            return True
+    return False
 
 
 _PLAIN_STRING_PARTS = ("quoted_template_start", "quoted_template_end", "template_literal")
@@ -175,7 +188,7 @@ PIECES = [
     "# a top-level comment\n",
     'variable "x" {\n  default = "y"\n}\n',
 ]
-STRAYS = ["\r", "\r\n", "\t", "\x00", "\ufeff", " ", "\n", "#", "x", " " * 200, "\n \t" * 60]
+STRAYS = ["\r", "\r\n", "\t", "\x00", "\ufeff", " ", "\n", "#", "x", " " * 200, "\n \t" * 60, "\x0c", "\x0b"]
 
 
 @st.composite
@@ -198,7 +211,8 @@ WHOLE = "".join(PIECES[index].replace("{n}", "0") for index in (0, 1, 2, 3, 4, 5
 @example(data=WHOLE.replace("    locations {\n", "    # reviewed\rx\n    locations {\n").encode())
 @example(data=WHOLE.replace("\n", "\r\n").encode())
 @example(data=WHOLE.replace('"Policy 0"', '"Policy\r0"').encode())
-@example(data=WHOLE.replace("  state", "\t\x0cstate").encode())
+@example(data=WHOLE.replace("  state", "\t\x0cstate").encode())  # a form feed between tokens: a syntax error
+@example(data=WHOLE.replace('"Policy 0"', '"Policy\x0c0\x0b"').encode())  # in a string: characters of it
 # Counterexamples hypothesis found (a lone CR inside a string: a syntax error, as in Terraform) and their kin.
 @example(data=b'variable "x" {\n  default = "\ry"\n}\n' + WHOLE.encode())
 @example(data=WHOLE.replace('"Policy 0"', '"\rPolicy 0"').encode())
@@ -219,18 +233,21 @@ LONE_CR_CASES = {
     "between tokens": ('  state = "enabled"\n', '  state =\r"enabled"\n', 3, 10),
     "before a CRLF": ('  state = "enabled"\n', '  state = "enabled"\r\r\n', 3, 20),
     "heredoc": ('  display_name = "Policy 0"\n', "  display_name = <<EOT\nPolicy\r0\nEOT\n", 3, 7),
+    "form feed between tokens": ('  state = "enabled"\n', '  state =\x0c"enabled"\n', 3, 10),
+    "vertical tab between tokens": ('  state = "enabled"\n', '\x0b  state = "enabled"\n', 3, 1),
+    "form feed in an interpolation": ('  state = "enabled"\n', '  state = "${\x0cvar.x}"\n', 3, 14),
 }
 
 
 @pytest.mark.parametrize("case", sorted(LONE_CR_CASES))
-def test_a_lone_cr_outside_comments_is_a_syntax_error_where_it_is(case: str) -> None:
+def test_what_terraform_refuses_is_a_syntax_error_where_it_is(case: str) -> None:
     old, new, line, column = LONE_CR_CASES[case]
     text = decode_text(WHOLE.replace(old, new, 1).encode())
     found = read_with_tree_sitter("main.tf", text)
     assert [(problem.code, problem.span.start_line, problem.span.start_column) for problem in found.problems] == [
         ("IN001", line, column)
     ]
-    assert "carriage return" in found.problems[0].message
+    assert "Terraform" in found.problems[0].message
     assert read_fast("main.tf", text) is None
     assert_same_reading(WHOLE.replace(old, new, 1).encode())
 
@@ -241,6 +258,16 @@ def test_a_lone_cr_in_a_comment_is_comment_text(comment: str) -> None:
     found = read_with_tree_sitter("main.tf", decode_text(text.encode()))
     assert found.problems == []
     assert entralint_reading(found) == reference(text.encode())
+
+
+def test_a_form_feed_or_vertical_tab_in_a_string_or_heredoc_is_a_character_of_it() -> None:
+    text = WHOLE.replace('"Policy 0"', '"\x0cPolicy\x0b0"').replace('"enabled"', "<<EOT\nen\x0cabled\nEOT")
+    found = read_with_tree_sitter("main.tf", text)
+    assert found.problems == []
+    assert (found.resources[0][2]["display_name"], found.resources[0][2]["state"]) == (
+        "\x0cPolicy\x0b0",
+        "en\x0cabled\n",
+    )
 
 
 def test_white_space_at_a_string_edge_is_part_of_its_value() -> None:

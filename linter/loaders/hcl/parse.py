@@ -11,7 +11,7 @@ import itertools
 import re
 from typing import Any
 
-__all__ = ["MAX_NESTING", "lone_carriage_return", "parse", "too_deep"]
+__all__ = ["MAX_NESTING", "parse", "refused_character", "too_deep"]
 
 
 @functools.cache
@@ -80,30 +80,44 @@ def parse(data: bytes) -> Any:
     return parser.parse(data)
 
 
-_QUOTED = ("string_lit", "quoted_template")
+# Where a character lies, from the nearest of these around it.
+_CONTEXTS = frozenset(
+    {"comment", "string_lit", "quoted_template", "heredoc_template", "template_interpolation", "template_directive"}
+)
+_STRINGS = frozenset({"string_lit", "quoted_template", "heredoc_template"})
+# What tree-sitter-hcl reads as white space and Terraform's scanner does not: a lone CR (CRLF is LF by now),
+# a vertical tab and a form feed.
+_SUSPECT = re.compile(rb"[\r\x0b\x0c]")
+_NAMES = {0x0D: "a carriage return without a line feed", 0x0B: "a vertical tab", 0x0C: "a form feed"}
 _INVALID_CHARACTER = '(Terraform: "Invalid character")'
 
 
-def lone_carriage_return(data: bytes, root: Any) -> tuple[int, str] | None:
-    """The byte offset of the first CR outside a comment in data (its CRLFs made LF), and what Terraform says of it.
+def refused_character(data: bytes, root: Any) -> tuple[int, str] | None:
+    """The byte offset of the first character of data (its CRLFs made LF) that Terraform's scanner refuses
+    where tree-sitter-hcl reads white space, and what Terraform says of it.
 
-    Terraform's scanner (hashicorp/hcl, hclsyntax/scan_tokens.rl) ends a line only at LF or CRLF, and takes
-    a lone CR only inside a comment: in a quoted string it is "Invalid multi-line string", between tokens
-    "Invalid character" (white space is only space and tab), and in a heredoc it stops the scanner.
-    tree-sitter-hcl reads it as white space everywhere (and drops it from a string's edges), so this is
-    asked of every file it reads without a syntax error.
+    Terraform's scanner (hashicorp/hcl, hclsyntax/scan_tokens.rl) ends a line only at LF or CRLF, and its
+    white space between tokens is space and tab. A lone CR is taken only inside a comment: in a quoted
+    string it is "Invalid multi-line string", in a heredoc and between tokens "Invalid character". A form
+    feed or a vertical tab is taken inside a comment, a string or a heredoc, and "Invalid character"
+    between tokens. tree-sitter-hcl reads all three as white space (dropping them from a string's edges),
+    so this is asked of every file it reads.
     """
-    position = data.find(b"\r")
-    while position != -1:
+    match = _SUSPECT.search(data)
+    while match is not None:
+        position = match.start()
         node = root.descendant_for_byte_range(position, position + 1)
-        if node is None or node.type != "comment":
-            while node is not None and node.type not in (*_QUOTED, "heredoc_template"):
-                node = node.parent
-            if node is None:
-                return position, f"a carriage return without a line feed outside a comment {_INVALID_CHARACTER}"
-            if node.type == "heredoc_template":
-                return position, f"a carriage return without a line feed in a heredoc {_INVALID_CHARACTER}"
+        while node is not None and node.type not in _CONTEXTS:
+            node = node.parent
+        kind = node.type if node is not None else ""
+        name = _NAMES[data[position]]
+        if kind in _STRINGS and data[position] == 0x0D:
+            if kind == "heredoc_template":
+                return position, f"{name} in a heredoc {_INVALID_CHARACTER}"
             return position, 'a carriage return inside a quoted string (Terraform: "Invalid multi-line string")'
-        # The rest of this comment may hold any number of CRs: look past it.
-        position = data.find(b"\r", max(node.end_byte, position + 1))
+        if kind not in _STRINGS and kind != "comment":
+            return position, f"{name} between tokens {_INVALID_CHARACTER}"
+        # Comments and plain strings hold no tokens: look past them (any number of these may be inside).
+        resume = node.end_byte if node is not None and kind in ("comment", "string_lit") else position + 1
+        match = _SUSPECT.search(data, max(resume, position + 1))
     return None

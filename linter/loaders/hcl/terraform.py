@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from linter.loaders.hcl.parse import MAX_NESTING, lone_carriage_return, parse, too_deep
+from linter.loaders.hcl.parse import MAX_NESTING, parse, refused_character, too_deep
 from linter.loaders.hcl.tfvars import module_variables
 from linter.loaders.hcl.tree import HclReader
 from linter.loaders.hcl.values import HclPositions
@@ -26,6 +26,7 @@ __all__ = ["ReadResources", "load", "read_fast", "read_with_tree_sitter"]
 
 SOURCE_FORMAT = "terraform-hcl"
 _RELEVANT = re.compile("|".join(sorted(RESOURCE_TYPES)))
+_SUSPECT = re.compile("[\r\x0b\x0c]")
 
 
 def _label(reader: HclReader, node: Any) -> str | None:
@@ -102,7 +103,7 @@ def read_fast(path: str, text: str, var_files: tuple[str, ...] = ()) -> ReadReso
     """The resources, read with regular expressions; None when the file needs tree-sitter."""
     from linter.loaders.hcl.fast import Decline, FastHclReader
 
-    if "\r" in text:  # CRLF is LF by now: a CR left is lone, a syntax error outside comments (see parse.py)
+    if _SUSPECT.search(text):  # tree-sitter tells where a lone CR, form feed or vertical tab lies (see parse.py)
         return None
     try:
         reader = FastHclReader(text, lambda: module_variables(path, var_files))
@@ -123,15 +124,15 @@ def read_with_tree_sitter(path: str, text: str, var_files: tuple[str, ...] = ())
     root = parse(data).root_node
     reader = HclReader(text, root, {}, lambda: module_variables(path, var_files))
     problems: list[LoadProblem] = []
-    lone_cr = lone_carriage_return(data, root)
+    refused = refused_character(data, root)
     if root.has_error:
         error = _first_error(root)
-        if lone_cr is None or error.start_byte <= lone_cr[0]:
+        if refused is None or error.start_byte <= refused[0]:
             message, span = _error_problem(reader, error)
             problems.append(LoadProblem("IN001", message, span))
-    if lone_cr is not None and not problems:
-        line, column = line_column(text, reader.char(lone_cr[0]))
-        problems.append(LoadProblem("IN001", f"syntax error: {lone_cr[1]}", Span.point(line, column)))
+    if refused is not None and not problems:
+        line, column = line_column(text, reader.char(refused[0]))
+        problems.append(LoadProblem("IN001", f"syntax error: {refused[1]}", Span.point(line, column)))
     reader.defaults.update(reader.variable_defaults())
     resources: list[Resource] = []
     for node in reader.top_blocks("resource"):

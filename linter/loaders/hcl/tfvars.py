@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from linter.loaders.hcl.parse import lone_carriage_return, parse, too_deep
+from linter.loaders.hcl.parse import parse, refused_character, too_deep
 from linter.loaders.hcl.tree import HclReader
 from linter.loaders.hcl.variables import NO_VARIABLES, ModuleVariables
 from linter.model import Unresolved
@@ -50,7 +50,7 @@ def _reader(text: str) -> HclReader | None:
         return None
     data = text.encode("utf-8")
     root = parse(data).root_node
-    if lone_carriage_return(data, root) is not None:
+    if refused_character(data, root) is not None:
         return None
     return HclReader(text, root, {})
 
