@@ -80,6 +80,11 @@ def _hcl_suppression_then_spaces(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + "}\n# entralint: ignore[CA001] reviewed\n" + "a" + " " * size}
 
 
+def _hcl_form_feeds_in_heredoc(size: int) -> dict[str, str]:
+    # Each form feed is looked up in the tree (Terraform takes it in a heredoc, not between tokens).
+    return {"main.tf": TF_HEAD + "  description = <<EOT\n" + _repeat("\x0c\n", size) + "EOT\n}\n"}
+
+
 def _hcl_template_openers(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + '  description = "' + _repeat("${", size) + '"\n}\n'}
 
@@ -150,6 +155,7 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "hcl-name-then-spaces": _hcl_name_then_spaces,
     "hcl-template-openers": _hcl_template_openers,
     "hcl-suppression-then-spaces": _hcl_suppression_then_spaces,
+    "hcl-form-feeds-in-heredoc": _hcl_form_feeds_in_heredoc,
     "tfvars-name-then-spaces": _tfvars_name_then_spaces,
     "tfvars-template-openers": _tfvars_template_openers,
     "json-one-line-many-findings": _json_one_line_many_findings,

@@ -106,7 +106,7 @@ def refused_character(data: bytes, root: Any) -> tuple[int, str] | None:
     match = _SUSPECT.search(data)
     while match is not None:
         position = match.start()
-        node = root.descendant_for_byte_range(position, position + 1)
+        node = innermost = root.descendant_for_byte_range(position, position + 1)
         while node is not None and node.type not in _CONTEXTS:
             node = node.parent
         kind = node.type if node is not None else ""
@@ -117,7 +117,13 @@ def refused_character(data: bytes, root: Any) -> tuple[int, str] | None:
             return position, 'a carriage return inside a quoted string (Terraform: "Invalid multi-line string")'
         if kind not in _STRINGS and kind != "comment":
             return position, f"{name} between tokens {_INVALID_CHARACTER}"
-        # Comments and plain strings hold no tokens: look past them (any number of these may be inside).
-        resume = node.end_byte if node is not None and kind in ("comment", "string_lit") else position + 1
+        # Comments, plain strings and a template's literal text hold no tokens: look past them (any number of
+        # these characters may be inside).
+        if node is not None and kind in ("comment", "string_lit"):
+            resume = node.end_byte
+        elif innermost is not None and innermost.type == "template_literal":
+            resume = innermost.end_byte
+        else:
+            resume = position + 1
         match = _SUSPECT.search(data, max(resume, position + 1))
     return None
