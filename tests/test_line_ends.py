@@ -205,3 +205,12 @@ def test_text_excerpt_shows_the_line_the_format_counts(tmp_path: Path) -> None:
     out = io.StringIO()
     write_findings(report, out, excerpts=True)
     assert out.getvalue().splitlines()[1:] == ["    2 | state = 2", "                ^"]
+
+
+def test_text_excerpt_of_a_powershell_file_counts_a_lone_cr(tmp_path: Path) -> None:
+    (tmp_path / "p.ps1").write_bytes(b"# note\r$state = 'on'\n")
+    finding = Finding("IN002", Level.ERROR, "m", str(tmp_path / "p.ps1"), Span(2, 10, 2, 14))
+    report = Report((finding,), (finding.path,), 1, (), {})
+    out = io.StringIO()
+    write_findings(report, out, excerpts=True)
+    assert out.getvalue().splitlines()[1:] == ["    2 | $state = 'on'", "                 ^^^^"]

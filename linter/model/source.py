@@ -81,8 +81,9 @@ def decode_text(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM) or UTF-16 LE/BE with BOM, with CRLF line ends made LF.
 
     CRLF is one line end in every format entralint reads, and dropping its CR moves no column. A lone
-    CR is left as it is: HCL and PowerShell read it as a character (Terraform's scanner keeps it in a
-    comment), JSON as white space, YAML as a line end (`yaml_line_ends`, which the YAML loader applies).
+    CR is left as it is: HCL takes it only in a comment (Terraform's scanner; elsewhere a syntax error),
+    PowerShell ends a line at it but keeps it in a string (`powershell_line_ends` counts its lines), JSON
+    reads it as white space, YAML as a line end (`yaml_line_ends`, which the YAML loader applies).
     """
     if data.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8", data[3:]
