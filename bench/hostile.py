@@ -85,6 +85,11 @@ def _hcl_form_feeds_in_heredoc(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + "  description = <<EOT\n" + _repeat("\x0c\n", size) + "EOT\n}\n"}
 
 
+def _hcl_heredoc_lines(size: int) -> dict[str, str]:
+    # The same heredoc without form feeds: what a heredoc of many short lines costs on its own.
+    return {"main.tf": TF_HEAD + "  description = <<EOT\n" + _repeat("a\n", size) + "EOT\n}\n"}
+
+
 def _hcl_template_openers(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + '  description = "' + _repeat("${", size) + '"\n}\n'}
 
@@ -156,6 +161,7 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "hcl-template-openers": _hcl_template_openers,
     "hcl-suppression-then-spaces": _hcl_suppression_then_spaces,
     "hcl-form-feeds-in-heredoc": _hcl_form_feeds_in_heredoc,
+    "hcl-heredoc-lines": _hcl_heredoc_lines,
     "tfvars-name-then-spaces": _tfvars_name_then_spaces,
     "tfvars-template-openers": _tfvars_template_openers,
     "json-one-line-many-findings": _json_one_line_many_findings,

@@ -6,6 +6,7 @@ Every HCL file entralint parses with tree-sitter (`.tf` and `.tofu` files, varia
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -85,6 +86,7 @@ _CONTEXTS = frozenset(
     {"comment", "string_lit", "quoted_template", "heredoc_template", "template_interpolation", "template_directive"}
 )
 _STRINGS = frozenset({"string_lit", "quoted_template", "heredoc_template"})
+_SEQUENCES = ("template_interpolation", "template_directive")
 # What tree-sitter-hcl reads as white space and Terraform's scanner does not: a lone CR (CRLF is LF by now),
 # a vertical tab and a form feed.
 _SUSPECT = re.compile(rb"[\r\x0b\x0c]")
@@ -105,10 +107,11 @@ def refused_character(data: bytes, root: Any) -> tuple[int, str] | None:
     """
     if b"\r" not in data and b"\x0b" not in data and b"\x0c" not in data:  # far faster than the search
         return None
+    sequences: dict[int, list[int]] = {}  # a template's interpolations and directives: where each starts
     match = _SUSPECT.search(data)
     while match is not None:
         position = match.start()
-        node = innermost = root.descendant_for_byte_range(position, position + 1)
+        node = root.descendant_for_byte_range(position, position + 1)
         while node is not None and node.type not in _CONTEXTS:
             node = node.parent
         kind = node.type if node is not None else ""
@@ -119,12 +122,18 @@ def refused_character(data: bytes, root: Any) -> tuple[int, str] | None:
             return position, 'a carriage return inside a quoted string (Terraform: "Invalid multi-line string")'
         if kind not in _STRINGS and kind != "comment":
             return position, f"{name} between tokens {_INVALID_CHARACTER}"
-        # Comments, plain strings and a template's literal text hold no tokens: look past them (any number of
-        # these characters may be inside).
+        # Comments, plain strings and a template's text up to its next interpolation or directive hold no
+        # tokens: look past them (any number of these characters may be inside), stopping at a CR.
         if node is not None and kind in ("comment", "string_lit"):
             resume = node.end_byte
-        elif innermost is not None and innermost.type == "template_literal":
-            resume = innermost.end_byte
+        elif node is not None and kind in _STRINGS:
+            starts = sequences.get(node.id)
+            if starts is None:
+                starts = sequences[node.id] = [child.start_byte for child in node.children if child.type in _SEQUENCES]
+            index = bisect.bisect_right(starts, position)
+            stop = starts[index] if index < len(starts) else node.end_byte
+            carriage_return = data.find(b"\r", position, stop)
+            resume = stop if carriage_return == -1 else carriage_return
         else:
             resume = position + 1
         match = _SUSPECT.search(data, max(resume, position + 1))
