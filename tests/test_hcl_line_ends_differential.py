@@ -221,6 +221,8 @@ WHOLE = "".join(PIECES[index].replace("{n}", "0") for index in (0, 1, 2, 3, 4, 5
 @example(data=WHOLE.replace("  state", "\r  state").encode())
 @example(data=WHOLE.replace('"enabled"\n', '"enabled"\r\r\n').encode())
 @example(data=WHOLE.replace("  state", "  /* a\rb */ state").encode())
+# A form feed before a lone CR in a string (found with --hypothesis-seed=23): the CR is still a syntax error.
+@example(data=b'  state = "\x0c\renabled"\n' + WHOLE.encode())
 # A comment that swallows the name leaves a bare identifier as the second label.
 @example(data=b'resource "azuread_conditional_access_policy"# "p0" {\n  users {\n    included_users = ["All"]\n  }\n')
 def test_hcl_readers_read_as_tree_sitter_hcl_does(data: bytes) -> None:
@@ -235,6 +237,7 @@ LONE_CR_CASES = {
     "heredoc": ('  display_name = "Policy 0"\n', "  display_name = <<EOT\nPolicy\r0\nEOT\n", 3, 7),
     "form feed between tokens": ('  state = "enabled"\n', '  state =\x0c"enabled"\n', 3, 10),
     "vertical tab between tokens": ('  state = "enabled"\n', '\x0b  state = "enabled"\n', 3, 1),
+    "form feed then CR in a string": ('  state = "enabled"\n', '  state = "\x0c\renabled"\n', 3, 13),
     "form feed in an interpolation": ('  state = "enabled"\n', '  state = "${\x0cvar.x}"\n', 3, 14),
 }
 

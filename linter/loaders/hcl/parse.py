@@ -122,9 +122,9 @@ def refused_character(data: bytes, root: Any) -> tuple[int, str] | None:
             return position, 'a carriage return inside a quoted string (Terraform: "Invalid multi-line string")'
         if kind not in _STRINGS and kind != "comment":
             return position, f"{name} between tokens {_INVALID_CHARACTER}"
-        # Comments, plain strings and a template's text up to its next interpolation or directive hold no
-        # tokens: look past them (any number of these characters may be inside), stopping at a CR.
-        if node is not None and kind in ("comment", "string_lit"):
+        # Comments, and a string's text up to its next interpolation or directive, hold no tokens: look past
+        # them (any number of these characters may be inside), stopping at a CR in a string.
+        if node is not None and kind == "comment":
             resume = node.end_byte
         elif node is not None and kind in _STRINGS:
             starts = sequences.get(node.id)
