@@ -80,8 +80,41 @@ def _hcl_name_then_spaces(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + "}\n" + "a" + " " * size}
 
 
+def _hcl_suppression_then_spaces(size: int) -> dict[str, str]:
+    # A suppression comment has the file parsed again, for where its comments are: under the same guards.
+    return {"main.tf": TF_HEAD + "}\n# entralint: ignore[CA001] reviewed\n" + "a" + " " * size}
+
+
+def _hcl_form_feeds_in_heredoc(size: int) -> dict[str, str]:
+    # Each form feed is looked up in the tree (Terraform takes it in a heredoc, not between tokens).
+    return {"main.tf": TF_HEAD + "  description = <<EOT\n" + _repeat("\x0c\n", size) + "EOT\n}\n"}
+
+
+def _hcl_heredoc_lines(size: int) -> dict[str, str]:
+    # The same heredoc without form feeds: what a heredoc of many short lines costs on its own.
+    return {"main.tf": TF_HEAD + "  description = <<EOT\n" + _repeat("a\n", size) + "EOT\n}\n"}
+
+
 def _hcl_template_openers(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + '  description = "' + _repeat("${", size) + '"\n}\n'}
+
+
+TF_VARIABLE_POLICY = (
+    'variable "state" {\n  default = "enabled"\n}\n'
+    'resource "azuread_conditional_access_policy" "p" {\n  display_name = "P"\n  state = var.state\n'
+    '  conditions {\n    client_app_types = ["all"]\n    users {\n      included_users = ["All"]\n    }\n'
+    '    applications {\n      included_applications = ["All"]\n    }\n  }\n'
+    '  grant_controls {\n    operator = "OR"\n    built_in_controls = ["mfa"]\n  }\n}\n'
+)
+
+
+def _tfvars_name_then_spaces(size: int) -> dict[str, str]:
+    # The variable files beside a policy are parsed by tree-sitter too, under the same guards as the policy's.
+    return {"main.tf": TF_VARIABLE_POLICY, "terraform.tfvars": "a" + " " * size}
+
+
+def _tfvars_template_openers(size: int) -> dict[str, str]:
+    return {"main.tf": TF_VARIABLE_POLICY, "terraform.tfvars": 'state = "' + _repeat("${", size) + '"\n'}
 
 
 def _json_one_line_many_findings(size: int) -> dict[str, str]:
@@ -131,6 +164,11 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "powershell-parentheses": _powershell_parentheses,
     "hcl-name-then-spaces": _hcl_name_then_spaces,
     "hcl-template-openers": _hcl_template_openers,
+    "hcl-suppression-then-spaces": _hcl_suppression_then_spaces,
+    "hcl-form-feeds-in-heredoc": _hcl_form_feeds_in_heredoc,
+    "hcl-heredoc-lines": _hcl_heredoc_lines,
+    "tfvars-name-then-spaces": _tfvars_name_then_spaces,
+    "tfvars-template-openers": _tfvars_template_openers,
     "json-one-line-many-findings": _json_one_line_many_findings,
     "json-minified": _json_minified,
     "json-deep": _json_deep,

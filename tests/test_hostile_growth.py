@@ -11,12 +11,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linter.loaders import load_text
 from linter.loaders.positions import TextPositions
+from linter.model import Unresolved
 from linter.model.source import Span, line_column
 from tests.conftest import REPO
 
@@ -46,6 +49,30 @@ def test_deep_template_nesting_is_refused_before_tree_sitter(tmp_path: Path) -> 
     findings = json.loads(process.stdout)["findings"]
     assert [(f["code"], f["line"]) for f in findings] == [("IN001", 4)]
     assert "nested more than 1000 levels" in findings[0]["message"]
+
+
+@pytest.mark.parametrize("case", ["tfvars-name-then-spaces", "tfvars-template-openers"])
+def test_a_hostile_variable_file_leaves_the_variable_unknown(case: str, tmp_path: Path) -> None:
+    # Before the guards were shared, tree-sitter-hcl read terraform.tfvars unguarded: `a` and 32 KB of spaces
+    # took 7.7 s (quadratic: 256 KB would take minutes), and each `${` a kilobyte. Terraform stops at a
+    # variable file it cannot read, so what it assigns is unknown: the state is not the default.
+    write_case(case, SIZE, tmp_path)
+    _, _, process = run_case(tmp_path, timeout=TIMEOUT)
+    assert json.loads(process.stdout)["policies"] == 1
+    assert _state(tmp_path) == Unresolved("var.state")
+    (tmp_path / "terraform.tfvars").write_text('state = "disabled"\n')
+    assert _state(tmp_path) == "disabled"
+
+
+def _state(directory: Path) -> Any:
+    from linter.loaders.hcl.tfvars import forget
+
+    forget()
+    main = directory / "main.tf"
+    result = load_text(str(main), main.read_text())
+    assert result is not None
+    [document] = result.documents
+    return document.data["state"]
 
 
 def test_a_folder_of_files_reading_each_others_variables_resolves_them(tmp_path: Path) -> None:

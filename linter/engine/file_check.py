@@ -18,7 +18,7 @@ from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.model.findings import Notification
 from linter.model.fixes import Applicability, Fix
-from linter.model.source import FILE_START, Location, yaml_line_ends
+from linter.model.source import FILE_START, Location, powershell_line_ends, yaml_line_ends
 from linter.rule import Finding, Level, Rule, Violation
 
 __all__ = ["FileOutcome", "FileSettings", "Task", "check_document_rules", "check_file", "resolve"]
@@ -176,6 +176,8 @@ def check_file(ruleset: RuleSet, task: Task, *, keep_documents: bool) -> FileOut
     # Formats without comments (JSON) cannot hold one: a `# entralint:` there is string content.
     if result_format.endswith("-yaml"):
         text = yaml_line_ends(text)  # the lines the YAML loader's positions count
+    elif result_format == "powershell":
+        text = powershell_line_ends(text)  # and the PowerShell tokenizer's (a lone CR ends a comment too)
     comments = tuple(find_comments(text, result_format)) if has_comments(result_format) and "entralint:" in text else ()
     # A policy's line costs a position lookup: only files with suppression comments need it.
     lines: dict[str, tuple[int, ...]] = {}

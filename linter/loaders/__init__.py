@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
+from linter.model.source import powershell_line_ends
 
 __all__ = ["LoadResult", "forget_directories", "format_name", "is_candidate", "load_text", "opentofu_override"]
 
@@ -96,7 +97,7 @@ def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResu
         from linter.loaders.hcl.terraform import load as load_hcl
 
         return load_hcl(path, text, var_files)
-    if lower.endswith(".ps1") and _DSC_RESOURCE.search(text):
+    if lower.endswith(".ps1") and _DSC_RESOURCE.search(powershell_line_ends(text)):  # `^` after a lone CR too
         from linter.loaders.powershell.dsc import load as load_dsc
 
         return load_dsc(path, text)

@@ -75,13 +75,19 @@ def _yaml_tokens(text: str) -> tuple[list[tuple[int, int]], int]:
 
 
 def _hcl_comments(text: str, offsets: Sequence[int]) -> list[bool]:
-    """Whether each offset lies in a tree-sitter-hcl `comment` node (`#`, `//` or `/* */`)."""
-    import tree_sitter_hcl
-    from tree_sitter import Language, Parser, Query, QueryCursor
+    """Whether each offset lies in a tree-sitter-hcl `comment` node (`#`, `//` or `/* */`).
 
-    language = Language(tree_sitter_hcl.language())
-    root = Parser(language).parse(text.encode("utf-8")).root_node
-    captures = QueryCursor(Query(language, "(comment) @comment")).captures(root)
+    Parsed under the reader's guards (linter.loaders.hcl.parse); a file too deep to read has no comments.
+    """
+    from tree_sitter import Query, QueryCursor
+
+    from linter.loaders.hcl.parse import parse, too_deep
+
+    if too_deep(text) is not None:
+        return [False] * len(offsets)
+    tree = parse(text.encode("utf-8"))
+    root = tree.root_node
+    captures = QueryCursor(Query(tree.language, "(comment) @comment")).captures(root)
     spans = sorted((node.start_byte, node.end_byte) for node in captures.get("comment", []))
     starts = [start for start, _ in spans]
     # Character offsets to UTF-8 byte offsets, counted once along the text: offsets come in order.

@@ -21,6 +21,7 @@ __all__ = [
     "join_pointer",
     "line_column",
     "parent_pointer",
+    "powershell_line_ends",
     "source_lines",
     "split_pointer",
     "yaml_line_ends",
@@ -80,8 +81,9 @@ def decode_text(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM) or UTF-16 LE/BE with BOM, with CRLF line ends made LF.
 
     CRLF is one line end in every format entralint reads, and dropping its CR moves no column. A lone
-    CR is left as it is: HCL and PowerShell read it as a character (Terraform's scanner keeps it in a
-    comment), JSON as white space, YAML as a line end (`yaml_line_ends`, which the YAML loader applies).
+    CR is left as it is: HCL takes it only in a comment (Terraform's scanner; elsewhere a syntax error),
+    PowerShell ends a line at it but keeps it in a string (`powershell_line_ends` counts its lines), JSON
+    reads it as white space, YAML as a line end (`yaml_line_ends`, which the YAML loader applies).
     """
     if data.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8", data[3:]
@@ -123,10 +125,21 @@ def yaml_line_ends(text: str) -> str:
     return text
 
 
+def powershell_line_ends(text: str) -> str:
+    """PowerShell text with every line end its tokenizer counts made LF: a lone CR is one (CRLF is LF already).
+
+    Only for counting lines: the same length, so offsets hold; a CR inside a string stays in its value.
+    """
+    return text.replace("\r", "\n") if "\r" in text else text
+
+
 def source_lines(path: str, text: str) -> list[str]:
-    """The lines of a decoded file as its format counts them: LF (CRLF) everywhere, and YAML's own breaks."""
-    if path.lower().endswith((".yaml", ".yml")):
+    """The lines of a decoded file as its format counts them: LF (CRLF) everywhere, YAML's and PowerShell's own."""
+    lower = path.lower()
+    if lower.endswith((".yaml", ".yml")):
         text = yaml_line_ends(text)
+    elif lower.endswith(".ps1"):
+        text = powershell_line_ends(text)
     return text.split("\n")
 
 

@@ -10,11 +10,10 @@ plain reading both are held to (tests/test_hcl_fast.py).
 
 from __future__ import annotations
 
-import functools
-import itertools
 import re
 from typing import Any
 
+from linter.loaders.hcl.parse import MAX_NESTING, parse, refused_character, too_deep
 from linter.loaders.hcl.tfvars import module_variables
 from linter.loaders.hcl.tree import HclReader
 from linter.loaders.hcl.values import HclPositions
@@ -27,73 +26,6 @@ __all__ = ["ReadResources", "load", "read_fast", "read_with_tree_sitter"]
 
 SOURCE_FORMAT = "terraform-hcl"
 _RELEVANT = re.compile("|".join(sorted(RESOURCE_TYPES)))
-
-
-@functools.cache
-def _parser() -> Any:
-    import tree_sitter_hcl
-    from tree_sitter import Language, Parser
-
-    return Parser(Language(tree_sitter_hcl.language()))
-
-
-# tree-sitter-hcl's error recovery costs the square of a run of white space that follows a syntax error
-# (`a` and 20,000 spaces: 10 s). Such runs are parsed without their middle (see _parse).
-_LONG_BLANK_RUN = re.compile(rb"[ \t\r\n]{128,}")
-
-
-# tree-sitter-hcl spends about a kilobyte and more than linear time per level of an unclosed `${` or
-# bracket (5 MB of `${`: 74 s and 5.4 GB): deeper files are refused before it reads them.
-MAX_NESTING = 1_000
-_BRACKET = re.compile(r"[\[\](){}]")
-
-
-def too_deep(text: str) -> int | None:
-    """The offset where brackets (counted anywhere, strings and comments too) open MAX_NESTING deep, if they do."""
-    if text.count("{") + text.count("[") + text.count("(") <= MAX_NESTING:
-        return None
-    depth = 0
-    for bracket in _BRACKET.finditer(text):
-        if bracket.group() in "[({":
-            depth += 1
-            if depth > MAX_NESTING:
-                return bracket.start()
-        elif depth:
-            depth -= 1
-    return None
-
-
-def _parse(data: bytes) -> Any:
-    """tree-sitter's tree of data; long runs of white space keep only their first and last character and
-    their first line end, left out with included ranges so that every node keeps its offsets in data."""
-    if _LONG_BLANK_RUN.search(data) is None:
-        return _parser().parse(data)
-    from tree_sitter import Parser, Point, Range
-
-    ranges: list[Any] = []
-    row, row_start, counted = 0, 0, 0
-
-    def point(offset: int) -> Any:
-        nonlocal row, row_start, counted
-        lines = data.count(b"\n", counted, offset)
-        if lines:
-            row += lines
-            row_start = data.rfind(b"\n", counted, offset) + 1
-        counted = offset
-        return Point(row, offset - row_start)
-
-    start = 0
-    for run in _LONG_BLANK_RUN.finditer(data):
-        line_end = data.find(b"\n", run.start(), run.end())
-        kept = sorted({run.start(), run.end() - 1, line_end} - {-1})
-        for left, right in itertools.pairwise(kept):
-            if right > left + 1:  # left out: (left, right)
-                ranges.append(Range(point(start), point(left + 1), start, left + 1))
-                start = right
-    ranges.append(Range(point(start), point(len(data)), start, len(data)))
-    parser = Parser(_parser().language)
-    parser.included_ranges = ranges
-    return parser.parse(data)
 
 
 def _label(reader: HclReader, node: Any) -> str | None:
@@ -170,6 +102,10 @@ def read_fast(path: str, text: str, var_files: tuple[str, ...] = ()) -> ReadReso
     """The resources, read with regular expressions; None when the file needs tree-sitter."""
     from linter.loaders.hcl.fast import Decline, FastHclReader
 
+    # tree-sitter tells where a lone CR, form feed or vertical tab lies (see parse.py). Three scans for a
+    # character are ~1,000 times faster than one for a character class.
+    if "\r" in text or "\x0c" in text or "\x0b" in text:
+        return None
     try:
         reader = FastHclReader(text, lambda: module_variables(path, var_files))
         resources = list(reader.resources(RESOURCE_TYPES))
@@ -185,13 +121,19 @@ def read_with_tree_sitter(path: str, text: str, var_files: tuple[str, ...] = ())
         return ReadResources(
             [], HclPositions(text, {}, {}), [LoadProblem("IN001", message, Span.point(*line_column(text, deep)))]
         )
-    tree = _parse(text.encode("utf-8"))
-    root = tree.root_node
+    data = text.encode("utf-8")
+    root = parse(data).root_node
     reader = HclReader(text, root, {}, lambda: module_variables(path, var_files))
     problems: list[LoadProblem] = []
+    refused = refused_character(data, root)
     if root.has_error:
-        message, span = _error_problem(reader, _first_error(root))
-        problems.append(LoadProblem("IN001", message, span))
+        error = _first_error(root)
+        if refused is None or error.start_byte <= refused[0]:
+            message, span = _error_problem(reader, error)
+            problems.append(LoadProblem("IN001", message, span))
+    if refused is not None and not problems:
+        line, column = line_column(text, reader.char(refused[0]))
+        problems.append(LoadProblem("IN001", f"syntax error: {refused[1]}", Span.point(line, column)))
     reader.defaults.update(reader.variable_defaults())
     resources: list[Resource] = []
     for node in reader.top_blocks("resource"):

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from linter.loaders.hcl.parse import parse, refused_character, too_deep
 from linter.loaders.hcl.tree import HclReader
 from linter.loaders.hcl.variables import NO_VARIABLES, ModuleVariables
 from linter.model import Unresolved
@@ -31,27 +32,27 @@ _AUTO_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
 MAX_VARIABLE_FILE_SIZE = 10 * 1024 * 1024
 
 
-@functools.cache
-def _parser() -> Any:
-    import tree_sitter_hcl
-    from tree_sitter import Language, Parser
-
-    return Parser(Language(tree_sitter_hcl.language()))
-
-
 def _read(path: str) -> str | None:
     try:
         with open(path, "rb") as file:
             data = file.read(MAX_VARIABLE_FILE_SIZE + 1)
         if len(data) > MAX_VARIABLE_FILE_SIZE:
             return None
-        return data.decode("utf-8-sig")
+        # CRLF is one line end, as for the files entralint checks (linter.model.source.decode_text).
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError):
         return None
 
 
-def _reader(text: str) -> HclReader:
-    return HclReader(text, _parser().parse(text.encode("utf-8")).root_node, {})
+def _reader(text: str) -> HclReader | None:
+    """The file's tree under the same guards as a checked file's; None when Terraform would refuse it."""
+    if too_deep(text) is not None:
+        return None
+    data = text.encode("utf-8")
+    root = parse(data).root_node
+    if refused_character(data, root) is not None:
+        return None
+    return HclReader(text, root, {})
 
 
 def declared_variables(path: str) -> tuple[dict[str, Any], set[str]]:
@@ -60,6 +61,8 @@ def declared_variables(path: str) -> tuple[dict[str, Any], set[str]]:
     if text is None or "variable" not in text:
         return {}, set()
     reader = _reader(text)
+    if reader is None:
+        return {}, set()
     try:
         defaults = reader.variable_defaults()
         names = {
@@ -86,7 +89,7 @@ def read_assignments(path: str) -> dict[str, Any] | None:
             return None
         return dict(data) if isinstance(data, dict) else None
     reader = _reader(text)
-    if reader.root.has_error:
+    if reader is None or reader.root.has_error:
         return None
     assigned: dict[str, Any] = {}
     try:

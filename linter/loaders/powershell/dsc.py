@@ -19,6 +19,7 @@ from linter.loaders.powershell.tokens import tokenize
 from linter.loaders.powershell.values import Node, Parser, Unreadable
 from linter.loaders.result import LoadResult
 from linter.model import Document, LoadProblem, Unresolved
+from linter.model.source import powershell_line_ends
 
 __all__ = ["SOURCE_FORMAT", "load"]
 
@@ -103,7 +104,7 @@ def _graph_node(
 def load(path: str, text: str) -> LoadResult | None:
     """The policies a configuration's resource blocks declare; `Ensure = "Absent"` ones go to `absent`."""
     parser = Parser(text, tokenize(text))
-    positions = NodePositions(text)
+    positions = NodePositions(powershell_line_ends(text))  # lines as PowerShell counts them; offsets hold
     values_before = 0  # the values of the documents before: pointers are numbered as they always were
     documents: list[Document] = []
     absent: list[Document] = []

@@ -28,6 +28,7 @@ from linter.loaders.powershell.tokens import Token, tokenize
 from linter.loaders.powershell.values import Node, Parser, Unreadable, record_positions
 from linter.loaders.result import LoadResult
 from linter.model import TOKEN_LIFETIME_POLICY, Document, LoadProblem, Unresolved
+from linter.model.source import powershell_line_ends
 
 __all__ = ["load"]
 
@@ -102,7 +103,7 @@ class _Script:
         # One index for the file, each document under its own pointer: line starts are computed once.
         self.offsets: dict[str, tuple[int, int]] = {}
         self.strings: dict[str, Any] = {}
-        self.positions = TextPositions(text, self.offsets, self.strings)
+        self.positions = TextPositions(powershell_line_ends(text), self.offsets, self.strings)
         self.documents: list[Document] = []
         self.problems: list[LoadProblem] = []
         self.typed: set[str] = set()  # variables holding an SDK model object (`[…]::new()`)

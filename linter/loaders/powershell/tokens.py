@@ -27,16 +27,23 @@ _WORD_END = set(" \t\r\n(){}[],;|=") | set(_SINGLE_QUOTES) | set(_DOUBLE_QUOTES)
 _PUNCTUATION = set("(){}[],;|=")
 # Runs read by the regular-expression engine rather than a character at a time: a configuration is mostly
 # alignment spaces, names and quoted strings. `\w` is `str.isalnum()` or `_`, as `_is_name` reads.
-_BLANK_CHARS = " \t\r\ufeff\u00a0"
+_BLANK_CHARS = " \t\ufeff\u00a0"
 _BLANKS = re.compile(f"[{_BLANK_CHARS}]+")
 _NAME = re.compile(r"[\w:?]*")
 _PARAMETER_NAME = re.compile(r"\w*")
 _WORD_RUN = re.compile("(?:[^`" + re.escape("".join(sorted(_WORD_END))) + "]|`[\\s\\S]?)*")
 # The characters some token other than a word can start with: any other starts a word.
-_STARTS_OTHER_THAN_WORD = frozenset(_BLANK_CHARS + "`\n<#@$" + _SINGLE_QUOTES + _DOUBLE_QUOTES + _DASHES) | _PUNCTUATION
+_STARTS_OTHER_THAN_WORD = (
+    frozenset(_BLANK_CHARS + "`\r\n<#@$" + _SINGLE_QUOTES + _DOUBLE_QUOTES + _DASHES) | _PUNCTUATION
+)
 _QUOTES = _SINGLE_QUOTES + _DOUBLE_QUOTES
 _SINGLE_QUOTE = re.compile("[" + _SINGLE_QUOTES + "]")
 _DOUBLE_QUOTED_SPECIAL = re.compile("[`$" + _DOUBLE_QUOTES + "]")
+# PowerShell's tokenizer ends a line at CR, LF or CRLF (its line map, line comments, new-line tokens and
+# here-strings alike: PowerShell/PowerShell, engine/parser/tokenizer.cs; the language specification's
+# new-line-character, §2.2.2). A lone CR inside a quoted string is a character of the string.
+_LINE_END = re.compile("\r\n?|\n")
+_HERE_STRING_CLOSE = {quote: re.compile("[\r\n]" + quote + "@") for quote in "'\""}
 
 
 class Token(NamedTuple):
@@ -211,11 +218,12 @@ def _double_quoted(text: str, start: int) -> Token:
 def _here_string(text: str, start: int) -> Token:
     """@'...'@ or @"..."@: the text between the line after the opener and the line that starts with the closer."""
     quote = "'" if text[start + 1] in _SINGLE_QUOTES else '"'
-    line_end = text.find("\n", start)
-    close = text.find("\n" + quote + "@", line_end)
-    if line_end < 0 or text[start + 2 : line_end].strip() or close < 0:
+    header_end = _LINE_END.search(text, start)
+    footer = _HERE_STRING_CLOSE[quote].search(text, header_end.start()) if header_end is not None else None
+    if header_end is None or footer is None or text[start + 2 : header_end.start()].strip():
         return Token("error", text[start:], start, start + 2, "unterminated here-string")
-    body_end = close - 1 if text[close - 1] == "\r" else close
+    line_end, close = header_end.end() - 1, footer.start()
+    body_end = close - 1 if text.startswith("\r\n", close - 1) and close - 1 > line_end else close
     body = range(line_end + 1, max(body_end, line_end + 1))
     interpolated = quote == '"' and any(
         text[offset] == "$" and offset + 1 < body_end and (_is_name(text[offset + 1]) or text[offset + 1] in "{(")
@@ -245,8 +253,8 @@ def tokenize(text: str) -> TokenList:
         elif char in _BLANK_CHARS:
             position = blanks(text, position).end()  # type: ignore[union-attr]  # char is one
             continue
-        elif char == "\n":
-            position += 1
+        elif char in "\r\n":  # char is one character
+            position += 2 if text.startswith("\r\n", position) else 1
             add_kind(_NEWLINE)
         elif char in _PUNCTUATION:
             position += 1
@@ -265,8 +273,8 @@ def tokenize(text: str) -> TokenList:
                 position = length if close < 0 else close + 2
                 continue
             if char == "#":
-                close = text.find("\n", position)
-                position = length if close < 0 else close
+                comment_end = _LINE_END.search(text, position)
+                position = length if comment_end is None else comment_end.start()
                 continue
             if char == "@" and following and following in _QUOTES:
                 tokens.append_token(token := _here_string(text, start))
