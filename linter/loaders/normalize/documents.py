@@ -152,6 +152,21 @@ def _remove(data: dict[str, Any], pointer: str) -> bool:
     return True
 
 
+def _remove_members(data: dict[str, Any], pointer: str, names: tuple[str, ...]) -> None:
+    """Delete the members names of the object at pointer, if it is still there."""
+    holder: Any = data
+    for token in split_pointer(pointer):
+        if isinstance(holder, dict):
+            holder = holder.get(token)
+        elif isinstance(holder, list) and token.isdigit() and int(token) < len(holder):
+            holder = holder[int(token)]
+        else:
+            return
+    if isinstance(holder, dict):
+        for name in names:
+            holder.pop(name, None)
+
+
 def _as_written(positions: PositionIndex, base: str, pointer: str) -> str:
     """The source's pointer for a normalized one: `/REF` where normalization made `/rEF` (PascalCase sources).
 
@@ -260,7 +275,7 @@ def build_document(
         split_flags(kind, data)
     identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
     keep = isinstance(data, dict)
-    for error_pointer, message, canonical, missing in validate_values(kind, data):
+    for error_pointer, message, canonical, missing, unlisted in validate_values(kind, data):
         if partial and missing:
             continue
         span = None
@@ -273,6 +288,8 @@ def build_document(
         problems.append(problem)
         if canonical is not None:
             _replace(data, error_pointer, canonical)  # rules read the member Graph reads
+        elif unlisted and keep:
+            _remove_members(data, error_pointer, unlisted)
         elif keep and not _remove(data, error_pointer):
             keep = False
     if not keep:

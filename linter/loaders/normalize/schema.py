@@ -114,6 +114,14 @@ class SchemaProblem(NamedTuple):
     message: str
     canonical: str | None = None
     missing: bool = False  # a required property is not there: a partial document's expected state
+    # Unknown members of the object at `pointer` past the first MAX_LISTED_UNKNOWN: one problem says how many,
+    # and each is removed like a listed one.
+    unlisted: tuple[str, ...] = ()
+
+
+# A Graph object has a few dozen properties. Past this many unknown ones in one object, a finding (and its
+# position) per member made memory follow the findings, ~1 KB each, not the input: 70,000 per MB.
+MAX_LISTED_UNKNOWN = 100
 
 
 def validate(kind: str, data: Any) -> list[tuple[str, str]]:
@@ -171,11 +179,18 @@ def _problems(error: Any, *, nullable: bool) -> Iterator[SchemaProblem]:
     where = pointer or "the document"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = error.schema.get("properties", {})
-        for name in error.instance:
-            if name not in known:
-                yield SchemaProblem(
-                    join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
-                )
+        unknown = [name for name in error.instance if name not in known]
+        for name in unknown[:MAX_LISTED_UNKNOWN]:
+            yield SchemaProblem(
+                join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
+            )
+        if len(unknown) > MAX_LISTED_UNKNOWN:
+            rest = tuple(str(name) for name in unknown[MAX_LISTED_UNKNOWN:])
+            message = (
+                f"{len(rest):,} more unknown properties at {where}, not listed one by one "
+                f"(entralint lists the first {MAX_LISTED_UNKNOWN} of an object)"
+            )
+            yield SchemaProblem(pointer, message, unlisted=rest)
         return
     canonical = _same_but_case(error.instance, error.validator_value) if error.validator == "enum" else None
     if canonical is not None:
