@@ -153,7 +153,7 @@ def _remove(data: dict[str, Any], pointer: str) -> bool:
 
 
 def _remove_members(data: dict[str, Any], pointer: str, names: tuple[str, ...]) -> None:
-    """Delete the members names of the object at pointer, if it is still there."""
+    """Delete the members names (keys, or indexes as text) of the object or array at pointer, if still there."""
     holder: Any = data
     for token in split_pointer(pointer):
         if isinstance(holder, dict):
@@ -165,6 +165,10 @@ def _remove_members(data: dict[str, Any], pointer: str, names: tuple[str, ...]) 
     if isinstance(holder, dict):
         for name in names:
             holder.pop(name, None)
+    elif isinstance(holder, list):
+        for name in names:
+            if name.isdigit() and int(name) < len(holder):
+                holder[int(name)] = None
 
 
 def _as_written(positions: PositionIndex, base: str, pointer: str) -> str:

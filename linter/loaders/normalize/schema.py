@@ -114,14 +114,15 @@ class SchemaProblem(NamedTuple):
     message: str
     canonical: str | None = None
     missing: bool = False  # a required property is not there: a partial document's expected state
-    # Unknown members of the object at `pointer` past the first MAX_LISTED_UNKNOWN: one problem says how many,
-    # and each is removed like a listed one.
+    # The members (keys, or array indexes as text) of the object or array at `pointer` whose values break the
+    # schema past the first MAX_LISTED of it: one problem says how many, and each is removed like a listed one.
     unlisted: tuple[str, ...] = ()
 
 
-# A Graph object has a few dozen properties. Past this many unknown ones in one object, a finding (and its
-# position) per member made memory follow the findings, ~1 KB each, not the input: 70,000 per MB.
-MAX_LISTED_UNKNOWN = 100
+# A Graph object has a few dozen properties. Past this many problems in one object or array, a finding (and
+# its position) for each made memory follow the findings, ~1 KB each, not the input: 70,000 unknown keys per
+# MB, or 500,000 per MB in `[7,7,...]`.
+MAX_LISTED = 100
 
 
 def validate(kind: str, data: Any) -> list[tuple[str, str]]:
@@ -144,8 +145,28 @@ def explain(kind: str, data: Any) -> list[tuple[str, str]]:
 
 def _explain(kind: str, data: Any) -> list[SchemaProblem]:
     problems: set[SchemaProblem] = set()
+    listed: dict[str, set[str]] = {}  # container pointer -> the pointers of its members' problems kept
+    unlisted: dict[str, list[str]] = {}  # container pointer -> the members past MAX_LISTED, tokens as written
     for error in _validator(kind).iter_errors(data):
-        problems.update(_problems(error, nullable=False))
+        for problem in _problems(error, nullable=False):
+            if problem.canonical is not None or problem.missing or not problem.pointer:
+                problems.add(problem)  # not removed from the document: corrected, or a property to add
+                continue
+            container, _, token = problem.pointer.rpartition("/")
+            kept = listed.setdefault(container, set())
+            if problem.pointer in kept or len(kept) < MAX_LISTED:
+                kept.add(problem.pointer)
+                problems.add(problem)
+            else:
+                unlisted.setdefault(container, []).append(token.replace("~1", "/").replace("~0", "~"))
+    for container, tokens in unlisted.items():
+        members = tuple(dict.fromkeys(tokens))
+        where = container or "the document"
+        message = (
+            f"{len(members):,} more members of {where} break the schema, not listed one by one "
+            f"(entralint lists the first {MAX_LISTED} of an object or array)"
+        )
+        problems.add(SchemaProblem(container, message, unlisted=members))
     return sorted(problems, key=lambda problem: (-problem.pointer.count("/"), problem.pointer, problem.message))
 
 
@@ -179,18 +200,11 @@ def _problems(error: Any, *, nullable: bool) -> Iterator[SchemaProblem]:
     where = pointer or "the document"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = error.schema.get("properties", {})
-        unknown = [name for name in error.instance if name not in known]
-        for name in unknown[:MAX_LISTED_UNKNOWN]:
-            yield SchemaProblem(
-                join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
-            )
-        if len(unknown) > MAX_LISTED_UNKNOWN:
-            rest = tuple(str(name) for name in unknown[MAX_LISTED_UNKNOWN:])
-            message = (
-                f"{len(rest):,} more unknown properties at {where}, not listed one by one "
-                f"(entralint lists the first {MAX_LISTED_UNKNOWN} of an object)"
-            )
-            yield SchemaProblem(pointer, message, unlisted=rest)
+        for name in error.instance:
+            if name not in known:
+                yield SchemaProblem(
+                    join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
+                )
         return
     canonical = _same_but_case(error.instance, error.validator_value) if error.validator == "enum" else None
     if canonical is not None:
