@@ -109,6 +109,12 @@ def _json_many_keys(size: int) -> dict[str, str]:
     return {"p.json": '{"displayName": "P", "state": "on", "conditions": {' + keys + '}, "grantControls": {}}'}
 
 
+def _json_long_array(size: int) -> dict[str, str]:
+    # An element per 2 bytes in an array under the root, whose elements' offsets the parse records.
+    head = '{"displayName": "P", "state": "enabled", "conditions": {}, "grantControls": {}, "x": ['
+    return {"p.json": head + ",".join(["1"] * max(1, size // 2)) + "]}"}
+
+
 def _yaml_aliases(size: int) -> dict[str, str]:
     head = "displayName: P\nstate: on\nconditions: {}\ngrantControls: {}\nanchors:\n  base: &b {users: [All]}\n"
     return {"p.yaml": head + "  list:\n" + _repeat("  - *b\n", size)}
@@ -131,6 +137,7 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "json-deep": _json_deep,
     "json-long-string": _json_long_string,
     "json-many-keys": _json_many_keys,
+    "json-long-array": _json_long_array,
     "yaml-aliases": _yaml_aliases,
     "yaml-many-policies": _yaml_many_policies,
 }

@@ -48,6 +48,19 @@ def test_deep_template_nesting_is_refused_before_tree_sitter(tmp_path: Path) -> 
     assert "nested more than 1000 levels" in findings[0]["message"]
 
 
+def test_thousands_of_unknown_keys_are_a_hundred_findings_and_one_that_counts_the_rest(tmp_path: Path) -> None:
+    write_case("json-many-keys", 64_000, tmp_path)
+    _, _, process = run_case(tmp_path, timeout=TIMEOUT)
+    report = json.loads(process.stdout)["findings"]
+    findings = [f for f in report if f["code"] == "IN002" and f["pointer"].startswith("/conditions")]
+    assert process.returncode == 1
+    assert len([f for f in findings if f["pointer"].startswith("/conditions/k")]) == 100
+    (summary,) = [f for f in findings if f["pointer"] == "/conditions"]
+    count = 64_000 // len('"k1000000": 1, ') - 100
+    assert (summary["code"], summary["level"]) == ("IN002", "error")
+    assert summary["message"].startswith(f"P: {count:,} more members of /conditions break the schema")
+
+
 def test_a_folder_of_files_reading_each_others_variables_resolves_them(tmp_path: Path) -> None:
     write_case("tf-folder-of-variables", 20_000, tmp_path)
     _, _, process = run_case(tmp_path, timeout=TIMEOUT)

@@ -11,6 +11,7 @@ it with hypothesis).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,11 +201,14 @@ def _problems(error: Any, *, nullable: bool) -> Iterator[SchemaProblem]:
     where = pointer or "the document"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = error.schema.get("properties", {})
-        for name in error.instance:
-            if name not in known:
-                yield SchemaProblem(
-                    join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
-                )
+        unknown = (name for name in error.instance if name not in known)
+        for name in itertools.islice(unknown, MAX_LISTED):
+            yield SchemaProblem(
+                join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
+            )
+        # _explain only counts what comes past MAX_LISTED in one object: no message (difflib's is slow).
+        for name in unknown:
+            yield SchemaProblem(join_pointer(pointer, str(name)), "")
         return
     canonical = _same_but_case(error.instance, error.validator_value) if error.validator == "enum" else None
     if canonical is not None:
