@@ -16,6 +16,7 @@ from linter.loaders.normalize.graph_shape import (
 )
 from linter.loaders.normalize.schema import validate_values
 from linter.loaders.normalize.single_pass import clean_and_check
+from linter.loaders.normalize.unlisted import Unlisted
 from linter.loaders.positions import PositionIndex
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
@@ -152,8 +153,8 @@ def _remove(data: dict[str, Any], pointer: str) -> bool:
     return True
 
 
-def _remove_members(data: dict[str, Any], pointer: str, names: tuple[str, ...]) -> None:
-    """Delete the members names (keys, or indexes as text) of the object or array at pointer, if still there."""
+def _remove_members(data: dict[str, Any], pointer: str, members: Unlisted) -> None:
+    """Delete the members of the object or array at pointer, if it is still there."""
     holder: Any = data
     for token in split_pointer(pointer):
         if isinstance(holder, dict):
@@ -163,12 +164,12 @@ def _remove_members(data: dict[str, Any], pointer: str, names: tuple[str, ...]) 
         else:
             return
     if isinstance(holder, dict):
-        for name in names:
-            holder.pop(name, None)
+        for key in (*members.keys, *map(str, members.indexes)):
+            holder.pop(key, None)
     elif isinstance(holder, list):
-        for name in names:
-            if name.isdigit() and int(name) < len(holder):
-                holder[int(name)] = None
+        for index in members.indexes:
+            if index < len(holder):
+                holder[index] = None
 
 
 def _as_written(positions: PositionIndex, base: str, pointer: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from linter.loaders.normalize.schema_check import Check, compile_check
+from linter.loaders.normalize.unlisted import UNLISTED, Unlisted
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
@@ -98,9 +99,9 @@ def enumeration_spellings(kind: str) -> dict[str, dict[str, str]]:
 @functools.cache
 def _validator(kind: str) -> Any:
     # jsonschema costs ~60 ms to import: only runs that meet an invalid document pay for it.
-    from jsonschema import Draft202012Validator
+    from linter.loaders.normalize.schema_any_of import validator_for
 
-    return Draft202012Validator(load_schema(kind))
+    return validator_for(load_schema(kind))
 
 
 @functools.cache
@@ -115,9 +116,9 @@ class SchemaProblem(NamedTuple):
     message: str
     canonical: str | None = None
     missing: bool = False  # a required property is not there: a partial document's expected state
-    # The members (keys, or array indexes as text) of the object or array at `pointer` whose values break the
-    # schema past the first MAX_LISTED of it: one problem says how many, and each is removed like a listed one.
-    unlisted: tuple[str, ...] = ()
+    # The members of the object or array at `pointer` whose values break the schema past the first MAX_LISTED
+    # of it: one problem says how many, and each is removed like a listed one.
+    unlisted: Unlisted | None = None
 
 
 # A Graph object has a few dozen properties. Past this many problems in one object or array, a finding (and
@@ -147,9 +148,12 @@ def explain(kind: str, data: Any) -> list[tuple[str, str]]:
 def _explain(kind: str, data: Any) -> list[SchemaProblem]:
     problems: set[SchemaProblem] = set()
     listed: dict[str, set[str]] = {}  # container pointer -> the pointers of its members' problems kept
-    unlisted: dict[str, list[str]] = {}  # container pointer -> the members past MAX_LISTED, tokens as written
+    unlisted: dict[str, Unlisted] = {}  # container pointer -> the members past MAX_LISTED
     for error in _validator(kind).iter_errors(data):
         for problem in _problems(error, nullable=False):
+            if problem.unlisted is not None:  # counted already (schema_any_of)
+                unlisted.setdefault(problem.pointer, Unlisted()).extend(problem.unlisted)
+                continue
             if problem.canonical is not None or problem.missing or not problem.pointer:
                 problems.add(problem)  # not removed from the document: corrected, or a property to add
                 continue
@@ -159,16 +163,21 @@ def _explain(kind: str, data: Any) -> list[SchemaProblem]:
                 kept.add(problem.pointer)
                 problems.add(problem)
             else:
-                unlisted.setdefault(container, []).append(token.replace("~1", "/").replace("~0", "~"))
-    for container, tokens in unlisted.items():
-        members = tuple(dict.fromkeys(tokens))
+                member = token.replace("~1", "/").replace("~0", "~")
+                # A token of digits is an index, or a key _remove_members finds as str(index).
+                index = int(member) if member.isdigit() and member == str(int(member)) else None
+                unlisted.setdefault(container, Unlisted()).add(member if index is None else index)
+    summaries = []  # one per container, nothing to merge
+    for container, members in unlisted.items():
         where = container or "the document"
         message = (
-            f"{len(members):,} more members of {where} break the schema, not listed one by one "
+            f"{members.count():,} more members of {where} break the schema, not listed one by one "
             f"(entralint lists the first {MAX_LISTED} of an object or array)"
         )
-        problems.add(SchemaProblem(container, message, unlisted=members))
-    return sorted(problems, key=lambda problem: (-problem.pointer.count("/"), problem.pointer, problem.message))
+        summaries.append(SchemaProblem(container, message, unlisted=members))
+    return sorted(
+        [*problems, *summaries], key=lambda problem: (-problem.pointer.count("/"), problem.pointer, problem.message)
+    )
 
 
 def validate_definition(value: Any) -> list[tuple[str, str]]:
@@ -194,7 +203,9 @@ def _problems(error: Any, *, nullable: bool) -> Iterator[SchemaProblem]:
         if len(meant) == 1:
             allows_null = {"type": "null"} in branches
             for sub in error.context:
-                if sub.relative_schema_path[0] in meant:
+                if sub.validator == UNLISTED and sub.relative_schema_path[0] in meant:
+                    yield SchemaProblem(join_pointer("", *sub.absolute_path), "", unlisted=sub.instance)
+                elif sub.relative_schema_path[0] in meant:
                     at_same_value = list(sub.absolute_path) == list(error.absolute_path)
                     yield from _problems(sub, nullable=allows_null and at_same_value)
             return
