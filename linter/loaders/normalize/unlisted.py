@@ -7,6 +7,7 @@ from array import array
 __all__ = ["UNLISTED", "Unlisted"]
 
 UNLISTED = "entralint-unlisted"  # the `validator` of a jsonschema error whose instance is an Unlisted
+_INDEX_TYPE = "I" if array("I").itemsize >= 4 else "L"
 
 
 class Unlisted:
@@ -16,7 +17,8 @@ class Unlisted:
 
     def __init__(self) -> None:
         self.keys: list[str] = []
-        self.indexes: array[int] = array("q")  # 8 bytes an index: `[7,7,...]` is an index per 2 bytes of input
+        # 4 bytes an index (an array is shorter than its text): `[7,7,...]` is an index per 2 bytes of input.
+        self.indexes: array[int] = array(_INDEX_TYPE)
 
     def add(self, member: str | int) -> None:
         if isinstance(member, int):
