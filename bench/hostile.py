@@ -147,6 +147,18 @@ def _json_many_keys(size: int) -> dict[str, str]:
     return {"p.json": '{"displayName": "P", "state": "on", "conditions": {' + keys + '}, "grantControls": {}}'}
 
 
+def _json_long_array(size: int) -> dict[str, str]:
+    # An element per 2 bytes in an array under the root, whose elements' offsets the parse records.
+    head = '{"displayName": "P", "state": "enabled", "conditions": {}, "grantControls": {}, "x": ['
+    return {"p.json": head + ",".join(["1"] * max(1, size // 2)) + "]}"}
+
+
+def _json_many_bad_items(size: int) -> dict[str, str]:
+    # An IN002 per 2 bytes in a nullable array (`anyOf`: jsonschema keeps every item's error until it reports).
+    head = '{"displayName": "P", "state": "enabled", "conditions": {"clientAppTypes": ['
+    return {"p.json": head + ",".join(["7"] * max(1, size // 2)) + ']}, "grantControls": {}}'}
+
+
 def _yaml_aliases(size: int) -> dict[str, str]:
     head = "displayName: P\nstate: on\nconditions: {}\ngrantControls: {}\nanchors:\n  base: &b {users: [All]}\n"
     return {"p.yaml": head + "  list:\n" + _repeat("  - *b\n", size)}
@@ -174,6 +186,8 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "json-deep": _json_deep,
     "json-long-string": _json_long_string,
     "json-many-keys": _json_many_keys,
+    "json-long-array": _json_long_array,
+    "json-many-bad-items": _json_many_bad_items,
     "yaml-aliases": _yaml_aliases,
     "yaml-many-policies": _yaml_many_policies,
 }

@@ -17,7 +17,9 @@ class SchemaViolation(LoadProblemRule):
     Graph rejects the request (`400 Bad Request`) when the pipeline deploys it, or — for
     properties it ignores — silently drops the setting, so the tenant does not enforce what the
     repository says. entralint removes the offending value before other rules run, so they never
-    reason about malformed data.
+    reason about malformed data. Past 100 problems in one object or array (thousands of unknown
+    keys, an array of wrong items), one more finding at that object or array counts the rest,
+    which are removed all the same: the run fails, and memory follows the input, not the findings.
 
     ## Example
     ```json

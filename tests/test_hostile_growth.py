@@ -57,7 +57,7 @@ def test_a_hostile_variable_file_leaves_the_variable_unknown(case: str, tmp_path
     # took 7.7 s (quadratic: 256 KB would take minutes), and each `${` a kilobyte. Terraform stops at a
     # variable file it cannot read, so what it assigns is unknown: the state is not the default.
     write_case(case, SIZE, tmp_path)
-    _, _, process = run_case(tmp_path, timeout=TIMEOUT)
+    process = run_case(tmp_path, timeout=TIMEOUT).process
     assert json.loads(process.stdout)["policies"] == 1
     assert _state(tmp_path) == Unresolved("var.state")
     (tmp_path / "terraform.tfvars").write_text('state = "disabled"\n')
@@ -73,6 +73,19 @@ def _state(directory: Path) -> Any:
     assert result is not None
     [document] = result.documents
     return document.data["state"]
+
+
+def test_thousands_of_unknown_keys_are_a_hundred_findings_and_one_that_counts_the_rest(tmp_path: Path) -> None:
+    write_case("json-many-keys", 64_000, tmp_path)
+    process = run_case(tmp_path, timeout=TIMEOUT).process
+    report = json.loads(process.stdout)["findings"]
+    findings = [f for f in report if f["code"] == "IN002" and f["pointer"].startswith("/conditions")]
+    assert process.returncode == 1
+    assert len([f for f in findings if f["pointer"].startswith("/conditions/k")]) == 100
+    (summary,) = [f for f in findings if f["pointer"] == "/conditions"]
+    count = 64_000 // len('"k1000000": 1, ') - 100
+    assert (summary["code"], summary["level"]) == ("IN002", "error")
+    assert summary["message"].startswith(f"P: {count:,} more members of /conditions break the schema")
 
 
 def test_a_folder_of_files_reading_each_others_variables_resolves_them(tmp_path: Path) -> None:

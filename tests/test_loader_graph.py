@@ -306,6 +306,46 @@ def test_schema_violations_are_in002_at_the_value(name: str, expected: set[tuple
     assert all(problem.code == "IN002" for problem in result.problems)
 
 
+def test_unknown_properties_past_the_listed_hundred_are_one_in002_and_all_removed() -> None:
+    unknown = ", ".join(f'"k{number}": 1' for number in range(250))
+    text = (
+        '{"displayName": "P", "state": "enabled",\n "conditions": {"clientAppTypes": ["all"], '
+        + unknown
+        + ', "users": {"includeUsers": ["All"]}}, "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}}'
+    )
+    result = load_text("p.json", text)
+    assert result is not None
+    listed = [problem for problem in result.problems if problem.pointer != "/conditions"]
+    assert sorted(problem.pointer for problem in listed) == sorted(f"/conditions/k{number}" for number in range(100))
+    (summary,) = [problem for problem in result.problems if problem.pointer == "/conditions"]
+    assert summary.code == "IN002"
+    assert summary.message == (
+        "P: 150 more members of /conditions break the schema, not listed one by one "
+        "(entralint lists the first 100 of an object or array)"
+    )
+    assert (summary.span.start_line, summary.span.start_column) == (2, 16)
+    (policy,) = result.documents
+    assert policy.data["conditions"] == {"clientAppTypes": ["all"], "users": {"includeUsers": ["All"]}}
+
+
+def test_invalid_array_items_past_the_listed_hundred_are_one_in002_and_all_removed() -> None:
+    items = ", ".join(["7"] * 300)
+    text = '{"displayName": "P", "state": "enabled", "conditions": {"clientAppTypes": ["all", '
+    text += items + ', "browser"]}, '
+    text += '"grantControls": {"operator": "OR", "builtInControls": ["mfa"]}}'
+    result = load_text("p.json", text)
+    assert result is not None
+    listed = [problem for problem in result.problems if problem.pointer != "/conditions/clientAppTypes"]
+    assert sorted(problem.pointer for problem in listed) == sorted(
+        f"/conditions/clientAppTypes/{index}" for index in range(1, 101)
+    )
+    (summary,) = [problem for problem in result.problems if problem.pointer == "/conditions/clientAppTypes"]
+    assert (summary.code, summary.span.start_column) == ("IN002", 75)
+    assert summary.message.startswith("P: 200 more members of /conditions/clientAppTypes break the schema")
+    (policy,) = result.documents
+    assert policy.data["conditions"]["clientAppTypes"] == ["all", "browser"]
+
+
 def test_conditions_null_drops_the_policy_value_not_the_file() -> None:
     (policy,) = load(GRAPH / "schema" / "conditions-null.yaml").documents
     assert "conditions" not in policy.data and policy.get("/grantControls/builtInControls") == ["mfa"]

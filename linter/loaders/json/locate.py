@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections.abc import Callable
 from typing import Any
 
@@ -64,6 +65,9 @@ class _Reading:
 
 
 _UNOPENED = _Reading(None, -1)
+# Offsets kept in arrays: 4 bytes each where a C unsigned int has 32 bits (8 bytes past its range).
+_OFFSET_TYPE = "I" if array("I").itemsize >= 4 else "q"
+_OFFSET_MAX = (1 << 8 * array(_OFFSET_TYPE).itemsize - 1) - 1
 _MAX_TEXT_SEARCHES = 32
 
 
@@ -76,8 +80,10 @@ class JsonLocator:
         self._ends: dict[str, int] = {}
         self._key_starts: dict[str, int] = {}
         self._readings: dict[str, _Reading | None] = {}  # None: every member has been read
-        # Arrays whose elements' offsets a parse recorded: an element's pointer is made when it is asked for.
-        self._elements: dict[str, list[tuple[int, int]]] = {}
+        # Arrays whose elements' offsets a parse recorded, each element's start and end in turn: an element's
+        # pointer is made when it is asked for. An array of offsets, not a list of pairs: `[1,1,...]` under the
+        # root is an element per 2 bytes, and a pair of ints ~130 bytes (64x the input), 8 bytes here.
+        self._elements: dict[str, array[int]] = {}
         # Members found by their key's text, per object: each search starts at the object's `{`, so an
         # object asked for many keys (thousands of unknown keys, one finding each) is read member by member.
         self._text_searches: dict[str, int] = {}
@@ -133,9 +139,9 @@ class JsonLocator:
                 index = int(token)
             except ValueError:
                 return False
-            if not 0 <= index < len(elements) or str(index) != token:
+            if not 0 <= index < len(elements) // 2 or str(index) != token:
                 return False
-            starts[child], self._ends[child] = elements[index]
+            starts[child], self._ends[child] = elements[2 * index], elements[2 * index + 1]
             return True
         reading = self._readings.get(container, _UNOPENED)
         if reading is None:
@@ -283,12 +289,13 @@ class JsonLocator:
         values: list[Any] = []
         end = _WHITESPACE.match(text, start + 1).end()  # type: ignore[union-attr]
         if text[end] != "]":
-            elements: list[tuple[int, int]] = []
+            elements = array(_OFFSET_TYPE if len(text) <= _OFFSET_MAX else "q")
             position = end
             while True:
                 value, end = scan(text, position)
                 values.append(value)
-                elements.append((position, end))
+                elements.append(position)
+                elements.append(end)
                 comma = _NEXT_ELEMENT.match(text, end)
                 if comma is None:
                     break

@@ -16,6 +16,7 @@ from linter.loaders.normalize.graph_shape import (
 )
 from linter.loaders.normalize.schema import validate_values
 from linter.loaders.normalize.single_pass import clean_and_check
+from linter.loaders.normalize.unlisted import Unlisted
 from linter.loaders.positions import PositionIndex
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
@@ -152,6 +153,25 @@ def _remove(data: dict[str, Any], pointer: str) -> bool:
     return True
 
 
+def _remove_members(data: dict[str, Any], pointer: str, members: Unlisted) -> None:
+    """Delete the members of the object or array at pointer, if it is still there."""
+    holder: Any = data
+    for token in split_pointer(pointer):
+        if isinstance(holder, dict):
+            holder = holder.get(token)
+        elif isinstance(holder, list) and token.isdigit() and int(token) < len(holder):
+            holder = holder[int(token)]
+        else:
+            return
+    if isinstance(holder, dict):
+        for key in (*members.keys, *map(str, members.indexes)):
+            holder.pop(key, None)
+    elif isinstance(holder, list):
+        for index in members.indexes:
+            if index < len(holder):
+                holder[index] = None
+
+
 def _as_written(positions: PositionIndex, base: str, pointer: str) -> str:
     """The source's pointer for a normalized one: `/REF` where normalization made `/rEF` (PascalCase sources).
 
@@ -260,7 +280,7 @@ def build_document(
         split_flags(kind, data)
     identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
     keep = isinstance(data, dict)
-    for error_pointer, message, canonical, missing in validate_values(kind, data):
+    for error_pointer, message, canonical, missing, unlisted in validate_values(kind, data):
         if partial and missing:
             continue
         span = None
@@ -273,6 +293,8 @@ def build_document(
         problems.append(problem)
         if canonical is not None:
             _replace(data, error_pointer, canonical)  # rules read the member Graph reads
+        elif unlisted and keep:
+            _remove_members(data, error_pointer, unlisted)
         elif keep and not _remove(data, error_pointer):
             keep = False
     if not keep:

@@ -11,12 +11,14 @@ it with hypothesis).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from linter.loaders.normalize.schema_check import Check, compile_check
+from linter.loaders.normalize.unlisted import UNLISTED, Unlisted
 from linter.model import (
     AUTHENTICATION_STRENGTH_POLICY,
     CONDITIONAL_ACCESS_POLICY,
@@ -97,9 +99,9 @@ def enumeration_spellings(kind: str) -> dict[str, dict[str, str]]:
 @functools.cache
 def _validator(kind: str) -> Any:
     # jsonschema costs ~60 ms to import: only runs that meet an invalid document pay for it.
-    from jsonschema import Draft202012Validator
+    from linter.loaders.normalize.schema_any_of import validator_for
 
-    return Draft202012Validator(load_schema(kind))
+    return validator_for(load_schema(kind))
 
 
 @functools.cache
@@ -114,6 +116,15 @@ class SchemaProblem(NamedTuple):
     message: str
     canonical: str | None = None
     missing: bool = False  # a required property is not there: a partial document's expected state
+    # The members of the object or array at `pointer` whose values break the schema past the first MAX_LISTED
+    # of it: one problem says how many, and each is removed like a listed one.
+    unlisted: Unlisted | None = None
+
+
+# A Graph object has a few dozen properties. Past this many problems in one object or array, a finding (and
+# its position) for each made memory follow the findings, ~1 KB each, not the input: 70,000 unknown keys per
+# MB, or 500,000 per MB in `[7,7,...]`.
+MAX_LISTED = 100
 
 
 def validate(kind: str, data: Any) -> list[tuple[str, str]]:
@@ -136,9 +147,37 @@ def explain(kind: str, data: Any) -> list[tuple[str, str]]:
 
 def _explain(kind: str, data: Any) -> list[SchemaProblem]:
     problems: set[SchemaProblem] = set()
+    listed: dict[str, set[str]] = {}  # container pointer -> the pointers of its members' problems kept
+    unlisted: dict[str, Unlisted] = {}  # container pointer -> the members past MAX_LISTED
     for error in _validator(kind).iter_errors(data):
-        problems.update(_problems(error, nullable=False))
-    return sorted(problems, key=lambda problem: (-problem.pointer.count("/"), problem.pointer, problem.message))
+        for problem in _problems(error, nullable=False):
+            if problem.unlisted is not None:  # counted already (schema_any_of)
+                unlisted.setdefault(problem.pointer, Unlisted()).extend(problem.unlisted)
+                continue
+            if problem.canonical is not None or problem.missing or not problem.pointer:
+                problems.add(problem)  # not removed from the document: corrected, or a property to add
+                continue
+            container, _, token = problem.pointer.rpartition("/")
+            kept = listed.setdefault(container, set())
+            if problem.pointer in kept or len(kept) < MAX_LISTED:
+                kept.add(problem.pointer)
+                problems.add(problem)
+            else:
+                member = token.replace("~1", "/").replace("~0", "~")
+                # A token of digits is an index, or a key _remove_members finds as str(index).
+                index = int(member) if member.isdigit() and member == str(int(member)) else None
+                unlisted.setdefault(container, Unlisted()).add(member if index is None else index)
+    summaries = []  # one per container, nothing to merge
+    for container, members in unlisted.items():
+        where = container or "the document"
+        message = (
+            f"{members.count():,} more members of {where} break the schema, not listed one by one "
+            f"(entralint lists the first {MAX_LISTED} of an object or array)"
+        )
+        summaries.append(SchemaProblem(container, message, unlisted=members))
+    return sorted(
+        [*problems, *summaries], key=lambda problem: (-problem.pointer.count("/"), problem.pointer, problem.message)
+    )
 
 
 def validate_definition(value: Any) -> list[tuple[str, str]]:
@@ -164,18 +203,23 @@ def _problems(error: Any, *, nullable: bool) -> Iterator[SchemaProblem]:
         if len(meant) == 1:
             allows_null = {"type": "null"} in branches
             for sub in error.context:
-                if sub.relative_schema_path[0] in meant:
+                if sub.validator == UNLISTED and sub.relative_schema_path[0] in meant:
+                    yield SchemaProblem(join_pointer("", *sub.absolute_path), "", unlisted=sub.instance)
+                elif sub.relative_schema_path[0] in meant:
                     at_same_value = list(sub.absolute_path) == list(error.absolute_path)
                     yield from _problems(sub, nullable=allows_null and at_same_value)
             return
     where = pointer or "the document"
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = error.schema.get("properties", {})
-        for name in error.instance:
-            if name not in known:
-                yield SchemaProblem(
-                    join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
-                )
+        unknown = (name for name in error.instance if name not in known)
+        for name in itertools.islice(unknown, MAX_LISTED):
+            yield SchemaProblem(
+                join_pointer(pointer, str(name)), f"unknown property {name!r} at {where}{did_you_mean(name, known)}"
+            )
+        # _explain only counts what comes past MAX_LISTED in one object: no message (difflib's is slow).
+        for name in unknown:
+            yield SchemaProblem(join_pointer(pointer, str(name)), "")
         return
     canonical = _same_but_case(error.instance, error.validator_value) if error.validator == "enum" else None
     if canonical is not None:
