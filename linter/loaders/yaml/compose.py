@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -11,7 +12,7 @@ import yaml
 from linter.loaders.json.parse import ParseError
 from linter.model.source import Span, line_column
 
-__all__ = ["MAX_DEPTH", "compose"]
+__all__ = ["MAX_DEPTH", "compose", "compose_each"]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # JSON's limit too. Below libyaml's own (999 block levels in the libyaml PyYAML 6.0.4 bundles, none before):
@@ -76,9 +77,17 @@ def _nesting_bound(text: str) -> int:
 
 def compose(text: str) -> list[yaml.Node]:
     """The nodes of every document in text, composed by libyaml."""
+    return list(compose_each(text))
+
+
+def compose_each(text: str) -> Iterator[yaml.Node]:
+    """The nodes of each document in text in turn, composed by libyaml as they are asked for: a caller that
+    keeps what it needs of a document's nodes holds one document's tree at a time, not the stream's."""
     try:
         _check_depth(text)
-        return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+        for node in yaml.compose_all(text, Loader=_Loader):
+            if node is not None:
+                yield node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # libyaml places an error at the end of the stream on the line after a last line that has

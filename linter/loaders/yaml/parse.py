@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 from linter.loaders.json.parse import ParseError
-from linter.loaders.yaml.compose import compose
+from linter.loaders.yaml.compose import compose_each
+from linter.loaders.yaml.node_index import NodeIndex
 from linter.loaders.yaml.positions import YamlPositions
 from linter.model.source import Span, yaml_line_ends
 
@@ -165,9 +166,17 @@ def parse_yaml(text: str) -> list[Any]:
 
 
 def parse_yaml_with_positions(text: str) -> tuple[list[Any], YamlPositions]:
-    """Every document as plain data, and positions that reuse the nodes composed for it."""
+    """Every document as plain data, and positions from an index of the nodes composed for it.
+
+    Each document's nodes are built and indexed as libyaml composes them, then let go: a stream of many
+    small documents never holds its whole node tree.
+    """
     text = yaml_line_ends(text)
     budget = [max(MIN_VALUE_BUDGET, len(text) * MAX_VALUES_PER_CHARACTER)]
-    roots = compose(text)
     anchors = "&" in text  # without an anchor there is no alias: no node is met twice
-    return [_construct(node, budget, anchors=anchors) for node in roots], YamlPositions(text, roots)
+    values = []
+    index = NodeIndex(len(text))
+    for root in compose_each(text):
+        values.append(_construct(root, budget, anchors=anchors))
+        index.add(root)
+    return values, YamlPositions(text, index)
