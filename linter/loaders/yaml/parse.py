@@ -68,12 +68,34 @@ def _construct(root: yaml.Node, budget: list[int], *, anchors: bool = True) -> A
         except (ParseError, RecursionError):
             pass
         budget[0] = left
+    left = budget[0]
+    try:
+        return _construct_stack(root, budget, shared=True)
+    except _Overspent:
+        budget[0] = left
+        return _construct_stack(root, budget, shared=False)
+
+
+class _Overspent(Exception):
+    """An alias met again would pass the budget: build node by node to find the node where it runs out."""
+
+
+def _construct_stack(root: yaml.Node, budget: list[int], *, shared: bool) -> Any:
+    """Build node by node; `shared`: a collection met again is the value already built for it, and spends in
+    one go what building it again would (so a text's aliases hold one value, not a copy per alias)."""
     result: dict[int, Any] = {}
+    costs: dict[int, int] = {}  # a built collection's id -> what building it spent
     # (node, children expanded?) — a node's value is built after its children's.
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    in_progress: set[int] = set()
+    in_progress: dict[int, int] = {}  # a collection being built -> the budget before it
     while stack:
         node, expanded = stack.pop()
+        if shared and not expanded and id(node) in costs and id(node) not in in_progress:
+            if budget[0] < costs[id(node)]:
+                raise _Overspent
+            budget[0] -= costs[id(node)]
+            continue
+        before = budget[0]
         _spend(budget, node)
         if isinstance(node, yaml.ScalarNode):
             result[id(node)] = _scalar(node)
@@ -82,14 +104,14 @@ def _construct(root: yaml.Node, budget: list[int], *, anchors: bool = True) -> A
             if id(node) in in_progress:
                 raise ParseError("recursive YAML alias: a value contains itself", _span(node))
             _check_collection_tag(node)
-            in_progress.add(id(node))
+            in_progress[id(node)] = before
             stack.append((node, True))
             children = (
                 node.value if isinstance(node, yaml.SequenceNode) else [part for pair in node.value for part in pair]
             )
             stack.extend((child, False) for child in reversed(children))
             continue
-        in_progress.discard(id(node))
+        costs[id(node)] = in_progress.pop(id(node)) - budget[0]
         if isinstance(node, yaml.SequenceNode):
             result[id(node)] = [result[id(child)] for child in node.value]
         else:
