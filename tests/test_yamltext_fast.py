@@ -210,31 +210,34 @@ def yaml_files() -> list[Path]:
 
 
 def walk_every_node(text: str) -> dict[str, tuple[int, int]]:
-    """The offsets a walk over every composed node records (the reference the index is held to): an alias
-    occurrence has its anchor's offsets, and the anchor's children are under the pointer popped first."""
+    """The offsets a walk over every composed node in document order records (the reference the index is held
+    to): a key's first pair, a value's last; an alias occurrence has its anchor's offsets, and the anchor's
+    children are under its own place, the first in the document."""
     offsets: dict[str, tuple[int, int]] = {}
     for number, root in enumerate(compose(yaml_line_ends(text))):
         stack: list[tuple[str, yaml.Node]] = [(f"/{number}", root)]
         seen: set[int] = set()
         while stack:
             pointer, node = stack.pop()
-            offsets.setdefault(pointer, (node.start_mark.index, node.end_mark.index))
+            offsets[pointer] = (node.start_mark.index, node.end_mark.index)
             if isinstance(node, yaml.ScalarNode) or id(node) in seen:
                 continue
             seen.add(id(node))
             if isinstance(node, yaml.SequenceNode):
-                stack.extend((f"{pointer}/{index}", child) for index, child in enumerate(node.value))
+                stack.extend(reversed([(f"{pointer}/{index}", child) for index, child in enumerate(node.value)]))
                 continue
+            pairs = []
             for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
                     child = f"{pointer}/{escape_pointer(key_node.value)}"
                     offsets.setdefault(child + "#key", (key_node.start_mark.index, key_node.end_mark.index))
-                    stack.append((child, value_node))
+                    pairs.append((child, value_node))
+            stack.extend(reversed(pairs))
     return offsets
 
 
 def assert_walk_agrees(text: str) -> None:
-    walked = YamlPositions(text, NodeIndex.of(len(text), compose(yaml_line_ends(text))))
+    walked = YamlPositions(text, NodeIndex.of(len(text), compose(yaml_line_ends(text)), aliases="&" in text))
     every = walk_every_node(text)
     assert YamlPositions(text)._build() == every
     for pointer, offsets in every.items():
@@ -260,9 +263,13 @@ again: [*s, *s]
 def test_walking_with_aliases_agrees_with_every_node() -> None:
     assert_walk_agrees(ANCHORED)
     positions = YamlPositions(ANCHORED)
-    # Each occurrence of an alias points at its anchor; only the occurrence met first has children.
+    # Each occurrence of an alias points at its anchor; only the anchor's own place has children.
     anchor = positions.span("/0/base")
     assert positions.span("/0/list/0") == positions.span("/0/list/1") == anchor
+    # Below an alias occurrence, a pointer continues from the anchor's own place.
+    assert positions.span("/0/list/1/users") == positions.span("/0/base/users") != anchor
+    assert positions.span("/0/list/2/k/a~1b") == positions.span("/0/base/a~1b")
+    assert positions.span("/0/list/1/nothing") is None
     assert positions.string_value("/0/again/1") == (
         "text",
         list(range(ANCHORED.index("text"), ANCHORED.index("text") + 5)),

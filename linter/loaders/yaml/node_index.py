@@ -8,8 +8,10 @@ scalar's text (the same string object the built value holds).
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections.abc import Iterable
+from typing import Any
 
 import yaml
 
@@ -17,18 +19,19 @@ from linter.model.source import escape_pointer
 
 __all__ = ["NodeIndex"]
 
+intern = sys.intern
+
 _STR = "tag:yaml.org,2002:str"
-# Entry kinds. An alias occurrence of a collection keeps its anchor's offsets and no children, as the
-# walk over every node always recorded it: the anchor's children are under the pointer met first.
+# Entry kinds. An alias occurrence of a collection keeps its anchor's offsets and no children of its own: a
+# pointer below it continues from the anchor's own place (the first in the document), whose children they are.
 TEXT, SCALAR, SEQUENCE, MAPPING, ALIAS = range(5)
-_CLOSE = None  # a stack item that ends the subtree of the entry it names
 
 
 class NodeIndex:
-    """Every document's nodes in the order of a depth-first walk that takes a collection's last child first.
+    """Every document's nodes in document order, each collection's entry followed by its children's subtrees.
 
-    A collection's entry is followed by its children's subtrees, last child first; a mapping's child is
-    its key's entry followed by its value's subtree (pairs whose key is not a scalar are left out).
+    A mapping's child is its key's entry followed by its value's subtree (pairs whose key is not a scalar are
+    left out). Scalar texts are interned, as the built values' are, so both hold one string.
     """
 
     def __init__(self, text_length: int) -> None:
@@ -38,67 +41,75 @@ class NodeIndex:
         self.afters = array(code)  # the entry after this entry's subtree
         self.kinds = bytearray()
         self.texts: list[str | None] = []
-        self.roots: list[int] = []
-        self._sequences: dict[int, list[int]] = {}  # children in document order, for sequences looked into
+        self.roots = array("q")
+        self._sequences: dict[int, list[int]] = {}  # children, for sequences looked into
+        self._anchors: dict[int, int] = {}  # an aliased collection's start offset -> the entry of its own place
 
     @classmethod
-    def of(cls, text_length: int, roots: Iterable[yaml.Node]) -> NodeIndex:
+    def of(cls, text_length: int, roots: Iterable[yaml.Node], *, aliases: bool = True) -> NodeIndex:
         index = cls(text_length)
         for root in roots:
-            index.add(root)
+            index.add(root, aliases=aliases)
         return index
 
-    def _entry(self, node: yaml.Node, kind: int, text: str | None) -> int:
-        entry = len(self.kinds)
-        self.starts.append(node.start_mark.index)
-        self.ends.append(node.end_mark.index)
-        self.afters.append(entry + 1)
-        self.kinds.append(kind)
-        self.texts.append(text)
-        return entry
-
-    def add(self, root: yaml.Node) -> None:
-        """Add one document's node tree."""
-        self.roots.append(len(self.kinds))
-        seen: set[int] = set()
-        # (key node or None, node) to enter; (_CLOSE, entry) once the entry's children are done.
-        stack: list[tuple[yaml.Node | None, yaml.Node | int]] = [(None, root)]
+    def add(self, root: yaml.Node, *, aliases: bool = True) -> None:
+        """Add one document's node tree; without `aliases` (no anchor in the text) no node is met twice."""
+        start, end, after, kind, text = (
+            self.starts.append,
+            self.ends.append,
+            self.afters.append,
+            self.kinds.append,
+            self.texts.append,
+        )
+        afters = self.afters
+        count = len(self.kinds)
+        self.roots.append(count)
+        seen: dict[int, int] = {}  # a collection's id -> its entry
+        scalar_node, sequence_node = yaml.ScalarNode, yaml.SequenceNode
+        # Nodes to enter, next on top; an int closes that entry's subtree.
+        stack: list[yaml.Node | int] = [root]
+        push = stack.append
         while stack:
-            key, node = stack.pop()
-            if isinstance(node, int):
-                self.afters[node] = len(self.kinds)
+            node: Any = stack.pop()
+            node_type = type(node)
+            if node_type is int:
+                afters[node] = count
                 continue
-            if key is not None:
-                self._entry(key, TEXT if key.tag == _STR else SCALAR, key.value)
-            if isinstance(node, yaml.ScalarNode):
-                self._entry(node, TEXT if node.tag == _STR else SCALAR, node.value)
-                continue
-            if id(node) in seen:
-                self._entry(node, ALIAS, None)
-                continue
-            seen.add(id(node))
-            if isinstance(node, yaml.SequenceNode):
-                entry = self._entry(node, SEQUENCE, None)
-                stack.append((_CLOSE, entry))
-                stack.extend((None, child) for child in node.value)
+            start(node.start_mark.index)
+            end(node.end_mark.index)
+            after(count + 1)
+            if node_type is scalar_node:
+                kind(TEXT if node.tag == _STR else SCALAR)
+                text(intern(node.value))
+            elif aliases and id(node) in seen:
+                kind(ALIAS)
+                text(None)
+                self._anchors.setdefault(node.start_mark.index, seen[id(node)])
             else:
-                entry = self._entry(node, MAPPING, None)
-                stack.append((_CLOSE, entry))
-                stack.extend(
-                    (key_node, value_node)
-                    for key_node, value_node in node.value
-                    if isinstance(key_node, yaml.ScalarNode)
-                )
+                if aliases:
+                    seen[id(node)] = count
+                text(None)
+                push(count)
+                if node_type is sequence_node:
+                    kind(SEQUENCE)
+                    stack.extend(reversed(node.value))
+                else:
+                    kind(MAPPING)
+                    for key_node, value_node in reversed(node.value):
+                        if type(key_node) is scalar_node:
+                            push(value_node)
+                            push(key_node)
+            count += 1
 
     def _children(self, entry: int) -> list[int]:
         """A collection's child entries in document order (a mapping's: its keys' entries)."""
         children = []
         child, end = entry + 1, self.afters[entry]
-        mapping = self.kinds[entry] == MAPPING
+        step = 1 if self.kinds[entry] == MAPPING else 0
+        afters = self.afters
         while child < end:
             children.append(child)
-            child = self.afters[child + 1] if mapping else self.afters[child]
-        children.reverse()
+            child = afters[child + step]
         return children
 
     def _item(self, entry: int, index: int) -> int | None:
@@ -115,9 +126,9 @@ class NodeIndex:
         while child < end:
             text = texts[child]
             if text is not None and escape_pointer(text) == token:
-                if not want_key:
-                    return child + 1
-                found = child
+                if want_key:
+                    return child
+                found = child + 1
             child = afters[child + 1]
         return found
 
@@ -133,6 +144,9 @@ class NodeIndex:
         for depth, token in enumerate(tokens[1:], start=2):
             assert entry is not None
             kind = self.kinds[entry]
+            if kind == ALIAS:
+                entry = self._anchors[self.starts[entry]]
+                kind = self.kinds[entry]
             if kind == SEQUENCE:
                 if not token.isdigit() or token != str(int(token)):
                     return None
@@ -146,14 +160,15 @@ class NodeIndex:
         return entry
 
     def offsets(self) -> dict[str, tuple[int, int]]:
-        """Every pointer's offsets, as one walk over every node records them."""
+        """Every pointer's offsets, as entry_at answers them: a key's first pair, a value's last. Not below an
+        alias occurrence: aliases may expand to many times the text (entry_at answers those one by one)."""
         offsets: dict[str, tuple[int, int]] = {}
         starts, ends, kinds, texts = self.starts, self.ends, self.kinds, self.texts
         for number, root in enumerate(self.roots):
             stack = [(f"/{number}", root)]
             while stack:
                 pointer, entry = stack.pop()
-                offsets.setdefault(pointer, (starts[entry], ends[entry]))
+                offsets[pointer] = (starts[entry], ends[entry])
                 if kinds[entry] == SEQUENCE:
                     stack.extend((f"{pointer}/{index}", child) for index, child in enumerate(self._children(entry)))
                 elif kinds[entry] == MAPPING:
@@ -162,7 +177,7 @@ class NodeIndex:
                         member = f"{pointer}/{escape_pointer(texts[child] or '')}"
                         offsets.setdefault(member + "#key", (starts[child], ends[child]))
                         pairs.append((member, child + 1))
-                    stack.extend(pairs)
+                    stack.extend(reversed(pairs))  # popped in document order: a later pair's value wins
         return offsets
 
     def string(self, entry: int) -> tuple[str, int, int] | None:

@@ -7,6 +7,7 @@ scalars keep their text (timestamps stay strings, as in JSON).
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import yaml
@@ -20,6 +21,9 @@ from linter.model.source import Span, yaml_line_ends
 __all__ = ["parse_yaml", "parse_yaml_with_positions"]
 
 _SAFE = yaml.constructor.SafeConstructor()
+# libyaml makes a string per scalar: a stream of small policies repeats the same keys and values thousands of
+# times. Interned, each is held once (the node index interns the same texts).
+intern = sys.intern
 _TAG = "tag:yaml.org,2002:"
 _TYPED_SCALARS = {_TAG + name for name in ("null", "bool", "int", "float")}
 # `merge` is the `<<` key of a merge (`<<: *defaults`): read as its text, merged by _mapping.
@@ -43,7 +47,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         except ValueError as error:  # an int past Python's digit limit
             raise ParseError(f"invalid YAML number: {error}", _span(node)) from None
     if node.tag in _TEXT_SCALARS:
-        return node.value
+        return intern(node.value)
     raise ParseError(f"unsupported YAML tag {node.tag!r}: entralint never constructs tagged objects", _span(node))
 
 
@@ -125,12 +129,12 @@ def _build_tree(node: yaml.Node, budget: list[int]) -> Any:
     if isinstance(node, yaml.SequenceNode):
         budget[0] -= len(node.value) + 1
         return [
-            child.value if type(child) is yaml.ScalarNode and child.tag == _STR else _build_child(child, budget)
+            intern(child.value) if type(child) is yaml.ScalarNode and child.tag == _STR else _build_child(child, budget)
             for child in node.value
         ]
     budget[0] -= 2 * len(node.value) + 1
     parts = [
-        part.value if type(part) is yaml.ScalarNode and part.tag == _STR else _build_child(part, budget)
+        intern(part.value) if type(part) is yaml.ScalarNode and part.tag == _STR else _build_child(part, budget)
         for pair in node.value
         for part in pair
     ]
@@ -200,5 +204,5 @@ def parse_yaml_with_positions(text: str) -> tuple[list[Any], YamlPositions]:
     index = NodeIndex(len(text))
     for root in compose_each(text):
         values.append(_construct(root, budget, anchors=anchors))
-        index.add(root)
+        index.add(root, aliases=anchors)
     return values, YamlPositions(text, index)

@@ -16,7 +16,7 @@ class YamlPositions(PositionIndex):
     A pointer's node is found by walking a flat index of the composed nodes along it, so a file's
     findings cost a few steps each. The index is kept until `compact()`; later lookups compose the text
     again. With anchors in the text a node may sit at several pointers: an alias occurrence has its
-    anchor's positions, and the anchor's children are found under the pointer met first.
+    anchor's positions, and the anchor's children are found under the anchor's own place.
     """
 
     def __init__(self, text: str, index: NodeIndex | None = None) -> None:
@@ -28,7 +28,7 @@ class YamlPositions(PositionIndex):
 
     def _nodes(self) -> NodeIndex:
         if self._index is None:
-            self._index = NodeIndex.of(len(self.text), compose(self.text))
+            self._index = NodeIndex.of(len(self.text), compose(self.text), aliases="&" in self.text)
         return self._index
 
     def _offsets_of(self, pointer: str) -> tuple[int, int] | None:
