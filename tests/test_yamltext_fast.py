@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from linter.loaders.json.parse import ParseError
 from linter.loaders.yaml import compose as yamlcompose
 from linter.loaders.yaml.compose import MAX_DEPTH, compose
+from linter.loaders.yaml.node_index import NodeIndex
 from linter.loaders.yaml.parse import _construct, parse_yaml
 from linter.loaders.yaml.positions import YamlPositions
-from linter.model.source import Span, decode_text, yaml_line_ends
+from linter.model.source import Span, decode_text, escape_pointer, yaml_line_ends
 from tests.conftest import CORPUS, FIXTURES, REPO, shared_cases
 
 POLICY = """\
@@ -208,13 +209,71 @@ def yaml_files() -> list[Path]:
     return readable
 
 
+def walk_every_node(text: str) -> dict[str, tuple[int, int]]:
+    """The offsets a walk over every composed node in document order records (the reference the index is held
+    to): a key's first pair, a value's last; an alias occurrence has its anchor's offsets, and the anchor's
+    children are under its own place, the first in the document."""
+    offsets: dict[str, tuple[int, int]] = {}
+    for number, root in enumerate(compose(yaml_line_ends(text))):
+        stack: list[tuple[str, yaml.Node]] = [(f"/{number}", root)]
+        seen: set[int] = set()
+        while stack:
+            pointer, node = stack.pop()
+            offsets[pointer] = (node.start_mark.index, node.end_mark.index)
+            if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if isinstance(node, yaml.SequenceNode):
+                stack.extend(reversed([(f"{pointer}/{index}", child) for index, child in enumerate(node.value)]))
+                continue
+            pairs = []
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    child = f"{pointer}/{escape_pointer(key_node.value)}"
+                    offsets.setdefault(child + "#key", (key_node.start_mark.index, key_node.end_mark.index))
+                    pairs.append((child, value_node))
+            stack.extend(reversed(pairs))
+    return offsets
+
+
 def assert_walk_agrees(text: str) -> None:
-    walked = YamlPositions(text, compose(yaml_line_ends(text)))
-    built = YamlPositions(text)._build()
-    for pointer, offsets in built.items():
+    walked = YamlPositions(text, NodeIndex.of(len(text), compose(yaml_line_ends(text)), aliases="&" in text))
+    every = walk_every_node(text)
+    assert YamlPositions(text)._build() == every
+    for pointer, offsets in every.items():
         assert walked._offsets_of(pointer) == offsets, pointer
     for pointer in ("/9", "/0/no such key", "/0/0/0/0", "/00", "/0#key", ""):
-        assert walked._offsets_of(pointer) == built.get(pointer), pointer
+        assert walked._offsets_of(pointer) == every.get(pointer), pointer
+
+
+ANCHORED = """\
+base: &b {users: [All], "a/b": x}
+list:
+  - *b
+  - *b
+  - {k: *b, <<: *b}
+other: &s text
+again: [*s, *s]
+---
+- &l [1, 2]
+- *l
+"""
+
+
+def test_walking_with_aliases_agrees_with_every_node() -> None:
+    assert_walk_agrees(ANCHORED)
+    positions = YamlPositions(ANCHORED)
+    # Each occurrence of an alias points at its anchor; only the anchor's own place has children.
+    anchor = positions.span("/0/base")
+    assert positions.span("/0/list/0") == positions.span("/0/list/1") == anchor
+    # Below an alias occurrence, a pointer continues from the anchor's own place.
+    assert positions.span("/0/list/1/users") == positions.span("/0/base/users") != anchor
+    assert positions.span("/0/list/2/k/a~1b") == positions.span("/0/base/a~1b")
+    assert positions.span("/0/list/1/nothing") is None
+    assert positions.string_value("/0/again/1") == (
+        "text",
+        list(range(ANCHORED.index("text"), ANCHORED.index("text") + 5)),
+    )
 
 
 @pytest.mark.parametrize("path", shared_cases("corpus", yaml_files()), ids=lambda path: path.name)

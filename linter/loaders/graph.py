@@ -19,12 +19,20 @@ __all__ = ["documents_in", "load_json", "load_yaml"]
 
 
 def documents_in(
-    data: Any, *, path: str, source_format: str, positions: PositionIndex, root: str = "", owned: bool = False
+    data: Any,
+    *,
+    path: str,
+    source_format: str,
+    positions: PositionIndex,
+    root: str = "",
+    owned: bool = False,
+    aliased: bool = False,
 ) -> tuple[list[Document], list[LoadProblem]]:
     """Model documents for every Graph-shaped object in parsed data.
 
     `owned`: data is this loader's own parse and a tree (no value held twice), so documents are
-    cleaned in place instead of copied.
+    cleaned in place instead of copied. `aliased`: a container of data may sit at several places (YAML
+    aliases), and each document holds one shaped container where data held one.
     """
     documents: list[Document] = []
     problems: list[LoadProblem] = []
@@ -40,6 +48,7 @@ def documents_in(
             positions=positions,
             clean=kind != MFA_SERVICE_SETTINGS,
             owned=owned,
+            aliased=aliased,
         )
         problems.extend(found)
         if document is not None:
@@ -94,7 +103,13 @@ def load_yaml(path: str, text: str) -> LoadResult | None:
     tree = "&" not in text  # without anchors no alias: no value is held twice
     for number, data in enumerate(streams):
         found_documents, found_problems = documents_in(
-            data, path=path, source_format="graph-yaml", positions=positions, root=f"/{number}", owned=tree
+            data,
+            path=path,
+            source_format="graph-yaml",
+            positions=positions,
+            root=f"/{number}",
+            owned=tree,
+            aliased=not tree,
         )
         documents.extend(found_documents)
         problems.extend(found_problems)

@@ -7,6 +7,7 @@ from operator import itemgetter
 from typing import Any
 
 from linter.loaders.normalize.graph_shape import (
+    SharedShapes,
     graph_shape,
     lower_first,
     prune_empty,
@@ -200,6 +201,22 @@ def _name_as_written(message: str, pointer: str, written: str) -> str:
     return message.replace(f"property {tokens[-1]!r}", f"property {written_tokens[-1]!r}", 1)
 
 
+def _changes_shared(data: Any, pointers: list[str], shared: set[int]) -> bool:
+    """Whether a value at one of pointers sits in a container that is held at several places."""
+    for pointer in pointers:
+        holder: Any = data
+        for token in split_pointer(pointer)[:-1]:
+            if isinstance(holder, dict):
+                holder = holder.get(token)
+            elif isinstance(holder, list) and token.isdigit() and int(token) < len(holder):
+                holder = holder[int(token)]
+            else:
+                break
+            if id(holder) in shared:
+                return True
+    return False
+
+
 def _replace(data: dict[str, Any], pointer: str, value: str) -> None:
     """Put value at pointer (which validation found, so it exists) in place of what is there."""
     *parents, last = split_pointer(pointer)
@@ -262,6 +279,7 @@ def build_document(
     clean: bool = True,
     owned: bool = False,
     partial: bool = False,
+    aliased: bool = False,
 ) -> tuple[Document | None, list[LoadProblem]]:
     """Validate a Graph-shaped object against its schema and make it a model document.
 
@@ -269,18 +287,28 @@ def build_document(
     a document whose root is not an object is dropped. `clean` strips OData annotations first:
     in place when `owned` (raw is the caller's own parse, sharing no container with anything else).
     `partial`: raw overrides some properties of an object defined elsewhere, so what it lacks is no problem.
+    `aliased`: one container of raw may sit at several places (YAML aliases); the document then holds one
+    shaped container at each of them, unless a problem's value must be removed or respelled inside one.
     """
     problems: list[LoadProblem] = []
     if clean and owned and not partial and type(raw) is dict and clean_and_check(kind, raw):
         data: Any = raw
         identity_key, name = _identity(kind, data, identity, pointer)
         return _document(kind, data, path, source_format, identity_key, name, pointer, positions), problems
-    data = (shape_in_place(raw) if owned else graph_shape(raw)) if clean else raw
+    shared = SharedShapes() if aliased and clean and not owned else None
+    data = (shape_in_place(raw) if owned else graph_shape(raw, shared)) if clean else raw
     if isinstance(data, dict):
         split_flags(kind, data)
+    found = validate_values(kind, data)
+    if shared is not None and found and _changes_shared(data, [problem[0] for problem in found], shared.again):
+        # Removing or respelling a value in a container held at several places would change it at all of them.
+        data = graph_shape(raw)
+        if isinstance(data, dict):
+            split_flags(kind, data)
+        found = validate_values(kind, data)
     identity_key, name = _identity(kind, data if isinstance(data, Mapping) else {}, identity, pointer)
     keep = isinstance(data, dict)
-    for error_pointer, message, canonical, missing, unlisted in validate_values(kind, data):
+    for error_pointer, message, canonical, missing, unlisted in found:
         if partial and missing:
             continue
         span = None

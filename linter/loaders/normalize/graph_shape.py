@@ -16,6 +16,7 @@ from linter.model.source import split_pointer
 
 __all__ = [
     "FLAG_POINTERS",
+    "SharedShapes",
     "graph_shape",
     "lower_first",
     "prune_empty",
@@ -49,23 +50,44 @@ def lower_first(key: str) -> str:
     return key[:1].lower() + key[1:]
 
 
-def graph_shape(value: Any) -> Any:
+class SharedShapes:
+    """What graph_shape met of data in which one container sits at several places (YAML aliases).
+
+    Each container is shaped once and every place holds the shaped one, as every place held the same
+    container before: the copies a tree would need cost up to fifty times the text that names them.
+    """
+
+    __slots__ = ("again", "shaped")
+
+    def __init__(self) -> None:
+        self.shaped: dict[int, Any] = {}  # id of a container met -> its shaped container (the data is alive)
+        self.again: set[int] = set()  # ids of shaped containers met more than once: held at several places
+
+    def get(self, value: Any) -> Any:
+        found = self.shaped.get(id(value))
+        if found is not None:
+            self.again.add(id(found))
+        return found
+
+
+def graph_shape(value: Any, shared: SharedShapes | None = None) -> Any:
     """Drop OData annotations (`@odata.*`, `x@odata.type`, `#action`) and camelCase PascalCase keys.
 
     Graph PowerShell SDK objects serialise with PascalCase keys and an `AdditionalProperties` bag.
-    The result is a new tree of plain dicts and lists that shares no container with `value`.
+    The result is a new tree of plain dicts and lists that shares no container with `value`; with
+    `shared`, a container met twice in `value` is one shaped container met twice in the result.
     """
     kind = type(value)
     if kind is dict:
-        return _shape_mapping(value)
+        return _shape_mapping(value, shared)
     if kind is list:
-        return _shape_list(value)
+        return _shape_list(value, shared)
     if kind in _SCALAR_TYPES or isinstance(value, Unresolved):
         return value
     if isinstance(value, Mapping):
-        return _shape_mapping(value)
+        return _shape_mapping(value, shared)
     if isinstance(value, list):
-        return _shape_list(value)
+        return _shape_list(value, shared)
     return value
 
 
@@ -82,36 +104,44 @@ def _camel_keys(value: Mapping[Any, Any]) -> bool:
         return False
 
 
-def _shape_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
+def _shape_mapping(value: Mapping[Any, Any], shared: SharedShapes | None) -> dict[Any, Any]:
+    if shared is not None:
+        found = shared.get(value)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     if not _camel_keys(value):
-        return _shape_any_keys(value)
-    result: dict[Any, Any] = {}
-    for key, item in value.items():
-        if ("@" in key or "#" in key) and ("@" in key or key.startswith("#")):
-            continue
-        kind = type(item)
-        if kind is dict:
-            result[key] = _shape_mapping(item)
-        elif kind is list:
-            result[key] = _shape_list(item)
-        elif kind in _SCALAR_TYPES:
-            result[key] = item
-        else:
-            result[key] = graph_shape(item)
+        result = _shape_any_keys(value, shared)
+    else:
+        result = {}
+        for key, item in value.items():
+            if ("@" in key or "#" in key) and ("@" in key or key.startswith("#")):
+                continue
+            kind = type(item)
+            if kind is dict:
+                result[key] = _shape_mapping(item, shared)
+            elif kind is list:
+                result[key] = _shape_list(item, shared)
+            elif kind in _SCALAR_TYPES:
+                result[key] = item
+            else:
+                result[key] = graph_shape(item, shared)
+    if shared is not None:
+        shared.shaped[id(value)] = result
     return result
 
 
-def _shape_any_keys(value: Mapping[Any, Any]) -> dict[str, Any]:
+def _shape_any_keys(value: Mapping[Any, Any], shared: SharedShapes | None) -> dict[str, Any]:
     pascal = any(isinstance(key, str) and key[:1].isupper() for key in value if key != "AdditionalProperties")
     result: dict[str, Any] = {}
     for key, item in value.items():
         if not isinstance(key, str) or "@" in key or key.startswith("#"):
             continue
         if key == "AdditionalProperties" and isinstance(item, Mapping):
+            # Its members are copied into the mapping that holds it: read apart, never shared with another.
             for extra_key, extra in graph_shape(item).items():
                 result.setdefault(extra_key, extra)
             continue
-        result[lower_first(key) if pascal else key] = graph_shape(item)
+        result[lower_first(key) if pascal else key] = graph_shape(item, shared)
     return result
 
 
@@ -120,7 +150,7 @@ def shape_in_place(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
         if not _camel_keys(value):
-            return _shape_any_keys(value)
+            return _shape_any_keys(value, None)
         annotations = []
         for key, item in value.items():
             if ("@" in key or "#" in key) and ("@" in key or key.startswith("#")):
@@ -144,10 +174,18 @@ def shape_in_place(value: Any) -> Any:
     return graph_shape(value)
 
 
-def _shape_list(value: list[Any]) -> list[Any]:
+def _shape_list(value: list[Any], shared: SharedShapes | None = None) -> list[Any]:
+    if shared is not None:
+        found = shared.get(value)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     if _SCALAR_TYPES.issuperset(map(type, value)):
-        return list(value)
-    return [graph_shape(item) for item in value]
+        result = list(value)
+    else:
+        result = [graph_shape(item, shared) for item in value]
+    if shared is not None:
+        shared.shaped[id(value)] = result
+    return result
 
 
 def prune_empty(value: Any) -> Any:

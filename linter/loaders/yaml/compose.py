@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -11,9 +12,33 @@ import yaml
 from linter.loaders.json.parse import ParseError
 from linter.model.source import Span, line_column
 
-__all__ = ["MAX_DEPTH", "compose"]
+__all__ = ["MAX_DEPTH", "compose", "compose_each"]
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVED_LIMIT = 4096  # plain scalar texts whose tag is remembered, per process: a fleet's keys and values
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc]
+    """The safe loader, resolving each plain scalar's text once.
+
+    PyYAML resolves every plain scalar's tag by regular expressions run from Python, a third of composing
+    a file of policies, whose keys and values repeat; a plain scalar's tag depends on its text alone (the
+    safe loader has no path resolvers).
+    """
+
+    _resolved: dict[str, str] = {}  # noqa: RUF012 (shared on purpose: the tags of texts, for every file)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._resolved) < _RESOLVED_LIMIT and len(value) <= 64:
+                    self._resolved[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
 # JSON's limit too. Below libyaml's own (999 block levels in the libyaml PyYAML 6.0.4 bundles, none before):
 # entralint's check, not libyaml's, stops a deep text, whichever PyYAML is installed.
 MAX_DEPTH = 900
@@ -76,9 +101,17 @@ def _nesting_bound(text: str) -> int:
 
 def compose(text: str) -> list[yaml.Node]:
     """The nodes of every document in text, composed by libyaml."""
+    return list(compose_each(text))
+
+
+def compose_each(text: str) -> Iterator[yaml.Node]:
+    """The nodes of each document in text in turn, composed by libyaml as they are asked for: a caller that
+    keeps what it needs of a document's nodes holds one document's tree at a time, not the stream's."""
     try:
         _check_depth(text)
-        return [node for node in yaml.compose_all(text, Loader=_Loader) if node is not None]
+        for node in yaml.compose_all(text, Loader=_Loader):
+            if node is not None:
+                yield node
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # libyaml places an error at the end of the stream on the line after a last line that has

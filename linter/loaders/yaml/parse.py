@@ -7,18 +7,23 @@ scalars keep their text (timestamps stay strings, as in JSON).
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import yaml
 
 from linter.loaders.json.parse import ParseError
-from linter.loaders.yaml.compose import compose
+from linter.loaders.yaml.compose import compose_each
+from linter.loaders.yaml.node_index import NodeIndex
 from linter.loaders.yaml.positions import YamlPositions
 from linter.model.source import Span, yaml_line_ends
 
 __all__ = ["parse_yaml", "parse_yaml_with_positions"]
 
 _SAFE = yaml.constructor.SafeConstructor()
+# libyaml makes a string per scalar: a stream of small policies repeats the same keys and values thousands of
+# times. Interned, each is held once (the node index interns the same texts).
+intern = sys.intern
 _TAG = "tag:yaml.org,2002:"
 _TYPED_SCALARS = {_TAG + name for name in ("null", "bool", "int", "float")}
 # `merge` is the `<<` key of a merge (`<<: *defaults`): read as its text, merged by _mapping.
@@ -42,7 +47,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         except ValueError as error:  # an int past Python's digit limit
             raise ParseError(f"invalid YAML number: {error}", _span(node)) from None
     if node.tag in _TEXT_SCALARS:
-        return node.value
+        return intern(node.value)
     raise ParseError(f"unsupported YAML tag {node.tag!r}: entralint never constructs tagged objects", _span(node))
 
 
@@ -67,12 +72,34 @@ def _construct(root: yaml.Node, budget: list[int], *, anchors: bool = True) -> A
         except (ParseError, RecursionError):
             pass
         budget[0] = left
+    left = budget[0]
+    try:
+        return _construct_stack(root, budget, shared=True)
+    except _Overspent:
+        budget[0] = left
+        return _construct_stack(root, budget, shared=False)
+
+
+class _Overspent(Exception):
+    """An alias met again would pass the budget: build node by node to find the node where it runs out."""
+
+
+def _construct_stack(root: yaml.Node, budget: list[int], *, shared: bool) -> Any:
+    """Build node by node; `shared`: a collection met again is the value already built for it, and spends in
+    one go what building it again would (so a text's aliases hold one value, not a copy per alias)."""
     result: dict[int, Any] = {}
+    costs: dict[int, int] = {}  # a built collection's id -> what building it spent
     # (node, children expanded?) — a node's value is built after its children's.
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    in_progress: set[int] = set()
+    in_progress: dict[int, int] = {}  # a collection being built -> the budget before it
     while stack:
         node, expanded = stack.pop()
+        if shared and not expanded and id(node) in costs and id(node) not in in_progress:
+            if budget[0] < costs[id(node)]:
+                raise _Overspent
+            budget[0] -= costs[id(node)]
+            continue
+        before = budget[0]
         _spend(budget, node)
         if isinstance(node, yaml.ScalarNode):
             result[id(node)] = _scalar(node)
@@ -81,14 +108,14 @@ def _construct(root: yaml.Node, budget: list[int], *, anchors: bool = True) -> A
             if id(node) in in_progress:
                 raise ParseError("recursive YAML alias: a value contains itself", _span(node))
             _check_collection_tag(node)
-            in_progress.add(id(node))
+            in_progress[id(node)] = before
             stack.append((node, True))
             children = (
                 node.value if isinstance(node, yaml.SequenceNode) else [part for pair in node.value for part in pair]
             )
             stack.extend((child, False) for child in reversed(children))
             continue
-        in_progress.discard(id(node))
+        costs[id(node)] = in_progress.pop(id(node)) - budget[0]
         if isinstance(node, yaml.SequenceNode):
             result[id(node)] = [result[id(child)] for child in node.value]
         else:
@@ -102,12 +129,12 @@ def _build_tree(node: yaml.Node, budget: list[int]) -> Any:
     if isinstance(node, yaml.SequenceNode):
         budget[0] -= len(node.value) + 1
         return [
-            child.value if type(child) is yaml.ScalarNode and child.tag == _STR else _build_child(child, budget)
+            intern(child.value) if type(child) is yaml.ScalarNode and child.tag == _STR else _build_child(child, budget)
             for child in node.value
         ]
     budget[0] -= 2 * len(node.value) + 1
     parts = [
-        part.value if type(part) is yaml.ScalarNode and part.tag == _STR else _build_child(part, budget)
+        intern(part.value) if type(part) is yaml.ScalarNode and part.tag == _STR else _build_child(part, budget)
         for pair in node.value
         for part in pair
     ]
@@ -165,9 +192,17 @@ def parse_yaml(text: str) -> list[Any]:
 
 
 def parse_yaml_with_positions(text: str) -> tuple[list[Any], YamlPositions]:
-    """Every document as plain data, and positions that reuse the nodes composed for it."""
+    """Every document as plain data, and positions from an index of the nodes composed for it.
+
+    Each document's nodes are built and indexed as libyaml composes them, then let go: a stream of many
+    small documents never holds its whole node tree.
+    """
     text = yaml_line_ends(text)
     budget = [max(MIN_VALUE_BUDGET, len(text) * MAX_VALUES_PER_CHARACTER)]
-    roots = compose(text)
     anchors = "&" in text  # without an anchor there is no alias: no node is met twice
-    return [_construct(node, budget, anchors=anchors) for node in roots], YamlPositions(text, roots)
+    values = []
+    index = NodeIndex(len(text))
+    for root in compose_each(text):
+        values.append(_construct(root, budget, anchors=anchors))
+        index.add(root, aliases=anchors)
+    return values, YamlPositions(text, index)
