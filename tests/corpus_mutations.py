@@ -104,10 +104,14 @@ def _unchanged(data: Plain) -> Plain:
 
 
 def _grant_replaced(pointer: str) -> Repair:
+    """CA023's fix: every approvedApplication of the grant (the one the mutation wrote and any the file had
+    already, beside compliantApplication) becomes compliantApplication."""
+
     def repaired(data: Plain) -> Plain:
         data = copy.deepcopy(data)
         holder, key = _at(data, pointer)
-        holder[key] = "compliantApplication"
+        holder[key] = "approvedApplication"
+        holder[:] = ["compliantApplication" if item == "approvedApplication" else item for item in holder]
         return data
 
     return repaired

@@ -11,7 +11,7 @@ folder with `check --fix --unsafe-fixes`, as a user runs it, and:
 - the fixed file parses (no IN001) and no fix is rolled back;
 - it reads as intended: with no fix applied, as the mutated file; with the mutation's fix applied, as the
   mutation's repair of the file before it (`Mutation.repaired`: for IN005 and the retired properties the
-  document before; for CA023 the grant with `compliantApplication` where the mutation wrote
+  document before; for CA023 the grant with `compliantApplication` for every
   `approvedApplication`; for a dropped list item, the list before with that item moved to its end);
   token lifetime definitions are compared as the JSON they hold;
 - it has no finding the file before the mutation had not, beyond the mutated file's own unfixable ones;
