@@ -189,6 +189,15 @@ def test_write_atomically_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: 
     assert [entry.name for entry in tmp_path.iterdir()] == ["policy.json"]
 
 
+def test_write_atomically_takes_a_file_name_at_the_file_system_limit(tmp_path: Path) -> None:
+    # A corpus file name of 236 characters made the temporary name longer than 255: --fix exited 2.
+    path = tmp_path / f"{'n' * 250}.json"
+    path.write_bytes(b"{}")
+    write_atomically(str(path), b'{"a": 1}')
+    assert path.read_bytes() == b'{"a": 1}'
+    assert [entry.name for entry in tmp_path.iterdir()] == [path.name]
+
+
 def test_a_link_out_of_the_tree_is_never_written_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outside, tree = tmp_path / "outside", tmp_path / "tree"
     outside.mkdir()

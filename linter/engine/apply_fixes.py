@@ -269,7 +269,9 @@ def write_atomically(path: str, data: bytes) -> None:
     """Replace a file's bytes at once (a temporary file beside it, then os.replace), keeping its mode."""
     mode = stat.S_IMODE(os.stat(path).st_mode)
     directory, name = os.path.split(path)
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".entralint")
+    # The temporary name carries only the start of the file's: a name near the file system's limit (255 bytes
+    # on most) would otherwise make it too long (ENAMETOOLONG) and the fix fail.
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name[:64]}.", suffix=".entralint")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
