@@ -58,3 +58,4 @@ class AuthenticationTransferNotBlocked(DeviceCodeFlowNotBlocked):
     )
     security_severity = 4.0
     method = "authenticationTransfer"
+    new_policy_place = 2

@@ -9,7 +9,13 @@ from linter.model import Document, Tenant
 from linter.policy.emergency import emergency_access
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
-from .ca001_device_code_flow_not_blocked import names_or_may_name, open_classes
+from .ca001_device_code_flow_not_blocked import (
+    closing_if_enabled,
+    names_or_may_name,
+    new_block_policy,
+    not_enforced,
+    open_classes,
+)
 
 if TYPE_CHECKING:
     from linter.policy.coverage import Coverage
@@ -20,7 +26,7 @@ LEGACY_CLIENT_APPS = ("exchangeActiveSync", "other")
 CLIENT_APP_TYPES = "/conditions/clientAppTypes"
 
 
-def legacy_coverage(evaluator: Evaluator, emergency_access: Iterable[str] = ()) -> Coverage:
+def legacy_coverage(evaluator: Evaluator, emergency_access: Iterable[str] = (), also_enforced: int = 0) -> Coverage:
     """The legacy sign-ins no enforced block covers; exclusions of the blocks are allowed, and the emergency
     access accounts are not asked about.
 
@@ -38,6 +44,7 @@ def legacy_coverage(evaluator: Evaluator, emergency_access: Iterable[str] = ()) 
         exclusions_allowed=True,
         # Only the exclusions of a block that names a legacy client app type are the allowed kind.
         excluding=lambda policy: names_or_may_name(policy.values(CLIENT_APP_TYPES), LEGACY_CLIENT_APPS),
+        also_enforced=also_enforced,
     )
 
 
@@ -103,8 +110,13 @@ class LegacyAuthenticationNotBlocked(TenantRule):
         evaluator = Evaluator(tenant.documents)
         if not evaluator.policies:
             return
-        coverage = legacy_coverage(evaluator, emergency_access(tenant).accounts())
+        accounts = emergency_access(tenant).accounts()
+        coverage = legacy_coverage(evaluator, accounts)
         if coverage.complete:
+            return
+        waiting = closing_if_enabled(evaluator, lambda bit: legacy_coverage(evaluator, accounts, bit))
+        if waiting is not None:
+            yield not_enforced(self, waiting, "Legacy authentication", "legacyAuthentication")
             return
         missing = [name for name in LEGACY_CLIENT_APPS if coverage.leaves_open("clientApp", client_app=name)]
         # Point at the policy closest to doing the job: one that already names a legacy client type.
@@ -120,6 +132,14 @@ class LegacyAuthenticationNotBlocked(TenantRule):
         )
         if not coverage.gaps_are_whole:
             message += f". Still open: {open_classes(coverage)}"
-        yield self.violation(
-            anchor, message, "/conditions/clientAppTypes" if candidates else "", key="legacyAuthentication"
+        fix = new_block_policy(
+            self.code,
+            tenant,
+            "Block legacy authentication",
+            {"clientAppTypes": list(LEGACY_CLIENT_APPS)},
+            (),
+            "legacyAuthentication",
+            3,  # after CA001's and CA003's new policies
         )
+        pointer = "/conditions/clientAppTypes" if candidates else ""
+        yield self.violation(anchor, message, pointer, key="legacyAuthentication", fix=fix)
