@@ -38,14 +38,18 @@ def create_policy_file(documents: Sequence[Document], request: FixRequest) -> Fi
     if source_format not in _WRITTEN:
         return f"entralint does not write new policies as {source_format} (the format of most of the tenant's)"
     own = [document for document in policies if document.source_format == source_format]
-    if source_format == "terraform-hcl" and _resource_type(own[0]) != "azuread_conditional_access_policy":
-        return "entralint writes new Terraform policies for the azuread provider only"
+    if source_format == "terraform-hcl":
+        resource_types = Counter(_resource_type(document) for document in own)
+        resource_type = resource_types.most_common(1)[0][0]
+        if resource_type not in _TERRAFORM:
+            return f"entralint does not write new {resource_type or 'Terraform'} resources"
+        own = [document for document in own if _resource_type(document) == resource_type]
     folders = Counter(os.path.dirname(document.path) for document in own)
     folder = folders.most_common(1)[0][0]
     names = [document.data.get("displayName") for document in own]
     plain = str(new_policy.policy["displayName"])
     display_name = _display_name(plain, [name for name in names if isinstance(name, str)], new_policy.place)
-    policy = {**new_policy.policy, "displayName": display_name}
+    policy = {**new_policy.policy, "displayName": display_name, "conditions": _references_marked(new_policy.policy)}
     if source_format != "terraform-hcl" and _has_computed(policy):
         return "an emergency access account is a computed value"
     path = _file_name(folder, display_name, own, source_format)
@@ -60,6 +64,21 @@ def _resource_type(document: Document) -> str:
     translation = getattr(document.positions, "translation", None)
     parts = translation.get("", "").split("/") if isinstance(translation, Mapping) else []
     return parts[2] if len(parts) > 2 else ""
+
+
+def _references_marked(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """The policy's conditions with each excluded account that is a Terraform reference (`var.break_glass`,
+    `azuread_group.x.object_id`: configured as text, or read) marked as the computed value it is."""
+    conditions = dict(policy["conditions"])
+    users = dict(conditions["users"])
+    for key in ("excludeUsers", "excludeGroups"):
+        if key in users:
+            users[key] = [
+                Unresolved(value) if isinstance(value, str) and _REFERENCE.match(value) else value
+                for value in users[key]
+            ]
+    conditions["users"] = users
+    return conditions
 
 
 def _has_computed(value: Any) -> bool:
@@ -104,7 +123,7 @@ def _file_name(folder: str, display_name: str, own: Sequence[Document], source_f
     # The tenant's own way from display name to file name, when all its files follow one; else a slug.
     naming = next(
         (name_file for name_file in _NAMINGS if all(stem == name_file(str(name)) for stem, name in pairs)),
-        _NAMINGS[-1],
+        _NAMINGS[-2] if _underscored(pairs) else _NAMINGS[-1],
     )
     stem = naming(display_name)
     taken = {document.path for document in own}
@@ -114,6 +133,11 @@ def _file_name(folder: str, display_name: str, own: Sequence[Document], source_f
         if path not in taken:
             return path
     return None
+
+
+def _underscored(pairs: Sequence[tuple[str, Any]]) -> bool:
+    """Whether the tenant's file names join words with underscores rather than hyphens (`require_mfa.tf`)."""
+    return any("_" in stem for stem, _ in pairs) and not any("-" in stem for stem, _ in pairs)
 
 
 def _extension(own: Sequence[Document]) -> str:
@@ -160,7 +184,7 @@ def _yaml_mapping(mapping: Mapping[str, Any], depth: int, lines: list[str]) -> N
 def _hcl_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_hcl_value(item) for item in value) + "]"
-    if isinstance(value, Unresolved) and _REFERENCE.match(str(value)):
+    if isinstance(value, Unresolved) and _REFERENCE.match(value):
         return str(value)  # a reference to the account's resource or variable, as the tenant's policies write it
     return json.dumps(str(value), ensure_ascii=False)
 
@@ -171,11 +195,24 @@ def _hcl_block(lines: list[str], depth: int, attributes: Sequence[tuple[str, Any
     lines.extend(f"{pad}{name.ljust(width)} = {_hcl_value(value)}" for name, value in attributes)
 
 
+def _resource_name(policy: Mapping[str, Any], own: Sequence[Document]) -> str:
+    """A Terraform resource name no policy of the tenant has (`block_device_code_flow`)."""
+    name = _slug(str(policy["displayName"]), "_")
+    name = name if name[:1].isalpha() else "policy_" + name
+    taken = {document.identity.rsplit(".", 1)[-1] for document in own}
+    return next(
+        candidate
+        for number in range(1, len(taken) + 2)
+        if (candidate := name if number == 1 else f"{name}_{number}") not in taken
+    )
+
+
 def _terraform(policy: Mapping[str, Any], own: Sequence[Document]) -> str:
+    if _resource_type(own[0]) == "msgraph_resource":
+        return _msgraph(policy, own)
     conditions = policy["conditions"]
     users, applications = conditions["users"], conditions["applications"]
-    name = _slug(str(policy["displayName"]), "_")
-    lines = [f'resource "azuread_conditional_access_policy" "{name if name[:1].isalpha() else "p_" + name}" {{']
+    lines = [f'resource "azuread_conditional_access_policy" "{_resource_name(policy, own)}" {{']
     _hcl_block(lines, 1, [("display_name", policy["displayName"]), ("state", policy["state"])])
     lines += ["", "  conditions {"]
     top = [("client_app_types", conditions["clientAppTypes"])]
@@ -193,6 +230,34 @@ def _terraform(policy: Mapping[str, Any], own: Sequence[Document]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _msgraph(policy: Mapping[str, Any], own: Sequence[Document]) -> str:
+    """A `msgraph_resource` whose body is the Graph policy, as the tenant's others are written."""
+    text = getattr(own[0].positions, "text", "")
+    version = re.search(r'^\s*api_version\s*=\s*"([^"]+)"', text if isinstance(text, str) else "", re.MULTILINE)
+    lines = [f'resource "msgraph_resource" "{_resource_name(policy, own)}" {{']
+    _hcl_block(
+        lines,
+        1,
+        [("url", "identity/conditionalAccess/policies"), ("api_version", version.group(1) if version else "v1.0")],
+    )
+    lines.append("  body = jsonencode({")
+    _hcl_object(lines, 2, policy)
+    lines += ["  })", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def _hcl_object(lines: list[str], depth: int, mapping: Mapping[str, Any]) -> None:
+    pad = "  " * depth
+    scalars = [(key, value) for key, value in mapping.items() if not isinstance(value, Mapping)]
+    if scalars:
+        _hcl_block(lines, depth, scalars)
+    for key, value in mapping.items():
+        if isinstance(value, Mapping):
+            lines.append(f"{pad}{key} = {{")
+            _hcl_object(lines, depth + 1, value)
+            lines.append(f"{pad}}}")
+
+
 _AZUREAD = {
     "includeApplications": "included_applications",
     "excludeApplications": "excluded_applications",
@@ -202,8 +267,30 @@ _AZUREAD = {
 }
 
 
+_DSC_CREDENTIALS = (
+    "ApplicationId",
+    "ApplicationSecret",
+    "CertificateThumbprint",
+    "Credential",
+    "ManagedIdentity",
+    "TenantId",
+)
+_DSC_PREAMBLE = re.compile(
+    r"^Configuration\s+(?P<name>\S+)\s*\{[ \t]*\n(?P<preamble>.*?)^[ \t]*Node\s",
+    re.DOTALL | re.MULTILINE | re.IGNORECASE,
+)
+
+
 def _dsc(policy: Mapping[str, Any], own: Sequence[Document]) -> str:
     conditions = policy["conditions"]
+    text = getattr(own[0].positions, "text", "")
+    text = text if isinstance(text, str) else ""
+    # How the tenant's resources sign in (`ApplicationId = $ConfigurationData...`), copied as written.
+    credentials = [
+        (name, match.group(1))
+        for name in _DSC_CREDENTIALS
+        if (match := re.search(rf"^\s*{name}\s*=\s*(.+?);?\s*$", text, re.MULTILINE | re.IGNORECASE))
+    ]
     properties: list[tuple[str, Any]] = [
         ("DisplayName", policy["displayName"]),
         ("Ensure", "Present"),
@@ -219,7 +306,7 @@ def _dsc(policy: Mapping[str, Any], own: Sequence[Document]) -> str:
     ]
     if "authenticationFlows" in conditions:
         properties.append(("TransferMethods", conditions["authenticationFlows"]["transferMethods"]))
-    width = max(len(name) for name, _ in properties)
+    width = max(len(name) for name, _ in [*properties, *credentials])
 
     def quoted(text: Any) -> str:
         return '"' + str(text).replace("`", "``").replace('"', '`"').replace("$", "`$") + '"'
@@ -227,16 +314,26 @@ def _dsc(policy: Mapping[str, Any], own: Sequence[Document]) -> str:
     def value(item: Any) -> str:
         return f"@({', '.join(quoted(part) for part in item)})" if isinstance(item, list) else quoted(item)
 
-    body = "\n".join(f"            {name.ljust(width)} = {value(item)};" for name, item in properties)
-    # Credentials as Export-M365DSCConfiguration writes them: the tenant's configuration data supplies them.
+    lines = [f"            {name.ljust(width)} = {value(item)};" for name, item in properties]
+    lines += [f"            {name.ljust(width)} = {written};" for name, written in credentials]
+    preamble = _DSC_PREAMBLE.search(text)
+    head = (
+        preamble.group("preamble")
+        if preamble
+        else "    param ()\n\n    Import-DscResource -ModuleName 'Microsoft365DSC'\n\n"
+    )
+    name = "".join(part.title() for part in re.findall(r"[A-Za-z0-9]+", str(policy["displayName"])))
+    name = name if name[:1].isalpha() else "Policy" + name
+    body = "\n".join(lines)
+    # The line that compiles the configuration (`M365TenantConfig -ConfigurationData .\\ConfigurationData.psd1`).
+    compiled = re.search(rf"^{re.escape(preamble.group('name'))}[ \t]+(-.*)$", text, re.MULTILINE) if preamble else None
     return (
-        f"Configuration {_slug(str(policy['displayName']), '_').title().replace('_', '')}\n{{\n"
-        "    param ()\n\n"
-        "    Import-DscResource -ModuleName 'Microsoft365DSC'\n\n"
+        f"Configuration {name}\n{{\n{head}"
         "    Node localhost\n    {\n"
-        f'        AADConditionalAccessPolicy "AADConditionalAccessPolicy-{policy["displayName"]}"\n'
-        f"        {{\n{body}\n        }}\n    }}\n}}\n"
+        f"        AADConditionalAccessPolicy {quoted('AADConditionalAccessPolicy-' + str(policy['displayName']))}\n"
+        f"        {{\n{body}\n        }}\n    }}\n}}\n" + (f"\n{name} {compiled.group(1)}\n" if compiled else "")
     )
 
 
+_TERRAFORM = ("azuread_conditional_access_policy", "msgraph_resource")
 _RENDERERS = {"graph-json": _json, "graph-yaml": _yaml, "terraform-hcl": _terraform, "microsoft365dsc": _dsc}
