@@ -150,7 +150,9 @@ class DeviceCodeFlowNotBlocked(TenantRule):
     include lists on platforms or locations are not, and disabled or report-only policies do not
     count, nor does a policy that grants rather than blocks. Several policies may share the job
     (one per platform, say): the rule asks whether every device code sign-in the tenant's policies
-    tell apart is blocked, and names the classes of sign-in left open.
+    tell apart is blocked, and names the classes of sign-in left open. When a report-only or
+    disabled policy would close the gap if it were on, the finding says so instead, at that
+    policy's `state`: Entra ID evaluates and logs a report-only policy but never enforces it.
 
     ## Why it matters
     Device code flow lets a user sign in on one device by typing a code shown on another. Attackers
@@ -175,6 +177,10 @@ class DeviceCodeFlowNotBlocked(TenantRule):
     ["01cb2876-7ebd-4aa4-9cc9-d28bd4d359a9"]}}` with `"grantControls": {"builtInControls": ["block"]}`;
     in Terraform, `authentication_flow_transfer_methods = ["deviceCodeFlow"]` inside `conditions`
     and `built_in_controls = ["block"]`. Start in report-only, read the sign-in logs, then enable it.
+    `entralint check --fix --unsafe-fixes` writes that policy as a new file, report-only, in the
+    format, folder and naming of the tenant's policies, excluding the emergency access accounts
+    (unsafe: it blocks everyone else once you turn it on). The finding then says the policy is only
+    report-only, until you turn it on.
 
     ## References
     - https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows

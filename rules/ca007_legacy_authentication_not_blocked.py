@@ -59,6 +59,8 @@ class LegacyAuthenticationNotBlocked(TenantRule):
     location or risk do not count, nor does a policy limited to an authentication flow (a device
     code flow block with `clientAppTypes: ["all"]` blocks no legacy sign-in). The rule asks whether
     every legacy sign-in the tenant's policies tell apart is blocked, and names the classes left open.
+    When a report-only or disabled policy would close the gap if it were on, the finding says so
+    instead, at that policy's `state`.
 
     ## Why it matters
     Legacy authentication (IMAP, POP, SMTP AUTH, older Office clients, Exchange ActiveSync with
@@ -80,7 +82,9 @@ class LegacyAuthenticationNotBlocked(TenantRule):
     "other"], "users": {"includeUsers": ["All"], "excludeUsers": ["<break-glass id>"]},
     "applications": {"includeApplications": ["All"]}}` with `"grantControls": {"builtInControls":
     ["block"]}`; in Terraform, `client_app_types = ["exchangeActiveSync", "other"]` inside
-    `conditions` and `built_in_controls = ["block"]`.
+    `conditions` and `built_in_controls = ["block"]`. `entralint check --fix --unsafe-fixes` writes
+    such a policy as a new report-only file of the tenant, excluding the emergency access accounts;
+    read its report-only results in the sign-in logs, then turn it on.
 
     ## References
     - https://learn.microsoft.com/entra/identity/conditional-access/policy-block-legacy-authentication
