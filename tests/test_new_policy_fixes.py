@@ -154,6 +154,22 @@ def test_no_fix_where_the_tenant_format_cannot_be_written_or_no_emergency_accoun
         assert finding["no_fix"] == "entralint does not write new policies as arm (the format of most of the tenant's)"
 
 
+def test_rdjson_gives_no_suggestion_for_a_new_file(tmp_path: Path) -> None:
+    tenant = _tenant(FIXTURES / "new_policy" / "graph_json", tmp_path)
+    result = run_cli(["check", "--format", "rdjson", "--unsafe-fixes", "--select", "CA001", "."], cwd=tenant)
+    [diagnostic] = json.loads(result.stdout)["diagnostics"]
+    assert diagnostic["code"]["value"] == "CA001" and "suggestions" not in diagnostic
+
+
+def test_no_fix_for_a_tenant_that_keeps_each_policy_in_a_folder_named_by_its_id(tmp_path: Path) -> None:
+    tenant = _tenant(FIXTURES / "new_policy" / "graph_json", tmp_path)
+    for path in sorted((tenant / "policies").iterdir()):
+        (tenant / path.stem).mkdir()
+        path.rename(tenant / path.stem / path.name)
+    for finding in _findings(tenant):
+        assert str(finding["no_fix"]).startswith("the tenant keeps each policy in a folder named as its file"), finding
+
+
 def _creating(path: str) -> Finding:
     fix = Fix(Applicability.UNSAFE, "write a new policy", (Edit(path, Span(1, 1, 1, 1), "{}\n", new_file=True),))
     return Finding("CA001", Level.WARNING, "Device code flow is not blocked", "a.json", Span(1, 1, 1, 1), fix=fix)

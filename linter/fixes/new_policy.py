@@ -44,6 +44,8 @@ def create_policy_file(documents: Sequence[Document], request: FixRequest) -> Fi
         if resource_type not in _TERRAFORM:
             return f"entralint does not write new {resource_type or 'Terraform'} resources"
         own = [document for document in own if _resource_type(document) == resource_type]
+    if len(own) > 1 and all(_in_own_folder(document.path) for document in own):
+        return "the tenant keeps each policy in a folder named as its file (its id), which a new policy has not got"
     folders = Counter(os.path.dirname(document.path) for document in own)
     folder = folders.most_common(1)[0][0]
     names = [document.data.get("displayName") for document in own]
@@ -58,6 +60,12 @@ def create_policy_file(documents: Sequence[Document], request: FixRequest) -> Fi
     text = _RENDERERS[source_format](policy, own)
     edit = Edit(path, Span(1, 1, 1, 1), text, new_file=True)
     return Fix(request.applicability, request.description, (edit,), request.follow_ups)
+
+
+def _in_own_folder(path: str) -> bool:
+    """`<id>/<id>.json`, as Graph exports write a policy."""
+    stem = os.path.basename(path).split(".", 1)[0]
+    return stem == os.path.basename(os.path.dirname(path))
 
 
 def _resource_type(document: Document) -> str:
