@@ -86,7 +86,18 @@ def not_enforced(rule: TenantRule, policy: CompiledPolicy, subject: str, key: st
         if state == "report-only"
         else "turn it on in report-only mode, review its results in the sign-in logs, then enforce it"
     )
-    message = f"{subject} is blocked for everyone only by {state} policy {name!r}, which Entra ID does not enforce"
+    # A computed include (a Terraform group reference) is read as possibly everyone, as the coverage reads it.
+    computed = any(
+        policy.values(f"/conditions/{pointer}").unresolved
+        for pointer in (
+            "users/includeUsers",
+            "users/includeGroups",
+            "users/includeRoles",
+            "applications/includeApplications",
+        )
+    )
+    named = f"{state} policy {name!r}" + (" (if its computed includes take in everyone)" if computed else "")
+    message = f"{subject} is blocked for everyone only by {named}, which Entra ID does not enforce"
     return rule.violation(policy.document, f"{message}: {advice}", "/state", key=f"{key}:not-enforced")
 
 
