@@ -111,7 +111,7 @@ def new_block_policy(
     place: int,
 ) -> FixRequest:
     """The unsafe fix that writes a report-only block of everyone but the emergency access accounts."""
-    description = f"write a new report-only policy {display_name!r} that blocks it for everyone but emergency access"
+    description = f"write a new report-only policy {display_name!r} for everyone but the emergency access accounts"
     emergency = emergency_access(tenant)
     accounts = emergency.accounts()
     if not accounts:
@@ -135,7 +135,9 @@ def new_block_policy(
     }
     changes = (Change(CREATE, "", NewPolicy(policy, place)),)
     # The new policy is report-only: this rule then says to turn it on, and CA004 says so of a flow block.
-    follow_ups = ((code, f"{key}:not-enforced"), ("CA004", "/state"))
+    follow_ups: tuple[tuple[str, str], ...] = ((code, f"{key}:not-enforced"),)
+    if "authenticationFlows" in conditions:
+        follow_ups += (("CA004", "/state"),)
     return FixRequest(Applicability.UNSAFE, description, changes, follow_ups=follow_ups)
 
 
