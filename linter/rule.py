@@ -8,11 +8,12 @@ from typing import Any, ClassVar, NamedTuple
 
 from linter.model import SOURCE_FILE, Document, SourceFile, Tenant
 from linter.model.findings import BenchmarkControl, Finding, Level, Scope, Suppression, Violation
-from linter.model.fixes import APPEND, REMOVE, REPLACE, Applicability, Change, FixRequest
+from linter.model.fixes import APPEND, CREATE, REMOVE, REPLACE, Applicability, Change, FixRequest, NewPolicy
 from linter.model.source import Span
 
 __all__ = [
     "APPEND",
+    "CREATE",
     "REMOVE",
     "REPLACE",
     "Applicability",
@@ -23,6 +24,7 @@ __all__ = [
     "FixRequest",
     "Level",
     "LoadProblemRule",
+    "NewPolicy",
     "Rule",
     "RuleOption",
     "Scope",

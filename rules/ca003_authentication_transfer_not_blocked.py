@@ -14,7 +14,8 @@ class AuthenticationTransferNotBlocked(DeviceCodeFlowNotBlocked):
     authentication flow for all users (`includeUsers: ["All"]`) and all resources
     (`includeApplications: ["All"]`). Exclusions are allowed; include lists on platforms or
     locations, risk conditions, disabled or report-only policies and policies that grant rather
-    than block do not count.
+    than block do not count. When a report-only or disabled policy would close the gap if it were
+    on, the finding says so instead, at that policy's `state`.
 
     ## Why it matters
     Authentication transfer moves a signed-in session from one device to another, for example by
@@ -39,7 +40,9 @@ class AuthenticationTransferNotBlocked(DeviceCodeFlowNotBlocked):
     "applications": {"includeApplications": ["All"]}}` with `"grantControls": {"builtInControls":
     ["block"]}`; in Terraform, `authentication_flow_transfer_methods = ["authenticationTransfer"]`
     inside `conditions` and `built_in_controls = ["block"]`. One policy may block both flows
-    (`"transferMethods": "deviceCodeFlow,authenticationTransfer"`).
+    (`"transferMethods": "deviceCodeFlow,authenticationTransfer"`). `entralint check --fix
+    --unsafe-fixes` writes such a policy as a new report-only file of the tenant, excluding the
+    emergency access accounts; read its report-only results in the sign-in logs, then turn it on.
 
     ## References
     - https://learn.microsoft.com/entra/identity/conditional-access/concept-authentication-flows
@@ -58,3 +61,4 @@ class AuthenticationTransferNotBlocked(DeviceCodeFlowNotBlocked):
     )
     security_severity = 4.0
     method = "authenticationTransfer"
+    new_policy_place = 2

@@ -9,7 +9,13 @@ from linter.model import Document, Tenant
 from linter.policy.emergency import emergency_access
 from linter.rule import BenchmarkControl, Level, TenantRule, Violation
 
-from .ca001_device_code_flow_not_blocked import names_or_may_name, open_classes
+from .ca001_device_code_flow_not_blocked import (
+    closing_if_enabled,
+    names_or_may_name,
+    new_block_policy,
+    not_enforced,
+    open_classes,
+)
 
 if TYPE_CHECKING:
     from linter.policy.coverage import Coverage
@@ -20,7 +26,7 @@ LEGACY_CLIENT_APPS = ("exchangeActiveSync", "other")
 CLIENT_APP_TYPES = "/conditions/clientAppTypes"
 
 
-def legacy_coverage(evaluator: Evaluator, emergency_access: Iterable[str] = ()) -> Coverage:
+def legacy_coverage(evaluator: Evaluator, emergency_access: Iterable[str] = (), also_enforced: int = 0) -> Coverage:
     """The legacy sign-ins no enforced block covers; exclusions of the blocks are allowed, and the emergency
     access accounts are not asked about.
 
@@ -38,6 +44,7 @@ def legacy_coverage(evaluator: Evaluator, emergency_access: Iterable[str] = ()) 
         exclusions_allowed=True,
         # Only the exclusions of a block that names a legacy client app type are the allowed kind.
         excluding=lambda policy: names_or_may_name(policy.values(CLIENT_APP_TYPES), LEGACY_CLIENT_APPS),
+        also_enforced=also_enforced,
     )
 
 
@@ -52,6 +59,8 @@ class LegacyAuthenticationNotBlocked(TenantRule):
     location or risk do not count, nor does a policy limited to an authentication flow (a device
     code flow block with `clientAppTypes: ["all"]` blocks no legacy sign-in). The rule asks whether
     every legacy sign-in the tenant's policies tell apart is blocked, and names the classes left open.
+    When a report-only or disabled policy would close the gap if it were on, the finding says so
+    instead, at that policy's `state`.
 
     ## Why it matters
     Legacy authentication (IMAP, POP, SMTP AUTH, older Office clients, Exchange ActiveSync with
@@ -73,7 +82,9 @@ class LegacyAuthenticationNotBlocked(TenantRule):
     "other"], "users": {"includeUsers": ["All"], "excludeUsers": ["<break-glass id>"]},
     "applications": {"includeApplications": ["All"]}}` with `"grantControls": {"builtInControls":
     ["block"]}`; in Terraform, `client_app_types = ["exchangeActiveSync", "other"]` inside
-    `conditions` and `built_in_controls = ["block"]`.
+    `conditions` and `built_in_controls = ["block"]`. `entralint check --fix --unsafe-fixes` writes
+    such a policy as a new report-only file of the tenant, excluding the emergency access accounts;
+    read its report-only results in the sign-in logs, then turn it on.
 
     ## References
     - https://learn.microsoft.com/entra/identity/conditional-access/policy-block-legacy-authentication
@@ -103,8 +114,13 @@ class LegacyAuthenticationNotBlocked(TenantRule):
         evaluator = Evaluator(tenant.documents)
         if not evaluator.policies:
             return
-        coverage = legacy_coverage(evaluator, emergency_access(tenant).accounts())
+        accounts = emergency_access(tenant).accounts()
+        coverage = legacy_coverage(evaluator, accounts)
         if coverage.complete:
+            return
+        waiting = closing_if_enabled(evaluator, lambda bit: legacy_coverage(evaluator, accounts, bit))
+        if waiting is not None:
+            yield not_enforced(self, waiting, "Legacy authentication", "legacyAuthentication")
             return
         missing = [name for name in LEGACY_CLIENT_APPS if coverage.leaves_open("clientApp", client_app=name)]
         # Point at the policy closest to doing the job: one that already names a legacy client type.
@@ -120,6 +136,14 @@ class LegacyAuthenticationNotBlocked(TenantRule):
         )
         if not coverage.gaps_are_whole:
             message += f". Still open: {open_classes(coverage)}"
-        yield self.violation(
-            anchor, message, "/conditions/clientAppTypes" if candidates else "", key="legacyAuthentication"
+        fix = new_block_policy(
+            self.code,
+            tenant,
+            "Block legacy authentication",
+            {"clientAppTypes": list(LEGACY_CLIENT_APPS)},
+            (),
+            "legacyAuthentication",
+            3,  # after CA001's and CA003's new policies
         )
+        pointer = "/conditions/clientAppTypes" if candidates else ""
+        yield self.violation(anchor, message, pointer, key="legacyAuthentication", fix=fix)

@@ -21,8 +21,9 @@ CRASHING_RULES = FIXTURES / "cli" / "crashing_rules"
 # Rules of other families are added over time; these tests pin the ones whose findings they assert.
 PINNED = ("--isolated", "--select", "CA001,IN")
 CA001_LINE = (
-    "tests/fixtures/cli/tenant/report-only.json:8:48: CA001 [warning] Device code flow is not blocked for "
-    "everyone. No enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources"
+    "tests/fixtures/cli/tenant/report-only.json:4:12: CA001 [warning] Device code flow is blocked for everyone only "
+    "by report-only policy 'Block device code flow', which Entra ID does not enforce: review its report-only "
+    "results in the sign-in logs, then turn it on"
 )
 IN001_LINE = "tests/fixtures/cli/tenant/broken.json:4:38: IN001 [error] invalid JSON: Expecting ',' delimiter"
 
@@ -118,10 +119,10 @@ def test_terminal_gets_excerpt_with_caret_and_colors(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("NO_COLOR", raising=False)
     result = run_on_terminal(["check", *PINNED, "tests/fixtures/cli/tenant/report-only.json"])
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("tests/fixtures/cli/tenant/report-only.json:8:48: \033[1mCA001\033[0m [\033[33mwarning")
-    assert lines[1] == '\033[2m    8 | \033[0m    "authenticationFlows": {"transferMethods": "deviceCodeFlow"}'
-    # The caret sits under the 16 characters of "deviceCodeFlow", quotes included.
-    assert lines[2] == "\033[33m" + " " * (8 + 47) + "^" * 16 + "\033[0m"
+    assert lines[0].startswith("tests/fixtures/cli/tenant/report-only.json:4:12: \033[1mCA001\033[0m [\033[33mwarning")
+    assert lines[1] == '\033[2m    4 | \033[0m  "state": "enabledForReportingButNotEnforced",'
+    # The caret sits under the 35 characters of "enabledForReportingButNotEnforced", quotes included.
+    assert lines[2] == "\033[33m" + " " * (8 + 11) + "^" * 35 + "\033[0m"
 
 
 def test_no_color_keeps_excerpts_on_a_terminal_without_escape_codes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,8 +131,8 @@ def test_no_color_keeps_excerpts_on_a_terminal_without_escape_codes(monkeypatch:
     assert "\033[" not in result.stdout
     assert result.stdout.splitlines()[:3] == [
         CA001_LINE,
-        '    8 |     "authenticationFlows": {"transferMethods": "deviceCodeFlow"}',
-        " " * (8 + 47) + "^" * 16,
+        '    4 |   "state": "enabledForReportingButNotEnforced",',
+        " " * (8 + 11) + "^" * 35,
     ]
 
 
@@ -139,7 +140,7 @@ def test_color_never_on_a_terminal_keeps_excerpts(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("NO_COLOR", raising=False)
     result = run_on_terminal(["check", *PINNED, "--color", "never", "tests/fixtures/cli/tenant/report-only.json"])
     assert "\033[" not in result.stdout
-    assert result.stdout.splitlines()[1] == '    8 |     "authenticationFlows": {"transferMethods": "deviceCodeFlow"}'
+    assert result.stdout.splitlines()[1] == '    4 |   "state": "enabledForReportingButNotEnforced",'
 
 
 def test_color_always_colors_and_excerpts_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,7 +148,7 @@ def test_color_always_colors_and_excerpts_a_pipe(monkeypatch: pytest.MonkeyPatch
     result = run_cli(["check", *PINNED, "--color", "always", "tests/fixtures/cli/tenant/report-only.json"], cwd=REPO)
     lines = result.stdout.splitlines()
     assert "\033[1mCA001\033[0m" in lines[0]
-    assert lines[1] == '\033[2m    8 | \033[0m    "authenticationFlows": {"transferMethods": "deviceCodeFlow"}'
+    assert lines[1] == '\033[2m    4 | \033[0m  "state": "enabledForReportingButNotEnforced",'
 
 
 def test_excerpts_on_a_real_terminal() -> None:
@@ -176,8 +177,8 @@ def test_excerpts_on_a_real_terminal() -> None:
     os.close(primary)
     screen = b"".join(chunks).decode()
     assert process.returncode == 1
-    assert '    8 | \033[0m    "authenticationFlows": {"transferMethods": "deviceCodeFlow"}' in screen
-    assert "^" * 16 in screen
+    assert '    4 | \033[0m  "state": "enabledForReportingButNotEnforced",' in screen
+    assert "^" * 35 in screen
 
 
 def test_quiet_prints_findings_only() -> None:
@@ -456,12 +457,12 @@ def test_json_format() -> None:
         "code": "CA001",
         "level": "warning",
         "path": "tests/fixtures/cli/tenant/report-only.json",
-        "line": 8,
-        "column": 48,
-        "end_line": 8,
-        "end_column": 64,
+        "line": 4,
+        "column": 12,
+        "end_line": 4,
+        "end_column": 47,
     }
-    assert finding["pointer"] == "/conditions/authenticationFlows/transferMethods"
+    assert finding["pointer"] == "/state"
     assert finding["policy"] == "0b7f1a52-2c1d-4d8e-9f3a-6e5d4c3b2a19"
 
 
@@ -470,10 +471,10 @@ def test_github_format_annotates_the_diff() -> None:
     assert result.stdout.splitlines() == [
         "::error file=tests/fixtures/cli/tenant/broken.json,line=4,col=38,endLine=4,endColumn=39,"
         "title=IN001 parse-error::invalid JSON: Expecting ',' delimiter",
-        "::warning file=tests/fixtures/cli/tenant/report-only.json,line=8,col=48,endLine=8,endColumn=64,"
+        "::warning file=tests/fixtures/cli/tenant/report-only.json,line=4,col=12,endLine=4,endColumn=47,"
         "title=CA001 device-code-flow-not-blocked::"
-        "Device code flow is not blocked for everyone. "
-        "No enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources",
+        "Device code flow is blocked for everyone only by report-only policy 'Block device code flow', which Entra ID "
+        "does not enforce: review its report-only results in the sign-in logs, then turn it on",
     ]
 
 

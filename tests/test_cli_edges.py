@@ -151,7 +151,7 @@ def test_stdin_filename_names_the_input_in_the_report(monkeypatch: pytest.Monkey
     _stdin(monkeypatch, (TENANT / "report-only.json").read_bytes())
     result = run_cli(["check", *PINNED, "--stdin-filename", "policies/block.json", "-"], cwd=REPO)
     assert result.code == 1
-    assert result.stdout.splitlines()[0].startswith("policies/block.json:8:48: CA001 [warning] ")
+    assert result.stdout.splitlines()[0].startswith("policies/block.json:4:12: CA001 [warning] ")
 
 
 def test_stdin_filename_picks_the_format(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,7 +173,7 @@ def test_stdin_filename_matches_exclude_and_per_file_ignores(tmp_path: Path, mon
     _stdin(monkeypatch, data)
     linted = run_cli(["check", "--stdin-filename", "current/block.json", "-"], cwd=tmp_path)
     assert linted.code == 1
-    assert linted.stdout.startswith("current/block.json:8:48: CA001 ")
+    assert linted.stdout.startswith("current/block.json:4:12: CA001 ")
     _stdin(monkeypatch, data)
     ignored = run_cli(["check", "--stdin-filename", "legacy/block.json", "-"], cwd=tmp_path)
     assert ignored.code == 0
@@ -260,7 +260,7 @@ def test_a_real_pipe_into_the_command() -> None:
         timeout=120,
     )
     assert process.returncode == 1
-    assert process.stdout.decode().startswith("policy.json:8:48: CA001 [warning] ")
+    assert process.stdout.decode().startswith("policy.json:4:12: CA001 [warning] ")
 
 
 def _actions_without_help() -> list[str]:

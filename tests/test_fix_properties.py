@@ -52,9 +52,18 @@ def _canonical_spelling(data: dict[str, Any], finding: dict[str, Any]) -> None:
     """IN005's spellings mean the same member: the policy as read does not change."""
 
 
+def _new_policy_file(data: dict[str, Any], finding: dict[str, Any]) -> None:
+    """CA001, CA003 and CA007 write a new policy file beside it (when emergency access accounts are inferred):
+    the policy itself does not change."""
+    assert [edit.get("new_file") for edit in finding["fix"]["edits"]] == [True], finding
+
+
 # The policy a fix means, from the policy before it: each applied fix's code changes only its own path.
 INTENDED: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
+    "CA001": _new_policy_file,
     "CA002": _exclude_device_registration,
+    "CA003": _new_policy_file,
+    "CA007": _new_policy_file,
     "CA023": _require_app_protection,
     "IN005": _canonical_spelling,
 }
@@ -135,7 +144,9 @@ def check_fixing(data: Any) -> None:
         INTENDED[finding["code"]](intended, finding)
     assert _policy_read(fixed_text) == intended
     fixed = {_keyed(finding) for finding in fixable}
-    assert {_keyed(finding) for finding in after["findings"]} <= {_keyed(finding) for finding in before} - fixed
+    # A new policy file's own findings (the follow-up "only report-only: turn it on") are the applier's to prove.
+    kept = [finding for finding in after["findings"] if finding["path"] == "policy.json"]
+    assert {_keyed(finding) for finding in kept} <= {_keyed(finding) for finding in before} - fixed
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -108,7 +108,8 @@ def test_pre_commit_try_repo_blocks_a_bad_policy_and_passes_a_clean_one(tmp_path
     blocked = try_repo()
     assert blocked.returncode == 1, blocked.stdout + blocked.stderr
     assert "entralint....." in blocked.stdout and "Failed" in blocked.stdout
-    assert "block-device-code.json:8:48: CA001 [warning] Device code flow is not blocked" in blocked.stdout
+    blocked_line = "block-device-code.json:4:12: CA001 [warning] Device code flow is blocked for everyone only"
+    assert blocked_line in blocked.stdout
     assert "block-device-code.json:7:45: CA002 [*] [warning]" in blocked.stdout
 
     (repository / "block-device-code.json").write_text(CLEAN_POLICY)

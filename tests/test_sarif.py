@@ -135,15 +135,15 @@ def test_results_point_at_the_value() -> None:
     assert code == 1
     assert located(run) == [
         ("IN001", "tests/fixtures/cli/tenant/broken.json", 4, 38),
-        ("CA001", "tests/fixtures/cli/tenant/report-only.json", 8, 48),
+        ("CA001", "tests/fixtures/cli/tenant/report-only.json", 4, 12),
     ]
     ca001 = run["results"][1]
     assert ca001["level"] == "warning"
     assert ca001["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 8,
-        "startColumn": 48,
-        "endLine": 8,
-        "endColumn": 64,
+        "startLine": 4,
+        "startColumn": 12,
+        "endLine": 4,
+        "endColumn": 47,
     }
     assert set(ca001["partialFingerprints"]) == {"entralint/v1"}
     # Unparsable input is a result, not a failed execution.
@@ -159,7 +159,7 @@ def test_uris_are_percent_encoded_and_relative_to_the_repository_root(tmp_path: 
     write(folder, "report only.json", (TENANT / "report-only.json").read_text(encoding="utf-8"))
     _, log = sarif(["--isolated", "--select", "CA001", "."], cwd=repository / "Conditional Access")
     run = check_log(log)
-    assert located(run) == [("CA001", "Conditional%20Access/Z%C3%BCrich%20%231/report%20only.json", 8, 48)]
+    assert located(run) == [("CA001", "Conditional%20Access/Z%C3%BCrich%20%231/report%20only.json", 4, 12)]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repository.as_uri() + "/"
 
 
@@ -168,7 +168,7 @@ def test_paths_above_the_working_directory_stay_relative(tmp_path: Path) -> None
     (tmp_path / "work").mkdir()
     _, log = sarif(["--isolated", "--select", "CA001", "../policies"], cwd=tmp_path / "work")
     run = check_log(log)
-    assert located(run) == [("CA001", "policies/p.json", 8, 48)]
+    assert located(run) == [("CA001", "policies/p.json", 4, 12)]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
 
 
@@ -179,8 +179,8 @@ def test_fingerprints_do_not_move_with_lines(tmp_path: Path) -> None:
     write(tmp_path, "policy.json", "\n\n\n" + text.replace('"state"', '\n\n"state"'))
     _, after = sarif(["--isolated", "--select", "CA001", "."], cwd=tmp_path)
     [old], [new] = before["runs"][0]["results"], after["runs"][0]["results"]
-    assert old["locations"][0]["physicalLocation"]["region"]["startLine"] == 8
-    assert new["locations"][0]["physicalLocation"]["region"]["startLine"] == 13
+    assert old["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    assert new["locations"][0]["physicalLocation"]["region"]["startLine"] == 9
     assert new["partialFingerprints"] == old["partialFingerprints"]
     # A tenant finding is about the tenant and its subject (device code flow), not the policy it is anchored on.
     write(tmp_path, "policy.json", text.replace("0b7f1a52", "1c8f2b63"))
@@ -241,7 +241,7 @@ def test_unreadable_paths_are_in001_results(tmp_path: Path) -> None:
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is True
     assert invocation["toolExecutionNotifications"] == []
-    expected = [("IN001", "dangling.json", 1, 1), ("IN001", "pipe.json", 1, 1), ("CA001", "policy.json", 8, 48)]
+    expected = [("IN001", "dangling.json", 1, 1), ("IN001", "pipe.json", 1, 1), ("CA001", "policy.json", 4, 12)]
     assert located(run) == expected
     messages = {result["message"]["text"] for result in run["results"] if result["ruleId"] == "IN001"}
     assert messages == {

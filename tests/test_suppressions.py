@@ -12,8 +12,8 @@ from tests.conftest import FIXTURES, REPO, run_cli, write
 CASES = FIXTURES / "cli" / "suppressions"
 POLICY = (FIXTURES / "cli" / "tenant" / "report-only.json").read_text(encoding="utf-8")
 CA001_MESSAGE = (
-    "Device code flow is not blocked for everyone. "
-    "No enabled policy of tenant 'default' blocks deviceCodeFlow for all users and all resources"
+    "Device code flow is blocked for everyone only by report-only policy 'Block device code flow', which Entra ID "
+    "does not enforce: review its report-only results in the sign-in logs, then turn it on"
 )
 # Inline comments suppress document findings (CA002 here); tenant findings only tenant-ignores (issue 19 case 4).
 CA002_MESSAGE = (
@@ -98,7 +98,10 @@ def test_suppression_findings_follow_the_selection() -> None:
 def test_json_has_no_comments() -> None:
     """`# entralint:` inside a JSON string is data: it neither suppresses nor counts as unused."""
     _, found = case("comment_in_json_string.json", select="CA001,IN")
-    assert found == [("CA001", 7, 48, CA001_MESSAGE, None)]
+    named = CA001_MESSAGE.replace(
+        "'Block device code flow'", "'Block device code flow # entralint: ignore[CA001] not a comment in JSON'"
+    )
+    assert found == [("CA001", 3, 12, named, None)]
 
 
 @pytest.mark.parametrize("key", ["Block device code flow", "0b7f1a52-2c1d-4d8e-9f3a-6e5d4c3b2a19"])
@@ -108,7 +111,7 @@ def test_per_policy_ignores_by_display_name_or_id(tmp_path: Path, key: str) -> N
         tmp_path, ".entralint.toml", f'select = ["CA001"]\n[per-policy-ignores."{key}"]\nCA0 = "tracked in CHG-1234"\n'
     )
     code, found = findings(".", cwd=tmp_path)
-    assert found == [("CA001", 8, 48, CA001_MESSAGE, ("external", "tracked in CHG-1234"))]
+    assert found == [("CA001", 4, 12, CA001_MESSAGE, ("external", "tracked in CHG-1234"))]
     assert code == 0
 
 
@@ -118,7 +121,7 @@ def test_per_policy_ignores_for_another_policy_change_nothing(tmp_path: Path) ->
         tmp_path, ".entralint.yaml", "select: [CA001]\nper-policy-ignores:\n  Other policy:\n    CA001: not this one\n"
     )
     code, found = findings(".", cwd=tmp_path)
-    assert found == [("CA001", 8, 48, CA001_MESSAGE, None)]
+    assert found == [("CA001", 4, 12, CA001_MESSAGE, None)]
     assert code == 1
 
 

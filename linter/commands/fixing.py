@@ -20,8 +20,15 @@ __all__ = ["apply_fixes", "fixes_listing", "rollback_notifications", "write_diff
 def apply_fixes(
     report: Report, config: Config, ruleset: RuleSet, build: Callable[[], RuleSet], *, unsafe: bool, write: bool
 ) -> tuple[list[FileFixes], list[str]]:
+    from linter.engine.new_files import create_files
+
     cwd = Path.cwd()
-    return fix_files(report, relinter(config, ruleset, build, cwd), cwd, unsafe=unsafe, write=write)
+    results, refused = fix_files(report, relinter(config, ruleset, build, cwd), cwd, unsafe=unsafe, write=write)
+    if any(edit.new_file for finding in report.findings if finding.fix for edit in finding.fix.edits):
+        # A new policy changes what the tenant rules see: it is linted with the run's files, not alone.
+        with_run = relinter(config, ruleset, build, cwd, with_files=report.files)
+        results.extend(create_files(report, with_run, cwd, unsafe=unsafe, write=write))
+    return results, refused
 
 
 def write_diff(results: Sequence[FileFixes], out: IO[str]) -> bool:
@@ -33,7 +40,8 @@ def write_diff(results: Sequence[FileFixes], out: IO[str]) -> bool:
         changed = True
         before = result.original.decode("utf-8", errors="replace").splitlines(keepends=True)
         after = result.fixed.decode("utf-8", errors="replace").splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"):
+        old = "/dev/null" if result.created else f"a/{result.path}"  # a new file, as git shows one
+        for line in difflib.unified_diff(before, after, old, f"b/{result.path}"):
             out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return changed
 

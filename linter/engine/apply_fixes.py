@@ -17,7 +17,7 @@ from linter.model.findings import Finding, Report
 from linter.model.fixes import Applicability, Edit, Fix
 from linter.model.source import Span
 
-__all__ = ["FileFixes", "apply_edits", "effective_fixes", "fix_files", "relinter", "write_atomically"]
+__all__ = ["FileFixes", "apply_edits", "effective_fixes", "fix_files", "relinter", "wanted_fix", "write_atomically"]
 
 # A conflict leaves the later fix for the next round, which sees the text the earlier one wrote.
 MAX_ROUNDS = 4
@@ -32,6 +32,7 @@ class FileFixes(NamedTuple):
     fixed: bytes
     applied: tuple[Finding, ...]
     rolled_back: tuple[tuple[Finding, str], ...]
+    created: bool = False  # the fix writes a new file: `original` is empty and the file did not exist
 
 
 def _matches(code: str, prefixes: Iterable[str]) -> bool:
@@ -146,8 +147,11 @@ def _compatible(findings: Sequence[Finding]) -> list[Finding]:
 Relint = Callable[[str, bytes], tuple[list[Finding], bool]]  # (absolute path, bytes) -> its findings, failed
 
 
-def relinter(config: Config, ruleset: RuleSet, build: Callable[[], RuleSet], cwd: Path) -> Relint:
-    """Lint bytes as the file at a path, in its tenant, without writing them: standard input named as the file.
+def relinter(
+    config: Config, ruleset: RuleSet, build: Callable[[], RuleSet], cwd: Path, with_files: Sequence[str] = ()
+) -> Relint:
+    """Lint bytes as the file at a path, in its tenant, without writing them: standard input named as the file;
+    with `with_files`, those files too (a new file linted with the run's files, as the run saw them).
 
     IN001 runs whatever the selection: a fix that makes the file unreadable fails even where nobody asked for IN001.
     """
@@ -159,7 +163,8 @@ def relinter(config: Config, ruleset: RuleSet, build: Callable[[], RuleSet], cwd
     shown_parse_errors = "IN001" in ruleset.rules
 
     def relint(path: str, data: bytes) -> tuple[list[Finding], bool]:
-        report = lint([], checking, checking_ruleset, build, jobs=1, cwd=cwd, stdin=StandardInput(data, path))
+        given = list(with_files)
+        report = lint(given, checking, checking_ruleset, build, jobs=1, cwd=cwd, stdin=StandardInput(data, path))
         report = effective_fixes(report, config)
         unreadable = any(finding.code == "IN001" for finding in report.findings)
         findings = [finding for finding in report.findings if shown_parse_errors or finding.code != "IN001"]
@@ -238,13 +243,20 @@ def _real_path(path: str, cwd: Path) -> str | None:
     return str(real) if real.is_file() else None
 
 
+def wanted_fix(fix: Fix, unsafe: bool) -> bool:
+    """Whether `--fix` applies it: a safe fix, or with `--unsafe-fixes` an unsafe one."""
+    return fix.applicability is Applicability.SAFE or (unsafe and fix.applicability is Applicability.UNSAFE)
+
+
 def fix_files(
     report: Report, relint: Relint, cwd: Path, *, unsafe: bool = False, write: bool = True
 ) -> tuple[list[FileFixes], list[str]]:
-    """Fix every file with a fix to apply; with `write`, write each changed file. Returns also what was refused."""
+    """Fix every file with a fix to apply; with `write`, write each changed file. Returns also what was refused.
+
+    Fixes that create a file are left to `linter.engine.new_files`."""
 
     def wanted(fix: Fix) -> bool:
-        return fix.applicability is Applicability.SAFE or (unsafe and fix.applicability is Applicability.UNSAFE)
+        return wanted_fix(fix, unsafe) and not any(edit.new_file for edit in fix.edits)
 
     by_path: dict[str, list[Finding]] = {}
     for finding in report.findings:

@@ -17,7 +17,7 @@ from linter.engine.suppression_sources import (
 from linter.loaders import load_text
 from linter.model import CONDITIONAL_ACCESS_POLICY, SOURCE_FILE, Document, LoadProblem, SourceFile
 from linter.model.findings import Notification
-from linter.model.fixes import Applicability, Fix
+from linter.model.fixes import CREATE, Applicability, Fix
 from linter.model.source import FILE_START, Location, powershell_line_ends, yaml_line_ends
 from linter.rule import Finding, Level, Rule, Violation
 
@@ -55,8 +55,10 @@ class FileOutcome(NamedTuple):
     ignores: Mapping[str, PolicyIgnores] = {}
 
 
-def resolve(rule_level: Level, violation: Violation) -> Finding:
-    """Place a violation in its file: the engine, not the rule, turns pointers into spans."""
+def resolve(rule_level: Level, violation: Violation, tenant_documents: Sequence[Document] = ()) -> Finding:
+    """Place a violation in its file: the engine, not the rule, turns pointers into spans.
+
+    A tenant rule's fix that creates a policy file is written as the tenant's documents are (`tenant_documents`)."""
     subject = violation.subject
     if isinstance(subject, Document):
         if violation.span is not None:
@@ -77,6 +79,13 @@ def resolve(rule_level: Level, violation: Violation) -> Finding:
     level = violation.level or rule_level
     finding = Finding(violation.code, level, violation.message, path, span, violation.pointer, identity, related)
     request = violation.fix
+    if request is not None and request.unavailable:
+        return finding._replace(no_fix=request.unavailable.removeprefix("no fix: "))
+    if request is not None and any(change.operation == CREATE for change in request.changes):
+        from linter.fixes.new_policy import create_policy_file
+
+        created = create_policy_file(tenant_documents, request)
+        return finding._replace(fix=created) if not isinstance(created, str) else finding._replace(no_fix=created)
     if request is not None and request.applicability is Applicability.DISPLAY_ONLY and not request.changes:
         # Advice, not an edit: shown wherever the finding is, whatever its subject.
         return finding._replace(fix=Fix(request.applicability, request.description, ()))

@@ -53,7 +53,7 @@ def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[
             continue
         try:
             for violation in rule.check(tenant):
-                finding = resolve(ruleset.levels[rule.code], violation)
+                finding = resolve(ruleset.levels[rule.code], violation, tenant.documents)
                 subject = violation.key or f"{finding.identity}\x1f{finding.pointer}"
                 findings.append(finding._replace(tenant_subject=(tenant.name, subject)))
         except Exception as error:  # a rule's bug must not take the run down

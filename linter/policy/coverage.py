@@ -223,6 +223,7 @@ def uncovered(
     excluding: Callable[[CompiledPolicy], bool] | None = None,
     subjects: Sequence[tuple[str, dict[str, Any]]] | None = None,
     device_exclusions_allowed: bool | None = None,
+    also_enforced: int = 0,
 ) -> Coverage:
     """The sign-ins fixed on `fixed` (dimension -> allowed values) that no enforced policy meeting `meets` covers.
 
@@ -238,11 +239,12 @@ def uncovered(
     ((label, sign-in fields) each: the holders of a role, say). `device_exclusions_allowed` (by default as
     `exclusions_allowed`) exempts the devices an exclude-mode device filter leaves out, alone: for a
     control Microsoft asks to keep off device types that cannot satisfy it (token protection).
+    `also_enforced` (policy bits) counts those policies as enforced whatever their state: what turning them on would do.
     """
     fixed = fixed or {}
     exempt = exempt or {}
     meeting = bits_of(policy.index for policy in evaluator.policies if meets(policy) is not False)
-    cover = enforced_bits(evaluator) & meeting
+    cover = (enforced_bits(evaluator) | also_enforced) & meeting
     skipped: dict[str, set[str]] = {name: {value.casefold() for value in exempt.get(name, ())} for name in DIMENSIONS}
     if exclusions_allowed:
         chosen = (

@@ -68,6 +68,7 @@ def fix_to_dict(fix: Fix) -> dict[str, Any]:
                 "location": {"line": edit.span.start_line, "column": edit.span.start_column},
                 "end_location": {"line": edit.span.end_line, "column": edit.span.end_column},
                 "content": edit.text,
+                **({"new_file": True} if edit.new_file else {}),  # the edit creates the file: it did not exist
             }
             for edit in fix.edits
         ],
