@@ -170,6 +170,28 @@ def test_no_fix_for_a_tenant_that_keeps_each_policy_in_a_folder_named_by_its_id(
         assert str(finding["no_fix"]).startswith("the tenant keeps each policy in a folder named as its file"), finding
 
 
+def test_no_fix_when_the_new_file_would_not_be_read_by_a_run_on_the_same_paths(tmp_path: Path) -> None:
+    # Files given one by one whose project (the configuration's folder) is elsewhere: the tenant is those files, so
+    # a new file beside them would never be read, and the finding (with its fix) would come back on every run.
+    tenant = _tenant(FIXTURES / "new_policy" / "graph_json", tmp_path)
+    (tmp_path / "settings").mkdir()
+    config = (tenant / ".entralint.toml").rename(tmp_path / "settings" / ".entralint.toml")
+    given = sorted(path.relative_to(tenant).as_posix() for path in (tenant / "policies").iterdir())
+    flags = ["check", "--format", "json", "--fail-on", "never", "--config", str(config)]
+    findings = run_cli([*flags, *given], cwd=tenant).json()["findings"]
+    assert {finding["code"] for finding in findings} >= {"CA001", "CA007"}
+    for finding in findings:
+        if finding["code"] in CODES:
+            assert "fix" not in finding
+            assert finding["no_fix"] == (
+                "the new file would not be read by a run on these paths (lint its folder, or the repository)"
+            )
+    folder = run_cli([*flags, "policies"], cwd=tenant).json()["findings"]
+    assert [finding["code"] for finding in folder if "fix" in finding] == [
+        finding["code"] for finding in findings if finding["code"] in CODES
+    ]
+
+
 def _creating(path: str) -> Finding:
     fix = Fix(Applicability.UNSAFE, "write a new policy", (Edit(path, Span(1, 1, 1, 1), "{}\n", new_file=True),))
     return Finding("CA001", Level.WARNING, "Device code flow is not blocked", "a.json", Span(1, 1, 1, 1), fix=fix)

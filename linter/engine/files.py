@@ -22,6 +22,7 @@ __all__ = [
     "decode_limited",
     "discover",
     "display_path",
+    "excluded",
     "glob_matches",
     "place_standard_input",
     "read_standard_input",
@@ -112,7 +113,7 @@ def discover(
         if os.path.isdir(start) and not os.path.islink(start):
             found.update(_walk(start, exclude, cwd, skips))
             continue
-        if _excluded(start, exclude, cwd):
+        if excluded(start, exclude, cwd):
             continue
         override = opentofu_override(os.path.basename(start))
         if override is not None and os.path.lexists(os.path.join(os.path.dirname(start), override)):
@@ -123,7 +124,7 @@ def discover(
     return sorted(found, key=as_posix)
 
 
-def _excluded(path: str, exclude: Sequence[str], cwd: Path) -> bool:
+def excluded(path: str, exclude: Sequence[str], cwd: Path) -> bool:
     if not exclude:
         return False
     relative = display_path(path, cwd)
@@ -172,7 +173,7 @@ def _walk(root: str, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -
             elif (
                 entry.name not in SKIPPED_DIRECTORIES
                 and not entry.is_symlink()
-                and not (exclude and _excluded(entry.path, exclude, cwd))
+                and not (exclude and excluded(entry.path, exclude, cwd))
             ):
                 subdirectories.append(entry.path)
         files.sort(key=lambda entry: entry.name)
@@ -180,7 +181,7 @@ def _walk(root: str, exclude: Sequence[str], cwd: Path, skips: list[FileSkip]) -
         for entry in files:
             if not is_candidate(entry.name) or opentofu_override(entry.name) in names:
                 continue
-            if not _excluded(entry.path, exclude, cwd) and (_plain_file(entry) or _regular(entry.path, root, skips)):
+            if not excluded(entry.path, exclude, cwd) and (_plain_file(entry) or _regular(entry.path, root, skips)):
                 yield entry.path
         subdirectories.sort(reverse=True)  # popped from the end: in name order
         pending.extend(subdirectories)
@@ -219,7 +220,7 @@ def place_standard_input(stdin: StandardInput, exclude: Sequence[str], cwd: Path
     if stdin.name is None:
         return STDIN, STDIN
     path = os.path.normpath(Path(stdin.name) if Path(stdin.name).is_absolute() else cwd / stdin.name)
-    if _excluded(path, exclude, cwd):
+    if excluded(path, exclude, cwd):
         return None
     return path, display_path(path, cwd)
 

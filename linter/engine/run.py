@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ from linter.engine.files import (
     StandardInput,
     discover,
     display_path,
+    excluded,
     place_standard_input,
 )
 from linter.engine.ruleset import RuleSet
@@ -248,6 +250,34 @@ def _worker_tenant(job: tuple[Config, str, Sequence[Task]]) -> TenantOutcome:
     return lint_tenant(Workers(worker_ruleset()), *job)
 
 
+def _unread_new_files(
+    findings: list[Finding], paths: Sequence[str], tasks: dict[str, list[Task]], config: Config, cwd: Path
+) -> list[Finding]:
+    """Findings whose fix writes a new file no run on these paths would read lose that fix: written, it would change
+    nothing the next run sees (the finding, and its fix, would come back). Read are the folders of the files read for
+    a tenant without being given, and what the given folders hold."""
+    if not any(edit.new_file for finding in findings if finding.fix is not None for edit in finding.fix.edits):
+        return findings
+    walked = {os.path.dirname(path) for batch in tasks.values() for path, _, given, _ in batch if not given}
+    folders = [os.path.normpath(cwd / path) for path in paths if os.path.isdir(cwd / path)]
+
+    def read(path: str) -> bool:
+        absolute = os.path.normpath(cwd / path)
+        inside = any(absolute.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders)
+        return (inside or os.path.dirname(absolute) in walked) and not excluded(absolute, config.exclude, cwd)
+
+    kept = []
+    for finding in findings:
+        edits = finding.fix.edits if finding.fix is not None else ()
+        if any(edit.new_file and not read(edit.path) for edit in edits):
+            finding = finding._replace(
+                fix=None,
+                no_fix="the new file would not be read by a run on these paths (lint its folder, or the repository)",
+            )
+        kept.append(finding)
+    return kept
+
+
 def _number_occurrences(findings: list[Finding]) -> list[Finding]:
     """Each document finding with the occurrence of its fingerprint key in file order (findings come sorted)."""
     seen: dict[tuple[str, str, str, str], int] = {}
@@ -308,6 +338,7 @@ def lint(
             policies += result.policies
     finally:
         linter.close()
+    findings = _unread_new_files(findings, paths, tasks, config, cwd)
     findings.sort(key=Finding.sort_key)
     findings = _number_occurrences(findings)
     # dict.fromkeys: every .tf file of a module directory may say that it did not read the same link.
