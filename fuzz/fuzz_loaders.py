@@ -35,7 +35,7 @@ with atheris.instrument_imports():
     from linter.loaders.powershell.script import load as load_powershell_script
     from linter.loaders.result import LoadResult
     from linter.model import SourceFile, Tenant
-    from linter.model.source import DecodeError, decode_text, yaml_line_ends
+    from linter.model.source import DecodeError, decode_text, source_lines
 
     for _package in (linter.loaders, linter.policy):
         for _module in pkgutil.walk_packages(_package.__path__, f"{_package.__name__}."):
@@ -162,8 +162,8 @@ def check_one(data: bytes, target: Target) -> None:
         return
     # Positions are in the file loaded: the tfvars target loads its fixed module, not the fuzzed text.
     loaded = TFVARS_MODULE if target.load is _load_tfvars else text
-    # YAML also ends lines at NEL/LS/PS; positions in a YAML file count those.
-    lines = (yaml_line_ends(loaded) if target.name.endswith(".yaml") else loaded).count("\n") + 1
+    # Lines as the format counts them (YAML also at NEL/LS/PS, PowerShell at a lone CR): positions count those.
+    lines = len(source_lines(target.name, loaded))
     for problem in result.problems:
         assert 1 <= problem.span.start_line <= lines + 1, (problem, lines)
     source = SourceFile(target.name, result.source_format, result.problems)
