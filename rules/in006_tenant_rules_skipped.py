@@ -23,6 +23,10 @@ class TenantRulesSkipped(TenantRule):
     - two Conditional Access policies have the same `id` (one tenant cannot hold two);
     - it holds more than 195 Conditional Access policies, the most one Entra tenant can hold.
 
+    It also reports a tenant rule that could not finish: the walk over the classes of sign-in the
+    tenant's policies tell apart (CA010, CA011, PA001 and the coverage rules) stops past 200,000
+    classes, and what it found by then is not the tenant's answer, so none is given.
+
     Only the policies' ids and count are kept for this, never a fleet's documents. The finding is
     an error, so the run does not pass: a run that could not check what it was asked to check must
     not look like a clean one.

@@ -75,7 +75,7 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
         # Imported here: runs that skip or ignore the tenant rules (a fleet linted as one "tenant") never need them.
         from linter.policy.context import SignInContext
         from linter.policy.evaluate import Evaluator, bits_of
-        from linter.policy.sign_in_classes import LIMIT, atoms
+        from linter.policy.sign_in_classes import LIMIT, LimitReached, atoms
         from linter.policy.strength import enforced_bits
 
         evaluator = Evaluator(tenant.documents)
@@ -145,6 +145,8 @@ class PowerAutomateWeakerThanConnectedServices(TenantRule):
             for atom in reversed(dimensions[depth]):
                 label = atom.label if depth == 0 else users
                 stack.append((depth + 1, true_bits & atom.true_bits, maybe_bits & atom.maybe_bits, label))
+        if stack:
+            raise LimitReached(f"more than {LIMIT:,} classes of sign-in to compare")
         for index, (user_classes, services, related) in sorted(missing.items()):
             policy = evaluator.policies[index]
             wanted = requirements[index]

@@ -100,3 +100,25 @@ def test_an_ignored_in001_is_the_person_running_entralints_choice(tmp_path: Path
     (tmp_path / "policy.json").write_text(harmless(1), encoding="utf-8")
     result = run_cli(["check", "--isolated", "--select", "IN", "--ignore", "IN001", "."], cwd=tmp_path)
     assert result.code == 0, result.stdout
+
+
+def test_a_tenant_rule_that_cannot_finish_its_walk_fails_the_run_instead_of_answering_in_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from linter.policy import sign_in_classes
+
+    # Past the limit of classes a walk visits, the gaps found so far are not the tenant's gaps (the walk
+    # stopped before the rest): the rule gives no answer and IN006 says so.
+    monkeypatch.setattr(sign_in_classes.gaps, "__defaults__", (1,))
+    policy = {**HARMLESS, "conditions": {**HARMLESS["conditions"], "users": {"includeUsers": ["u1", "u2"]}}}
+    (tmp_path / "policies.json").write_text(json.dumps({"value": [{"displayName": "Some users", **policy}]}))
+    result = run_cli(["check", "--isolated", "--select", "CA011,IN", "--format", "json", "."], cwd=tmp_path)
+    assert result.code == 1
+    [finding] = result.json()["findings"]
+    assert (finding["code"], finding["level"]) == ("IN006", "error")
+    assert finding["message"].startswith(
+        "Tenant rule CA011 was skipped for tenant 'default': it could not finish (more than 1 classes of sign-in"
+    )
+    monkeypatch.undo()
+    answered = run_cli(["check", "--isolated", "--select", "CA011,IN", "--format", "json", "."], cwd=tmp_path)
+    assert [finding["code"] for finding in answered.json()["findings"]] == ["CA011"]

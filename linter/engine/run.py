@@ -59,8 +59,28 @@ def check_tenant(ruleset: RuleSet, tenant: Tenant) -> tuple[list[Finding], list[
                 subject = violation.key or f"{finding.identity}\x1f{finding.pointer}"
                 findings.append(finding._replace(tenant_subject=(tenant.name, subject)))
         except Exception as error:  # a rule's bug must not take the run down
-            notifications.append(rule_failure(rule, f"tenant {tenant.name}", error))
+            from linter.policy.sign_in_classes import LimitReached  # the evaluator's: runs without it never pay
+
+            if isinstance(error, LimitReached):  # a partial answer is no answer: the run must not pass as one
+                findings.extend(_unfinished(ruleset, rule, tenant, str(error)))
+            else:
+                notifications.append(rule_failure(rule, f"tenant {tenant.name}", error))
     return findings, notifications
+
+
+def _unfinished(ruleset: RuleSet, rule: TenantRule, tenant: Tenant, why: str) -> list[Finding]:
+    """IN006 for a tenant rule that could not finish: what it found so far is not reported, the run fails."""
+    reporter = ruleset.rules.get("IN006")
+    if reporter is None:
+        return []
+    violation = reporter.violation(
+        tenant.anchor,
+        f"Tenant rule {rule.code} was skipped for tenant {tenant.name!r}: it could not finish ({why}), and a partial "
+        "answer could miss what it looks for. Split the tenant's policies into `tenants`, or ignore the rule",
+        key=f"unfinished {rule.code}",
+    )
+    finding = resolve(ruleset.levels["IN006"], violation, tenant.documents)
+    return [finding._replace(tenant_subject=(tenant.name, f"unfinished {rule.code}"))]
 
 
 def _settings(config: Config) -> FileSettings:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from linter.policy.conditions import DIMENSION_KEYS
 from linter.policy.context import DIMENSIONS
 from linter.policy.evaluate import Evaluator
-from linter.policy.sign_in_classes import BASE, LIMIT, candidates
+from linter.policy.sign_in_classes import BASE, LIMIT, LimitReached, candidates
 
 __all__ = ["Bits", "Box", "Choice", "LimitReached", "choices", "start_bits", "walk"]
 
@@ -22,10 +22,6 @@ __all__ = ["Bits", "Box", "Choice", "LimitReached", "choices", "start_bits", "wa
 Bits = tuple[int, ...]
 # Per dimension, the indexes of the choices a class takes (all of them: any value).
 Box = tuple[frozenset[int], ...]
-
-
-class LimitReached(Exception):
-    """More classes than `LIMIT` to visit: an answer would be partial."""
 
 
 class Choice(NamedTuple):

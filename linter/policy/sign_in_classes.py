@@ -4,12 +4,12 @@ Every condition depends on one part of the sign-in, so a policy applies to a pro
 each part we take one representative per value the policies name (each user, group, role, app,
 location, platform, ...) plus "anything else", and merge representatives no policy tells apart.
 Enumeration prunes a whole subtree as soon as no covering policy can apply any more: deterministic,
-and bounded by `LIMIT` visited classes.
+and bounded by `LIMIT` visited classes: past it `LimitReached`, never a partial answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from linter.policy.apps import app_label
@@ -17,9 +17,15 @@ from linter.policy.context import CLIENT_APP_TYPES, GUEST_TYPES, PLATFORMS, RISK
 from linter.policy.directory_names import role_label
 from linter.policy.evaluate import Evaluator
 
-__all__ = ["LIMIT", "Atom", "atoms", "candidates", "gaps", "product"]
+__all__ = ["LIMIT", "Atom", "LimitReached", "atoms", "candidates", "gaps"]
 
 LIMIT = 200_000
+
+
+class LimitReached(Exception):
+    """More classes than `LIMIT` to visit: an answer would be partial, so none is given."""
+
+
 _SPECIAL = {"all", "none", "guestsorexternalusers", "office365", "microsoftadminportals", "alltrusted"}
 BASE = SignInContext()
 
@@ -143,24 +149,6 @@ def _joined(labels: list[str]) -> str:
     return f"{labels[0]} and {len(labels) - 1} more"
 
 
-def product(dimensions: Sequence[Sequence[Atom]], limit: int = LIMIT) -> Iterator[tuple[Atom, ...]]:
-    """Every combination, in a fixed order, at most `limit` of them."""
-    count = 0
-
-    def walk(depth: int, chosen: tuple[Atom, ...]) -> Iterator[tuple[Atom, ...]]:
-        nonlocal count
-        if depth == len(dimensions):
-            count += 1
-            yield chosen
-            return
-        for atom in dimensions[depth]:
-            if count >= limit:
-                return
-            yield from walk(depth + 1, (*chosen, atom))
-
-    yield from walk(0, ())
-
-
 def gaps(dimensions: Sequence[Sequence[Atom]], cover: int, limit: int = LIMIT) -> list[tuple[Atom | None, ...]]:
     """Boxes of classes no policy in `cover` may apply to; None in a box means "any value"."""
     if any(not dimension for dimension in dimensions):
@@ -178,7 +166,7 @@ def gaps(dimensions: Sequence[Sequence[Atom]], cover: int, limit: int = LIMIT) -
         nonlocal visited
         visited += 1
         if visited > limit:
-            return
+            raise LimitReached(f"more than {limit:,} classes of sign-in to compare")
         if not bits & cover:
             found.append((*chosen, *([None] * (len(dimensions) - depth))))
             return
