@@ -10,7 +10,7 @@ from typing import Protocol
 from linter.model import LoadProblem
 from linter.model.source import FILE_START, Span
 
-__all__ = ["MAX_DOCUMENTS_PER_FILE", "DocumentLimit", "admit_document", "current_limit", "document_limit"]
+__all__ = ["MAX_DOCUMENTS_PER_FILE", "DocumentLimit", "admit_document", "current_limit", "limited_documents"]
 
 # A tenant holds at most 195 Conditional Access policies (Microsoft Entra service limits,
 # https://learn.microsoft.com/entra/identity/users/directory-service-limits-restrictions; the limit
@@ -73,7 +73,7 @@ _CURRENT: ContextVar[DocumentLimit | None] = ContextVar("entralint_document_limi
 
 
 @contextmanager
-def document_limit(limit: int | None = None) -> Iterator[DocumentLimit]:
+def limited_documents(limit: int | None = None) -> Iterator[DocumentLimit]:
     """Bound the documents built until the block ends, at `MAX_DOCUMENTS_PER_FILE` unless told."""
     counter = DocumentLimit(MAX_DOCUMENTS_PER_FILE if limit is None else limit)
     token = _CURRENT.set(counter)
@@ -84,7 +84,7 @@ def document_limit(limit: int | None = None) -> Iterator[DocumentLimit]:
 
 
 def admit_document(positions: _Spans | None, pointer: str) -> bool:
-    """Whether one more document may be built (always, outside `document_limit`)."""
+    """Whether one more document may be built (always, outside `limited_documents`)."""
     counter = _CURRENT.get()
     return counter is None or counter.admit(positions, pointer)
 
