@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Protocol
+from contextvars import ContextVar, Token
+from typing import TYPE_CHECKING
 
 from linter.model import LoadProblem
 from linter.model.source import FILE_START, Span
 
-__all__ = ["MAX_DOCUMENTS_PER_FILE", "DocumentLimit", "admit_document", "current_limit", "limited_documents"]
+if TYPE_CHECKING:
+    from linter.loaders.positions import PositionIndex
+
+__all__ = ["MAX_DOCUMENTS_PER_FILE", "DocumentLimit", "admit_document", "begin_file", "current_limit", "end_file"]
 
 # A tenant holds at most 195 Conditional Access policies (Microsoft Entra service limits,
 # https://learn.microsoft.com/entra/identity/users/directory-service-limits-restrictions; the limit
@@ -19,10 +20,6 @@ __all__ = ["MAX_DOCUMENTS_PER_FILE", "DocumentLimit", "admit_document", "current
 # tenant's policies, and each document more costs memory (its values, record, problems and findings: about
 # 30x the text of a 90-byte policy) for nothing a tenant can hold.
 MAX_DOCUMENTS_PER_FILE = 2_000
-
-
-class _Spans(Protocol):
-    def nearest_span(self, pointer: str) -> Span: ...
 
 
 class DocumentLimit:
@@ -34,7 +31,7 @@ class DocumentLimit:
         self.refused = 0
         self.first_refused: Span | None = None
 
-    def admit(self, positions: _Spans | None, pointer: str) -> bool:
+    def admit(self, positions: PositionIndex | None, pointer: str) -> bool:
         if self.built < self.limit:
             self.built += 1
             return True
@@ -72,19 +69,18 @@ class DocumentLimit:
 _CURRENT: ContextVar[DocumentLimit | None] = ContextVar("entralint_document_limit", default=None)
 
 
-@contextmanager
-def limited_documents(limit: int | None = None) -> Iterator[DocumentLimit]:
-    """Bound the documents built until the block ends, at `MAX_DOCUMENTS_PER_FILE` unless told."""
-    counter = DocumentLimit(MAX_DOCUMENTS_PER_FILE if limit is None else limit)
-    token = _CURRENT.set(counter)
-    try:
-        yield counter
-    finally:
-        _CURRENT.reset(token)
+def begin_file() -> tuple[DocumentLimit, Token[DocumentLimit | None]]:
+    """Bound the documents built until `end_file(token)`, at `MAX_DOCUMENTS_PER_FILE` (read at each call)."""
+    counter = DocumentLimit(MAX_DOCUMENTS_PER_FILE)
+    return counter, _CURRENT.set(counter)
 
 
-def admit_document(positions: _Spans | None, pointer: str) -> bool:
-    """Whether one more document may be built (always, outside `limited_documents`)."""
+def end_file(token: Token[DocumentLimit | None]) -> None:
+    _CURRENT.reset(token)
+
+
+def admit_document(positions: PositionIndex | None, pointer: str) -> bool:
+    """Whether one more document may be built (always, outside `begin_file`/`end_file`)."""
     counter = _CURRENT.get()
     return counter is None or counter.admit(positions, pointer)
 
