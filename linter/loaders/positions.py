@@ -83,7 +83,13 @@ class PositionIndex:
             self._line_ends = line_end_offsets(self.text)
         line_ends = self._line_ends
         before = bisect.bisect_left(line_ends, start)
-        last = bisect.bisect_left(line_ends, max(end - 1, start))
+        last_character = max(end - 1, start)
+        # Most spans end on the line they start on: one look at its end, not a second search (each look
+        # into an array makes an int).
+        if before == len(line_ends) or last_character <= line_ends[before]:
+            last = before
+        else:
+            last = bisect.bisect_left(line_ends, last_character, before)
         line_start = line_ends[before - 1] + 1 if before else 0
         last_line_start = line_ends[last - 1] + 1 if last else 0
         return Span(before + 1, start - line_start + 1, last + 1, end - last_line_start + 1)
