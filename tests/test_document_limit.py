@@ -125,3 +125,26 @@ def test_the_limit_changes_nothing_below_it(monkeypatch: pytest.MonkeyPatch) -> 
     assert comparable(loaded("p.yaml", text)) == unbounded
     monkeypatch.setattr(document_limit, "MAX_DOCUMENTS_PER_FILE", 3)
     assert comparable(loaded("p.yaml", text)).documents == unbounded.documents[:3]
+
+
+def test_a_long_stream_without_policies_is_still_no_policy_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(document_limit, "MAX_DOCUMENTS_PER_FILE", 2)
+    assert load_text("manifests.yaml", "---\nkind: ConfigMap\n" * 5) is None
+    result = loaded("mixed.yaml", "---\nkind: ConfigMap\n" * 3 + YAML_POLICY)
+    assert result.documents == ()
+    [(line, _, message)] = limit_problems(result)
+    assert line == 5
+    assert message.endswith("the 2 from here on were not read")
+
+
+def test_the_first_policy_not_built_is_where_the_finding_points_even_before_an_unread_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(document_limit, "MAX_DOCUMENTS_PER_FILE", 2)
+    item = "  - displayName: P{number}\n    conditions: {{}}\n    grantControls: {{}}\n"
+    first = "value:\n" + "".join(item.format(number=number) for number in range(3))
+    result = loaded("p.yaml", first + YAML_POLICY * 2)
+    [(line, column, message)] = limit_problems(result)
+    assert (line, column) == (8, 5)  # the third item, not the unread third YAML document
+    # The third item and the second YAML document's policy, not built; the third YAML document, not composed.
+    assert message.endswith("the 3 from here on were not read")

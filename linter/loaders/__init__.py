@@ -91,7 +91,6 @@ def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResu
     `var_files`: Terraform variable definition files given on the command line (`--var-file`), in order.
     Past `MAX_DOCUMENTS_PER_FILE` documents no more are built, and an IN001 says how many were not read.
     """
-    # Not a `with` block: contextlib is an import (8 M instructions) no other part of a check needs.
     limit, token = begin_file()
     try:
         result = _load(path, text, var_files)
@@ -101,7 +100,9 @@ def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResu
     if problem is None:
         return result
     if result is None:
-        return LoadResult("unknown", problems=(problem,))
+        # Nothing found in what was read, only a YAML stream's unread rest (a long multi-document manifest):
+        # reported, as a file that fails to parse is, only when it mentions a policy.
+        return LoadResult("graph-yaml", problems=(problem,)) if looks_like_policy(text) else None
     return result._replace(problems=(*result.problems, problem))
 
 

@@ -29,14 +29,16 @@ class DocumentLimit:
         self.limit = limit
         self.built = 0
         self.refused = 0
+        self.not_built = 0
         self.first_refused: Span | None = None
 
     def admit(self, positions: PositionIndex | None, pointer: str) -> bool:
         if self.built < self.limit:
             self.built += 1
             return True
-        if self.refused == 0 or self.first_refused is None:
+        if not self.not_built:
             self._refused_at(positions.nearest_span(pointer) if positions is not None else FILE_START)
+        self.not_built += 1
         self.refused += 1
         return False
 
