@@ -10,9 +10,11 @@ class ParseError(LoadProblemRule):
     ## What it checks
     A file that should hold a policy but cannot be read: invalid JSON, YAML or HCL, text in an
     encoding other than UTF-8 or UTF-16 with a byte-order mark, duplicate keys, a file over the
-    size limit, or a YAML tag that would construct an object. Also a path the run was asked to
-    check and could not open: a dangling link, a FIFO, socket or device (never opened), a file the
-    system refuses, a directory that cannot be listed.
+    size limit, or a YAML tag that would construct an object. A file holding more than 2,000
+    documents (policies, named locations, ...; a tenant holds at most 195 policies) is read up to
+    the limit and gets one IN001 at the first document not read, saying how many were not read.
+    Also a path the run was asked to check and could not open: a dangling link, a FIFO, socket or
+    device (never opened), a file the system refuses, a directory that cannot be listed.
 
     ## Why it matters
     Whatever reads the file next — Terraform, a deployment pipeline, Graph — fails or, worse,
@@ -26,7 +28,8 @@ class ParseError(LoadProblemRule):
 
     ## How to fix
     Fix the syntax at the line and column given. Save PowerShell exports as UTF-8
-    (`Out-File -Encoding utf8`) or keep the UTF-16 byte-order mark. Remove duplicate keys.
+    (`Out-File -Encoding utf8`) or keep the UTF-16 byte-order mark. Remove duplicate keys. Split
+    a file of more than 2,000 documents (one export per tenant).
 
     ## References
     - https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy

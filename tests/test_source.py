@@ -80,6 +80,18 @@ def test_spans_counted_from_the_previous_one_agree_with_counting_from_the_start(
         assert positions.span_of_offsets(start, end) == expected
 
 
+@given(st.text(alphabet="ab\n", max_size=60), st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=8))
+def test_spans_found_in_the_index_of_line_ends_agree_with_counting_from_the_start(
+    text: str, offsets: list[tuple[int, int]]
+) -> None:
+    positions = JsonPositions(text)  # a file past its first 64 spans answers from the index
+    for first, second in offsets:
+        start, end = sorted((min(first, len(text)), min(second, len(text))))
+        last = max(end - 1, start)
+        expected = Span(*line_column(text, start), line_column(text, last)[0], end - text.rfind("\n", 0, last))
+        assert positions._span_from_index(start, end) == expected
+
+
 def char_by_char_string_offsets(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """The reference: every character of the literal decoded and numbered one at a time."""
     chars: list[str] = []

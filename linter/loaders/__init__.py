@@ -11,6 +11,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from linter.loaders.document_limit import begin_file, end_file
 from linter.loaders.result import LoadResult, looks_like_policy, parse_problem
 from linter.model.source import powershell_line_ends
 
@@ -88,7 +89,24 @@ def load_text(path: str, text: str, var_files: tuple[str, ...] = ()) -> LoadResu
     """Documents and problems of one file; None for a file that holds no policy.
 
     `var_files`: Terraform variable definition files given on the command line (`--var-file`), in order.
+    Past `MAX_DOCUMENTS_PER_FILE` documents no more are built, and an IN001 says how many were not read.
     """
+    limit, token = begin_file()
+    try:
+        result = _load(path, text, var_files)
+    finally:
+        end_file(token)
+    problem = limit.problem()
+    if problem is None:
+        return result
+    if result is None:
+        # Nothing found in what was read, only a YAML stream's unread rest (a long multi-document manifest):
+        # reported, as a file that fails to parse is, only when it mentions a policy.
+        return LoadResult("graph-yaml", problems=(problem,)) if looks_like_policy(text) else None
+    return result._replace(problems=(*result.problems, problem))
+
+
+def _load(path: str, text: str, var_files: tuple[str, ...]) -> LoadResult | None:
     # Loaders are imported from their modules, not as `from linter.loaders import x`: importing from
     # a package runs importlib's Python code on every call, which a fleet's thousands of files feel.
     # `-` is standard input without --stdin-filename (linter.engine.files.STDIN): its content picks the loader.

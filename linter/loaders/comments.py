@@ -47,16 +47,15 @@ def _yaml_tokens(text: str) -> tuple[list[tuple[int, int]], int]:
     """Every token's character span (scalars of every style included), and how far the scanner read."""
     import yaml
 
+    from linter.loaders.positions import line_end_offsets
+
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    line_starts = [0]
-    position = text.find("\n")
-    while position >= 0:
-        line_starts.append(position + 1)
-        position = text.find("\n", position + 1)
+    line_ends = line_end_offsets(text)
 
     def offset(mark: yaml.Mark) -> int:
         # Line and column, not index: libyaml's index counts what it was fed, these count characters.
-        return line_starts[min(mark.line, len(line_starts) - 1)] + mark.column
+        line = min(mark.line, len(line_ends))
+        return (line_ends[line - 1] + 1 if line else 0) + mark.column
 
     covered: list[tuple[int, int]] = []
     loader = loader_class(text)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from operator import itemgetter
 from typing import Any
 
+from linter.loaders.document_limit import admit_document
 from linter.loaders.normalize.graph_shape import (
     SharedShapes,
     graph_shape,
@@ -290,6 +291,8 @@ def build_document(
     `aliased`: one container of raw may sit at several places (YAML aliases); the document then holds one
     shaped container at each of them, unless a problem's value must be removed or respelled inside one.
     """
+    if not admit_document(positions, pointer):
+        return None, []  # past the file's document limit: counted, not built (document_limit.py)
     problems: list[LoadProblem] = []
     if clean and owned and not partial and type(raw) is dict and clean_and_check(kind, raw):
         data: Any = raw

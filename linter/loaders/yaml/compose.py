@@ -12,7 +12,7 @@ import yaml
 from linter.loaders.json.parse import ParseError
 from linter.model.source import Span, line_column
 
-__all__ = ["MAX_DEPTH", "compose", "compose_each"]
+__all__ = ["MAX_DEPTH", "UnreadDocuments", "compose", "compose_each"]
 
 _SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVED_LIMIT = 4096  # plain scalar texts whose tag is remembered, per process: a fleet's keys and values
@@ -99,19 +99,52 @@ def _nesting_bound(text: str) -> int:
     return 2 * (max(map(len, _BLOCK_PREFIX.findall(text))) + 1) + flow + 1
 
 
+def _count_rest(loader: Any, unread: UnreadDocuments) -> None:
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.DocumentStartEvent):
+            if not unread.count and event.start_mark is not None:
+                unread.first = Span.point(event.start_mark.line + 1, event.start_mark.column + 1)
+            unread.count += 1
+
+
 def compose(text: str) -> list[yaml.Node]:
     """The nodes of every document in text, composed by libyaml."""
     return list(compose_each(text))
 
 
-def compose_each(text: str) -> Iterator[yaml.Node]:
+class UnreadDocuments:
+    """The documents of a stream left uncomposed past a limit: how many, and where the first starts."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first = Span.point(1, 1)
+
+
+def compose_each(text: str, limit: int | None = None, unread: UnreadDocuments | None = None) -> Iterator[yaml.Node]:
     """The nodes of each document in text in turn, composed by libyaml as they are asked for: a caller that
-    keeps what it needs of a document's nodes holds one document's tree at a time, not the stream's."""
+    keeps what it needs of a document's nodes holds one document's tree at a time, not the stream's.
+
+    Past `limit` documents the rest are only counted into `unread`, from libyaml's events (no node is made).
+    """
     try:
         _check_depth(text)
-        for node in yaml.compose_all(text, Loader=_Loader):
-            if node is not None:
-                yield node
+        loader = _Loader(text)
+        try:
+            composed = 0
+            while True:
+                # Asked before check_node, which reads the next document's start event.
+                if limit is not None and composed >= limit:
+                    _count_rest(loader, unread if unread is not None else UnreadDocuments())
+                    return
+                if not loader.check_node():
+                    break
+                node = loader.get_node()
+                if node is not None:
+                    composed += 1
+                    yield node
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # libyaml places an error at the end of the stream on the line after a last line that has

@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
+from linter.loaders.document_limit import current_limit
 from linter.loaders.json.parse import ParseError
-from linter.loaders.yaml.compose import compose_each
+from linter.loaders.yaml.compose import UnreadDocuments, compose_each
 from linter.loaders.yaml.node_index import NodeIndex
 from linter.loaders.yaml.positions import YamlPositions
 from linter.model.source import Span, yaml_line_ends
@@ -202,7 +203,13 @@ def parse_yaml_with_positions(text: str) -> tuple[list[Any], YamlPositions]:
     anchors = "&" in text  # without an anchor there is no alias: no node is met twice
     values = []
     index = NodeIndex(len(text))
-    for root in compose_each(text):
+    # Under a document limit (linter.loaders.load_text), documents past it are not composed: none of them
+    # could be built, and composing them would spend what the limit saves.
+    limit = current_limit()
+    unread = UnreadDocuments()
+    for root in compose_each(text, limit.limit if limit is not None else None, unread):
         values.append(_construct(root, budget, anchors=anchors))
         index.add(root, aliases=anchors)
+    if limit is not None:
+        limit.refuse_unread(unread.count, unread.first)
     return values, YamlPositions(text, index)
