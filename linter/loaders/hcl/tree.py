@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_heredoc, decode_quoted, number
+from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_quoted, heredoc_value, number
 from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
@@ -210,7 +210,7 @@ class HclReader:
         end = self.text.rfind("\n", 0, self.char(closing.start_byte)) + 1
         end = max(end, start)
         self.strings[pointer] = (2 if flush else 1, start, end)
-        return decode_heredoc(self.text, start, end, flush)[0]
+        return heredoc_value(self.text, start, end, flush)
 
     def _function(self, node: Any, pointer: str) -> Any:
         name = self.source(node.children[0])

@@ -9,13 +9,17 @@ import re
 
 from linter.loaders.positions import PositionIndex
 
-__all__ = ["IDENTITY_FUNCTIONS", "HclPositions", "decode_heredoc", "decode_quoted", "number"]
+__all__ = ["IDENTITY_FUNCTIONS", "HclPositions", "decode_heredoc", "decode_quoted", "heredoc_value", "number"]
 
 # Terraform's string escapes, plus the `$${` / `%%{` that keep a template sequence literal.
 _ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DOTALL)
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _TEMPLATE_ESCAPE = re.compile(r"\$\$\{|%%\{")
 _LINES = re.compile(r"[^\n]*\n|[^\n]+")
+# The spaces and tabs that start a line holding more than white space (str.strip's white space, as `\S` is).
+_INDENT = re.compile(r"^[ \t]*+(?=[^\n]*?\S)", re.MULTILINE)
+# `<<-` heredocs are cut this many characters at a time, at a line end: re.sub keeps a piece per line.
+_CUT_CHUNK = 65_536
 # Functions whose result is their literal argument, as entralint reads values.
 IDENTITY_FUNCTIONS = frozenset({"jsonencode", "tolist", "toset", "tomap"})
 
@@ -74,6 +78,32 @@ def decode_heredoc(text: str, start: int, end: int, flush: bool) -> tuple[str, l
         position = body_end
     offsets.append(end)
     return "".join(chars), offsets
+
+
+def heredoc_value(text: str, start: int, end: int, flush: bool) -> str:
+    """decode_heredoc's value without its offsets: a slice of text, cut a chunk at a time when indented.
+
+    Memory stays near the heredoc's size; a list of characters and one of offsets cost ~60 bytes a character.
+    """
+    indent = 0
+    if flush:
+        indent = min((len(match.group()) for match in _INDENT.finditer(text, start, end)), default=0)
+    if not indent:
+        return _unescape_template(text[start:end])
+    cut = re.compile(f"^[ \t]{{0,{indent}}}", re.MULTILINE)
+    pieces: list[str] = []
+    position = start
+    while position < end:
+        stop = text.find("\n", min(position + _CUT_CHUNK, end) - 1, end) + 1 or end
+        pieces.append(_unescape_template(cut.sub("", text[position:stop])))
+        position = stop
+    return "".join(pieces)
+
+
+def _unescape_template(body: str) -> str:
+    if "$${" not in body and "%%{" not in body:
+        return body
+    return _TEMPLATE_ESCAPE.sub(lambda escape: escape.group()[1:], body)
 
 
 class HclPositions(PositionIndex):
