@@ -25,7 +25,7 @@ from linter.loaders.hcl.fast_expressions import (
     Decline,
     ExpressionReader,
 )
-from linter.loaders.hcl.values import decode_quoted
+from linter.loaders.hcl.values import quoted_value
 from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
@@ -36,7 +36,7 @@ __all__ = ["Decline", "FastHclReader"]
 _NAME = r"([A-Za-z_][A-Za-z0-9_-]*+)"
 # SPACE, then a line end (or the end of the text), then BLANK: one match where _line_end made three steps.
 # Possessive, so each part matches as far as the step-by-step version did.
-_LINE_END = re.compile(SPACE_PART + r"*+(?:\n|\Z)" + BLANK_PART + "*", re.DOTALL)
+_LINE_END = re.compile(SPACE_PART + r"*+(?:\n|\Z)" + BLANK_PART + "*+", re.DOTALL)
 # A name, then `=` (not `==`) and the blanks after it (an attribute), or `{` (a block without labels):
 # one match where _header made three steps. Possessive, so each part matches as far as the step it
 # replaces did, and no further.
@@ -50,7 +50,7 @@ _PLAIN_ITEM = re.compile(f'"({_PLAIN_TEXT})"')
 _PLAIN_ATTRIBUTE = re.compile(
     rf'{_NAME}[ \t]*+=[ \t]*+(?:"({_PLAIN_TEXT})"'
     rf"|(\[[ \t\r\n]*+(?:{_PLAIN_STRING}[ \t\r\n]*+,[ \t\r\n]*+)*+(?:{_PLAIN_STRING}[ \t\r\n]*+)?\]))"
-    rf"[ \t\r]*+(?:\n|\Z){BLANK_PART}*",
+    rf"[ \t\r]*+(?:\n|\Z){BLANK_PART}*+",
     re.DOTALL,
 )
 # A block's type and quoted plain labels, up to its `{`: `resource "type" "name" {`.
@@ -133,7 +133,7 @@ class FastHclReader(ExpressionReader):
             match = STRING.match(text, position)
             if match is not None:
                 raw = match.group(1)
-                labels.append(raw if "\\" not in raw else decode_quoted(text, position + 1, match.end() - 1)[0])
+                labels.append(raw if "\\" not in raw else quoted_value(text, position + 1, match.end() - 1))
             else:
                 match = IDENTIFIER.match(text, position)
                 if match is None:

@@ -9,23 +9,25 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_quoted, heredoc_value, number
+from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, heredoc_value, number, quoted_value
 from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
 
 __all__ = ["BLANK", "BLANK_PART", "IDENTIFIER", "SPACE", "SPACE_PART", "STRING", "Decline", "ExpressionReader"]
 
-# Blanks and comments within a line (SPACE), and across lines (BLANK).
+# Blanks and comments within a line (SPACE), and across lines (BLANK). Every repeated group in these
+# patterns is possessive (`*+`): a plain `*` over a group keeps a backtracking entry per repetition (a file of
+# 125,000 comment lines held 100 times its size), and nothing after any of them could use one given back.
 SPACE_PART = r"(?:[ \t\r]+|#[^\n]*|//[^\n]*|/\*.*?\*/)"
 BLANK_PART = r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)"
-SPACE = re.compile(SPACE_PART + "*", re.DOTALL)
-BLANK = re.compile(BLANK_PART + "*", re.DOTALL)
+SPACE = re.compile(SPACE_PART + "*+", re.DOTALL)
+BLANK = re.compile(BLANK_PART + "*+", re.DOTALL)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # A quoted string without template sequences, and with only the escapes HCL defines.
-STRING = re.compile(r'"((?:[^"\\\n$%]|\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|[$%](?!\{))*)"')
+STRING = re.compile(r'"((?:[^"\\\n$%]|\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|[$%](?!\{))*+)"')
 # BLANK, then a comma and BLANK again when there is one: a collection item's separator in one match.
-_SEPARATOR = re.compile(BLANK_PART + "*+(," + BLANK_PART + "*)?", re.DOTALL)
+_SEPARATOR = re.compile(BLANK_PART + "*+(," + BLANK_PART + "*+)?", re.DOTALL)
 # tree-sitter-hcl takes an exponent only after a fraction (`1.5e3`, not `1e3`): so does this reader.
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?)?")
 _ACCESSOR = re.compile(r"\.[A-Za-z_][A-Za-z0-9_-]*|\.[0-9]+|\[[0-9]+\]|\[\"[^\"\\\n$%]*\"\]|\.\*|\[\*\]")
@@ -62,7 +64,7 @@ class ExpressionReader:
                 raise Decline
             end = match.end()
             raw = match.group(1)
-            value: Any = raw if "\\" not in raw else decode_quoted(text, position + 1, end - 1)[0]
+            value: Any = raw if "\\" not in raw else quoted_value(text, position + 1, end - 1)
             if pointer is not None:
                 self.strings[pointer] = (0, position + 1, end - 1)
         elif first == "<":
@@ -163,7 +165,7 @@ class ExpressionReader:
             match = STRING.match(text, position)
             if match is not None:
                 raw = match.group(1)
-                key = raw if "\\" not in raw else decode_quoted(text, position + 1, match.end() - 1)[0]
+                key = raw if "\\" not in raw else quoted_value(text, position + 1, match.end() - 1)
             else:
                 match = IDENTIFIER.match(text, position)
                 if match is None:

@@ -9,7 +9,15 @@ import re
 
 from linter.loaders.positions import PositionIndex
 
-__all__ = ["IDENTITY_FUNCTIONS", "HclPositions", "decode_heredoc", "decode_quoted", "heredoc_value", "number"]
+__all__ = [
+    "IDENTITY_FUNCTIONS",
+    "HclPositions",
+    "decode_heredoc",
+    "decode_quoted",
+    "heredoc_value",
+    "number",
+    "quoted_value",
+]
 
 # Terraform's string escapes, plus the `$${` / `%%{` that keep a template sequence literal.
 _ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DOTALL)
@@ -48,6 +56,27 @@ def decode_quoted(text: str, start: int, end: int) -> tuple[str, list[int]]:
     offsets.extend(range(position, end))
     offsets.append(end)  # just past the last character, as linter.model.jsonscan.json_string_offsets does
     return "".join(chars), offsets
+
+
+# Pieces joined at a time while decoding: a list of every piece of an escape-dense string costs ~60 bytes each.
+_PIECES_PER_JOIN = 4_096
+
+
+def quoted_value(text: str, start: int, end: int) -> str:
+    """decode_quoted's value without its offsets."""
+    joined: list[str] = []
+    pieces: list[str] = []
+    position = start
+    for match in _ESCAPE.finditer(text, start, end):
+        pieces.append(text[position : match.start()])
+        pieces.append(_unescape(match.group()))
+        position = match.end()
+        if len(pieces) >= _PIECES_PER_JOIN:
+            joined.append("".join(pieces))
+            pieces.clear()
+    pieces.append(text[position:end])
+    joined.append("".join(pieces))
+    return "".join(joined)
 
 
 def decode_heredoc(text: str, start: int, end: int, flush: bool) -> tuple[str, list[int]]:
