@@ -4,9 +4,11 @@ tree-sitter-hcl parses at 2-4 MB/s (its JSON grammar does 28 MB/s on the same ma
 everything else entralint does to a .tf file together. Most policy files hold nothing but blocks,
 quoted strings, numbers, lists, objects, references and function calls, which regular expressions
 read several times faster. This reader reads exactly those, giving the same values, offsets and
-string spans as `HclReader` over a tree-sitter tree; on anything else (heredocs, templates,
-operators, `for` expressions, syntax errors) it raises `Decline` and the loader
-reads the file with tree-sitter. tests/test_hcl_fast.py holds the two readers to the same answers.
+string spans as `HclReader` over a tree-sitter tree; on anything else (templates, heredocs holding a
+template sequence, operators, `for` expressions, syntax errors) it raises `Decline` and the loader
+reads the file with tree-sitter. Plain heredocs are read here because tree-sitter-hcl makes a token of
+every character of a template's text: a 1 MB heredoc held 257 MB.
+tests/test_hcl_fast.py holds the two readers to the same answers.
 """
 
 from __future__ import annotations
