@@ -6,6 +6,7 @@ Both readers (linter/loaders/hcl/fast.py and the tree-sitter one, linter/loaders
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from linter.loaders.positions import PositionIndex
 
@@ -114,9 +115,7 @@ def heredoc_value(text: str, start: int, end: int, flush: bool) -> str:
 
     Memory stays near the heredoc's size; a list of characters and one of offsets cost ~60 bytes a character.
     """
-    indent = 0
-    if flush:
-        indent = min((len(match.group()) for match in _INDENT.finditer(text, start, end)), default=0)
+    indent = _flush_indent(text, start, end) if flush else 0
     if not indent:
         return _unescape_template(text[start:end])
     cut = re.compile(f"^[ \t]{{0,{indent}}}", re.MULTILINE)
@@ -127,6 +126,11 @@ def heredoc_value(text: str, start: int, end: int, flush: bool) -> str:
         pieces.append(_unescape_template(cut.sub("", text[position:stop])))
         position = stop
     return "".join(pieces)
+
+
+def _flush_indent(text: str, start: int, end: int) -> int:
+    """What `<<-` cuts from each line: the fewest spaces and tabs that start a line holding more than them."""
+    return min((len(match.group()) for match in _INDENT.finditer(text, start, end)), default=0)
 
 
 def _unescape_template(body: str) -> str:
@@ -148,14 +152,20 @@ class HclPositions(PositionIndex):
     def _build(self) -> dict[str, tuple[int, int]]:
         return {}
 
-    def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
+    def string_value(self, pointer: str) -> tuple[str, Sequence[int]] | None:
         found = self.strings.get(pointer)
         if found is None:
             return None
         style, start, end = found
+        text = self.text
         if style == 0:
-            return decode_quoted(self.text, start, end)
-        return decode_heredoc(self.text, start, end, style == 2)
+            if _ESCAPE.search(text, start, end) is None:
+                return text[start:end], range(start, end + 1)
+            return decode_quoted(text, start, end)
+        if _TEMPLATE_ESCAPE.search(text, start, end) is None and (style == 1 or _flush_indent(text, start, end) == 0):
+            # Each character where it is written: a range, not a list of an int per character.
+            return text[start:end], range(start, end + 1)
+        return decode_heredoc(text, start, end, style == 2)
 
 
 def number(source: str) -> int | float:
