@@ -132,6 +132,10 @@ def _tfvars_template_openers(size: int) -> dict[str, str]:
     return {"main.tf": TF_VARIABLE_POLICY, "terraform.tfvars": 'state = "' + _repeat("${", size) + '"\n'}
 
 
+def _tfvars_heredoc_lines(size: int) -> dict[str, str]:
+    return {"main.tf": TF_VARIABLE_POLICY, "terraform.tfvars": "notes = <<EOT\n" + _repeat("a\n", size) + "EOT\n"}
+
+
 def _json_one_line_many_findings(size: int) -> dict[str, str]:
     unit = POLICY_JSON.replace('"enabled"', '"on"')
     count = max(1, size // len(unit.format(n=1000)))
@@ -187,6 +191,7 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "hcl-escaped-string": _hcl_escaped_string,
     "tfvars-name-then-spaces": _tfvars_name_then_spaces,
     "tfvars-template-openers": _tfvars_template_openers,
+    "tfvars-heredoc-lines": _tfvars_heredoc_lines,
     "json-one-line-many-findings": _json_one_line_many_findings,
     "json-minified": _json_minified,
     "json-deep": _json_deep,

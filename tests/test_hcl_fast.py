@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -311,3 +312,62 @@ def test_an_edited_file_is_read_alike_or_declined(
     if fast is not None:
         assert not tree_sitter.problems, text
         assert answers(fast) == answers(tree_sitter), text
+
+
+VARIABLE_FILE = """state = "enabled"
+names = ["a", "b"]
+settings = { a = 1, "b" = <<EOT
+x\x0c
+EOT
+}
+notes = <<-EOT
+  hello
+  EOT
+# a comment
+variable "v" {
+  default = <<EOT
+d
+EOT
+}
+variable w {
+}
+"""
+
+VARIABLE_FILE_EDITS = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=len(VARIABLE_FILE)),
+        st.integers(min_value=0, max_value=2),
+        st.sampled_from(['"', "[", "]", "{", "}", ",", "=", "\n", " ", "#", "1", "a", "<", "-", "E", "\x0c", "$"]),
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=VARIABLE_FILE_EDITS)
+def test_a_variable_file_is_read_alike_without_a_tree(tmp_path_factory: pytest.TempPathFactory, edits: Any) -> None:
+    from linter.loaders.hcl import tfvars
+
+    text = VARIABLE_FILE
+    for offset, removed, inserted in edits:
+        text = text[:offset] + inserted + text[offset + removed :]
+    path = tmp_path_factory.mktemp("variables") / "terraform.tfvars"
+    path.write_text(text, encoding="utf-8")
+    readings = [tfvars.read_assignments(str(path)), tfvars.declared_variables(str(path))]
+    with mock.patch.object(tfvars, "_read_fast", return_value=None):
+        assert typed(readings) == typed([tfvars.read_assignments(str(path)), tfvars.declared_variables(str(path))])
+
+
+def test_a_plain_variable_file_is_read_without_tree_sitter(tmp_path: Path) -> None:
+    from linter.loaders.hcl import tfvars
+
+    path = tmp_path / "terraform.tfvars"
+    path.write_text(VARIABLE_FILE, encoding="utf-8")
+    with mock.patch.object(tfvars, "_reader", side_effect=AssertionError("tree-sitter was asked")):
+        assert tfvars.read_assignments(str(path)) == {
+            "state": "enabled",
+            "names": ["a", "b"],
+            "settings": {"a": 1, "b": "x\x0c\n"},
+            "notes": "hello\n",
+        }
+        assert tfvars.declared_variables(str(path)) == ({"v": "d\n"}, {"v", "w"})

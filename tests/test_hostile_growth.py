@@ -57,7 +57,7 @@ def test_a_hostile_variable_file_leaves_the_variable_unknown(case: str, tmp_path
     # took 7.7 s (quadratic: 256 KB would take minutes), and each `${` a kilobyte. Terraform stops at a
     # variable file it cannot read, so what it assigns is unknown: the state is not the default.
     write_case(case, SIZE, tmp_path)
-    _, _, process = run_case(tmp_path, timeout=TIMEOUT)
+    process = run_case(tmp_path, timeout=TIMEOUT).process
     assert json.loads(process.stdout)["policies"] == 1
     assert _state(tmp_path) == Unresolved("var.state")
     (tmp_path / "terraform.tfvars").write_text('state = "disabled"\n')

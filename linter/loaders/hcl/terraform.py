@@ -102,24 +102,16 @@ def read_fast(path: str, text: str, var_files: tuple[str, ...] = ()) -> ReadReso
     """The resources, read with regular expressions; None when the file needs tree-sitter."""
     from linter.loaders.hcl.fast import Decline, FastHclReader
 
-    # tree-sitter tells where a lone CR lies (see parse.py), and a form feed or a vertical tab outside the
-    # heredocs this reader reads. Scans for one character are ~1,000 times faster than one for a class.
-    if "\r" in text:
+    if "\r" in text:  # declined before reading: see FastHclReader.read_as_tree_sitter_would
         return None
     try:
         reader = FastHclReader(text, lambda: module_variables(path, var_files))
         resources = list(reader.resources(RESOURCE_TYPES))
     except Decline:
         return None
-    if ("\x0c" in text or "\x0b" in text) and not _only_in_heredocs(text, reader.heredoc_bodies):
+    if not reader.read_as_tree_sitter_would():
         return None
     return ReadResources(resources, HclPositions(text, reader.offsets, reader.strings), [])
-
-
-def _only_in_heredocs(text: str, bodies: list[tuple[int, int]]) -> bool:
-    """Whether every form feed and vertical tab of text lies in a heredoc's text (both readers take it as text)."""
-    inside = sum(text.count(character, start, end) for start, end in set(bodies) for character in "\x0b\x0c")
-    return inside == text.count("\x0b") + text.count("\x0c")
 
 
 def read_with_tree_sitter(path: str, text: str, var_files: tuple[str, ...] = ()) -> ReadResources:
