@@ -68,6 +68,7 @@ class FastHclReader(ExpressionReader):
     def __init__(self, text: str, module: Callable[[], ModuleVariables] | None = None) -> None:
         super().__init__(text, module)
         self.variable_names: set[str] = set()
+        self._variables_read = False
         if "variable" in text and _VARIABLE_BLOCK.search(text):
             # A default may be declared after the resource that reads it: read the variables first.
             self.read_variables()
@@ -89,7 +90,10 @@ class FastHclReader(ExpressionReader):
         return inside == text.count("\x0b") + text.count("\x0c")
 
     def read_variables(self) -> None:
-        """Reads the file's `variable` blocks: their names, and into `defaults` their defaults."""
+        """Reads the file's `variable` blocks (once): their names, and into `defaults` their defaults."""
+        if self._variables_read:
+            return
+        self._variables_read = True
         for _ in self._top_blocks(self._variable):
             pass
 
