@@ -95,6 +95,21 @@ def _hcl_heredoc_lines(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + "  description = <<EOT\n" + _repeat("a\n", size) + "EOT\n}\n"}
 
 
+def _hcl_indented_heredoc_lines(size: int) -> dict[str, str]:
+    # A `<<-` heredoc: each line's indentation is cut, a piece per line.
+    return {"main.tf": TF_HEAD + "  description = <<-EOT\n" + _repeat("    a\n", size) + "  EOT\n}\n"}
+
+
+def _hcl_comment_lines(size: int) -> dict[str, str]:
+    # Blank lines and comments between attributes: one regular-expression match over all of them.
+    return {"main.tf": TF_HEAD + _repeat("  # a\n", size) + "}\n"}
+
+
+def _hcl_escaped_string(size: int) -> dict[str, str]:
+    # A quoted string with escapes is decoded, not sliced.
+    return {"main.tf": TF_HEAD + '  description = "' + _repeat("a\\n", size) + '"\n}\n'}
+
+
 def _hcl_template_openers(size: int) -> dict[str, str]:
     return {"main.tf": TF_HEAD + '  description = "' + _repeat("${", size) + '"\n}\n'}
 
@@ -115,6 +130,10 @@ def _tfvars_name_then_spaces(size: int) -> dict[str, str]:
 
 def _tfvars_template_openers(size: int) -> dict[str, str]:
     return {"main.tf": TF_VARIABLE_POLICY, "terraform.tfvars": 'state = "' + _repeat("${", size) + '"\n'}
+
+
+def _tfvars_heredoc_lines(size: int) -> dict[str, str]:
+    return {"main.tf": TF_VARIABLE_POLICY, "terraform.tfvars": "notes = <<EOT\n" + _repeat("a\n", size) + "EOT\n"}
 
 
 def _json_one_line_many_findings(size: int) -> dict[str, str]:
@@ -179,8 +198,12 @@ CASES: dict[str, Callable[[int], dict[str, str]]] = {
     "hcl-suppression-then-spaces": _hcl_suppression_then_spaces,
     "hcl-form-feeds-in-heredoc": _hcl_form_feeds_in_heredoc,
     "hcl-heredoc-lines": _hcl_heredoc_lines,
+    "hcl-indented-heredoc-lines": _hcl_indented_heredoc_lines,
+    "hcl-comment-lines": _hcl_comment_lines,
+    "hcl-escaped-string": _hcl_escaped_string,
     "tfvars-name-then-spaces": _tfvars_name_then_spaces,
     "tfvars-template-openers": _tfvars_template_openers,
+    "tfvars-heredoc-lines": _tfvars_heredoc_lines,
     "json-one-line-many-findings": _json_one_line_many_findings,
     "json-minified": _json_minified,
     "json-deep": _json_deep,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -168,7 +169,13 @@ def test_fast_reader_reads_escapes_references_calls_and_dynamic_blocks(tmp_path:
     "expression",
     [
         '"${var.name}-policy"',  # a template
-        "<<EOT\nheredoc\nEOT",
+        "<<EOT\n${var.name}\nEOT",  # heredocs with a template sequence, even an escaped one
+        "<<EOT\n%{ if true }x%{ endif }\nEOT",
+        "<<EOT\n$${literal}\nEOT",
+        "<<EOT\nunclosed\n",
+        "<<EOT\nEOT is a closing line's name, then more\nEOT",
+        "<<EOT\n\x0cEOT\nEOT",
+        "<<EOT \ntext\nEOT",
         'var.enabled ? "enabled" : "disabled"',
         "[for id in var.ids : lower(id)]",
         "1 + 2",
@@ -201,6 +208,59 @@ def test_var_defaults_come_from_the_module_directory(tmp_path: Path) -> None:
     assert fast.resources[0][2]["state"] == "disabled"
 
 
+HEREDOCS = """resource "azuread_conditional_access_policy" "p" {
+  display_name = <<EOT
+A policy
+  with an indented line\x0c
+
+EOT
+  description = <<-EOT
+      flush
+    \x0bless indented
+
+        more
+    EOT
+  conditions {
+    client_app_types = [<<EOT
+all
+EOT
+    , "browser"]
+    users {
+      included_users = jsonencode(<<-JSON
+        ["All"]
+        JSON
+      )
+    }
+  }
+}
+"""
+
+
+def test_fast_reader_reads_plain_heredocs_and_their_form_feeds_alike(tmp_path: Path) -> None:
+    fast = read_alike(tmp_path / "main.tf", HEREDOCS)
+    [(_, _, body, _)] = fast.resources
+    assert body["display_name"] == "A policy\n  with an indented line\x0c\n\n"
+    assert body["description"] == "  flush\n\x0bless indented\n\n    more\n"
+    assert body["conditions"][0]["client_app_types"] == ["all\n", "browser"]
+    assert body["conditions"][0]["users"][0]["included_users"] == '["All"]\n'
+    assert fast.positions.strings["/resource/azuread_conditional_access_policy/p/display_name"][0] == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEREDOCS.replace("  conditions {", "  \x0cconditions {"),  # a form feed between tokens
+        HEREDOCS.replace('"browser"', '"brow\x0cser"'),  # and in a quoted string
+        HEREDOCS.replace("more\n", "more\r\n  EOT\r\n"),  # a lone CR in a heredoc
+    ],
+    ids=["between-tokens", "quoted", "carriage-return"],
+)
+def test_a_form_feed_outside_a_heredoc_is_left_to_tree_sitter(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "main.tf"
+    path.write_bytes(text.encode("utf-8"))
+    assert read_both(path)[0] is None
+
+
 EDITS = st.lists(
     st.tuples(
         st.integers(min_value=0, max_value=max(len(PLAIN), len(PLAIN_LINES))),
@@ -210,6 +270,31 @@ EDITS = st.lists(
     min_size=1,
     max_size=4,
 )
+
+
+HEREDOC_EDITS = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=len(HEREDOCS)),
+        st.integers(min_value=0, max_value=3),
+        st.sampled_from(["<", "-", "E", "O", "T", "\n", " ", "\t", "\x0c", "\x0b", "$", "%", "{", "}", "a", '"']),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=HEREDOC_EDITS)
+def test_an_edited_heredoc_is_read_alike_or_declined(tmp_path_factory: pytest.TempPathFactory, edits: Any) -> None:
+    text = HEREDOCS
+    for offset, removed, inserted in edits:
+        text = text[:offset] + inserted + text[offset + removed :]
+    path = tmp_path_factory.mktemp("edited") / "main.tf"
+    path.write_text(text, encoding="utf-8")
+    fast, tree_sitter = read_both(path)
+    if fast is not None:
+        assert not tree_sitter.problems, text
+        assert answers(fast) == answers(tree_sitter), text
 
 
 @pytest.mark.parametrize("original", [PLAIN, PLAIN_LINES], ids=["PLAIN", "PLAIN_LINES"])
@@ -227,3 +312,62 @@ def test_an_edited_file_is_read_alike_or_declined(
     if fast is not None:
         assert not tree_sitter.problems, text
         assert answers(fast) == answers(tree_sitter), text
+
+
+VARIABLE_FILE = """state = "enabled"
+names = ["a", "b"]
+settings = { a = 1, "b" = <<EOT
+x\x0c
+EOT
+}
+notes = <<-EOT
+  hello
+  EOT
+# a comment
+variable "v" {
+  default = <<EOT
+d
+EOT
+}
+variable w {
+}
+"""
+
+VARIABLE_FILE_EDITS = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=len(VARIABLE_FILE)),
+        st.integers(min_value=0, max_value=2),
+        st.sampled_from(['"', "[", "]", "{", "}", ",", "=", "\n", " ", "#", "1", "a", "<", "-", "E", "\x0c", "$"]),
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=VARIABLE_FILE_EDITS)
+def test_a_variable_file_is_read_alike_without_a_tree(tmp_path_factory: pytest.TempPathFactory, edits: Any) -> None:
+    from linter.loaders.hcl import tfvars
+
+    text = VARIABLE_FILE
+    for offset, removed, inserted in edits:
+        text = text[:offset] + inserted + text[offset + removed :]
+    path = tmp_path_factory.mktemp("variables") / "terraform.tfvars"
+    path.write_text(text, encoding="utf-8")
+    readings = [tfvars.read_assignments(str(path)), tfvars.declared_variables(str(path))]
+    with mock.patch.object(tfvars, "_read_fast", return_value=None):
+        assert typed(readings) == typed([tfvars.read_assignments(str(path)), tfvars.declared_variables(str(path))])
+
+
+def test_a_plain_variable_file_is_read_without_tree_sitter(tmp_path: Path) -> None:
+    from linter.loaders.hcl import tfvars
+
+    path = tmp_path / "terraform.tfvars"
+    path.write_text(VARIABLE_FILE, encoding="utf-8")
+    with mock.patch.object(tfvars, "_reader", side_effect=AssertionError("tree-sitter was asked")):
+        assert tfvars.read_assignments(str(path)) == {
+            "state": "enabled",
+            "names": ["a", "b"],
+            "settings": {"a": 1, "b": "x\x0c\n"},
+            "notes": "hello\n",
+        }
+        assert tfvars.declared_variables(str(path)) == ({"v": "d\n"}, {"v", "w"})

@@ -6,7 +6,7 @@ import bisect
 import json
 import re
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from linter.loaders.json.locate import InvalidJson, JsonLocator
@@ -116,7 +116,7 @@ class PositionIndex:
                 return FILE_START
             pointer = parent_pointer(pointer)
 
-    def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
+    def string_value(self, pointer: str) -> tuple[str, Sequence[int]] | None:
         """The decoded string at pointer and the text offset of each of its characters, if it is a string."""
         return None
 

@@ -7,6 +7,8 @@ then answered by the index of the file's own format (JSON or YAML), lazily as be
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from linter.loaders.positions import PositionIndex
 from linter.model.source import parent_pointer
 
@@ -52,7 +54,7 @@ class MappedPositions(PositionIndex):
         source = self.translate(pointer)
         return None if source is None else self._source._offsets_of(source)
 
-    def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
+    def string_value(self, pointer: str) -> tuple[str, Sequence[int]] | None:
         source = self.translate(pointer)
         return None if source is None else self._source.string_value(source)
 

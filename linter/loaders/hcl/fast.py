@@ -4,9 +4,11 @@ tree-sitter-hcl parses at 2-4 MB/s (its JSON grammar does 28 MB/s on the same ma
 everything else entralint does to a .tf file together. Most policy files hold nothing but blocks,
 quoted strings, numbers, lists, objects, references and function calls, which regular expressions
 read several times faster. This reader reads exactly those, giving the same values, offsets and
-string spans as `HclReader` over a tree-sitter tree; on anything else (heredocs, templates,
-operators, `for` expressions, syntax errors) it raises `Decline` and the loader
-reads the file with tree-sitter. tests/test_hcl_fast.py holds the two readers to the same answers.
+string spans as `HclReader` over a tree-sitter tree; on anything else (templates, heredocs holding a
+template sequence, operators, `for` expressions, syntax errors) it raises `Decline` and the loader
+reads the file with tree-sitter. Plain heredocs are read here because tree-sitter-hcl makes a token of
+every character of a template's text: a 1 MB heredoc held 257 MB.
+tests/test_hcl_fast.py holds the two readers to the same answers.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from linter.loaders.hcl.fast_expressions import (
     Decline,
     ExpressionReader,
 )
-from linter.loaders.hcl.values import decode_quoted
+from linter.loaders.hcl.values import quoted_value
 from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
@@ -36,7 +38,7 @@ __all__ = ["Decline", "FastHclReader"]
 _NAME = r"([A-Za-z_][A-Za-z0-9_-]*+)"
 # SPACE, then a line end (or the end of the text), then BLANK: one match where _line_end made three steps.
 # Possessive, so each part matches as far as the step-by-step version did.
-_LINE_END = re.compile(SPACE_PART + r"*+(?:\n|\Z)" + BLANK_PART + "*", re.DOTALL)
+_LINE_END = re.compile(SPACE_PART + r"*+(?:\n|\Z)" + BLANK_PART + "*+", re.DOTALL)
 # A name, then `=` (not `==`) and the blanks after it (an attribute), or `{` (a block without labels):
 # one match where _header made three steps. Possessive, so each part matches as far as the step it
 # replaces did, and no further.
@@ -50,7 +52,7 @@ _PLAIN_ITEM = re.compile(f'"({_PLAIN_TEXT})"')
 _PLAIN_ATTRIBUTE = re.compile(
     rf'{_NAME}[ \t]*+=[ \t]*+(?:"({_PLAIN_TEXT})"'
     rf"|(\[[ \t\r\n]*+(?:{_PLAIN_STRING}[ \t\r\n]*+,[ \t\r\n]*+)*+(?:{_PLAIN_STRING}[ \t\r\n]*+)?\]))"
-    rf"[ \t\r]*+(?:\n|\Z){BLANK_PART}*",
+    rf"[ \t\r]*+(?:\n|\Z){BLANK_PART}*+",
     re.DOTALL,
 )
 # A block's type and quoted plain labels, up to its `{`: `resource "type" "name" {`.
@@ -65,10 +67,46 @@ class FastHclReader(ExpressionReader):
 
     def __init__(self, text: str, module: Callable[[], ModuleVariables] | None = None) -> None:
         super().__init__(text, module)
+        self.variable_names: set[str] = set()
+        self._variables_read = False
         if "variable" in text and _VARIABLE_BLOCK.search(text):
             # A default may be declared after the resource that reads it: read the variables first.
-            for _ in self._top_blocks(self._variable):
-                pass
+            self.read_variables()
+
+    def read_as_tree_sitter_would(self) -> bool:
+        """Whether the text, read, holds nothing tree-sitter reads otherwise or Terraform refuses (parse.py).
+
+        A lone CR (the caller declines a text holding any CR before reading, since CRLF is LF by then), and a
+        form feed or a vertical tab outside the text of a heredoc this reader read. Scans for one character
+        are ~1,000 times faster than one for a class.
+        """
+        text = self.text
+        if "\r" in text:
+            return False
+        if "\x0c" not in text and "\x0b" not in text:
+            return True
+        bodies = set(self.heredoc_bodies)
+        inside = sum(text.count(character, start, end) for start, end in bodies for character in "\x0b\x0c")
+        return inside == text.count("\x0b") + text.count("\x0c")
+
+    def read_variables(self) -> None:
+        """Reads the file's `variable` blocks (once): their names, and into `defaults` their defaults."""
+        if self._variables_read:
+            return
+        self._variables_read = True
+        for _ in self._top_blocks(self._variable):
+            pass
+
+    def assignments(self) -> dict[str, Any]:
+        """`name = value` of each top-level attribute, as in a variable definitions file (`.tfvars`)."""
+        assigned: dict[str, Any] = {}
+
+        def assign(name: str, value: Any) -> None:
+            assigned[name] = value
+
+        for _ in self._top_blocks(lambda _keyword, _labels, _start, position: self._body(position, None)[1], assign):
+            pass
+        return assigned
 
     def resources(self, wanted: frozenset[str]) -> Iterator[Resource]:
         """(resource type, `type.name`, body, pointer) of each top-level resource of a wanted type, in file order."""
@@ -91,6 +129,7 @@ class FastHclReader(ExpressionReader):
     def _variable(self, keyword: str, labels: list[str], start: int, position: int) -> int:
         if keyword != "variable" or len(labels) != 1:
             return self._body(position, None)[1]
+        self.variable_names.add(labels[0])
         extents: dict[str, tuple[int, int]] = {}
         _, end = self._body(position, None, extents)
         if "default" in extents:
@@ -99,15 +138,22 @@ class FastHclReader(ExpressionReader):
             self.defaults[labels[0]] = self._value(extents["default"][0], pointer)[0]
         return end
 
-    def _top_blocks(self, visit: Callable[[str, list[str], int, int], int]) -> Iterator[None]:
-        """Calls visit(type, labels, block start, offset past `{`) -> offset past `}` for each top-level block."""
+    def _top_blocks(
+        self,
+        visit: Callable[[str, list[str], int, int], int],
+        attribute: Callable[[str, Any], None] | None = None,
+    ) -> Iterator[None]:
+        """Calls visit(type, labels, block start, offset past `{`) -> offset past `}` for each top-level block,
+        and attribute(name, value) for each top-level attribute."""
         text = self.text
         position = BLANK.match(text, 0).end()  # type: ignore[union-attr]
         while position < len(text):
             start = position
             keyword, labels, position = self._header(position)
             if keyword is None:  # a top-level attribute
-                _, position = self._value(position, None)
+                value, position = self._value(position, None)
+                if attribute is not None:
+                    attribute(labels[0], value)
             else:
                 position = visit(keyword, labels, start, position)
             position = self._line_end(position)
@@ -133,7 +179,7 @@ class FastHclReader(ExpressionReader):
             match = STRING.match(text, position)
             if match is not None:
                 raw = match.group(1)
-                labels.append(raw if "\\" not in raw else decode_quoted(text, position + 1, match.end() - 1)[0])
+                labels.append(raw if "\\" not in raw else quoted_value(text, position + 1, match.end() - 1))
             else:
                 match = IDENTIFIER.match(text, position)
                 if match is None:

@@ -9,27 +9,31 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_quoted, number
+from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, heredoc_value, number, quoted_value
 from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
 
 __all__ = ["BLANK", "BLANK_PART", "IDENTIFIER", "SPACE", "SPACE_PART", "STRING", "Decline", "ExpressionReader"]
 
-# Blanks and comments within a line (SPACE), and across lines (BLANK).
+# Blanks and comments within a line (SPACE), and across lines (BLANK). Every repeated group in these
+# patterns is possessive (`*+`): a plain `*` over a group keeps a backtracking entry per repetition (a file of
+# 125,000 comment lines held 100 times its size), and nothing after any of them could use one given back.
 SPACE_PART = r"(?:[ \t\r]+|#[^\n]*|//[^\n]*|/\*.*?\*/)"
 BLANK_PART = r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)"
-SPACE = re.compile(SPACE_PART + "*", re.DOTALL)
-BLANK = re.compile(BLANK_PART + "*", re.DOTALL)
+SPACE = re.compile(SPACE_PART + "*+", re.DOTALL)
+BLANK = re.compile(BLANK_PART + "*+", re.DOTALL)
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # A quoted string without template sequences, and with only the escapes HCL defines.
-STRING = re.compile(r'"((?:[^"\\\n$%]|\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|[$%](?!\{))*)"')
+STRING = re.compile(r'"((?:[^"\\\n$%]|\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|[$%](?!\{))*+)"')
 # BLANK, then a comma and BLANK again when there is one: a collection item's separator in one match.
-_SEPARATOR = re.compile(BLANK_PART + "*+(," + BLANK_PART + "*)?", re.DOTALL)
+_SEPARATOR = re.compile(BLANK_PART + "*+(," + BLANK_PART + "*+)?", re.DOTALL)
 # tree-sitter-hcl takes an exponent only after a fraction (`1.5e3`, not `1e3`): so does this reader.
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?)?")
 _ACCESSOR = re.compile(r"\.[A-Za-z_][A-Za-z0-9_-]*|\.[0-9]+|\[[0-9]+\]|\[\"[^\"\\\n$%]*\"\]|\.\*|\[\*\]")
 _KEYWORDS = {"true": True, "false": False, "null": None}
+# A heredoc's opening, `<<NAME` or `<<-NAME`, ending its line: the only opening this reader reads.
+_HEREDOC_OPENING = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\n")
 
 
 class Decline(Exception):
@@ -47,6 +51,8 @@ class ExpressionReader:
         self.offsets: dict[str, tuple[int, int]] = {}
         # pointer -> (0 quoted, content start, content end), as HclReader records them
         self.strings: dict[str, tuple[int, int, int]] = {}
+        # (start, end) of the text of each heredoc read: where a form feed or a vertical tab is plain text
+        self.heredoc_bodies: list[tuple[int, int]] = []
 
     def _value(self, position: int, pointer: str | None) -> tuple[Any, int]:
         """The value of the expression starting at position, and the offset just past it."""
@@ -58,9 +64,11 @@ class ExpressionReader:
                 raise Decline
             end = match.end()
             raw = match.group(1)
-            value: Any = raw if "\\" not in raw else decode_quoted(text, position + 1, end - 1)[0]
+            value: Any = raw if "\\" not in raw else quoted_value(text, position + 1, end - 1)
             if pointer is not None:
                 self.strings[pointer] = (0, position + 1, end - 1)
+        elif first == "<":
+            value, end = self._heredoc(position, pointer)
         elif first == "[":
             value, end = self._tuple(position, pointer)
         elif first == "{":
@@ -86,6 +94,28 @@ class ExpressionReader:
         if pointer is not None:
             self.offsets[pointer] = (position, end)
         return value, end
+
+    def _heredoc(self, start: int, pointer: str | None) -> tuple[str, int]:
+        """A heredoc of plain text: no interpolation or directive (not even an escaped one), and a closing
+        line that nothing before it could be taken for."""
+        text = self.text
+        opening = _HEREDOC_OPENING.match(text, start)
+        if opening is None:
+            raise Decline
+        flush, name = opening.group(1) == "-", opening.group(2)
+        body_start = opening.end()
+        # The first line that starts, after any white space (a form feed too), with the name: it must be the
+        # closing line as Terraform's scanner reads it, spaces or tabs, the name and the line's end.
+        closing = re.compile(r"^[^\S\n]*" + re.escape(name), re.MULTILINE).search(text, body_start)
+        if closing is None or closing.group().lstrip(" \t") != name or not text.startswith("\n", closing.end()):
+            raise Decline
+        body_end = closing.start()
+        if text.find("${", body_start, body_end) != -1 or text.find("%{", body_start, body_end) != -1:
+            raise Decline
+        self.heredoc_bodies.append((body_start, body_end))
+        if pointer is not None:
+            self.strings[pointer] = (2 if flush else 1, body_start, body_end)
+        return heredoc_value(text, body_start, body_end, flush), closing.end()
 
     def _reference(self, start: int, name: str, end: int) -> tuple[Any, int]:
         """`var.x` is its value when the module directory declares it; other references stay unresolved."""
@@ -135,7 +165,7 @@ class ExpressionReader:
             match = STRING.match(text, position)
             if match is not None:
                 raw = match.group(1)
-                key = raw if "\\" not in raw else decode_quoted(text, position + 1, match.end() - 1)[0]
+                key = raw if "\\" not in raw else quoted_value(text, position + 1, match.end() - 1)
             else:
                 match = IDENTIFIER.match(text, position)
                 if match is None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, decode_heredoc, decode_quoted, number
+from linter.loaders.hcl.values import IDENTITY_FUNCTIONS, heredoc_value, number, quoted_value
 from linter.loaders.hcl.variables import ModuleVariables
 from linter.model import Unresolved
 from linter.model.source import escape_pointer
@@ -141,7 +141,7 @@ class HclReader:
         raw = self.text[start:end]
         if "\\" not in raw and "$${" not in raw and "%%{" not in raw:
             return raw
-        return decode_quoted(self.text, start, end)[0]
+        return quoted_value(self.text, start, end)
 
     def value(self, node: Any, pointer: str) -> Any:
         """The value of an expression node; records its offsets (and those of everything inside) at pointer."""
@@ -210,7 +210,7 @@ class HclReader:
         end = self.text.rfind("\n", 0, self.char(closing.start_byte)) + 1
         end = max(end, start)
         self.strings[pointer] = (2 if flush else 1, start, end)
-        return decode_heredoc(self.text, start, end, flush)[0]
+        return heredoc_value(self.text, start, end, flush)
 
     def _function(self, node: Any, pointer: str) -> Any:
         name = self.source(node.children[0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from linter.loaders.normalize.documents import build_document
@@ -82,7 +82,7 @@ class TranslatedPositions(PositionIndex):
     def span_of_offsets(self, start: int, end: int) -> Span:
         return self.source.span_of_offsets(start, end)
 
-    def string_value(self, pointer: str) -> tuple[str, list[int]] | None:
+    def string_value(self, pointer: str) -> tuple[str, Sequence[int]] | None:
         return self.source.string_value(self._translate(pointer))
 
     def nearest_span(self, pointer: str) -> Span:
