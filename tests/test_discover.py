@@ -34,11 +34,11 @@ def reference_walk(root: str, exclude: Sequence[str], cwd: Path, skips: list[Fil
             for name in names
             if name not in SKIPPED_DIRECTORIES
             and not (here / name).is_symlink()
-            and not files._excluded(str(here / name), exclude, cwd)
+            and not files.excluded(str(here / name), exclude, cwd)
         )
         for name in sorted(file_names):
             path = str(here / name)
-            if is_candidate(name) and not files._excluded(path, exclude, cwd) and files._regular(path, root, skips):
+            if is_candidate(name) and not files.excluded(path, exclude, cwd) and files._regular(path, root, skips):
                 yield path
 
 
