@@ -17,7 +17,16 @@ from linter.model.findings import Finding, Report
 from linter.model.fixes import Applicability, Edit, Fix
 from linter.model.source import Span
 
-__all__ = ["FileFixes", "apply_edits", "effective_fixes", "fix_files", "relinter", "wanted_fix", "write_atomically"]
+__all__ = [
+    "FileFixes",
+    "apply_edits",
+    "effective_fixes",
+    "fix_files",
+    "relinter",
+    "wanted_fix",
+    "write_atomically",
+    "write_temporary",
+]
 
 # A conflict leaves the later fix for the next round, which sees the text the earlier one wrote.
 MAX_ROUNDS = 4
@@ -277,9 +286,8 @@ def fix_files(
     return results, refused
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace a file's bytes at once (a temporary file beside it, then os.replace), keeping its mode."""
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+def write_temporary(path: str, data: bytes, mode: int) -> str:
+    """A temporary file beside path holding data (synced, with mode), to be renamed or linked into place; its name."""
     directory, name = os.path.split(path)
     # The temporary name carries only the start of the file's: a name near the file system's limit (255 bytes
     # on most) would otherwise make it too long (ENAMETOOLONG) and the fix fail.
@@ -290,8 +298,17 @@ def write_atomically(path: str, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace a file's bytes at once (a temporary file beside it, then os.replace), keeping its mode."""
+    temporary = write_temporary(path, data, stat.S_IMODE(os.stat(path).st_mode))
+    try:
         os.replace(temporary, path)
     except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        os.unlink(temporary)
         raise

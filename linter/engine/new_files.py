@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from linter.engine.apply_fixes import FileFixes, Relint, wanted_fix
+from linter.engine.apply_fixes import FileFixes, Relint, wanted_fix, write_temporary
 from linter.model.findings import Finding, Report
 from linter.model.fixes import Edit
 
@@ -100,14 +99,8 @@ def _mode_of(path: str, cwd: Path) -> int:
 
 def _create(target: str, data: bytes, mode: int) -> str:
     """Write data to a file that must not exist yet, all at once; "" on success, else why it was not kept."""
-    directory, name = os.path.split(target)
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".entralint")
+    temporary = write_temporary(target, data, mode)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
         # A link, unlike a rename, fails when the name exists: a file written meanwhile is never replaced.
         os.link(temporary, target)
     except FileExistsError:
