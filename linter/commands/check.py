@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return fail("--fix, --fix-only and --diff change files: give paths, not standard input")
 
     def lint_paths() -> Report | str:
-        from linter.engine.apply_fixes import effective_fixes
+        from linter.engine.fix_settings import effective_fixes
 
         report = lint(paths, config, ruleset, build, jobs=args.jobs, stdin=stdin)
         if args.baseline is not None:

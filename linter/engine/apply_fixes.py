@@ -12,18 +12,17 @@ from typing import NamedTuple
 
 from linter.engine.config import Config
 from linter.engine.files import StandardInput
+from linter.engine.fix_settings import effective_fixes, wanted_fix
 from linter.engine.ruleset import RuleSet
 from linter.model.findings import Finding, Report
-from linter.model.fixes import Applicability, Edit, Fix
+from linter.model.fixes import Edit, Fix
 from linter.model.source import Span
 
 __all__ = [
     "FileFixes",
     "apply_edits",
-    "effective_fixes",
     "fix_files",
     "relinter",
-    "wanted_fix",
     "write_atomically",
     "write_temporary",
 ]
@@ -42,30 +41,6 @@ class FileFixes(NamedTuple):
     applied: tuple[Finding, ...]
     rolled_back: tuple[tuple[Finding, str], ...]
     created: bool = False  # the fix writes a new file: `original` is empty and the file did not exist
-
-
-def _matches(code: str, prefixes: Iterable[str]) -> bool:
-    return any(prefix == "ALL" or code.startswith(prefix) for prefix in prefixes)
-
-
-def effective_fixes(report: Report, config: Config) -> Report:
-    """The report with each fix as configuration makes it: none for unfixable codes, safety as extended."""
-
-    def adjusted(finding: Finding) -> Finding:
-        fix = finding.fix
-        if fix is None:
-            return finding
-        if not _matches(finding.code, config.fixable) or _matches(finding.code, config.unfixable):
-            return finding._replace(fix=None)
-        if fix.applicability is Applicability.UNSAFE and _matches(finding.code, config.extend_safe_fixes):
-            return finding._replace(fix=fix._replace(applicability=Applicability.SAFE))
-        if fix.applicability is Applicability.SAFE and _matches(finding.code, config.extend_unsafe_fixes):
-            return finding._replace(fix=fix._replace(applicability=Applicability.UNSAFE))
-        return finding
-
-    if not any(finding.fix is not None for finding in report.findings):
-        return report
-    return report._replace(findings=tuple(adjusted(finding) for finding in report.findings))
 
 
 class _Text(NamedTuple):
@@ -250,11 +225,6 @@ def _real_path(path: str, cwd: Path) -> str | None:
     if real != absolute.absolute() and not real.is_relative_to(cwd.resolve()):
         return None
     return str(real) if real.is_file() else None
-
-
-def wanted_fix(fix: Fix, unsafe: bool) -> bool:
-    """Whether `--fix` applies it: a safe fix, or with `--unsafe-fixes` an unsafe one."""
-    return fix.applicability is Applicability.SAFE or (unsafe and fix.applicability is Applicability.UNSAFE)
 
 
 def fix_files(

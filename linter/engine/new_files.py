@@ -13,7 +13,8 @@ import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from linter.engine.apply_fixes import FileFixes, Relint, wanted_fix, write_temporary
+from linter.engine.apply_fixes import FileFixes, Relint, write_temporary
+from linter.engine.fix_settings import wanted_fix
 from linter.model.findings import Finding, Report
 from linter.model.fixes import Edit
 
